@@ -1,0 +1,17 @@
+// Compiles apps/, libs/ and bench/ to ES modules under dist/ (same tree), then writes
+// dist/apps/<name>/main.js so every app starts with `node dist/apps/<name>/main.js`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dirs = ['apps', 'libs', 'bench'].filter((d) => existsSync(d));
+execFileSync(
+  process.execPath,
+  ['node_modules/@swc/cli/bin/swc.js', ...dirs, '-d', 'dist', '--config-file', '.swcrc', '--quiet',
+    '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts'],
+  { stdio: 'inherit' },
+);
+for (const app of existsSync('apps') ? readdirSync('apps') : []) {
+  if (!existsSync(join('apps', app, 'src', 'main.ts'))) continue;
+  writeFileSync(join('dist', 'apps', app, 'main.js'), "import './src/main.js';\n");
+}
