@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = ['apps', 'libs', 'bench'].filter((d) => existsSync(d));
+const dirs = ['apps', 'libs', 'bench', 'test/fixtures'].filter((d) => existsSync(d));
 execFileSync(
   process.execPath,
   ['node_modules/@swc/cli/bin/swc.js', ...dirs, '-d', 'dist', '--config-file', '.swcrc', '--quiet',

@@ -1,0 +1,47 @@
+import { parseDuration, parseDurationList } from './duration.js';
+import { EventsEnv } from './events-env.js';
+import type { EventLevel } from '../envelope/cloud-event.js';
+
+/** The resolved, typed configuration of the event path of one app. */
+export interface EventsConfig {
+  /** Publishing service name: the envelope's `source`, metric label and health `service`. */
+  service: string;
+  /** Durable consumer name of this app (`event-store`, …); absent for producer-only apps. */
+  consumer?: string;
+  natsServers: string[];
+  natsCreds?: string;
+  natsUser?: string;
+  natsPassword?: string;
+  databaseUrl: string;
+  streamReplicas: number;
+  eventsMaxAgeMs: number;
+  maxDeliver: number;
+  backoffMs: number[];
+  /** How long a delivery may go unacknowledged before the server redelivers it (handlers extend it while running). */
+  ackWaitMs: number;
+  concurrency: number;
+  enableEventLogging: boolean;
+  logLevel: EventLevel;
+  /** How long the relay and publisher wait for a PubAck before treating JetStream as unavailable. */
+  publishTimeoutMs: number;
+}
+
+export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'service' | 'consumer'>): EventsConfig {
+  return {
+    ...base,
+    natsServers: env.NATS_URL.split(',').map((s) => s.trim()),
+    natsCreds: env.NATS_CREDS,
+    natsUser: env.NATS_USER,
+    natsPassword: env.NATS_PASSWORD,
+    databaseUrl: env.DATABASE_URL,
+    streamReplicas: env.EVENTS_STREAM_REPLICAS,
+    eventsMaxAgeMs: parseDuration(env.EVENTS_MAX_AGE)!,
+    maxDeliver: env.CONSUMER_MAX_DELIVER,
+    backoffMs: parseDurationList(env.CONSUMER_BACKOFF)!,
+    ackWaitMs: parseDuration(env.CONSUMER_ACK_WAIT)!,
+    concurrency: env.CONSUMER_CONCURRENCY,
+    enableEventLogging: env.ENABLE_EVENT_LOGGING,
+    logLevel: env.LOG_LEVEL,
+    publishTimeoutMs: 5_000,
+  };
+}

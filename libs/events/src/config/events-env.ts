@@ -1,0 +1,54 @@
+import { Transform, plainToInstance } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync, ValidationError } from 'class-validator';
+import { IsDuration, IsDurationList, IsNatsUrlList, IsPostgresUrl } from './env-validators.js';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
+    : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * The environment every mesh app shares (see DESIGN.md "Configuration").
+ * Apps extend it with their own variables and pass the subclass to {@link validateEnv}.
+ */
+export class EventsEnv {
+  @IsOptional() @IsNatsUrlList() NATS_URL = 'nats://127.0.0.1:4222';
+  @IsOptional() @IsString() NATS_CREDS?: string;
+  @IsOptional() @IsString() NATS_USER?: string;
+  @IsOptional() @IsString() NATS_PASSWORD?: string;
+  @IsOptional() @IsPostgresUrl() DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mesh';
+  @IsOptional() @Transform(toInt) @IsIn([1, 3, 5], { message: 'must be 1, 3 or 5 (replicas of the JetStream streams)' })
+  EVENTS_STREAM_REPLICAS = 1;
+  @IsOptional() @IsDuration() EVENTS_MAX_AGE = '7d';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) CONSUMER_MAX_DELIVER = 5;
+  @IsOptional() @IsDurationList() CONSUMER_BACKOFF = '1s,5s,30s,2m';
+  @IsOptional() @IsDuration() CONSUMER_ACK_WAIT = '30s';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) CONSUMER_CONCURRENCY = 64;
+  @IsOptional() @IsString() ADMIN_API_KEY?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() ENABLE_EVENT_LOGGING = true;
+  @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => {
+    const got = e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`;
+    return Object.values(e.constraints ?? {}).map((msg) => `  - ${e.property}: ${msg.replace(`${e.property} `, '')}${got}`);
+  });
+}
+
+/**
+ * Builds a `validate` function for `ConfigModule.forRoot` that checks the environment against
+ * `envClass` and fails start-up listing every bad variable.
+ * @example ConfigModule.forRoot({ isGlobal: true, validate: validateEnv(VendorServiceEnv) })
+ */
+export function validateEnv<T extends object>(envClass: new () => T) {
+  return (raw: Record<string, unknown>): T => {
+    const env = plainToInstance(envClass, raw, { exposeDefaultValues: true });
+    const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+    if (errors.length > 0) {
+      throw new Error(`Invalid configuration, fix these environment variables:\n${describe(errors).join('\n')}`);
+    }
+    return env;
+  };
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CLOUDEVENTS_CONTENT_TYPE, dlqSubject, HEADER } from '../events.constants.js';
+import { isEventType } from '../envelope/event-type.js';
+import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+export interface DeadLetter {
+  consumer: string;
+  stream: string;
+  subject: string;
+  streamSeq: number;
+  deliveries: number;
+  data: Uint8Array;
+  reason: string;
+  error: string;
+}
+
+/** The event type named by a stream subject (`events.vendor.created`, `replay.app.vendor.created`). */
+export function typeFromSubject(subject: string): string {
+  const tokens = subject.split('.');
+  const type = (tokens[0] === 'replay' ? tokens.slice(2) : tokens.slice(1)).join('.');
+  return isEventType(type) ? type : 'invalid.subject';
+}
+
+/** Publishes a failed message, byte for byte, to `dlq.<consumer>.<type>` with the `Mesh-*` headers. */
+@Injectable()
+export class DlqPublisher {
+  private readonly logger = new Logger(DlqPublisher.name);
+
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async publish(letter: DeadLetter): Promise<void> {
+    const js = this.nats.jetstream;
+    if (!js) throw new Error('NATS is not connected; cannot dead-letter now');
+    const headers = JetStreamPublisher.headers({
+      [HEADER.contentType]: CLOUDEVENTS_CONTENT_TYPE,
+      [HEADER.dlqConsumer]: letter.consumer,
+      [HEADER.dlqReason]: letter.reason,
+      [HEADER.originalSubject]: letter.subject,
+      [HEADER.originalSeq]: String(letter.streamSeq),
+      [HEADER.deliveries]: String(letter.deliveries),
+      [HEADER.error]: letter.error.replace(/[\r\n]+/g, ' ').slice(0, 200),
+    });
+    // The id makes the advisory path and the handler path dedupe if both dead-letter one message.
+    const msgID = `dlq:${letter.consumer}:${letter.stream}:${letter.streamSeq}`;
+    await js.publish(dlqSubject(letter.consumer, typeFromSubject(letter.subject)), letter.data, { msgID, headers });
+    this.metrics.deadLettered.inc({ consumer: letter.consumer, reason: letter.reason });
+    this.logger.warn(`dead-lettered ${letter.subject} #${letter.streamSeq} for ${letter.consumer}: ${letter.reason}: ${letter.error.slice(0, 200)}`);
+  }
+}

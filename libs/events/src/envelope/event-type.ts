@@ -1,0 +1,52 @@
+/** The one rule for event types: lowercase `resource.action` tokens (DESIGN.md "Subjects"). */
+const EVENT_TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
+const PATTERN_TOKEN = /^([a-z0-9_-]+|\*|>)$/;
+
+export const EVENTS_SUBJECT_PREFIX = 'events.';
+
+export class InvalidEventTypeError extends Error {
+  constructor(type: unknown) {
+    super(
+      `Invalid event type ${JSON.stringify(type)}: use lowercase "resource.action" tokens of [a-z0-9_-] joined by dots, e.g. "vendor.created"`,
+    );
+    this.name = 'InvalidEventTypeError';
+  }
+}
+
+export function isEventType(type: unknown): type is string {
+  return typeof type === 'string' && EVENT_TYPE.test(type);
+}
+
+export function assertEventType(type: unknown): asserts type is string {
+  if (!isEventType(type)) throw new InvalidEventTypeError(type);
+}
+
+/**
+ * Validates a NATS-style type pattern (`vendor.created`, `vendor.*`, `order.>`, `>`); `*` alone means all.
+ * Returns the normalised pattern.
+ */
+export function normalizePattern(pattern: string): string {
+  const p = pattern === '*' ? '>' : pattern;
+  const tokens = p.split('.');
+  const ok = tokens.every((t, i) => PATTERN_TOKEN.test(t) && (t !== '>' || i === tokens.length - 1));
+  if (!ok) {
+    throw new Error(
+      `Invalid event pattern ${JSON.stringify(pattern)}: use dot-separated lowercase tokens with NATS wildcards, e.g. "vendor.created", "vendor.*", "order.>"`,
+    );
+  }
+  return p;
+}
+
+export const subjectForType = (type: string): string => EVENTS_SUBJECT_PREFIX + type;
+export const subjectForPattern = (pattern: string): string => EVENTS_SUBJECT_PREFIX + normalizePattern(pattern);
+
+/** Matches a concrete type against a NATS-style pattern (`*` one token, `>` one or more at the end). */
+export function matchesPattern(type: string, pattern: string): boolean {
+  const t = type.split('.');
+  const p = (pattern === '*' ? '>' : pattern).split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return t.length > i;
+    if (i >= t.length || (p[i] !== '*' && p[i] !== t[i])) return false;
+  }
+  return t.length === p.length;
+}

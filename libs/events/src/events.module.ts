@@ -1,0 +1,105 @@
+import { DynamicModule, FactoryProvider, Module, Provider } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EVENTS_CONFIG, EVENTS_SERVICE } from './events.constants.js';
+import { EventsModuleOptions } from './events-module-options.js';
+import { EventsEnv, validateEnv } from './config/events-env.js';
+import { EventsConfig, eventsConfigFromEnv } from './config/events-config.js';
+import { createMeshDataSource, meshDataSourceOptions } from './database/mesh-data-source.js';
+import { NatsConnectionManager } from './nats/nats-connection.js';
+import { StreamProvisioner } from './streams/stream-provisioner.js';
+import { SchemaRegistry } from './schemas/schema-registry.js';
+import { OutboxRepository } from './outbox/outbox.repository.js';
+import { OutboxRelay } from './outbox/outbox-relay.js';
+import { JetStreamPublisher } from './publisher/jetstream-publisher.js';
+import { EventsService } from './publisher/events.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { DlqPublisher } from './dlq/dlq.publisher.js';
+import { ReplayService } from './replay/replay.service.js';
+import { JetStreamServer } from './transport/jetstream.server.js';
+
+const OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
+
+export interface EventsModuleAsyncOptions {
+  imports?: DynamicModule['imports'];
+  inject?: FactoryProvider['inject'];
+  useFactory: (...args: any[]) => EventsModuleOptions | Promise<EventsModuleOptions>;
+  /** Given up front because TypeORM must know the entities when the module is built. */
+  database?: EventsModuleOptions['database'];
+}
+
+const services: Provider[] = [
+  NatsConnectionManager,
+  StreamProvisioner,
+  SchemaRegistry,
+  OutboxRepository,
+  OutboxRelay,
+  JetStreamPublisher,
+  EventsService,
+  { provide: EVENTS_SERVICE, useExisting: EventsService },
+  MetricsService,
+  DlqPublisher,
+  ReplayService,
+  {
+    provide: JetStreamServer,
+    inject: [EVENTS_CONFIG, NatsConnectionManager, DlqPublisher, MetricsService],
+    useFactory: (cfg: EventsConfig, nats: NatsConnectionManager, dlq: DlqPublisher, metrics: MetricsService) =>
+      cfg.consumer ? new JetStreamServer(cfg, nats, dlq, metrics) : null,
+  },
+];
+
+/** Environment (validated) with the app's overrides on top. */
+function resolveConfig(options: EventsModuleOptions): EventsConfig {
+  const env = validateEnv(EventsEnv)({ ...process.env });
+  return { ...eventsConfigFromEnv(env, { service: options.service, consumer: options.consumer }), ...options.config };
+}
+
+/**
+ * The event bus for one app: NATS connection, streams, `EventsService`, outbox and relay, schemas,
+ * replay, and (for consumer apps) the JetStream transport. Configuration comes from the
+ * environment, validated at start-up (`EventsEnv`), with per-app overrides.
+ * @example
+ * EventsModule.forRoot({ service: 'vendor-service', database: { entities: [Vendor], migrations: [CreateVendors] } })
+ */
+@Module({})
+export class EventsModule {
+  static forRoot(options: EventsModuleOptions): DynamicModule {
+    return EventsModule.build({ useFactory: () => options, database: options.database });
+  }
+
+  static forRootAsync(options: EventsModuleAsyncOptions): DynamicModule {
+    return EventsModule.build(options);
+  }
+
+  private static build(options: EventsModuleAsyncOptions): DynamicModule {
+    // @nestjs/config validates the environment when the app boots: a bad variable stops start-up
+    // with its name and how to fix it.
+    const env = ConfigModule.forRoot({ validate: validateEnv(EventsEnv), ignoreEnvFile: true });
+    // One module object, imported here and by TypeORM's factory, so both see the same config.
+    const config: DynamicModule = {
+      module: EventsConfigModule,
+      imports: options.imports ?? [],
+      providers: [
+        { provide: OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+        { provide: EVENTS_CONFIG, inject: [OPTIONS], useFactory: resolveConfig },
+      ],
+      exports: [EVENTS_CONFIG],
+    };
+    const database = TypeOrmModule.forRootAsync({
+      imports: [config],
+      inject: [EVENTS_CONFIG],
+      useFactory: (cfg: EventsConfig) => meshDataSourceOptions(cfg.databaseUrl, options.database),
+      dataSourceFactory: async (opts) => createMeshDataSource(opts!),
+    });
+    return {
+      module: EventsModule,
+      global: true,
+      imports: [env, config, database],
+      providers: services,
+      exports: [config, EventsService, EVENTS_SERVICE, SchemaRegistry, ReplayService, MetricsService, NatsConnectionManager, OutboxRepository, OutboxRelay, JetStreamServer],
+    };
+  }
+}
+
+@Module({})
+class EventsConfigModule {}

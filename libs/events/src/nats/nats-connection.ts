@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { connect, credsAuthenticator, NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { readFileSync } from 'node:fs';
+import { EVENTS_CONFIG } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
+import { StreamProvisioner } from '../streams/stream-provisioner.js';
+
+type ConnectedListener = (nc: NatsConnection) => void | Promise<void>;
+
+/**
+ * Owns the app's single NATS connection. The app starts even when NATS is down: the connection
+ * is made in the background and retried forever, publishes fall back to the outbox meanwhile,
+ * and every (re)connect re-provisions the streams.
+ */
+@Injectable()
+export class NatsConnectionManager implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionManager.name);
+  private nc?: NatsConnection;
+  private js?: JetStreamClient;
+  private jsm?: JetStreamManager;
+  private streamsReady = false;
+  private closing = false;
+  private readonly listeners: ConnectedListener[] = [];
+  private readonly ready: Promise<NatsConnection>;
+
+  constructor(
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+    private readonly provisioner: StreamProvisioner,
+  ) {
+    this.ready = this.connectForever();
+    // Connection failures are reported by connectForever; this only avoids an unhandled rejection on shutdown.
+    this.ready.catch(() => undefined);
+  }
+
+  /** True while the client holds a live connection to a server. */
+  get isConnected(): boolean {
+    return !!this.nc && !this.nc.isClosed() && this.connected;
+  }
+  private connected = false;
+
+  /** The live connection, or undefined while none is established. */
+  get connection(): NatsConnection | undefined {
+    return this.nc;
+  }
+
+  /** JetStream client (publish, consumers) once connected and the streams exist. */
+  get jetstream(): JetStreamClient | undefined {
+    return this.streamsReady ? this.js : undefined;
+  }
+
+  get manager(): JetStreamManager | undefined {
+    return this.jsm;
+  }
+
+  /** Resolves with the connection once the first connect and stream provisioning succeeded. */
+  whenReady(): Promise<NatsConnection> {
+    return this.ready;
+  }
+
+  /** Runs `listener` now if connected, and after every reconnect. */
+  onConnected(listener: ConnectedListener): void {
+    this.listeners.push(listener);
+    if (this.nc && this.streamsReady) void this.notify(listener, this.nc);
+  }
+
+  private async connectForever(): Promise<NatsConnection> {
+    const nc = await connect({
+      servers: this.config.natsServers,
+      name: this.config.consumer ?? this.config.service,
+      user: this.config.natsUser,
+      pass: this.config.natsPassword,
+      authenticator: this.config.natsCreds ? credsAuthenticator(readFileSync(this.config.natsCreds)) : undefined,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+      // Async stack traces cost ~45 % of client CPU on pipelined publishes (shared/PERFORMANCE.md).
+      noAsyncTraces: true,
+    });
+    if (this.closing) {
+      await nc.close();
+      throw new Error('shut down before NATS connected');
+    }
+    this.nc = nc;
+    this.connected = true;
+    this.js = jetstream(nc, { timeout: this.config.publishTimeoutMs });
+    this.jsm = await jetstreamManager(nc, { timeout: this.config.publishTimeoutMs });
+    this.logger.log(`connected to NATS ${nc.getServer()}`);
+    void this.watchStatus(nc);
+    await this.provisionUntilDone();
+    return nc;
+  }
+
+  private async provisionUntilDone(): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      try {
+        await this.provisioner.ensureStreams(this.jsm!);
+        this.streamsReady = true;
+        for (const listener of this.listeners) await this.notify(listener, this.nc!);
+        return;
+      } catch (err) {
+        this.logger.warn(`stream provisioning failed (attempt ${attempt}), retrying: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private async notify(listener: ConnectedListener, nc: NatsConnection): Promise<void> {
+    try {
+      await listener(nc);
+    } catch (err) {
+      this.logger.error(`on-connect hook failed: ${(err as Error).message}`, (err as Error).stack);
+    }
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.connected = false;
+          this.logger.warn(`disconnected from NATS ${status.server}`);
+          break;
+        case 'reconnect':
+          this.connected = true;
+          this.logger.log(`reconnected to NATS ${status.server}`);
+          // A restarted single server may have lost its store: bring the streams back.
+          void this.provisionUntilDone();
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    if (this.nc && !this.nc.isClosed()) {
+      try {
+        await this.nc.drain();
+      } catch (err) {
+        this.logger.warn(`drain failed, closing: ${(err as Error).message}`);
+        await this.nc.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
+import { EVENTS_CONFIG } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
+import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository.js';
+
+const BATCH = 500;
+const IDLE_POLL_MS = 1_000;
+const backoffMs = (attempts: number) => Math.min(60_000, 500 * 2 ** Math.min(attempts, 7));
+
+/**
+ * Moves outbox rows to JetStream: woken by NOTIFY on commit, by NATS reconnecting, and by a slow
+ * poll for rows whose retry time has come. Rows are deleted only after their PubAck; a row whose
+ * publish fails is retried with exponential backoff. Same event id, so JetStream dedupes repeats.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private wake?: () => void;
+  private listener?: pg.Client;
+  private loop?: Promise<void>;
+
+  constructor(
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+    private readonly outbox: OutboxRepository,
+    private readonly nats: NatsConnectionManager,
+    private readonly publisher: JetStreamPublisher,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.nats.onConnected(() => this.kick());
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Asks the relay to look at the outbox now. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let moved = 0;
+      if (this.nats.isConnected && this.nats.jetstream) {
+        try {
+          moved = await this.relayBatch();
+        } catch (err) {
+          this.logger.warn(`outbox relay pass failed: ${(err as Error).message}`);
+        }
+      }
+      if (moved < BATCH && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  /** Publishes one batch of due rows; returns how many were published. */
+  async relayBatch(): Promise<number> {
+    return this.outbox.withDueRows(BATCH, async (rows, manager) => {
+      if (rows.length === 0) return 0;
+      const results = await Promise.allSettled(rows.map((r) => this.publisher.publish(r.subject, r.payload, r.id)));
+      const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.seq);
+      const failed = rows.filter((_, i) => results[i].status === 'rejected');
+      await this.outbox.remove(manager, done);
+      for (const row of failed) {
+        const reason = (results[rows.indexOf(row)] as PromiseRejectedResult).reason as Error;
+        await this.outbox.postpone(manager, [row.seq], backoffMs(row.attempts), reason.message);
+      }
+      if (done.length > 0) {
+        this.metrics.published.inc({ service: this.config.service, via: 'outbox' }, done.length);
+        this.logger.log(`relayed ${done.length} event(s) from the outbox`);
+      }
+      return done.length;
+    });
+  }
+
+  /** A dedicated LISTEN connection; the relay still polls if it is lost, so this is only about latency. */
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', () => this.kick());
+    client.on('error', (err) => {
+      this.logger.warn(`outbox LISTEN connection lost (${err.message}); polling until it is back`);
+      this.listener = undefined;
+      if (this.running) setTimeout(() => void this.listen(), 2_000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn(`outbox LISTEN failed (${(err as Error).message}); polling instead`);
+      await client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => void this.listen(), 2_000);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+}

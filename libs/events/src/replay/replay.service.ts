@@ -1,0 +1,74 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject, STREAM_DLQ } from '../events.constants.js';
+import type { CloudEvent } from '../envelope/cloud-event.js';
+import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
+import { typeFromSubject } from '../dlq/dlq.publisher.js';
+
+export interface RedriveResult {
+  dlqSeq: number;
+  consumer: string;
+  type: string;
+  replaySeq: number;
+}
+
+const CHUNK = 1000;
+
+/**
+ * Sends events back to ONE consumer app through `replay.<consumer>.<type>`, which only that app's
+ * `<consumer>-replay` durable reads; the other apps never see them again.
+ */
+@Injectable()
+export class ReplayService {
+  private readonly logger = new Logger(ReplayService.name);
+
+  constructor(private readonly nats: NatsConnectionManager) {}
+
+  private connected() {
+    const js = this.nats.jetstream;
+    const jsm = this.nats.manager;
+    if (!js || !jsm) throw new Error('NATS is not connected; try again when /health/events is up');
+    return { js, jsm };
+  }
+
+  /**
+   * Re-delivers a dead-lettered message to the consumer that failed it, then removes it from the DLQ.
+   * @example await replay.redrive(42)
+   */
+  async redrive(dlqSeq: number): Promise<RedriveResult> {
+    const { js, jsm } = this.connected();
+    const stored = await jsm.streams.getMessage(STREAM_DLQ, { seq: dlqSeq });
+    if (!stored) throw new Error(`EVENTS_DLQ has no message #${dlqSeq}`);
+    const consumer = stored.header.get(HEADER.dlqConsumer);
+    if (!consumer) throw new Error(`EVENTS_DLQ #${dlqSeq} has no ${HEADER.dlqConsumer} header; it was not dead-lettered by the mesh`);
+    const type = typeFromSubject(stored.header.get(HEADER.originalSubject) || stored.subject.replace(`dlq.${consumer}.`, 'events.'));
+    const ack = await js.publish(replaySubject(consumer, type), stored.data, {
+      msgID: `redrive:${dlqSeq}`,
+      headers: JetStreamPublisher.headers({ [HEADER.contentType]: CLOUDEVENTS_CONTENT_TYPE, [HEADER.replay]: 'redrive' }),
+    });
+    await jsm.streams.deleteMessage(STREAM_DLQ, dlqSeq, false);
+    this.logger.log(`redrove DLQ #${dlqSeq} (${type}) to ${consumer}`);
+    return { dlqSeq, consumer, type, replaySeq: ack.seq };
+  }
+
+  /**
+   * Queues stored envelopes (same ids) for one consumer app; returns how many were accepted.
+   * @example await replay.replay('search-sync', eventsFromTheStore)
+   */
+  async replay(consumer: string, events: CloudEvent[]): Promise<number> {
+    if (!/^[a-z0-9_-]+$/.test(consumer)) throw new Error(`Invalid consumer name "${consumer}": use the app's durable name, e.g. search-sync`);
+    const { js } = this.connected();
+    const run = randomUUID();
+    const headers = JetStreamPublisher.headers({ [HEADER.contentType]: CLOUDEVENTS_CONTENT_TYPE, [HEADER.replay]: 'replay' });
+    let queued = 0;
+    for (let i = 0; i < events.length; i += CHUNK) {
+      const chunk = events.slice(i, i + CHUNK);
+      await Promise.all(
+        chunk.map((e) => js.publish(replaySubject(consumer, e.type), JSON.stringify(e), { msgID: `replay:${run}:${e.id}`, headers })),
+      );
+      queued += chunk.length;
+    }
+    return queued;
+  }
+}

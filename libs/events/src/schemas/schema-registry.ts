@@ -1,0 +1,105 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import formats from 'ajv-formats';
+import { Kvm, KV } from '@nats-io/kv';
+import { assertEventType } from '../envelope/event-type.js';
+import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { SCHEMA_BUCKET } from '../events.constants.js';
+import { SchemaValidationError } from './schema-validation.error.js';
+
+// ajv-formats is CommonJS with a `default` export: take the function whichever way it arrives.
+const addFormats = ((formats as unknown as { default?: typeof formats }).default ?? formats) as unknown as (ajv: Ajv) => Ajv;
+
+export interface RegisteredSchema {
+  type: string;
+  version: number;
+  /** `mesh:schema:<type>:v<version>`, the envelope's `dataschema`. */
+  id: string;
+  schema: Record<string, unknown>;
+}
+
+const fieldOf = (e: ErrorObject): string => {
+  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
+  const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+  const leaf = missing ?? extra;
+  return ['data', path, leaf].filter(Boolean).join('.');
+};
+
+/**
+ * JSON Schemas per event type and version. Validation runs in-process (compiled with Ajv);
+ * registrations are also written to the `event-schemas` KV bucket so other apps can list them.
+ */
+@Injectable()
+export class SchemaRegistry {
+  private readonly logger = new Logger(SchemaRegistry.name);
+  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  private readonly schemas = new Map<string, RegisteredSchema & { validate: ValidateFunction }>();
+  private readonly latest = new Map<string, number>();
+  private bucket?: Promise<KV>;
+
+  constructor(private readonly nats: NatsConnectionManager) {
+    // Registrations made before NATS was reachable are written once it is.
+    nats.onConnected(() => this.syncToBucket());
+  }
+
+  /**
+   * Registers the JSON Schema of one version of an event type; `publishEvent` validates against it.
+   * @example await registry.register('vendor.created', 1, { type: 'object', required: ['id', 'name'] })
+   */
+  async register(type: string, version: number, schema: Record<string, unknown>): Promise<RegisteredSchema> {
+    assertEventType(type);
+    if (!Number.isInteger(version) || version < 1) throw new Error(`Schema version for ${type} must be a positive integer, got ${version}`);
+    const id = `mesh:schema:${type}:v${version}`;
+    const validate = this.ajv.compile(schema);
+    const entry = { type, version, id, schema, validate };
+    this.schemas.set(`${type}.v${version}`, entry);
+    this.latest.set(type, Math.max(version, this.latest.get(type) ?? 0));
+    if (this.nats.isConnected) await this.put(entry);
+    return { type, version, id, schema };
+  }
+
+  /** Validates `data` against the registered schema; returns its id, or undefined when the type has none. */
+  validate(type: string, data: unknown, version?: number): string | undefined {
+    const v = version ?? this.latest.get(type);
+    if (v === undefined) return undefined;
+    const entry = this.schemas.get(`${type}.v${v}`);
+    if (!entry) throw new Error(`No schema v${v} is registered for ${type}; register it or omit schemaVersion`);
+    if (!entry.validate(data)) {
+      const problems = (entry.validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: e.message ?? e.keyword }));
+      throw new SchemaValidationError(type, entry.id, problems);
+    }
+    return entry.id;
+  }
+
+  /** Every schema in the shared bucket, from all producers. */
+  async list(): Promise<RegisteredSchema[]> {
+    const kv = await this.kv();
+    const result: RegisteredSchema[] = [];
+    for await (const key of await kv.keys()) {
+      const entry = await kv.get(key);
+      if (entry && entry.operation === 'PUT') result.push(entry.json<RegisteredSchema>());
+    }
+    return result.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
+  }
+
+  private kv(): Promise<KV> {
+    const nc = this.nats.connection;
+    if (!nc) return Promise.reject(new Error('NATS is not connected; schemas cannot be listed'));
+    this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5 });
+    this.bucket.catch(() => (this.bucket = undefined));
+    return this.bucket;
+  }
+
+  private async put(entry: RegisteredSchema): Promise<void> {
+    const kv = await this.kv();
+    const { type, version, id, schema } = entry;
+    await kv.put(`${type}.v${version}`, JSON.stringify({ type, version, id, schema }));
+  }
+
+  private async syncToBucket(): Promise<void> {
+    for (const entry of this.schemas.values()) {
+      await this.put(entry).catch((err: Error) => this.logger.warn(`schema ${entry.id} not stored yet: ${err.message}`));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/** Bounds how many handlers run at once; `acquire` waits for a free slot. */
+export class ConcurrencyGate {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) return next();
+    this.active--;
+    if (this.active === 0) {
+      for (const resolve of this.idleWaiters) resolve();
+      this.idleWaiters = [];
+    }
+  }
+
+  /** Resolves when nothing runs, or after `timeoutMs`; true when idle. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    if (this.active === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}

@@ -1,0 +1,208 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { lastValueFrom } from 'rxjs';
+import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
+import { CloudEvent } from '../envelope/cloud-event.js';
+import { parseEnvelope } from '../envelope/envelope-parser.js';
+import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
+import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { DlqPublisher } from '../dlq/dlq.publisher.js';
+import { MaxDeliveriesListener } from '../dlq/max-deliveries.listener.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
+import { ensureDurable } from './consumer-provisioner.js';
+import { decideFailure } from './failure-policy.js';
+import { errorMessage } from './handler-errors.js';
+import { JetStreamContext } from './jetstream.context.js';
+
+export const JETSTREAM_TRANSPORT = Symbol('JETSTREAM_TRANSPORT');
+
+const SHUTDOWN_GRACE_MS = 25_000;
+
+interface Lane {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  messages?: ConsumerMessages;
+  advisories: MaxDeliveriesListener;
+  loop?: Promise<void>;
+}
+
+/**
+ * A @nestjs/microservices transport over JetStream durable pull consumers, so consumer apps write
+ * `@EventPattern('vendor.created')` / `@EventPattern('vendor.*')` handlers. The handler's
+ * outcome decides the message's fate: resolve → ack; throw → nak with the backoff delay, or
+ * dead-letter when the error is permanent or the delivery was the last.
+ *
+ * It runs two durables into the same handlers: `<consumer>` on `events.>` and `<consumer>-replay`
+ * on `replay.<consumer>.>` (replays and redrives aimed at this app only).
+ */
+@Injectable()
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = JETSTREAM_TRANSPORT;
+  private readonly gate: ConcurrencyGate;
+  private readonly lanes: Lane[];
+  private readonly patternCache = new Map<string, MessageHandler[]>();
+  private closing = false;
+
+  constructor(
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+    private readonly nats: NatsConnectionManager,
+    private readonly dlq: DlqPublisher,
+    private readonly metrics: MetricsService,
+  ) {
+    super();
+    if (!config.consumer) {
+      throw new Error('EventsModule.forRoot({ consumer }) is required to run the JetStream transport: name the durable consumer');
+    }
+    this.gate = new ConcurrencyGate(config.concurrency);
+    const consumer = config.consumer;
+    this.lanes = [
+      { stream: STREAM_EVENTS, durable: consumer, filterSubject: 'events.>' },
+      { stream: STREAM_REPLAY, durable: replayDurable(consumer), filterSubject: `replay.${consumer}.>` },
+    ].map((lane) => ({ ...lane, advisories: new MaxDeliveriesListener(dlq, lane.stream, lane.durable, consumer) }));
+  }
+
+  get consumerName(): string {
+    return this.config.consumer!;
+  }
+
+  /** Starts consuming once NATS is reachable; the app does not wait for that to come up. */
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
+    this.nats.onConnected((nc) => this.start(nc));
+    callback();
+  }
+
+  private async start(nc: NatsConnection): Promise<void> {
+    const jsm = this.nats.manager!;
+    for (const lane of this.lanes) {
+      await ensureDurable(jsm, {
+        stream: lane.stream,
+        durable: lane.durable,
+        filterSubject: lane.filterSubject,
+        maxDeliver: this.config.maxDeliver,
+        ackWaitMs: this.config.ackWaitMs,
+        maxAckPending: Math.max(1000, this.config.concurrency * 2),
+        replicas: this.config.streamReplicas,
+        deliverPolicy: 'all',
+      });
+      lane.advisories.start(nc, jsm);
+      lane.loop ??= this.consumeForever(lane);
+    }
+  }
+
+  /** Keeps a consume loop alive across reconnects, server restarts and consumer re-creation. */
+  private async consumeForever(lane: Lane): Promise<void> {
+    while (!this.closing) {
+      try {
+        const js = this.nats.jetstream;
+        if (!js) throw new Error('NATS not connected');
+        const consumer = await js.consumers.get(lane.stream, lane.durable);
+        lane.messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2) });
+        for await (const msg of lane.messages) {
+          if (this.closing) break;
+          await this.gate.acquire();
+          void this.handle(msg, lane).finally(() => this.gate.release());
+        }
+      } catch (err) {
+        if (!this.closing) this.logger.warn(`consumer ${lane.durable} stopped (${(err as Error).message}); restarting`);
+      }
+      if (!this.closing) await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+
+  private handlersFor(type: string): MessageHandler[] {
+    let handlers = this.patternCache.get(type);
+    if (!handlers) {
+      handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
+      this.patternCache.set(type, handlers);
+    }
+    return handlers;
+  }
+
+  private async handle(msg: JsMsg, lane: Lane): Promise<void> {
+    let event: CloudEvent;
+    try {
+      event = parseEnvelope(msg.data);
+    } catch (err) {
+      return this.fail(msg, lane, undefined, err);
+    }
+    const handlers = this.handlersFor(event.type);
+    if (handlers.length === 0) return msg.ack();
+    const context = new JetStreamContext([msg, event, lane.durable]);
+    const labels = { consumer: this.consumerName, type: event.type };
+    const stopTimer = this.metrics.handlerSeconds.startTimer(labels);
+    // Long handlers keep their lease instead of being redelivered to another replica.
+    const keepAlive = setInterval(() => msg.working(), this.config.ackWaitMs / 3);
+    try {
+      for (const handler of handlers) {
+        // Chained handlers registered on the same pattern run in order.
+        for (let h: MessageHandler | undefined = handler; h; h = h.next) {
+          await lastValueFrom(this.transformToObservable(await h(event, context)), { defaultValue: undefined });
+        }
+      }
+      msg.ack();
+      this.metrics.consumed.inc(labels);
+    } catch (err) {
+      await this.fail(msg, lane, event, err);
+    } finally {
+      clearInterval(keepAlive);
+      stopTimer();
+    }
+  }
+
+  private async fail(msg: JsMsg, lane: Lane, event: CloudEvent | undefined, err: unknown): Promise<void> {
+    const type = event?.type ?? 'invalid';
+    this.metrics.failed.inc({ consumer: this.consumerName, type });
+    const deliveries = msg.info.deliveryCount;
+    const decision = decideFailure(err, deliveries, this.config.maxDeliver, this.config.backoffMs);
+    if (decision.action === 'retry') {
+      this.metrics.retried.inc({ consumer: this.consumerName, type });
+      this.logger.warn(`${type} #${msg.seq} failed (delivery ${deliveries}/${this.config.maxDeliver}), retry in ${decision.delayMs} ms: ${errorMessage(err)}`);
+      return msg.nak(decision.delayMs);
+    }
+    try {
+      await this.dlq.publish({
+        consumer: this.consumerName,
+        stream: lane.stream,
+        subject: msg.subject,
+        streamSeq: msg.seq,
+        deliveries,
+        data: msg.data,
+        reason: event ? decision.reason : 'invalid_envelope',
+        error: errorMessage(err),
+      });
+      msg.term(decision.reason);
+    } catch (dlqErr) {
+      // Not in the DLQ, so not terminated: the server redelivers (or advises max deliveries) later.
+      this.logger.error(`dead-lettering #${msg.seq} failed, leaving it for redelivery: ${(dlqErr as Error).message}`);
+      msg.nak(this.config.backoffMs[0] ?? 1_000);
+    }
+  }
+
+  /** Stops fetching, lets in-flight handlers finish (acks flush with the connection drain). */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const lane of this.lanes) {
+      lane.advisories.stop();
+      lane.messages?.stop();
+    }
+    const idle = await this.gate.idle(SHUTDOWN_GRACE_MS);
+    if (!idle) this.logger.warn(`${this.gate.inFlight} handler(s) still running after ${SHUTDOWN_GRACE_MS} ms; their messages will be redelivered`);
+    await Promise.all(this.lanes.map((l) => l.loop));
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not emit client events; watch /health/events instead');
+  }
+
+  unwrap<T>(): T {
+    const nc = this.nats.connection;
+    if (!nc) throw new Error('NATS is not connected yet');
+    return nc as T;
+  }
+}

@@ -1,0 +1,115 @@
+import { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager, StoredMsg } from '@nats-io/jetstream';
+import { HEADER, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
+import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
+
+describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
+  const mesh = {} as Mesh;
+  let recorder: RunningApp;
+  let producer: RunningApp;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    mesh.nats = await NatsServerHarness.start();
+    mesh.db = await TestDatabase.create('transport');
+    producer = await startProducer(mesh);
+    recorder = await startRecorder(mesh);
+    nc = await rawConnect(mesh);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await recorder?.close();
+    await producer?.close();
+    await mesh.nats?.close();
+    await mesh.db?.drop();
+  });
+
+  /** Waits until `read` returns something, then returns it. */
+  const nonEmpty = async <T>(read: () => Promise<T[]>): Promise<T[]> => {
+    await waitFor(async () => (await read()).length > 0);
+    return read();
+  };
+  const rowsFor = async (id: string) => (await handled(mesh)).filter((r) => r.event_id === id);
+  const dlqFor = async (subjectPart: string): Promise<StoredMsg[]> => (await readStream(nc, STREAM_DLQ)).filter((m) => m.subject.includes(subjectPart));
+
+  it('delivers a published event to the durable consumer, once, with its envelope', async () => {
+    const result = await producer.events.publishEvent('order.created', { orderId: 'o-1' }, { subject: 'o-1', resourceType: 'order' });
+    expect(result).toMatchObject({ queued: false, duplicate: false });
+    const rows = await nonEmpty(() => rowsFor(result.id));
+    expect(rows).toEqual([expect.objectContaining({ type: 'order.created', consumer: 'recorder', delivery: 1 })]);
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0);
+  });
+
+  it('stores the same event id published twice only once', async () => {
+    const first = await producer.events.publishEvent('order.updated', { n: 1 });
+    const second = await producer.events.publishEvent('order.updated', { n: 1 }, { id: first.id });
+    expect(second).toMatchObject({ id: first.id, duplicate: true, seq: first.seq });
+    const inStream = (await readStream(nc, STREAM_EVENTS)).filter((m) => m.json<{ id: string }>().id === first.id);
+    expect(inStream).toHaveLength(1);
+    await waitFor(async () => (await rowsFor(first.id)).length === 1);
+  });
+
+  it('acks a handler that fails twice on the third delivery, after the backoff', async () => {
+    const started = Date.now();
+    const { id } = await producer.events.publishEvent('order.flaky', { failUntilDelivery: 3 });
+    const rows = await nonEmpty(() => rowsFor(id));
+    expect(rows).toEqual([expect.objectContaining({ delivery: 3 })]);
+    // backoff 200 ms then 400 ms (testConfig)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0);
+    expect(await dlqFor('order.flaky')).toHaveLength(0);
+  });
+
+  it('dead-letters a handler that always fails after max_deliver, with the DLQ headers', async () => {
+    const { id } = await producer.events.publishEvent('order.doomed', { failUntilDelivery: 99 });
+    const [letter] = await nonEmpty(() => dlqFor('order.doomed'));
+    expect(letter.subject).toBe('dlq.recorder.order.doomed');
+    expect(letter.json<{ id: string }>().id).toBe(id);
+    expect(letter.header.get(HEADER.dlqConsumer)).toBe('recorder');
+    expect(letter.header.get(HEADER.dlqReason)).toBe('max_deliveries');
+    expect(letter.header.get(HEADER.originalSubject)).toBe('events.order.doomed');
+    expect(Number(letter.header.get(HEADER.originalSeq))).toBeGreaterThan(0);
+    expect(letter.header.get(HEADER.deliveries)).toBe('3');
+    expect(letter.header.get(HEADER.error)).toContain('planned failure on delivery 3');
+    expect(await rowsFor(id)).toHaveLength(0);
+  });
+
+  it('dead-letters a non-retryable failure at once', async () => {
+    await producer.events.publishEvent('order.rejected', { rejectForGood: true });
+    const [letter] = await nonEmpty(() => dlqFor('order.rejected'));
+    expect(letter.header.get(HEADER.dlqReason)).toBe('non_retryable');
+    expect(letter.header.get(HEADER.deliveries)).toBe('1');
+  });
+
+  it('dead-letters an unparseable message at once, body intact', async () => {
+    nc.publish('events.order.garbage', 'this is { not json');
+    const [letter] = await nonEmpty(() => dlqFor('order.garbage'));
+    expect(letter.string()).toBe('this is { not json');
+    expect(letter.header.get(HEADER.dlqReason)).toBe('invalid_envelope');
+    expect(letter.header.get(HEADER.deliveries)).toBe('1');
+    expect(letter.header.get(HEADER.error)).toContain('body is not JSON');
+  });
+
+  it('lets two instances of one consumer split the work without processing anything twice', async () => {
+    const second = await startRecorder(mesh, 'recorder', 'second');
+    try {
+      const ids = new Set<string>();
+      await Promise.all(
+        Array.from({ length: 300 }, async (_, i) => ids.add((await producer.events.publishEvent('order.split', { i })).id)),
+      );
+      const splitRows = async () => (await handled(mesh)).filter((x) => x.type === 'order.split');
+      await waitFor(async () => (await splitRows()).length >= 300, { timeoutMs: 20_000 });
+      const rows = await splitRows();
+      expect(rows).toHaveLength(300);
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(ids);
+      const byInstance = new Set(rows.map((r) => r.instance));
+      expect(byInstance).toEqual(new Set(['in-process', 'second']));
+    } finally {
+      await second.close();
+    }
+  });
+});
