@@ -1,6 +1,6 @@
 import { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, StoredMsg } from '@nats-io/jetstream';
-import { HEADER, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
+import { HEADER, MetricsService, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
 
@@ -92,6 +92,29 @@ describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
     expect(letter.header.get(HEADER.dlqReason)).toBe('invalid_envelope');
     expect(letter.header.get(HEADER.deliveries)).toBe('1');
     expect(letter.header.get(HEADER.error)).toContain('body is not JSON');
+  });
+
+  it('dead-letters a message named by a MAX_DELIVERIES advisory (a last delivery that died with its process), once', async () => {
+    // The server sends this advisory when a message's last delivery was never acknowledged; the
+    // consumer that took it is gone by then, so another replica must dead-letter it by sequence.
+    const metrics = recorder.app.get(MetricsService);
+    const deadLettered = async () =>
+      (await metrics.deadLettered.get()).values.find((v) => v.labels.reason === 'max_deliveries')?.value ?? 0;
+    const before = await deadLettered();
+    const { id, seq } = await producer.events.publishEvent('order.orphaned', {});
+    await waitFor(async () => (await rowsFor(id)).length === 1);
+    const advisory = JSON.stringify({ stream: STREAM_EVENTS, consumer: 'recorder', stream_seq: seq, deliveries: 3 });
+    nc.publish('$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.EVENTS.recorder', advisory);
+    nc.publish('$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.EVENTS.recorder', advisory);
+    const [letter] = await nonEmpty(() => dlqFor('order.orphaned'));
+    expect(letter.subject).toBe('dlq.recorder.order.orphaned');
+    expect(letter.json<{ id: string }>().id).toBe(id);
+    expect(letter.header.get(HEADER.dlqReason)).toBe('max_deliveries');
+    expect(letter.header.get(HEADER.originalSeq)).toBe(String(seq));
+    expect(letter.header.get(HEADER.deliveries)).toBe('3');
+    // Both advisories were acted on, and the DLQ's dedupe kept one copy.
+    await waitFor(async () => (await deadLettered()) === before + 2);
+    expect(await dlqFor('order.orphaned')).toHaveLength(1);
   });
 
   it('lets two instances of one consumer split the work without processing anything twice', async () => {

@@ -30,9 +30,13 @@ export class EventsEnv {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
 }
 
+const SECRET = /PASSWORD|KEY|SECRET|TOKEN|CREDS|DATABASE_URL/;
+
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => {
-    const got = e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`;
+    // Secrets are never echoed, even mistyped ones.
+    const shown = SECRET.test(e.property) ? '<hidden>' : JSON.stringify(e.value);
+    const got = e.value === undefined ? '' : ` (got ${shown})`;
     return Object.values(e.constraints ?? {}).map((msg) => `  - ${e.property}: ${msg.replace(`${e.property} `, '')}${got}`);
   });
 }

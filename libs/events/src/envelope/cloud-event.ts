@@ -59,32 +59,39 @@ export interface EventMessage<T = unknown> {
 }
 
 const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
+/** Context attributes and the mesh's own extensions: never settable through `extensions`. */
+const RESERVED = new Set([
+  'specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'dataschema', 'data',
+  'level', 'resourcetype', 'resourceid', 'actor', 'audience', 'correlationid', 'causationid', 'traceparent',
+]);
 
 export function createEnvelope<T>(type: string, data: T, source: string, options: PublishOptions = {}): CloudEvent<T> {
   assertEventType(type);
   const event: CloudEvent<T> = {
     specversion: '1.0',
-    id: options.id ?? uuidv7(),
-    source: options.source ?? source,
+    id: options.id || uuidv7(),
+    source: options.source || source,
     type,
     time: options.time ?? new Date().toISOString(),
     datacontenttype: 'application/json',
     data,
     level: options.level ?? 'info',
   };
-  const optional: Record<string, string | undefined> = {
-    subject: options.subject ?? options.resourceId,
-    resourcetype: options.resourceType,
-    resourceid: options.resourceId ?? options.subject,
-    actor: options.actor,
-    audience: options.audience,
-    correlationid: options.correlationId,
-    causationid: options.causationId,
-    traceparent: options.traceparent,
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) event[key] = value;
-  for (const [key, value] of Object.entries(options.extensions ?? {})) {
-    if (!EXTENSION_NAME.test(key) || key in event) {
+  if (!EVENT_LEVELS.includes(event.level)) throw new Error(`Invalid level "${event.level}": use one of ${EVENT_LEVELS.join(', ')}`);
+  // Plain ifs, not a loop over a record: this runs once per published event.
+  const subject = options.subject ?? options.resourceId;
+  if (subject !== undefined) event.subject = subject;
+  if (options.resourceType !== undefined) event.resourcetype = options.resourceType;
+  const resourceId = options.resourceId ?? options.subject;
+  if (resourceId !== undefined) event.resourceid = resourceId;
+  if (options.actor !== undefined) event.actor = options.actor;
+  if (options.audience !== undefined) event.audience = options.audience;
+  if (options.correlationId !== undefined) event.correlationid = options.correlationId;
+  if (options.causationId !== undefined) event.causationid = options.causationId;
+  if (options.traceparent !== undefined) event.traceparent = options.traceparent;
+  if (!options.extensions) return event;
+  for (const [key, value] of Object.entries(options.extensions)) {
+    if (!EXTENSION_NAME.test(key) || RESERVED.has(key)) {
       throw new Error(`Invalid CloudEvents extension name "${key}": use 1-20 lowercase letters or digits, not a reserved attribute`);
     }
     event[key] = value;

@@ -26,22 +26,36 @@ const RETRY_WINDOW_MS = 2_000;
 export class JetStreamPublisher {
   constructor(private readonly nats: NatsConnectionManager) {}
 
-  async publish(subject: string, payload: string, id: string, extra?: Record<string, string>): Promise<PubAck> {
+  async publish(subject: string, payload: string | Uint8Array, id: string, extra?: Record<string, string>): Promise<PubAck> {
     const h = natsHeaders();
     h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
-    for (const [k, v] of Object.entries(extra ?? {})) h.set(k, v);
-    const started = Date.now();
-    for (;;) {
+    if (extra) for (const [k, v] of Object.entries(extra)) h.set(k, v);
+    const js = this.nats.jetstream;
+    if (!js || !this.nats.isConnected) throw new JetStreamUnavailableError('not connected to NATS');
+    try {
+      return await js.publish(subject, payload, { msgID: id, headers: h });
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      return this.retry(subject, payload, id, h, err);
+    }
+  }
+
+  /** The slow path: a leader election or a reconnect in progress. */
+  private async retry(subject: string, payload: string | Uint8Array, id: string, h: MsgHdrs, first: unknown): Promise<PubAck> {
+    const deadline = Date.now() + RETRY_WINDOW_MS;
+    let last = first;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
       const js = this.nats.jetstream;
-      if (!js || !this.nats.isConnected) throw new JetStreamUnavailableError('not connected to NATS');
+      if (!js || !this.nats.isConnected) break;
       try {
         return await js.publish(subject, payload, { msgID: id, headers: h });
       } catch (err) {
         if (!isTransient(err)) throw err;
-        if (Date.now() - started > RETRY_WINDOW_MS) throw new JetStreamUnavailableError(err);
-        await new Promise((r) => setTimeout(r, 200));
+        last = err;
       }
     }
+    throw new JetStreamUnavailableError(last);
   }
 
   /** Headers for a publish that carries extra `Mesh-*` fields (DLQ, replay). */

@@ -32,11 +32,15 @@ export class ConcurrencyGate {
   async idle(timeoutMs: number): Promise<boolean> {
     if (this.active === 0) return true;
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idleWaiters.push(() => {
+      const onIdle = () => {
         clearTimeout(timer);
         resolve(true);
-      });
+      };
+      const timer = setTimeout(() => {
+        this.idleWaiters = this.idleWaiters.filter((w) => w !== onIdle);
+        resolve(false);
+      }, timeoutMs);
+      this.idleWaiters.push(onIdle);
     });
   }
 }

@@ -33,5 +33,13 @@ export const isNonRetryable = (err: unknown): boolean =>
 export const retryDelayOf = (err: unknown): number | undefined =>
   err instanceof RetryLaterError ? err.delayMs : undefined;
 
-export const errorMessage = (err: unknown): string =>
-  err instanceof Error ? `${err.name}: ${err.message}` : typeof err === 'string' ? err : JSON.stringify(err);
+/** A one-line description of anything a handler may throw; never throws itself. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}

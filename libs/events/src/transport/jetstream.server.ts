@@ -192,8 +192,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       lane.messages?.stop();
     }
     const idle = await this.gate.idle(SHUTDOWN_GRACE_MS);
-    if (!idle) this.logger.warn(`${this.gate.inFlight} handler(s) still running after ${SHUTDOWN_GRACE_MS} ms; their messages will be redelivered`);
     await Promise.all(this.lanes.map((l) => l.loop));
+    if (idle) this.logger.log('stopped consuming, in-flight handlers finished');
+    else this.logger.warn(`${this.gate.inFlight} handler(s) still running after ${SHUTDOWN_GRACE_MS} ms; their messages will be redelivered`);
   }
 
   on(): never {
