@@ -1,0 +1,142 @@
+import { Kvm } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { NatsConnection } from '@nats-io/transport-node';
+import {
+  CloudEvent, EventMessage, HEADER, NatsConnectionManager, ReplayService, SchemaRegistry, SchemaValidationError, STREAM_DLQ, STREAM_EVENTS,
+  STREAM_REPLAY,
+} from '@app/events';
+import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
+
+describe('EventsService (real nats-server and PostgreSQL)', () => {
+  const mesh = {} as Mesh;
+  let producer: RunningApp;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    mesh.nats = await NatsServerHarness.start();
+    mesh.db = await TestDatabase.create('service');
+    producer = await startProducer(mesh);
+    nc = await rawConnect(mesh);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await producer?.close();
+    await mesh.nats?.close();
+    await mesh.db?.drop();
+  });
+
+  it('provisions the three streams idempotently when several apps start at once, and brings max_age up to date', async () => {
+    const apps = await Promise.all([1, 2, 3].map(() => startProducer(mesh, { eventsMaxAgeMs: 3_600_000 })));
+    await Promise.all(apps.map((a) => a.close()));
+    const jsm = await jetstreamManager(nc);
+    const names = [];
+    for await (const s of jsm.streams.list()) names.push(s.config.name);
+    expect(names.sort()).toEqual([STREAM_EVENTS, STREAM_DLQ, STREAM_REPLAY].sort());
+    expect((await jsm.streams.info(STREAM_EVENTS)).config.max_age).toBe(3_600_000 * 1_000_000);
+    expect((await jsm.streams.info(STREAM_EVENTS)).config.duplicate_window).toBe(120_000 * 1_000_000);
+  });
+
+  it('rejects an invalid event type with a message saying how to fix it', async () => {
+    await expect(producer.events.publishEvent('Vendor Created', {})).rejects.toThrow(/lowercase "resource.action"/);
+  });
+
+  it('validates data against a registered schema, names the field, sets dataschema and shares the schema in KV', async () => {
+    const registry = producer.app.get(SchemaRegistry);
+    await registry.register('vendor.registered', 1, {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string', format: 'email' } },
+    });
+    const bad = producer.events.publishEvent('vendor.registered', { id: 'v1', name: 'Ada', email: 'not-an-email' });
+    await expect(bad).rejects.toBeInstanceOf(SchemaValidationError);
+    await expect(bad).rejects.toThrow(/data\.email must match format "email"/);
+    await expect(producer.events.publishEvent('vendor.registered', { id: 'v1' })).rejects.toThrow(/data\.name/);
+
+    const ok = await producer.events.publishEvent('vendor.registered', { id: 'v1', name: 'Ada' });
+    const stored = (await readStream(nc, STREAM_EVENTS)).find((m) => m.json<CloudEvent>().id === ok.id)!;
+    expect(stored.json<CloudEvent>().dataschema).toBe('mesh:schema:vendor.registered:v1');
+    expect(stored.header.get('Nats-Msg-Id')).toBe(ok.id);
+    expect(stored.header.get('Content-Type')).toBe('application/cloudevents+json');
+
+    const kv = await new Kvm(nc).open('event-schemas');
+    const entry = await kv.get('vendor.registered.v1');
+    expect(entry?.json<{ id: string }>().id).toBe('mesh:schema:vendor.registered:v1');
+    expect((await registry.list()).map((s) => s.id)).toContain('mesh:schema:vendor.registered:v1');
+  });
+
+  it('feeds live subscribers by pattern with the EventMessage view and the envelope', async () => {
+    const all = new Collector<EventMessage>();
+    const vendors = new Collector<CloudEvent>();
+    const subAll = producer.events.subscribeToEvents((m) => all.push(m));
+    const subVendors = producer.events.subscribeToEventType('vendor.*', (_m, e) => vendors.push(e));
+    await producer.app.get(NatsConnectionManager).connection!.flush(); // subscriptions registered at the server
+    const v = await producer.events.publishEvent('vendor.opened', { id: 'v2' }, { subject: 'v2', resourceType: 'vendor' });
+    const o = await producer.events.publishEvent('order.placed', { id: 'o2' });
+    const [m1, m2] = await all.waitForCount(2);
+    expect([m1.messageId, m2.messageId].sort()).toEqual([v.id, o.id].sort());
+    expect(m1).toEqual(expect.objectContaining({ type: expect.any(String), timestamp: expect.any(String), data: expect.anything() }));
+    const [vendor] = await vendors.waitForCount(1);
+    expect(vendor).toMatchObject({ id: v.id, type: 'vendor.opened', subject: 'v2', resourceid: 'v2', resourcetype: 'vendor', source: 'test-producer' });
+    subAll.unsubscribe();
+    subVendors.unsubscribe();
+  });
+
+  it('publishes level helpers at or above LOG_LEVEL only, and not at all with event logging off', async () => {
+    const warnOnly = await startProducer(mesh, { logLevel: 'warn' });
+    const off = await startProducer(mesh, { enableEventLogging: false });
+    try {
+      expect(await warnOnly.events.info('system.heartbeat', {})).toBeUndefined();
+      const warned = await warnOnly.events.warn('system.disk_low', { free: 1 });
+      const errored = await warnOnly.events.error('system.crashed', {});
+      expect(await off.events.error('system.crashed', {})).toBeUndefined();
+      const levels = (await readStream(nc, STREAM_EVENTS))
+        .map((m) => m.json<CloudEvent>())
+        .filter((e) => [warned!.id, errored!.id].includes(e.id))
+        .map((e) => e.level);
+      expect(levels.sort()).toEqual(['error', 'warn']);
+    } finally {
+      await warnOnly.close();
+      await off.close();
+    }
+  });
+
+  it('redrives a dead letter to its consumer only, and replays stored events to one named consumer', async () => {
+    const a = await startRecorder(mesh, 'app-a', 'a');
+    const b = await startRecorder(mesh, 'app-b', 'b');
+    try {
+      // Rejected for good by both apps: one dead letter each.
+      const { id } = await producer.events.publishEvent('job.rejected', { rejectForGood: true });
+      const letters = async () => (await readStream(nc, STREAM_DLQ)).filter((m) => m.json<CloudEvent>().id === id);
+      await waitFor(async () => (await letters()).length === 2);
+      const forA = (await letters()).find((m) => m.header.get(HEADER.dlqConsumer) === 'app-a')!;
+      expect(forA.subject).toBe('dlq.app-a.job.rejected');
+
+      const replay = producer.app.get(ReplayService);
+      expect(await replay.redrive(forA.seq)).toMatchObject({ consumer: 'app-a', type: 'job.rejected' });
+      // Redriven to app-a's replay durable only: it fails there again (same data) and comes back
+      // as a new letter from the replay subject; app-b's letter is untouched.
+      await waitFor(async () =>
+        (await letters()).some((m) => m.header.get(HEADER.originalSubject) === 'replay.app-a.job.rejected'),
+      );
+      const after = await letters();
+      expect(after.map((m) => m.seq)).not.toContain(forA.seq);
+      expect(after.filter((m) => m.header.get(HEADER.dlqConsumer) === 'app-b')).toHaveLength(1);
+      expect(after.filter((m) => m.header.get(HEADER.dlqConsumer) === 'app-a')).toHaveLength(1);
+      const redriven = await readStream(nc, STREAM_REPLAY);
+      expect(redriven.map((m) => [m.subject, m.header.get(HEADER.replay)])).toContainEqual(['replay.app-a.job.rejected', 'redrive']);
+
+      const done = await producer.events.publishEvent('job.done', { n: 1 });
+      await waitFor(async () => (await handled(mesh)).filter((r) => r.event_id === done.id).length === 2);
+      const envelope = (await readStream(nc, STREAM_EVENTS)).find((m) => m.json<CloudEvent>().id === done.id)!.json<CloudEvent>();
+      expect(await replay.replay('app-b', [envelope])).toBe(1);
+      await waitFor(async () => (await handled(mesh)).filter((r) => r.event_id === done.id).length === 3);
+      const rows = (await handled(mesh)).filter((r) => r.event_id === done.id);
+      expect(rows.map((r) => r.consumer).sort()).toEqual(['app-a', 'app-b', 'app-b-replay']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { EventsService, STREAM_EVENTS } from '@app/events';
+import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
+
+describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
+  const mesh = {} as Mesh;
+  let producer: RunningApp;
+  let recorder: RunningApp;
+
+  beforeAll(async () => {
+    mesh.nats = await NatsServerHarness.start();
+    mesh.db = await TestDatabase.create('outbox');
+    producer = await startProducer(mesh);
+    recorder = await startRecorder(mesh);
+  });
+
+  afterAll(async () => {
+    await recorder?.close();
+    await producer?.close();
+    await mesh.nats?.close();
+    await mesh.db?.drop();
+  });
+
+  const outboxSize = async () => (await mesh.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mesh_outbox')).rows[0].n;
+
+  it('keeps publishing through a NATS outage and delivers each queued event exactly once afterwards', async () => {
+    await waitFor(async () => (await request(producer.url).get('/health/events')).status === 200);
+    await mesh.nats.kill();
+
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await producer.events.publishEvent('vendor.created', { i }));
+    expect(results.every((r) => r.queued)).toBe(true);
+
+    const down = await request(producer.url).get('/health/events');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ status: 'error', service: 'test-producer', failedEventsCount: 5 });
+    expect(down.body.error.nats).toMatchObject({ status: 'down' });
+
+    await mesh.nats.restart();
+    const ids = results.map((r) => r.id);
+    const rows = async () => (await handled(mesh)).filter((r) => ids.includes(r.event_id));
+    await waitFor(async () => (await rows()).length === 5 && (await outboxSize()) === 0, { timeoutMs: 20_000 });
+    const up = await request(producer.url).get('/health/events');
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ status: 'ok', failedEventsCount: 0 });
+    expect(up.body.details.consumer === undefined).toBe(true);
+
+    // Exactly once: one stored copy per id in the stream, one handling per id.
+    const nc = await rawConnect(mesh);
+    const stored = (await readStream(nc, STREAM_EVENTS)).map((m) => m.json<{ id: string }>().id).filter((id) => ids.includes(id));
+    await nc.close();
+    expect(stored.sort()).toEqual([...ids].sort());
+    expect((await rows()).map((r) => r.event_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('publishes an event written with publishInTransaction only when the transaction commits', async () => {
+    const dataSource = producer.app.get(DataSource);
+    const events = producer.app.get(EventsService);
+    await dataSource.query('CREATE TABLE IF NOT EXISTS widgets (id int PRIMARY KEY)');
+
+    let rolledBack = '';
+    await expect(
+      dataSource.transaction(async (m) => {
+        await m.query('INSERT INTO widgets VALUES (1)');
+        rolledBack = (await events.publishInTransaction(m, 'widget.created', { id: 1 })).id;
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+
+    const committed = await dataSource.transaction(async (m) => {
+      await m.query('INSERT INTO widgets VALUES (2)');
+      return events.publishInTransaction(m, 'widget.created', { id: 2 });
+    });
+
+    await waitFor(async () => (await handled(mesh)).some((r) => r.event_id === committed.id));
+    const widgetRows = (await handled(mesh)).filter((r) => r.type === 'widget.created');
+    expect(widgetRows.map((r) => r.event_id)).toEqual([committed.id]);
+    expect(widgetRows.map((r) => r.event_id)).not.toContain(rolledBack);
+    expect(await outboxSize()).toBe(0);
+  });
+
+  it('reports the consumer lag and DLQ depth of a consumer app in /health/events', async () => {
+    const res = await request(recorder.url).get('/health/events');
+    expect(res.status).toBe(200);
+    expect(res.body.details.consumer).toMatchObject({ status: 'up', name: 'recorder', num_pending: 0, num_ack_pending: 0 });
+    expect(res.body.details.dlq).toMatchObject({ status: 'up', filter: 'dlq.recorder.>', depth: 0 });
+    expect(res.body.details.database).toMatchObject({ status: 'up' });
+    const metrics = await request(recorder.url).get('/metrics');
+    expect(metrics.text).toMatch(/mesh_events_consumed_total\{consumer="recorder",type="vendor.created"\} 5/);
+  });
+});
