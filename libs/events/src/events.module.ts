@@ -23,6 +23,7 @@ const OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
 export interface EventsModuleAsyncOptions {
   imports?: DynamicModule['imports'];
   inject?: FactoryProvider['inject'];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- injected values are typed by the caller's factory
   useFactory: (...args: any[]) => EventsModuleOptions | Promise<EventsModuleOptions>;
   /** Given up front because TypeORM must know the entities when the module is built. */
   database?: EventsModuleOptions['database'];

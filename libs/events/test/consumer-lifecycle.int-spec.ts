@@ -1,8 +1,8 @@
 import { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { HEADER, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
+import { STREAM_EVENTS } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
-import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer } from './support.js';
+import { handled, Mesh, rawConnect, RunningApp, startProducer } from './support.js';
 import { RecorderProcess } from './recorder-process.js';
 
 describe('Consumer processes that crash or stop (real processes, nats-server, PostgreSQL)', () => {

@@ -126,7 +126,17 @@ export class NatsConnectionManager implements OnApplicationShutdown {
           // A restarted single server may have lost its store: bring the streams back.
           void this.provisionUntilDone();
           break;
-        default:
+        case 'error':
+          this.logger.warn(`NATS client error: ${status.error.message}`);
+          break;
+        case 'close':
+        case 'forceReconnect':
+        case 'ldm':
+        case 'ping':
+        case 'reconnecting':
+        case 'slowConsumer':
+        case 'staleConnection':
+        case 'update':
           break;
       }
     }

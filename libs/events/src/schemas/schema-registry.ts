@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { Kvm, KV } from '@nats-io/kv';
