@@ -1,8 +1,10 @@
 import { Kvm } from '@nats-io/kv';
+import { Test } from '@nestjs/testing';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { NatsConnection } from '@nats-io/transport-node';
 import {
-  CloudEvent, EventMessage, HEADER, NatsConnectionManager, ReplayService, SchemaRegistry, SchemaValidationError, STREAM_DLQ, STREAM_EVENTS,
+  CloudEvent, EventMessage, EventsModule, EventsService, HEADER, NatsConnectionManager, ReplayService, SchemaRegistry, SchemaValidationError, STREAM_DLQ, STREAM_EVENTS,
   STREAM_REPLAY,
 } from '@app/events';
 import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
@@ -36,6 +38,43 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     expect(names.sort()).toEqual([STREAM_EVENTS, STREAM_DLQ, STREAM_REPLAY].sort());
     expect((await jsm.streams.info(STREAM_EVENTS)).config.max_age).toBe(3_600_000 * 1_000_000);
     expect((await jsm.streams.info(STREAM_EVENTS)).config.duplicate_window).toBe(120_000 * 1_000_000);
+  });
+
+  it('fails start-up naming the variable when NATS_URL is malformed', async () => {
+    const saved = process.env.NATS_URL;
+    process.env.NATS_URL = 'http://not-nats';
+    try {
+      await expect(async () => Test.createTestingModule({ imports: [EventsModule.forRoot({ service: 'x' })] }).compile()).rejects.toThrow(
+        /NATS_URL: must be a NATS server URL/,
+      );
+    } finally {
+      process.env.NATS_URL = saved;
+    }
+  });
+
+  it('takes its options from injected configuration with forRootAsync', async () => {
+    const ref = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ load: [() => ({ natsUrl: mesh.nats.url, databaseUrl: mesh.db.url })] }),
+        EventsModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            service: 'async-producer',
+            config: { natsServers: [config.getOrThrow<string>('natsUrl')], databaseUrl: config.getOrThrow<string>('databaseUrl') },
+          }),
+        }),
+      ],
+    }).compile();
+    const app = await ref.init();
+    try {
+      const result = await app.get(EventsService).publishEvent('async.ready', {});
+      expect(result.queued).toBe(false);
+      const stored = (await readStream(nc, STREAM_EVENTS)).find((m) => m.json<CloudEvent>().id === result.id)!;
+      expect(stored.json<CloudEvent>().source).toBe('async-producer');
+    } finally {
+      await app.close();
+    }
   });
 
   it('rejects an invalid event type with a message saying how to fix it', async () => {

@@ -117,6 +117,19 @@ describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
     expect(await dlqFor('order.orphaned')).toHaveLength(1);
   });
 
+  it('keeps the lease of a handler that runs longer than the ack wait, so it is not redelivered', async () => {
+    const patient = await startRecorder(mesh, 'recorder-patient', 'patient', { ackWaitMs: 1_000 });
+    try {
+      const { id } = await producer.events.publishEvent('report.built', { sleepMs: 2_500 });
+      await waitFor(async () => (await rowsFor(id)).some((r) => r.consumer === 'recorder-patient'), { timeoutMs: 10_000 });
+      // Past two more ack waits: a lost lease would show up as a second, redelivered handling.
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect((await rowsFor(id)).filter((r) => r.consumer === 'recorder-patient')).toEqual([expect.objectContaining({ delivery: 1 })]);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('lets two instances of one consumer split the work without processing anything twice', async () => {
     const second = await startRecorder(mesh, 'recorder', 'second');
     try {

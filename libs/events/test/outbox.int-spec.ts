@@ -42,8 +42,10 @@ describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
     const ids = results.map((r) => r.id);
     const rows = async () => (await handled(mesh)).filter((r) => ids.includes(r.event_id));
     await waitFor(async () => (await rows()).length === 5 && (await outboxSize()) === 0, { timeoutMs: 20_000 });
-    const up = await request(producer.url).get('/health/events');
-    expect(up.status).toBe(200);
+    let up = await request(producer.url).get('/health/events');
+    await waitFor(async () => (up = await request(producer.url).get('/health/events')).status === 200, {
+      message: `health did not recover: ${JSON.stringify(up.body)}`,
+    });
     expect(up.body).toMatchObject({ status: 'ok', failedEventsCount: 0 });
     expect(up.body.details.consumer === undefined).toBe(true);
 
