@@ -33,6 +33,7 @@ describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
     for (let i = 0; i < 5; i++) results.push(await producer.events.publishEvent('vendor.created', { i }));
     expect(results.every((r) => r.queued)).toBe(true);
 
+    expect(await producer.events.healthCheck()).toMatchObject({ status: 'down', failedEventsCount: 5, nats: { connected: false } });
     const down = await request(producer.url).get('/health/events');
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'error', service: 'test-producer', failedEventsCount: 5 });
@@ -55,6 +56,26 @@ describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
     await nc.close();
     expect(stored.sort()).toEqual([...ids].sort());
     expect((await rows()).map((r) => r.event_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('relays events left in the outbox by a producer that stopped, from another app after a restart', async () => {
+    await mesh.nats.kill();
+    const gone = await startProducer(mesh);
+    const { id, queued } = await gone.events.publishEvent('vendor.archived', {});
+    expect(queued).toBe(true);
+    await gone.close();
+    expect(await outboxSize()).toBe(1);
+
+    await mesh.nats.restart();
+    // `producer` was running all along; a freshly started app would do the same at boot.
+    const fresh = await startProducer(mesh);
+    try {
+      await waitFor(async () => (await handled(mesh)).some((r) => r.event_id === id), { timeoutMs: 20_000 });
+      expect(await outboxSize()).toBe(0);
+      expect((await handled(mesh)).filter((r) => r.event_id === id)).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('publishes an event written with publishInTransaction only when the transaction commits', async () => {
