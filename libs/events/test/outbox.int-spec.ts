@@ -2,6 +2,7 @@ import request from 'supertest';
 import { EventsService, STREAM_EVENTS } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
 
 describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
@@ -56,6 +57,18 @@ describe('EventsService outbox (real nats-server and PostgreSQL)', () => {
     await nc.close();
     expect(stored.sort()).toEqual([...ids].sort());
     expect((await rows()).map((r) => r.event_id).sort()).toEqual([...ids].sort());
+    // And acknowledged: nothing comes back after the ack wait (3 s in testConfig).
+    const probe = await rawConnect(mesh);
+    try {
+      const jsm = await jetstreamManager(probe);
+      await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0, {
+        timeoutMs: 10_000,
+        message: 'the consumer still has unacknowledged deliveries',
+      });
+    } finally {
+      await probe.close();
+    }
+    expect((await rows()).length).toBe(5);
   });
 
   it('relays events left in the outbox by a producer that stopped, from another app after a restart', async () => {
