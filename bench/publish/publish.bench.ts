@@ -217,7 +217,9 @@ async function main(): Promise<number> {
     }).compile();
     app = ref.createNestApplication({ logger: ['error', 'warn'] });
     await app.init();
-    await app.get(NatsConnectionManager).whenReady();
+    // Connected, streams provisioned.
+    const nats = app.get(NatsConnectionManager);
+    await new Promise<void>((ready) => nats.onConnected(() => ready()));
     const events = app.get(EventsService);
 
     // Raw side: its own connection with nats.js's fastest options.

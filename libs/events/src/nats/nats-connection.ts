@@ -21,23 +21,24 @@ export class NatsConnectionManager implements OnApplicationShutdown {
   private jsm?: JetStreamManager;
   private streamsReady = false;
   private closing = false;
-  private readonly listeners: ConnectedListener[] = [];
-  private readonly ready: Promise<NatsConnection>;
+  private connected = false;
+  private readonly listeners = new Set<ConnectedListener>();
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
     private readonly provisioner: StreamProvisioner,
   ) {
-    this.ready = this.connectForever();
-    // Connection failures are reported by connectForever; this only avoids an unhandled rejection on shutdown.
-    this.ready.catch(() => undefined);
+    this.connectForever().catch((err: Error) => {
+      // Only a fatal problem gets here (bad credentials file, shutdown before connecting):
+      // connection attempts themselves are retried forever.
+      if (!this.closing) this.logger.error(`cannot connect to NATS: ${err.message}`, err.stack);
+    });
   }
 
   /** True while the client holds a live connection to a server. */
   get isConnected(): boolean {
     return !!this.nc && !this.nc.isClosed() && this.connected;
   }
-  private connected = false;
 
   /** The live connection, or undefined while none is established. */
   get connection(): NatsConnection | undefined {
@@ -53,18 +54,14 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     return this.jsm;
   }
 
-  /** Resolves with the connection once the first connect and stream provisioning succeeded. */
-  whenReady(): Promise<NatsConnection> {
-    return this.ready;
-  }
-
-  /** Runs `listener` now if connected, and after every reconnect. */
-  onConnected(listener: ConnectedListener): void {
-    this.listeners.push(listener);
+  /** Runs `listener` now if connected, and after every reconnect; returns a function that stops that. */
+  onConnected(listener: ConnectedListener): () => void {
+    this.listeners.add(listener);
     if (this.nc && this.streamsReady) void this.notify(listener, this.nc);
+    return () => this.listeners.delete(listener);
   }
 
-  private async connectForever(): Promise<NatsConnection> {
+  private async connectForever(): Promise<void> {
     const nc = await connect({
       servers: this.config.natsServers,
       name: this.config.consumer ?? this.config.service,
@@ -88,7 +85,6 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     this.logger.log(`connected to NATS ${nc.getServer()}`);
     void this.watchStatus(nc);
     await this.provisionUntilDone();
-    return nc;
   }
 
   private async provisionUntilDone(): Promise<void> {

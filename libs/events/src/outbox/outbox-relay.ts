@@ -71,13 +71,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.outbox.withDueRows(BATCH, async (rows, manager) => {
       if (rows.length === 0) return 0;
       const results = await Promise.allSettled(rows.map((r) => this.publisher.publish(r.subject, r.payload, r.id)));
-      const done = rows.filter((_, i) => results[i].status === 'fulfilled').map((r) => r.seq);
-      const failed = rows.filter((_, i) => results[i].status === 'rejected');
-      await this.outbox.remove(manager, done);
-      for (const row of failed) {
-        const reason = (results[rows.indexOf(row)] as PromiseRejectedResult).reason as Error;
-        await this.outbox.postpone(manager, [row.seq], backoffMs(row.attempts), reason.message);
+      const done: string[] = [];
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'fulfilled') done.push(rows[i].seq);
+        else await this.outbox.postpone(manager, [rows[i].seq], backoffMs(rows[i].attempts), (result.reason as Error).message);
       }
+      await this.outbox.remove(manager, done);
       if (done.length > 0) {
         this.metrics.published.inc({ service: this.config.service, via: 'outbox' }, done.length);
         this.logger.log(`relayed ${done.length} event(s) from the outbox`);

@@ -139,11 +139,12 @@ export class EventsService {
         },
       });
     };
-    this.nats.onConnected(attach);
+    const stopAttaching = this.nats.onConnected(attach);
     attach();
     return {
       unsubscribe: () => {
         cancelled = true;
+        stopAttaching();
         sub?.unsubscribe();
       },
     };

@@ -26,12 +26,11 @@ const RETRY_WINDOW_MS = 2_000;
 export class JetStreamPublisher {
   constructor(private readonly nats: NatsConnectionManager) {}
 
-  async publish(subject: string, payload: string | Uint8Array, id: string, extra?: Record<string, string>): Promise<PubAck> {
-    const h = natsHeaders();
-    h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
-    if (extra) for (const [k, v] of Object.entries(extra)) h.set(k, v);
+  async publish(subject: string, payload: string | Uint8Array, id: string): Promise<PubAck> {
     const js = this.nats.jetstream;
     if (!js || !this.nats.isConnected) throw new JetStreamUnavailableError('not connected to NATS');
+    const h = natsHeaders();
+    h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
     try {
       return await js.publish(subject, payload, { msgID: id, headers: h });
     } catch (err) {
