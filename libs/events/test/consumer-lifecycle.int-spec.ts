@@ -1,12 +1,12 @@
 import { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { STREAM_EVENTS } from '@app/events';
-import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
-import { handled, Mesh, rawConnect, RunningApp, startProducer } from './support.js';
+import { waitFor } from '@app/testing';
+import { handled, Mesh, startMesh, rawConnect, RunningApp, startProducer } from './support.js';
 import { RecorderProcess } from './recorder-process.js';
 
 describe('Consumer processes that crash or stop (real processes, nats-server, PostgreSQL)', () => {
-  const mesh = {} as Mesh;
+  let mesh: Mesh;
   let producer: RunningApp;
   let nc: NatsConnection;
   const running: RecorderProcess[] = [];
@@ -17,18 +17,14 @@ describe('Consumer processes that crash or stop (real processes, nats-server, Po
   };
 
   beforeAll(async () => {
-    mesh.nats = await NatsServerHarness.start();
-    mesh.db = await TestDatabase.create('lifecycle');
+    mesh = await startMesh('lifecycle');
     producer = await startProducer(mesh);
     nc = await rawConnect(mesh);
   });
 
   afterAll(async () => {
     await Promise.all(running.map((p) => p.kill('SIGKILL')));
-    await nc?.close();
-    await producer?.close();
-    await mesh.nats?.close();
-    await mesh.db?.drop();
+    await mesh?.close();
   });
 
   const rowsFor = async (id: string) => (await handled(mesh)).filter((r) => r.event_id === id);

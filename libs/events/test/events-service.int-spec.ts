@@ -7,26 +7,22 @@ import {
   CloudEvent, EventMessage, EventsModule, EventsService, HEADER, NatsConnectionManager, ReplayService, SchemaRegistry, SchemaValidationError, STREAM_DLQ, STREAM_EVENTS,
   STREAM_REPLAY,
 } from '@app/events';
-import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
-import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
+import { Collector, waitFor } from '@app/testing';
+import { handled, Mesh, startMesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
 
 describe('EventsService (real nats-server and PostgreSQL)', () => {
-  const mesh = {} as Mesh;
+  let mesh: Mesh;
   let producer: RunningApp;
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    mesh.nats = await NatsServerHarness.start();
-    mesh.db = await TestDatabase.create('service');
+    mesh = await startMesh('service');
     producer = await startProducer(mesh);
     nc = await rawConnect(mesh);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await producer?.close();
-    await mesh.nats?.close();
-    await mesh.db?.drop();
+    await mesh?.close();
   });
 
   it('provisions the three streams idempotently when several apps start at once, and brings max_age up to date', async () => {

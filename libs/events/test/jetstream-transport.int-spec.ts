@@ -1,29 +1,24 @@
 import { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, StoredMsg } from '@nats-io/jetstream';
 import { HEADER, MetricsService, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
-import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
-import { handled, Mesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
+import { waitFor } from '@app/testing';
+import { handled, Mesh, startMesh, rawConnect, readStream, RunningApp, startProducer, startRecorder } from './support.js';
 
 describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
-  const mesh = {} as Mesh;
+  let mesh: Mesh;
   let recorder: RunningApp;
   let producer: RunningApp;
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    mesh.nats = await NatsServerHarness.start();
-    mesh.db = await TestDatabase.create('transport');
+    mesh = await startMesh('transport');
     producer = await startProducer(mesh);
     recorder = await startRecorder(mesh);
     nc = await rawConnect(mesh);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await recorder?.close();
-    await producer?.close();
-    await mesh.nats?.close();
-    await mesh.db?.drop();
+    await mesh?.close();
   });
 
   /** Waits until `read` returns something, then returns it. */

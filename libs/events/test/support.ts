@@ -6,10 +6,36 @@ import { connectEventConsumer, EventsConfig, EventsHealthModule, EventsModule, E
 import { NatsServerHarness, TestDatabase } from '@app/testing';
 import { RecorderModule } from '../../../test/fixtures/recorder/recorder.module.js';
 
+/** One suite's private nats-server and database, plus everything started on them. */
 export interface Mesh {
   nats: NatsServerHarness;
   db: TestDatabase;
+  /** Registers a clean-up for `close()`; apps and connections started by this file register themselves. */
+  defer(close: () => Promise<unknown>): void;
+  /** Runs the clean-ups (newest first), then stops the server and drops the database. */
+  close(): Promise<void>;
 }
+
+export async function startMesh(prefix: string): Promise<Mesh> {
+  const nats = await NatsServerHarness.start();
+  const db = await TestDatabase.create(prefix);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  return {
+    nats,
+    db,
+    defer: (close) => cleanups.push(close),
+    async close() {
+      for (const close of cleanups.reverse()) await close();
+      await nats.close();
+      await db.drop();
+    },
+  };
+}
+
+const once = (fn: () => Promise<void>) => {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+};
 
 /** Fast schedules so retry paths finish in a test's lifetime. */
 export const testConfig = (mesh: Mesh, extra: Partial<EventsConfig> = {}): Partial<EventsConfig> => ({
@@ -28,24 +54,30 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-async function run(module: Parameters<typeof Test.createTestingModule>[0]['imports'], consumer: boolean): Promise<RunningApp> {
+async function run(mesh: Mesh, module: Parameters<typeof Test.createTestingModule>[0]['imports'], consumer: boolean): Promise<RunningApp> {
   const ref = await Test.createTestingModule({ imports: module }).compile();
   const app = ref.createNestApplication({ logger: ['error', 'warn'] });
   if (consumer) await connectEventConsumer(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url, events: app.get(EventsService), close: () => app.close() };
+  const close = once(() => app.close());
+  mesh.defer(close);
+  return { app, url, events: app.get(EventsService), close };
 }
 
 /** The recorder consumer app (test/fixtures/recorder) in this process. */
 export const startRecorder = (mesh: Mesh, consumer = 'recorder', instance = 'in-process', extra: Partial<EventsConfig> = {}) =>
-  run([RecorderModule.forRoot({ consumer, config: testConfig(mesh, extra) }, { instance })], true);
+  run(mesh, [RecorderModule.forRoot({ consumer, config: testConfig(mesh, extra) }, { instance })], true);
 
 /** A producer-only app. */
 export const startProducer = (mesh: Mesh, extra: Partial<EventsConfig> = {}) =>
-  run([EventsModule.forRoot({ service: 'test-producer', config: testConfig(mesh, extra) }), EventsHealthModule], false);
+  run(mesh, [EventsModule.forRoot({ service: 'test-producer', config: testConfig(mesh, extra) }), EventsHealthModule], false);
 
-export const rawConnect = (mesh: Mesh): Promise<NatsConnection> => connect({ servers: mesh.nats.url });
+export async function rawConnect(mesh: Mesh): Promise<NatsConnection> {
+  const nc = await connect({ servers: mesh.nats.url });
+  mesh.defer(() => nc.close());
+  return nc;
+}
 
 /** Every message currently stored in a stream. */
 export async function readStream(nc: NatsConnection, stream: string): Promise<StoredMsg[]> {
