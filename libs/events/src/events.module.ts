@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENTS_CONFIG, EVENTS_SERVICE } from './events.constants.js';
 import { EventsModuleOptions } from './events-module-options.js';
-import { EventsEnv, validateEnv } from './config/events-env.js';
+import { EventsEnv, eventsEnv } from './config/events-env.js';
 import { EventsConfig, eventsConfigFromEnv } from './config/events-config.js';
 import { createMeshDataSource, meshDataSourceOptions } from './database/mesh-data-source.js';
 import { NatsConnectionManager } from './nats/nats-connection.js';
@@ -50,8 +50,7 @@ const services: Provider[] = [
 ];
 
 /** Environment (validated) with the app's overrides on top. */
-function resolveConfig(options: EventsModuleOptions): EventsConfig {
-  const env = validateEnv(EventsEnv)({ ...process.env });
+function resolveConfig(options: EventsModuleOptions, env: EventsEnv): EventsConfig {
   return { ...eventsConfigFromEnv(env, { service: options.service, consumer: options.consumer }), ...options.config };
 }
 
@@ -73,16 +72,15 @@ export class EventsModule {
   }
 
   private static build(options: EventsModuleAsyncOptions): DynamicModule {
-    // @nestjs/config validates the environment when the app boots: a bad variable stops start-up
-    // with its name and how to fix it.
-    const env = ConfigModule.forRoot({ validate: validateEnv(EventsEnv), ignoreEnvFile: true });
+    // The app's own ConfigModule.forRoot, if any, can load .env files; this one only provides the host.
+    const host = ConfigModule.forRoot({ ignoreEnvFile: true });
     // One module object, imported here and by TypeORM's factory, so both see the same config.
     const config: DynamicModule = {
       module: EventsConfigModule,
-      imports: options.imports ?? [],
+      imports: [...(options.imports ?? []), ConfigModule.forFeature(eventsEnv)],
       providers: [
         { provide: OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
-        { provide: EVENTS_CONFIG, inject: [OPTIONS], useFactory: resolveConfig },
+        { provide: EVENTS_CONFIG, inject: [OPTIONS, eventsEnv.KEY], useFactory: resolveConfig },
       ],
       exports: [EVENTS_CONFIG],
     };
@@ -95,7 +93,7 @@ export class EventsModule {
     return {
       module: EventsModule,
       global: true,
-      imports: [env, config, database],
+      imports: [host, config, database],
       providers: services,
       exports: [config, EventsService, EVENTS_SERVICE, SchemaRegistry, ReplayService, MetricsService, NatsConnectionManager, OutboxRepository, OutboxRelay, JetStreamServer],
     };

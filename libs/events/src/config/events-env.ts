@@ -1,3 +1,4 @@
+import { registerAs } from '@nestjs/config';
 import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync, ValidationError } from 'class-validator';
 import { IsDuration, IsDurationList, IsNatsUrlList, IsPostgresUrl } from './env-validators.js';
@@ -56,3 +57,9 @@ export function validateEnv<T extends object>(envClass: new () => T) {
     return env;
   };
 }
+
+/**
+ * The validated mesh environment as a @nestjs/config namespace. Read when the app's modules are
+ * built, so a bad variable stops start-up with its name and the fix.
+ */
+export const eventsEnv = registerAs('mesh-events', () => validateEnv(EventsEnv)({ ...process.env }));
