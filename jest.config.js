@@ -18,7 +18,8 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@app/(events|testing)$': '<rootDir>/libs/$1/src/index.ts',
-    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Not `x.json.js`: libphonenumber-js ships its metadata as JS modules of that name.
+    '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
   },
 };
 export default {
@@ -30,7 +31,7 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts', '<rootDir>/{apps,test}/**/*.e2e-spec.ts'],
     },
   ],
 };
