@@ -1,10 +1,11 @@
-// Compiles apps/, libs/ and bench/ to ES modules under dist/ (same tree), then writes
-// dist/apps/<name>/main.js so every app starts with `node dist/apps/<name>/main.js`.
+// Compiles apps/, libs/, bench/, test/fixtures/ and the launcher (scripts/mesh/) to ES modules
+// under dist/ (same tree), then writes dist/apps/<name>/main.js so every app starts with
+// `node dist/apps/<name>/main.js`, and the launcher with `node dist/scripts/mesh/start.js`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dirs = ['apps', 'libs', 'bench', 'test/fixtures'].filter((d) => existsSync(d));
+const dirs = ['apps', 'libs', 'bench', 'test/fixtures', 'scripts/mesh'].filter((d) => existsSync(d));
 execFileSync(
   process.execPath,
   ['node_modules/@swc/cli/bin/swc.js', ...dirs, '-d', 'dist', '--config-file', '.swcrc', '--quiet',
