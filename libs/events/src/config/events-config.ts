@@ -21,6 +21,8 @@ export interface EventsConfig {
   ackWaitMs: number;
   concurrency: number;
   enableEventLogging: boolean;
+  /** Key that admin routes require in `X-Api-Key`; unset means admin routes are refused. */
+  adminApiKey?: string;
   logLevel: EventLevel;
   /** How long the relay and publisher wait for a PubAck before treating JetStream as unavailable. */
   publishTimeoutMs: number;
@@ -41,6 +43,7 @@ export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'se
     ackWaitMs: parseDuration(env.CONSUMER_ACK_WAIT)!,
     concurrency: env.CONSUMER_CONCURRENCY,
     enableEventLogging: env.ENABLE_EVENT_LOGGING,
+    adminApiKey: env.ADMIN_API_KEY || undefined,
     logLevel: env.LOG_LEVEL,
     publishTimeoutMs: 5_000,
   };

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { StoredEvent } from './store/stored-event.entity.js';
+import { CreateEvents1734000000000 } from './store/migrations/1734000000000-create-events.js';
+import { WriterModule } from './writer/writer.module.js';
+import { QueryModule } from './query/query.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
+import { ReplayModule } from './replay/replay.module.js';
+import { RetentionModule } from './retention/retention.module.js';
+
+export const SERVICE_NAME = 'event-store';
+
+export type EventStoreConfig = EventsModuleOptions['config'];
+
+/** The durable history of every event: the writer (consumer `event-store`) and the query, ingest and replay API. */
+@Module({})
+export class AppModule {
+  static forRoot(config?: EventStoreConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EventsModule.forRoot({
+          service: SERVICE_NAME,
+          consumer: SERVICE_NAME,
+          config,
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000] },
+        }),
+        EventsHealthModule,
+        WriterModule,
+        QueryModule,
+        IngestModule,
+        ReplayModule,
+        RetentionModule,
+      ],
+    };
+  }
+}

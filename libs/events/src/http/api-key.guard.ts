@@ -1,0 +1,40 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EVENTS_CONFIG } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
+
+export type ApiKeyPolicy = 'admin' | 'when-configured';
+const API_KEY_POLICY = Symbol('API_KEY_POLICY');
+
+/**
+ * `admin`: the route needs `X-Api-Key` equal to ADMIN_API_KEY (and is refused while none is set).
+ * `when-configured`: the key is checked only when ADMIN_API_KEY is set (read-only queries).
+ * @example @UseGuards(ApiKeyGuard) @ApiKey('admin') @Post('replay') replay() {}
+ */
+export const ApiKey = (policy: ApiKeyPolicy) => SetMetadata(API_KEY_POLICY, policy);
+
+/** Digests first, so the comparison takes the same time whatever the lengths. */
+const sameKey = (given: string, expected: string) =>
+  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const policy = this.reflector.getAllAndOverride<ApiKeyPolicy | undefined>(API_KEY_POLICY, [context.getHandler(), context.getClass()]) ?? 'admin';
+    const expected = this.config.adminApiKey;
+    if (!expected) {
+      if (policy === 'when-configured') return true;
+      throw new ForbiddenException('Admin routes are disabled: set ADMIN_API_KEY and send it in the X-Api-Key header');
+    }
+    const given = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers['x-api-key'];
+    if (typeof given !== 'string' || given.length === 0) throw new UnauthorizedException('Missing X-Api-Key header');
+    if (!sameKey(given, expected)) throw new ForbiddenException('Wrong X-Api-Key');
+    return true;
+  }
+}
