@@ -1,0 +1,45 @@
+import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { EventsConfig } from '../config/events-config.js';
+import { ApiKey, ApiKeyGuard, ApiKeyPolicy } from './api-key.guard.js';
+
+class Routes {
+  @ApiKey('admin') admin(): void {}
+  @ApiKey('when-configured') query(): void {}
+  unmarked(): void {}
+}
+
+const contextFor = (method: keyof Routes, headers: Record<string, string> = {}): ExecutionContext =>
+  ({
+    getHandler: () => Routes.prototype[method],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => ({ headers }) }),
+  }) as unknown as ExecutionContext;
+
+const guard = (adminApiKey?: string) => new ApiKeyGuard(new Reflector(), { adminApiKey } as EventsConfig);
+
+describe(ApiKeyGuard.name, () => {
+  it.each<[keyof Routes, ApiKeyPolicy]>([
+    ['admin', 'admin'],
+    ['unmarked', 'admin'],
+  ])('refuses %s routes while ADMIN_API_KEY is unset, saying how to enable them', (route) => {
+    expect(() => guard().canActivate(contextFor(route))).toThrow(/set ADMIN_API_KEY/);
+  });
+
+  it('lets queries through while ADMIN_API_KEY is unset', () => {
+    expect(guard().canActivate(contextFor('query'))).toBe(true);
+  });
+
+  it('answers 401 without the header and 403 with a wrong key, for admin and query routes alike', () => {
+    for (const route of ['admin', 'query'] as const) {
+      expect(() => guard('s3cret').canActivate(contextFor(route))).toThrow(UnauthorizedException);
+      expect(() => guard('s3cret').canActivate(contextFor(route, { 'x-api-key': 's3cre' }))).toThrow(ForbiddenException);
+      expect(() => guard('s3cret').canActivate(contextFor(route, { 'x-api-key': 's3cret-and-more' }))).toThrow(ForbiddenException);
+    }
+  });
+
+  it('accepts the configured key', () => {
+    expect(guard('s3cret').canActivate(contextFor('admin', { 'x-api-key': 's3cret' }))).toBe(true);
+    expect(guard('s3cret').canActivate(contextFor('query', { 'x-api-key': 's3cret' }))).toBe(true);
+  });
+});
