@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { EventsService } from '@app/events';
 
 /** Every admin action is itself an event (`audit.<action>`), so it lands in the history like the rest. */
@@ -6,7 +7,11 @@ import { EventsService } from '@app/events';
 export class AuditPublisher {
   constructor(private readonly events: EventsService) {}
 
-  async record(action: string, details: Record<string, unknown>, actor = 'admin-api'): Promise<void> {
-    await this.events.publishEvent(`audit.${action}`, details, { actor, resourceType: 'event-store' });
+  /** With `manager`, the audit event is written to the outbox in that transaction: it exists iff the change does. */
+  async record(action: string, details: Record<string, unknown>, actor = 'admin-api', manager?: EntityManager): Promise<void> {
+    const type = `audit.${action}`;
+    const options = { actor, resourceType: 'event-store' };
+    if (manager) await this.events.publishInTransaction(manager, type, details, options);
+    else await this.events.publishEvent(type, details, options);
   }
 }

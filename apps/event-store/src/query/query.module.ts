@@ -1,4 +1,19 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { EventsQueryController } from './events-query.controller.js';
+import { EventResolutionController } from './event-resolution.controller.js';
+import { EventsRepository } from './events.repository.js';
+import { EventStatsRepository } from './event-stats.repository.js';
+import { EventCatalogueRepository } from './event-catalogue.repository.js';
+import { EventsQueryService } from './events-query.service.js';
+import { EventStatsService } from './event-stats.service.js';
+import { EventCatalogueService } from './event-catalogue.service.js';
+import { EventResolutionService } from './event-resolution.service.js';
 
-@Module({})
+/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`. */
+@Module({
+  imports: [AuditModule],
+  controllers: [EventsQueryController, EventResolutionController],
+  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService],
+})
 export class QueryModule {}

@@ -1,0 +1,67 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { EVENT_LEVELS, type EventLevel } from '@app/events';
+import { toBoolean, toClampedInt, toList } from './query-transforms.js';
+import { IsEventCursor, IsIsoTime, IsNotBefore, IsTypePattern } from './query-validators.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+/** A plain text filter (`source=vendor-service`): one non-empty value. */
+const Text = () => applyDecorators(IsOptional(), IsString(), IsNotEmpty(), MaxLength(500));
+
+/**
+ * Query of `GET /events`: every filter is optional and they combine with AND. Times are a
+ * half-open window, `from` ≤ time < `to`. Newest first; `limit` above 1000 is lowered to 1000.
+ */
+export class ListEventsQuery {
+  /** `vendor.created`, or a pattern: `vendor.*` (one token), `vendor.>` (one or more), `*` or `>` (all). */
+  @IsOptional()
+  @IsString()
+  @IsTypePattern()
+  type?: string;
+
+  @Text() source?: string;
+  @Text() resourceType?: string;
+  @Text() resourceId?: string;
+
+  /** One or several: `level=warn&level=error` or `level=warn,error`. */
+  @IsOptional()
+  @Transform(toList)
+  @ArrayMinSize(1)
+  @IsIn(EVENT_LEVELS, { each: true })
+  level?: EventLevel[];
+
+  @Text() audience?: string;
+  @Text() actor?: string;
+  @Text() correlationId?: string;
+
+  @IsOptional()
+  @IsIsoTime()
+  from?: string;
+
+  @IsOptional()
+  @IsIsoTime()
+  @IsNotBefore('from')
+  to?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  resolved?: boolean;
+
+  /** Case-insensitive text anywhere in the data (its JSON text), matched literally. */
+  @Text() q?: string;
+
+  @Transform(toClampedInt(MAX_LIMIT))
+  @IsInt()
+  @Min(1)
+  limit: number = DEFAULT_LIMIT;
+
+  /** `nextCursor` of the previous page. */
+  @IsOptional()
+  @IsString()
+  @IsEventCursor()
+  cursor?: string;
+}

@@ -1,0 +1,19 @@
+type TransformArgs = { value: unknown };
+
+/** `a&a=b` arrives as an array and `a=x,y` as one string: both become a list of trimmed items. */
+export const toList = ({ value }: TransformArgs): unknown => {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim());
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.flatMap((v: string) => v.split(',').map((s) => s.trim()));
+  return value;
+};
+
+/** `true` / `false` only; anything else is left for `@IsBoolean` to refuse by name. */
+export const toBoolean = ({ value }: TransformArgs): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** A decimal integer, lowered to `max` when above it (clamped, not refused); anything else is left for `@IsInt`. */
+export const toClampedInt =
+  (max: number) =>
+  ({ value }: TransformArgs): unknown => {
+    if (typeof value !== 'string' || !/^[+-]?\d+$/.test(value.trim())) return value;
+    return Math.min(Number(value), max);
+  };

@@ -1,0 +1,67 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { ListEventsQuery } from './dto/list-events.query.js';
+import type { TimelineQuery } from './dto/timeline.query.js';
+import { decodeCursor, encodeCursor } from './events-cursor.js';
+import { EventsRepository } from './events.repository.js';
+import { EventItem, toEventItem } from './event-item.js';
+import type { EventFilter } from './sql/event-filter.js';
+
+export interface EventPage {
+  items: EventItem[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+  limit: number;
+}
+
+export interface Timeline {
+  resourceType: string;
+  resourceId: string;
+  includeRelated: boolean;
+  /** Oldest first; `related` marks events included only through a shared correlation id. */
+  items: (EventItem & { related: boolean })[];
+  limit: number;
+  /** More events than `limit` exist: the timeline stops at the limit-th. */
+  truncated: boolean;
+}
+
+const toFilter = (q: ListEventsQuery): EventFilter => ({
+  type: q.type,
+  source: q.source,
+  resourceType: q.resourceType,
+  resourceId: q.resourceId,
+  levels: q.level,
+  audience: q.audience,
+  actor: q.actor,
+  correlationId: q.correlationId,
+  from: q.from === undefined ? undefined : new Date(q.from),
+  to: q.to === undefined ? undefined : new Date(q.to),
+  resolved: q.resolved,
+  text: q.q,
+});
+
+/** The reads of the query API: filtered pages with keyset cursors, one event, a resource's timeline. */
+@Injectable()
+export class EventsQueryService {
+  constructor(private readonly events: EventsRepository) {}
+
+  async list(q: ListEventsQuery): Promise<EventPage> {
+    // One row more than asked tells whether another page exists.
+    const rows = await this.events.list(toFilter(q), q.limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > q.limit && last ? encodeCursor({ time: last.time_utc, id: last.id }) : null;
+    return { items: page.map(toEventItem), nextCursor, limit: q.limit };
+  }
+
+  async get(id: string): Promise<EventItem> {
+    const row = await this.events.findById(id);
+    if (!row) throw new NotFoundException(`Event ${id} not found`);
+    return toEventItem(row);
+  }
+
+  async timeline(q: TimelineQuery): Promise<Timeline> {
+    const rows = await this.events.timeline(q.resourceType, q.resourceId, q.includeRelated, q.limit + 1);
+    const items = rows.slice(0, q.limit).map((row) => ({ ...toEventItem(row), related: row.related }));
+    return { resourceType: q.resourceType, resourceId: q.resourceId, includeRelated: q.includeRelated, items, limit: q.limit, truncated: rows.length > q.limit };
+  }
+}

@@ -1,0 +1,48 @@
+import type { EventLevel } from '@app/events';
+import { escapeLike, SqlParams } from './sql-params.js';
+import { typeMatch } from './type-pattern.js';
+
+/** What `GET /events` (and replay-like callers) filter on; every field optional, combined with AND. */
+export interface EventFilter {
+  /** Event type or NATS-style pattern. */
+  type?: string;
+  source?: string;
+  resourceType?: string;
+  resourceId?: string;
+  levels?: EventLevel[];
+  audience?: string;
+  actor?: string;
+  correlationId?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  resolved?: boolean;
+  /** Case-insensitive literal text in the data's JSON. */
+  text?: string;
+}
+
+/** The WHERE conditions of `filter`, every value added to `params`. */
+export function filterConditions(filter: EventFilter, params: SqlParams): string[] {
+  const where: string[] = [];
+  if (filter.type !== undefined) {
+    const match = typeMatch(filter.type);
+    if (match.kind === 'exact') where.push(`type = ${params.add(match.type)}`);
+    if (match.kind === 'regex') where.push(`type ~ ${params.add(match.regex)}`);
+  }
+  const equal: [string, string | undefined][] = [
+    ['source', filter.source],
+    ['resource_type', filter.resourceType],
+    ['resource_id', filter.resourceId],
+    ['audience', filter.audience],
+    ['actor', filter.actor],
+    ['correlation_id', filter.correlationId],
+  ];
+  for (const [column, value] of equal) if (value !== undefined) where.push(`${column} = ${params.add(value)}`);
+  if (filter.levels?.length) where.push(`level = ANY(${params.add(filter.levels)}::text[])`);
+  if (filter.from) where.push(`time >= ${params.add(filter.from)}`);
+  if (filter.to) where.push(`time < ${params.add(filter.to)}`);
+  if (filter.resolved !== undefined) where.push(`resolved = ${params.add(filter.resolved)}`);
+  if (filter.text !== undefined) where.push(`data::text ILIKE ${params.add(`%${escapeLike(filter.text)}%`)} ESCAPE '\\'`);
+  return where;
+}
