@@ -70,7 +70,7 @@ describe(validateEnv.name, () => {
       expect(validate({ NATS_URL: list }).NATS_URL).toBe(list);
     });
 
-    it.each(['http://x', 'not a url', '', 'nats://', 'nats://n1:4222,', 'nats://n1:4222,http://n2'])(
+    it.each(['http://x', 'not a url', 'nats://', 'nats://n1:4222,', 'nats://n1:4222,http://n2'])(
       'rejects %j with a message naming NATS_URL and the value received',
       (url) => {
         const message = failureOf({ NATS_URL: url });
@@ -108,6 +108,13 @@ describe(validateEnv.name, () => {
 
     it('treats an empty PORT as unset', () => {
       expect(validate({ PORT: '' }).PORT).toBeUndefined();
+    });
+
+    it('treats an empty variable as unset, so its default applies', () => {
+      const env = validate({ NATS_URL: '', CONSUMER_MAX_DELIVER: '', ENABLE_EVENT_LOGGING: '' });
+      expect(env.NATS_URL).toBe('nats://127.0.0.1:4222');
+      expect(env.CONSUMER_MAX_DELIVER).toBe(5);
+      expect(env.ENABLE_EVENT_LOGGING).toBe(true);
     });
 
     it.each([

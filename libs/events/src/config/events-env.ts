@@ -49,7 +49,9 @@ function describe(errors: ValidationError[]): string[] {
  */
 export function validateEnv<T extends object>(envClass: new () => T) {
   return (raw: Record<string, unknown>): T => {
-    const env = plainToInstance(envClass, raw, { exposeDefaultValues: true });
+    // An empty variable (`FOO=` in compose or .env) means unset: the default applies.
+    const set = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+    const env = plainToInstance(envClass, set, { exposeDefaultValues: true });
     const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
     if (errors.length > 0) {
       throw new Error(`Invalid configuration, fix these environment variables:\n${describe(errors).join('\n')}`);
