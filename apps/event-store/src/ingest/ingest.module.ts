@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuditModule } from '../audit/audit.module.js';
+import { ingestEnv } from './ingest-env.js';
+import { IngestController } from './ingest.controller.js';
+import { IngestService } from './ingest.service.js';
 
-@Module({})
+/** `POST /events` and `POST /events/batch`: HTTP ingest through `EventsService` (see IngestController). */
+@Module({
+  imports: [ConfigModule.forFeature(ingestEnv), AuditModule],
+  controllers: [IngestController],
+  providers: [IngestService],
+})
 export class IngestModule {}

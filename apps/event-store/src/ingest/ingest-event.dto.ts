@@ -1,0 +1,59 @@
+import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, IsUUID, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
+import { EVENT_LEVELS, isEventType } from '@app/events';
+import type { EventLevel } from '@app/events';
+
+const rule =
+  (name: string, validate: (value: unknown) => boolean, message: string) =>
+  (options?: ValidationOptions): PropertyDecorator =>
+  (target, property) =>
+    registerDecorator({ name, target: target.constructor, propertyName: property as string, options: { message, ...options }, validator: { validate } });
+
+/** The library's type rule (DESIGN.md "Subjects"), with its wording. */
+const IsEventType = rule(
+  'isEventType',
+  (v) => isEventType(v),
+  '$property must be lowercase "resource.action" tokens of [a-z0-9_-] joined by dots, e.g. "vendor.created"',
+);
+/** Any JSON value, null included; only a missing key is refused. */
+const IsPresent = rule('isPresent', (v) => v !== undefined, '$property is required (any JSON value, e.g. {})');
+const IsGiven = rule('isGiven', (v) => v !== undefined && v !== null, '$property is required');
+
+const text = (max: number) => [IsOptional(), IsString(), IsNotEmpty(), MaxLength(max)];
+const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, property) => decorators.forEach((d) => d(target, property));
+
+/** One event of `POST /events` or of `POST /events/batch`'s `events`, validated on its own. */
+export class IngestEventDto {
+  // Decorators register bottom-up and the first failure is reported: "is required" before the rule.
+  @IsEventType() @MaxLength(255) @IsString() @IsGiven()
+  type!: string;
+
+  @IsPresent()
+  data!: unknown;
+
+  /** Reuse it on retries: JetStream drops a repeat within its duplicate window. */
+  @IsOptional() @IsUUID('all', { message: '$property must be a UUID (reuse the same one to make a retry idempotent)' })
+  id?: string;
+
+  /** `http-ingest` when absent. */
+  @apply(text(200)) source?: string;
+  @apply(text(500)) subject?: string;
+
+  @IsOptional() @IsRFC3339({ message: '$property must be an RFC 3339 timestamp with its offset, e.g. 2025-03-01T10:00:00Z' })
+  time?: string;
+
+  @IsOptional() @IsIn(EVENT_LEVELS, { message: `$property must be one of ${EVENT_LEVELS.join(', ')}` })
+  level?: EventLevel;
+
+  @apply(text(200)) resourceType?: string;
+  @apply(text(500)) resourceId?: string;
+  @apply(text(200)) actor?: string;
+  @apply(text(200)) audience?: string;
+  @apply(text(200)) correlationId?: string;
+  @apply(text(200)) causationId?: string;
+}
+
+/** The fields an ingested event may have, in the order errors are reported. */
+export const INGEST_EVENT_FIELDS = [
+  'type', 'data', 'id', 'source', 'subject', 'time', 'level',
+  'resourceType', 'resourceId', 'actor', 'audience', 'correlationId', 'causationId',
+] as const satisfies readonly (keyof IngestEventDto)[];

@@ -1,0 +1,52 @@
+import { BadRequestException, Body, Controller, Headers, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { ApiKey, ApiKeyGuard } from '@app/events';
+import { IngestOutcome, IngestService } from './ingest.service.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `POST /events` (one event) and `POST /events/batch` (`{ "events": [...] }`), admin key only.
+ * Answers 200 with per-item results when at least one event was accepted, 400 (same body plus a
+ * message) when none was; 400 for a malformed body or too many events, 413 for a body over
+ * INGEST_MAX_BODY_BYTES, 429 with Retry-After over the key's rate.
+ */
+@Controller('events')
+@UseGuards(ApiKeyGuard)
+@ApiKey('admin')
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post()
+  @HttpCode(200)
+  one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+    if (!isObject(body)) throw new BadRequestException('The body must be one event as a JSON object (Content-Type: application/json); use POST /events/batch for several');
+    return this.run([body], apiKey, res);
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  batch(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+    if (!isObject(body)) throw new BadRequestException('The body must be {"events": [...]} as JSON (Content-Type: application/json)');
+    const extra = Object.keys(body).filter((k) => k !== 'events');
+    if (extra.length > 0) throw new BadRequestException(extra.map((k) => `property ${k} should not exist`));
+    const { events } = body;
+    if (!Array.isArray(events)) throw new BadRequestException('events must be an array of events');
+    if (events.length === 0) throw new BadRequestException('events must contain at least one event');
+    return this.run(events, apiKey, res);
+  }
+
+  private async run(items: unknown[], apiKey: string, res: ServerResponse): Promise<IngestOutcome> {
+    const retryAfter = this.ingest.admit(items.length, apiKey);
+    if (retryAfter !== undefined) {
+      res.setHeader('Retry-After', String(retryAfter));
+      throw this.ingest.rateLimited(items.length, retryAfter);
+    }
+    const outcome = await this.ingest.ingest(items);
+    if (outcome.accepted > 0) return outcome;
+    const first = outcome.results[0];
+    const message =
+      items.length === 1 && first && !first.ok ? `The event was rejected: ${first.errors.join('; ')}` : `All ${items.length} events were rejected; see each result's errors`;
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...outcome });
+  }
+}

@@ -1,0 +1,110 @@
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EventsService, InvalidEventTypeError, SchemaValidationError } from '@app/events';
+import { AuditPublisher } from '../audit/audit.publisher.js';
+import { ingestEnv } from './ingest-env.js';
+import type { IngestLimits } from './ingest-env.js';
+import { checkIngestItem, publishOptionsOf } from './ingest-item.js';
+import { TokenBucketLimiter } from './rate-limiter.js';
+
+export type IngestResult =
+  | { index: number; ok: true; id: string; queued: boolean; duplicate?: true }
+  | { index: number; ok: false; errors: string[] };
+
+export interface IngestOutcome {
+  results: IngestResult[];
+  accepted: number;
+  rejected: number;
+}
+
+/** Publishes in flight at once; issued in item order, so a batch lands in the stream in its order. */
+const IN_FLIGHT = 100;
+
+function publishErrors(err: unknown): string[] {
+  if (err instanceof SchemaValidationError) return err.problems.map((p) => `${p.field}: ${p.message} (${err.schemaId})`);
+  if (err instanceof InvalidEventTypeError) return [`type: ${err.message}`];
+  return [`event: could not be published: ${err instanceof Error ? err.message : String(err)}`];
+}
+
+/**
+ * HTTP ingest for producers that cannot speak NATS: per-key rate limit, each event validated on its
+ * own, the valid ones published through `EventsService` (never written to the table here).
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly limiter: TokenBucketLimiter;
+
+  constructor(
+    private readonly events: EventsService,
+    private readonly audit: AuditPublisher,
+    @Inject(ingestEnv.KEY) private readonly limits: IngestLimits,
+  ) {
+    this.limiter = new TokenBucketLimiter(limits.ratePerMinute);
+  }
+
+  /**
+   * Takes `count` events from the key's allowance. Returns the seconds to wait when it is used up
+   * (the caller answers 429); throws a 400 for a request that could never fit.
+   */
+  admit(count: number, apiKey: string): number | undefined {
+    if (count > this.limits.maxBatch) {
+      throw new BadRequestException(`events has ${count} items; the limit is ${this.limits.maxBatch} per request (INGEST_MAX_BATCH): split the batch`);
+    }
+    if (count > this.limits.ratePerMinute) {
+      throw new BadRequestException(
+        `events has ${count} items, more than the rate limit of ${this.limits.ratePerMinute} events per minute (INGEST_RATE_LIMIT_PER_MINUTE) allows at once: split the batch`,
+      );
+    }
+    // The key itself is never kept, only a digest of it.
+    const decision = this.limiter.take(createHash('sha256').update(apiKey).digest('hex'), count);
+    return decision.ok ? undefined : decision.retryAfterSeconds;
+  }
+
+  /** The 429 body for {@link admit}'s wait. */
+  rateLimited(count: number, retryAfterSeconds: number): HttpException {
+    return new HttpException(
+      {
+        statusCode: HttpStatus.TOO_MANY_REQUESTS,
+        error: 'Too Many Requests',
+        message: `Rate limit of ${this.limits.ratePerMinute} events per minute per API key (INGEST_RATE_LIMIT_PER_MINUTE) reached: this request has ${count} events; retry after ${retryAfterSeconds} s`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested`. */
+  async ingest(items: unknown[]): Promise<IngestOutcome> {
+    const results: IngestResult[] = new Array(items.length);
+    const valid: { index: number; publish: () => Promise<IngestResult> }[] = [];
+    items.forEach((raw, index) => {
+      const checked = checkIngestItem(raw);
+      if (!checked.ok) {
+        results[index] = { index, ok: false, errors: checked.errors };
+        return;
+      }
+      const { type, data } = checked.event;
+      const publish = async (): Promise<IngestResult> => {
+        try {
+          const r = await this.events.publishEvent(type, data, publishOptionsOf(checked.event));
+          return r.duplicate ? { index, ok: true, id: r.id, queued: r.queued, duplicate: true } : { index, ok: true, id: r.id, queued: r.queued };
+        } catch (err) {
+          if (!(err instanceof SchemaValidationError)) this.logger.warn(`ingested ${type} not published: ${(err as Error).message}`);
+          return { index, ok: false, errors: publishErrors(err) };
+        }
+      };
+      valid.push({ index, publish });
+    });
+    for (let i = 0; i < valid.length; i += IN_FLIGHT) {
+      const chunk = valid.slice(i, i + IN_FLIGHT);
+      const done = await Promise.all(chunk.map((v) => v.publish()));
+      for (const r of done) results[r.index] = r;
+    }
+    const accepted = results.filter((r) => r.ok).length;
+    const outcome = { results, accepted, rejected: results.length - accepted };
+    await this.audit
+      .record('events_ingested', { accepted, rejected: outcome.rejected })
+      .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
+    return outcome;
+  }
+}

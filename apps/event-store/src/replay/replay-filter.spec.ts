@@ -1,0 +1,41 @@
+import { replayBatchQuery, typeCondition } from './replay-filter.js';
+
+describe(typeCondition.name, () => {
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  beforeEach(() => (params.length = 0));
+
+  it('matches an exact type by equality, patterns by an anchored regex, and everything for >', () => {
+    expect(typeCondition('vendor.created', param)).toBe('type = $1');
+    expect(typeCondition('vendor.*', param)).toBe('type ~ $2');
+    expect(typeCondition('order.>', param)).toBe('type ~ $3');
+    expect(typeCondition('*.send-failed', param)).toBe('type ~ $4');
+    expect(typeCondition('>', param)).toBeUndefined();
+    expect(typeCondition('*', param)).toBeUndefined();
+    expect(params).toEqual(['vendor.created', '^vendor\\.[^.]+$', '^order\\..+$', '^[^.]+\\.send\\-failed$']);
+  });
+
+  it('throws on a pattern the library refuses', () => {
+    expect(() => typeCondition('Vendor.*', param)).toThrow(/Invalid event pattern/);
+  });
+});
+
+describe(replayBatchQuery.name, () => {
+  const before = new Date('2025-03-01T00:00:00Z');
+
+  it('orders by (time, id) and passes every value as a parameter', () => {
+    const { sql, params } = replayBatchQuery(
+      { type: 'order.*', resourceType: 'order', resourceId: "o-1'; DROP TABLE events; --", from: new Date(0), to: before },
+      before,
+      { time: '2024-01-01T00:00:00.000001Z', id: '00000000-0000-4000-8000-000000000000' },
+      1000,
+    );
+    expect(sql).toMatch(/ FROM events WHERE received_at <= \$1 AND type ~ \$2 AND resource_type = \$3 AND resource_id = \$4 AND time >= \$5 AND time < \$6 AND \(time, id\) > \(\$7::timestamptz, \$8::uuid\) ORDER BY time, id LIMIT \$9$/);
+    expect(sql).not.toContain('DROP');
+    expect(params).toEqual([before, '^order\\.[^.]+$', 'order', "o-1'; DROP TABLE events; --", new Date(0), before, '2024-01-01T00:00:00.000001Z', '00000000-0000-4000-8000-000000000000', 1000]);
+  });
+
+  it('has no cursor condition for the first batch', () => {
+    expect(replayBatchQuery({}, before, undefined, 10).sql).toMatch(/WHERE received_at <= \$1 ORDER BY time, id LIMIT \$2$/);
+  });
+});

@@ -1,0 +1,35 @@
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsAfter, IsIsoTime, IsTypePattern } from './replay-validators.js';
+
+export const REPLAY_MAX_EVENTS = 100_000;
+
+/** Body of `POST /events/replay`: which stored events to re-deliver, to which one consumer app. */
+export class ReplayRequestDto {
+  /** The consumer app's durable name (`search-sync`); its `<consumer>-replay` durable gets the events. */
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[a-z0-9_-]+$/, { message: "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync" })
+  consumer!: string;
+
+  /** An event type or a NATS-style pattern. */
+  @IsOptional() @IsString() @IsTypePattern()
+  type?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  resourceType?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500)
+  resourceId?: string;
+
+  /** Inclusive, on the event's `time`. */
+  @IsOptional() @IsIsoTime()
+  from?: string;
+
+  /** Exclusive, on the event's `time`. */
+  @IsOptional() @IsIsoTime() @IsAfter('from')
+  to?: string;
+
+  /** At most this many events, the oldest first; 100000 when absent. */
+  @IsOptional() @IsInt() @Min(1) @Max(REPLAY_MAX_EVENTS)
+  limit?: number;
+}
