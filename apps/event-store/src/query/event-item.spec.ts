@@ -1,5 +1,5 @@
 import { toEventItem } from './event-item.js';
-import type { EventRow } from './sql/event-row.js';
+import type { EventRow } from '../store/stored-event-row.js';
 
 const row = (over: Partial<EventRow> = {}): EventRow => ({
   id: '0195a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',

@@ -1,4 +1,5 @@
-import type { EventRow } from './sql/event-row.js';
+import type { EventRow } from '../store/stored-event-row.js';
+import { envelopeOf } from '../store/stored-envelope.js';
 
 /**
  * An event as the query API returns it: the CloudEvents envelope as it was published (optional
@@ -29,41 +30,10 @@ export interface EventItem {
   resolvedBy: string | null;
 }
 
-/**
- * Envelope attributes held in columns: a stored extension of the same name never overrides them.
- * (`datacontenttype` is not one: the writer keeps it in `extensions` when it is not the default.)
- */
-const ATTRIBUTES = new Set([
-  'specversion', 'id', 'source', 'type', 'time', 'subject', 'dataschema', 'data',
-  'level', 'resourcetype', 'resourceid', 'actor', 'audience', 'correlationid', 'causationid',
-  'receivedAt', 'streamSeq', 'resolved', 'resolvedAt', 'resolvedBy',
-]);
-
-/** Millisecond times (what `EventsService` sends) read back as `toISOString()` wrote them; finer ones keep their digits. */
-const envelopeTime = (utc: string): string => utc.replace(/(\.\d{3})000Z$/, '$1Z');
-
-const optional = (name: string, value: string | null): Record<string, string> => (value === null ? {} : { [name]: value });
-
+/** The envelope as published, then what the store knows (which no stored extension can override). */
 export function toEventItem(row: EventRow): EventItem {
-  const extensions = Object.entries(row.extensions ?? {}).filter(([name]) => !ATTRIBUTES.has(name));
   return {
-    specversion: '1.0',
-    id: row.id,
-    source: row.source,
-    type: row.type,
-    time: envelopeTime(row.time_utc),
-    ...optional('subject', row.subject),
-    datacontenttype: 'application/json',
-    ...optional('dataschema', row.dataschema),
-    data: row.data,
-    level: row.level,
-    ...optional('resourcetype', row.resource_type),
-    ...optional('resourceid', row.resource_id),
-    ...optional('actor', row.actor),
-    ...optional('audience', row.audience),
-    ...optional('correlationid', row.correlation_id),
-    ...optional('causationid', row.causation_id),
-    ...Object.fromEntries(extensions),
+    ...(envelopeOf(row) as EventItem),
     receivedAt: row.received_at.toISOString(),
     streamSeq: row.stream_seq === null ? null : Number(row.stream_seq),
     resolved: row.resolved,

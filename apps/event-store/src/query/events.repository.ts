@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { EventCursor } from './events-cursor.js';
-import { EVENT_COLUMNS, EventRow } from './sql/event-row.js';
+import { EVENT_COLUMNS, EventRow } from '../store/stored-event-row.js';
 import { EventFilter, filterConditions } from './sql/event-filter.js';
 import { SqlParams, whereClause } from './sql/sql-params.js';
 

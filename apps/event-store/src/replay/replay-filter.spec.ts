@@ -1,24 +1,4 @@
-import { replayBatchQuery, typeCondition } from './replay-filter.js';
-
-describe(typeCondition.name, () => {
-  const params: unknown[] = [];
-  const param = (v: unknown) => `$${params.push(v)}`;
-  beforeEach(() => (params.length = 0));
-
-  it('matches an exact type by equality, patterns by an anchored regex, and everything for >', () => {
-    expect(typeCondition('vendor.created', param)).toBe('type = $1');
-    expect(typeCondition('vendor.*', param)).toBe('type ~ $2');
-    expect(typeCondition('order.>', param)).toBe('type ~ $3');
-    expect(typeCondition('*.send-failed', param)).toBe('type ~ $4');
-    expect(typeCondition('>', param)).toBeUndefined();
-    expect(typeCondition('*', param)).toBeUndefined();
-    expect(params).toEqual(['vendor.created', '^vendor\\.[^.]+$', '^order\\..+$', '^[^.]+\\.send\\-failed$']);
-  });
-
-  it('throws on a pattern the library refuses', () => {
-    expect(() => typeCondition('Vendor.*', param)).toThrow(/Invalid event pattern/);
-  });
-});
+import { replayBatchQuery } from './replay-filter.js';
 
 describe(replayBatchQuery.name, () => {
   const before = new Date('2025-03-01T00:00:00Z');

@@ -1,4 +1,5 @@
-import { normalizePattern } from '@app/events';
+import { EVENT_COLUMNS } from '../store/stored-event-row.js';
+import { typeCondition } from '../store/type-pattern.js';
 
 /** Which stored events a replay re-delivers; every field optional, combined with AND. */
 export interface ReplayFilter {
@@ -18,22 +19,6 @@ export interface ReplayCursor {
   id: string;
 }
 
-/** The columns a replay reads; `cursor_time` keeps the microseconds a JS Date would drop. */
-const COLUMNS = `id, type, source, subject, resource_type, resource_id, level, audience, actor, correlation_id, causation_id,
-  dataschema, data, extensions, to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_time`;
-
-const escapeRegex = (token: string): string => token.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-
-/** A NATS-style pattern as a condition on `type`: exact (index-friendly), an anchored regex, or none for `>`. */
-export function typeCondition(pattern: string, param: (value: unknown) => string): string | undefined {
-  const normalized = normalizePattern(pattern);
-  if (normalized === '>') return undefined;
-  const tokens = normalized.split('.');
-  if (!tokens.some((t) => t === '*' || t === '>')) return `type = ${param(normalized)}`;
-  const regex = tokens.map((t) => (t === '*' ? '[^.]+' : t === '>' ? '.+' : escapeRegex(t))).join('\\.');
-  return `type ~ ${param(`^${regex}$`)}`;
-}
-
 /**
  * One keyset batch in time order: rows matching `filter`, stored before `storedBefore` (so a replay
  * never chases the events arriving while it runs), after `cursor`. User input only reaches
@@ -50,6 +35,6 @@ export function replayBatchQuery(filter: ReplayFilter, storedBefore: Date, curso
   if (filter.from) where.push(`time >= ${param(filter.from)}`);
   if (filter.to) where.push(`time < ${param(filter.to)}`);
   if (cursor) where.push(`(time, id) > (${param(cursor.time)}::timestamptz, ${param(cursor.id)}::uuid)`);
-  const sql = `SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY time, id LIMIT ${param(size)}`;
+  const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY time, id LIMIT ${param(size)}`;
   return { sql, params };
 }

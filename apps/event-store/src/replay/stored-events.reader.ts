@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CloudEvent } from '@app/events';
 import { ReplayCursor, replayBatchQuery, ReplayFilter } from './replay-filter.js';
-import { envelopeOf, StoredEventRow } from './stored-envelope.js';
+import { envelopeOf } from '../store/stored-envelope.js';
+import type { EventRow } from '../store/stored-event-row.js';
 
 export const REPLAY_BATCH = 1000;
 
@@ -23,11 +24,11 @@ export class StoredEventsReader {
     for (let left = limit; left > 0; ) {
       const size = Math.min(batchSize, left);
       const { sql, params } = replayBatchQuery(filter, storedBefore, cursor, size);
-      const rows = (await this.db.query(sql, params)) as StoredEventRow[];
+      const rows = (await this.db.query(sql, params)) as EventRow[];
       if (rows.length > 0) yield rows.map(envelopeOf);
       if (rows.length < size) return;
       const last = rows[rows.length - 1];
-      cursor = { time: last.cursor_time, id: last.id };
+      cursor = { time: last.time_utc, id: last.id };
       left -= rows.length;
     }
   }

@@ -1,6 +1,6 @@
 import type { EventLevel } from '@app/events';
 import { escapeLike, SqlParams } from './sql-params.js';
-import { typeMatch } from './type-pattern.js';
+import { typeCondition } from '../../store/type-pattern.js';
 
 /** What `GET /events` (and replay-like callers) filter on; every field optional, combined with AND. */
 export interface EventFilter {
@@ -25,11 +25,8 @@ export interface EventFilter {
 /** The WHERE conditions of `filter`, every value added to `params`. */
 export function filterConditions(filter: EventFilter, params: SqlParams): string[] {
   const where: string[] = [];
-  if (filter.type !== undefined) {
-    const match = typeMatch(filter.type);
-    if (match.kind === 'exact') where.push(`type = ${params.add(match.type)}`);
-    if (match.kind === 'regex') where.push(`type ~ ${params.add(match.regex)}`);
-  }
+  const type = filter.type === undefined ? undefined : typeCondition(filter.type, (v) => params.add(v));
+  if (type) where.push(type);
   const equal: [string, string | undefined][] = [
     ['source', filter.source],
     ['resource_type', filter.resourceType],

@@ -1,6 +1,8 @@
-import { envelopeOf, envelopeTime, StoredEventRow } from './stored-envelope.js';
+import { envelopeOf, envelopeTime } from './stored-envelope.js';
+import type { EventRow } from './stored-event-row.js';
 
-const row = (extra: Partial<StoredEventRow> = {}): StoredEventRow => ({
+const row = (extra: Partial<EventRow> = {}): EventRow => ({
+  stream_seq: '1',
   id: '0195a0e4-7b1c-7000-8000-000000000001',
   type: 'vendor.created',
   source: 'vendor-service',
@@ -15,7 +17,12 @@ const row = (extra: Partial<StoredEventRow> = {}): StoredEventRow => ({
   dataschema: null,
   data: { name: 'Taco Stand' },
   extensions: {},
-  cursor_time: '2025-03-01T10:00:00.123000Z',
+  time: new Date('2025-03-01T10:00:00.123Z'),
+  received_at: new Date('2025-03-01T10:00:00.200Z'),
+  resolved: false,
+  resolved_at: null,
+  resolved_by: null,
+  time_utc: '2025-03-01T10:00:00.123000Z',
   ...extra,
 });
 

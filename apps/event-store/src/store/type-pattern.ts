@@ -18,3 +18,11 @@ export function typeMatch(pattern: string): TypeMatch {
   const parts = tokens.map((t) => (t === '*' ? '[^.]+' : t === '>' ? '.+' : escapeRegex(t)));
   return { kind: 'regex', regex: `^${parts.join('\\.')}$` };
 }
+
+/** `typeMatch` as a WHERE condition, its value added through `param`; undefined when every type matches. */
+export function typeCondition(pattern: string, param: (value: unknown) => string): string | undefined {
+  const match = typeMatch(pattern);
+  if (match.kind === 'exact') return `type = ${param(match.type)}`;
+  if (match.kind === 'regex') return `type ~ ${param(match.regex)}`;
+  return undefined;
+}

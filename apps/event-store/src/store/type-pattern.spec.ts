@@ -1,5 +1,4 @@
-import { typeMatch } from './type-pattern.js';
-import { escapeLike } from './sql-params.js';
+import { typeCondition, typeMatch } from './type-pattern.js';
 
 describe(typeMatch.name, () => {
   const matches = (pattern: string, type: string) => {
@@ -38,8 +37,22 @@ describe(typeMatch.name, () => {
   });
 });
 
-describe(escapeLike.name, () => {
-  it('escapes the LIKE wildcards and the escape character', () => {
-    expect(escapeLike('100%_off\\x')).toBe('100\\%\\_off\\\\x');
+describe(typeCondition.name, () => {
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  beforeEach(() => (params.length = 0));
+
+  it('matches an exact type by equality, patterns by an anchored regex, and everything for >', () => {
+    expect(typeCondition('vendor.created', param)).toBe('type = $1');
+    expect(typeCondition('vendor.*', param)).toBe('type ~ $2');
+    expect(typeCondition('order.>', param)).toBe('type ~ $3');
+    expect(typeCondition('*.send-failed', param)).toBe('type ~ $4');
+    expect(typeCondition('>', param)).toBeUndefined();
+    expect(typeCondition('*', param)).toBeUndefined();
+    expect(params).toEqual(['vendor.created', '^vendor\\.[^.]+$', '^order\\..+$', '^[^.]+\\.send\\-failed$']);
+  });
+
+  it('throws on a pattern the library refuses', () => {
+    expect(() => typeCondition('Vendor.*', param)).toThrow(/Invalid event pattern/);
   });
 });

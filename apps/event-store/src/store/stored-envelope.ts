@@ -1,24 +1,5 @@
 import type { CloudEvent, EventLevel } from '@app/events';
-
-/** One `events` row as the replay reads it (see `replayBatchQuery`). */
-export interface StoredEventRow {
-  id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  level: string;
-  audience: string | null;
-  actor: string | null;
-  correlation_id: string | null;
-  causation_id: string | null;
-  dataschema: string | null;
-  data: unknown;
-  extensions: Record<string, unknown> | null;
-  /** `time` in UTC with microseconds: `2025-03-01T10:00:00.123000Z`. */
-  cursor_time: string;
-}
+import type { EventRow } from './stored-event-row.js';
 
 /** Attributes with a column of their own; any of them found in `extensions` is ignored. */
 const COLUMN_ATTRIBUTES = new Set([
@@ -30,16 +11,17 @@ const COLUMN_ATTRIBUTES = new Set([
 export const envelopeTime = (utcMicros: string): string => utcMicros.replace(/(\.\d{3})000Z$/, '$1Z');
 
 /**
- * Rebuilds the CloudEvents envelope an event was stored from: columns, data and extensions (which
- * also hold a `datacontenttype` other than application/json), the same id.
+ * Rebuilds the CloudEvents envelope an event was stored from, as it was published: columns, data and
+ * extensions (which also hold a `datacontenttype` other than application/json), the same id. Used
+ * by the query API and by replay.
  */
-export function envelopeOf(row: StoredEventRow): CloudEvent {
+export function envelopeOf(row: EventRow): CloudEvent {
   const event: CloudEvent = {
     specversion: '1.0',
     id: row.id,
     source: row.source,
     type: row.type,
-    time: envelopeTime(row.cursor_time),
+    time: envelopeTime(row.time_utc),
     datacontenttype: 'application/json',
     data: row.data,
     level: row.level as EventLevel,
