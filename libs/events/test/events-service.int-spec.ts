@@ -31,7 +31,8 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     const jsm = await jetstreamManager(nc);
     const names = [];
     for await (const s of jsm.streams.list()) names.push(s.config.name);
-    expect(names.sort()).toEqual([STREAM_EVENTS, STREAM_DLQ, STREAM_REPLAY].sort());
+    // The schema bucket is a stream too: every app opens it to share and watch schemas.
+    expect(names.sort()).toEqual([STREAM_EVENTS, STREAM_DLQ, STREAM_REPLAY, 'KV_event-schemas'].sort());
     expect((await jsm.streams.info(STREAM_EVENTS)).config.max_age).toBe(3_600_000 * 1_000_000);
     expect((await jsm.streams.info(STREAM_EVENTS)).config.duplicate_window).toBe(120_000 * 1_000_000);
   });
@@ -99,6 +100,14 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     const entry = await kv.get('vendor.registered.v1');
     expect(entry?.json<{ id: string }>().id).toBe('mesh:schema:vendor.registered:v1');
     expect((await registry.list()).map((s) => s.id)).toContain('mesh:schema:vendor.registered:v1');
+
+    // Another app never registered it, yet validates with it once the bucket watch delivers it.
+    const other = await startProducer(mesh);
+    await waitFor(async () => {
+      await expect(other.events.publishEvent('vendor.registered', { id: 'v2' })).rejects.toThrow(/data\.name/);
+      return true;
+    });
+    await other.close();
   });
 
   it('feeds live subscribers by pattern with the EventMessage view and the envelope', async () => {

@@ -27,8 +27,9 @@ const fieldOf = (e: ErrorObject): string => {
 };
 
 /**
- * JSON Schemas per event type and version. Validation runs in-process (compiled with Ajv);
- * registrations are also written to the `event-schemas` KV bucket so other apps can list them.
+ * JSON Schemas per event type and version. Validation runs in-process (compiled with Ajv).
+ * Registrations are written to the `event-schemas` KV bucket, and the bucket is watched, so a schema
+ * any producer registered also applies here (the event store's HTTP ingest validates with it).
  */
 @Injectable()
 export class SchemaRegistry {
@@ -37,10 +38,14 @@ export class SchemaRegistry {
   private readonly schemas = new Map<string, RegisteredSchema & { validate: ValidateFunction }>();
   private readonly latest = new Map<string, number>();
   private bucket?: Promise<KV>;
+  private watching = false;
 
   constructor(private readonly nats: NatsConnectionManager) {
-    // Registrations made before NATS was reachable are written once it is.
-    nats.onConnected(() => this.syncToBucket());
+    nats.onConnected(async () => {
+      // Registrations made before NATS was reachable are written once it is.
+      await this.syncToBucket();
+      if (!this.watching) void this.watchBucket();
+    });
   }
 
   /**
@@ -50,13 +55,36 @@ export class SchemaRegistry {
   async register(type: string, version: number, schema: Record<string, unknown>): Promise<RegisteredSchema> {
     assertEventType(type);
     if (!Number.isInteger(version) || version < 1) throw new Error(`Schema version for ${type} must be a positive integer, got ${version}`);
-    const id = `mesh:schema:${type}:v${version}`;
-    const validate = this.ajv.compile(schema);
-    const entry = { type, version, id, schema, validate };
-    this.schemas.set(`${type}.v${version}`, entry);
-    this.latest.set(type, Math.max(version, this.latest.get(type) ?? 0));
+    const entry: RegisteredSchema = { type, version, id: `mesh:schema:${type}:v${version}`, schema };
+    this.add(entry);
     if (this.nats.isConnected) await this.put(entry);
-    return { type, version, id, schema };
+    return entry;
+  }
+
+  private add(entry: RegisteredSchema): void {
+    const validate = this.ajv.compile(entry.schema);
+    this.schemas.set(`${entry.type}.v${entry.version}`, { ...entry, validate });
+    this.latest.set(entry.type, Math.max(entry.version, this.latest.get(entry.type) ?? 0));
+  }
+
+  /** Applies schemas registered by other apps; the watch follows reconnects until the connection closes. */
+  private async watchBucket(): Promise<void> {
+    this.watching = true;
+    try {
+      for await (const entry of await (await this.kv()).watch()) {
+        if (entry.operation !== 'PUT' || this.schemas.has(entry.key)) continue;
+        const schema = entry.json<RegisteredSchema>();
+        try {
+          this.add(schema);
+        } catch (err) {
+          this.logger.warn(`ignoring schema ${entry.key} from the bucket, it does not compile: ${(err as Error).message}`);
+        }
+      }
+    } catch (err) {
+      this.logger.warn(`stopped watching ${SCHEMA_BUCKET}: ${(err as Error).message}`);
+    } finally {
+      this.watching = false;
+    }
   }
 
   /** Validates `data` against the registered schema; returns its id, or undefined when the type has none. */
