@@ -3,6 +3,7 @@ import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/even
 import { StoredEvent } from './store/stored-event.entity.js';
 import { CreateEvents1734000000000 } from './store/migrations/1734000000000-create-events.js';
 import { WriterModule } from './writer/writer.module.js';
+import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
@@ -22,7 +23,7 @@ export class AppModule {
         EventsModule.forRoot({
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
-          config,
+          config: writerConfig(config),
           database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000] },
         }),
         EventsHealthModule,

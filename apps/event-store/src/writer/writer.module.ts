@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventBatcher } from './event-batcher.js';
+import { EventStoreHandler } from './event-store.handler.js';
+import { dataSourceRowWriter } from './insert-events.sql.js';
 
-@Module({})
+/** Consumer `event-store` → batched, idempotent inserts into `events` (ack after commit). */
+@Module({
+  controllers: [EventStoreHandler],
+  providers: [{ provide: EventBatcher, inject: [DataSource], useFactory: (ds: DataSource) => new EventBatcher(dataSourceRowWriter(ds)) }],
+  exports: [EventBatcher],
+})
 export class WriterModule {}

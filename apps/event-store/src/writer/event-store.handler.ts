@@ -1,0 +1,27 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { EVENTS_CONFIG, JetStreamContext, type CloudEvent, type EventsConfig } from '@app/events';
+import { EventBatcher } from './event-batcher.js';
+import { toEventRow } from './event-row.js';
+
+/**
+ * The writer: every event of the mesh, from the `event-store` durable (`events.>`) and from
+ * `event-store-replay`, into the `events` table. Resolving acks the message, so the promise
+ * settles only when the event's batch has committed; a failure naks it (or dead-letters it when
+ * PostgreSQL refused the row itself).
+ */
+@Controller()
+export class EventStoreHandler {
+  constructor(
+    private readonly batcher: EventBatcher,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+  ) {}
+
+  @EventPattern<string>('>')
+  store(@Payload() event: CloudEvent, @Ctx() ctx: JetStreamContext): Promise<void> {
+    // The EVENTS stream sequence, only for deliveries from that stream: a replay's sequence is
+    // the replay stream's, and the row first stored keeps the original one.
+    const streamSeq = ctx.getConsumer() === this.config.consumer ? ctx.getStreamSequence() : undefined;
+    return this.batcher.add(toEventRow(event, streamSeq, new Date()), ctx.getMessage().data.length);
+  }
+}

@@ -1,0 +1,14 @@
+import { WRITER_CONCURRENCY, writerConfig } from './writer-config.js';
+
+describe(writerConfig.name, () => {
+  it('raises the transport concurrency so many handlers can wait for one commit', () => {
+    expect(writerConfig(undefined, {})).toEqual({ concurrency: WRITER_CONCURRENCY });
+    expect(WRITER_CONCURRENCY).toBeGreaterThan(1_000);
+  });
+  it('lets CONSUMER_CONCURRENCY, when set, decide', () => {
+    expect(writerConfig(undefined, { CONSUMER_CONCURRENCY: '300' })).toEqual({});
+  });
+  it('keeps the caller overrides on top', () => {
+    expect(writerConfig({ concurrency: 7, maxDeliver: 3 }, {})).toEqual({ concurrency: 7, maxDeliver: 3 });
+  });
+});
