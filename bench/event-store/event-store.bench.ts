@@ -1,0 +1,616 @@
+/**
+ * Event-store writer throughput and latency, against a raw nats.js → PostgreSQL pipeline measured
+ * in the same run.
+ *
+ *   npm run bench:event-store
+ *
+ * Starts a private nats-server (NatsServerHarness) and a fresh database (TestDatabase) and compares:
+ *   raw = a nats.js durable pull consumer on EVENTS (`consume({ max_messages: 1000 })`) feeding a
+ *         hand-written group commit: envelope → row, one multi-row `INSERT … ON CONFLICT (id) DO
+ *         NOTHING` per batch of up to 500 (the same SQL and row mapping as the app), at most two
+ *         inserts in flight on a pool of two, `m.ack()` of each message after its batch committed,
+ *         into `events_raw` (LIKE events INCLUDING ALL: same columns and indexes);
+ *   app = the event-store app in this process (AppModule + connectEventConsumer, as main.ts), its
+ *         `event-store` durable and writer.
+ * Modes, each side in turn (the side that goes first flips every repeat):
+ *   backlog  N events published first, then the consumer starts: first delivery → Nth commit;
+ *   live     the consumer is idle and caught up; a publisher in this process sends N events, 1,000
+ *            in flight: first publish → Nth commit;
+ *   latency  a publisher paced at BENCH_RATE events/s for BENCH_LAT_SECONDS; per event, publish call
+ *            → its row committed, observed with LISTEN (a statement-level AFTER INSERT trigger
+ *            NOTIFYs the inserted ids; notifications are delivered at commit). First second not counted.
+ * Every run checks that exactly the events published were stored, once each. Prints a table, then
+ * one JSON line. Progress goes to stderr.
+ *
+ * Environment:
+ *   BENCH_N              events per throughput run (default 200000)
+ *   BENCH_REPEATS        repeats per side and throughput mode (default 3)
+ *   BENCH_MODES          comma list: backlog,live,latency (default all)
+ *   BENCH_SIDES          comma list: raw,app (default both; one side for a profile, e.g. under --cpu-prof)
+ *   BENCH_RATE           events/s of the latency runs (default 1000)
+ *   BENCH_LAT_SECONDS    seconds per latency run (default 10)
+ *   BENCH_CONCURRENCY    the app's CONSUMER_CONCURRENCY (default the writer's, WRITER_CONCURRENCY)
+ *   BENCH_PAYLOAD_BYTES  size of the serialised envelope (default 430)
+ */
+import { INestApplication, Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import pg from 'pg';
+import { connect, headers, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, JetStreamClient, jetstream, jetstreamManager, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, STREAM_EVENTS, subjectForType } from '@app/events';
+import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
+import { AppModule } from '../../apps/event-store/src/app.module.js';
+import { EventBatcher } from '../../apps/event-store/src/writer/event-batcher.js';
+import { toEventRow } from '../../apps/event-store/src/writer/event-row.js';
+import { insertEventsSql } from '../../apps/event-store/src/writer/insert-events.sql.js';
+import { WRITER_CONCURRENCY } from '../../apps/event-store/src/writer/writer-config.js';
+import { fmtInt, fmtRatio, table } from '../support/format.js';
+import { median, summarize, Summary } from '../support/stats.js';
+import { runWindow } from '../support/window.js';
+
+// ---------------------------------------------------------------- configuration
+
+const envInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const raw = process.env[name];
+  if (!raw) return [...all];
+  const picked = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = picked.filter((p) => !(all as readonly string[]).includes(p));
+  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; use ${all.join(',')}`);
+  return picked as T[];
+};
+type Side = 'raw' | 'app';
+
+const N = Math.max(1, envInt('BENCH_N', 200_000));
+const REPEATS = Math.max(1, envInt('BENCH_REPEATS', 3));
+const MODES = envList('BENCH_MODES', ['backlog', 'live', 'latency'] as const);
+const SIDES = envList<Side>('BENCH_SIDES', ['raw', 'app']);
+const RATE = Math.max(1, envInt('BENCH_RATE', 1_000));
+const LAT_SECONDS = Math.max(2, envInt('BENCH_LAT_SECONDS', 10));
+const CONCURRENCY = Math.max(1, envInt('BENCH_CONCURRENCY', WRITER_CONCURRENCY));
+const PAYLOAD_BYTES = envInt('BENCH_PAYLOAD_BYTES', 430);
+
+const THROUGHPUT_GOAL = 0.7;
+const P99_GOAL_MS = 50;
+const RAW_BATCH = 500;
+const RAW_IN_FLIGHT = 2;
+const RAW_DURABLE = 'bench-raw';
+const APP_DURABLE = 'event-store';
+const RAW_TABLE = 'events_raw';
+const TYPE = 'bench.created';
+const SUBJECT = subjectForType(TYPE);
+const NOTIFY_CHANNEL = 'bench_rows';
+
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+// ---------------------------------------------------------------- events
+
+const baseData = {
+  id: 'vnd_01J9Z3Q7KX4M2B8N6P0R5T',
+  name: 'Acme Supplies Ltd',
+  email: 'orders@acme.example',
+  country: 'GB',
+  notes: '',
+};
+
+const envelope = (n: number, notes: string) =>
+  createEnvelope(TYPE, { ...baseData, n, notes }, 'bench', {
+    subject: `vnd_${n}`,
+    resourceType: 'vendor',
+    correlationId: `run-${n % 97}`,
+  });
+const NOTES = 'x'.repeat(Math.max(0, PAYLOAD_BYTES - Buffer.byteLength(JSON.stringify(envelope(100_000, '')))));
+const ENVELOPE_BYTES = Buffer.byteLength(JSON.stringify(envelope(100_000, NOTES)));
+
+interface Prepared {
+  ids: string[];
+  payloads: string[];
+}
+function prepare(n: number): Prepared {
+  const ids: string[] = new Array(n);
+  const payloads: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = envelope(i, NOTES);
+    ids[i] = e.id;
+    payloads[i] = JSON.stringify(e);
+  }
+  return { ids, payloads };
+}
+
+/** Publishes with Nats-Msg-Id and the CloudEvents content type, as EventsService does. */
+class Publisher {
+  private readonly js: JetStreamClient;
+  private readonly h: MsgHdrs;
+  constructor(nc: NatsConnection) {
+    this.js = jetstream(nc);
+    this.h = headers();
+    this.h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+  }
+  async publish(id: string, payload: string): Promise<void> {
+    const ack = await this.js.publish(SUBJECT, payload, { msgID: id, headers: this.h });
+    if (ack.duplicate) throw new Error(`publish of ${id} was a duplicate`);
+  }
+  async all(p: Prepared, inFlight = 1_000): Promise<number> {
+    return runWindow(p.ids.length, inFlight, (i) => this.publish(p.ids[i], p.payloads[i]));
+  }
+}
+
+// ---------------------------------------------------------------- the two consumers
+
+interface Consumer {
+  side: Side;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Rows committed since start. */
+  committed(): number;
+  /** Wall-clock ms of the first delivery since start. */
+  firstDeliveryAt(): Promise<number>;
+  table: string;
+  describe(): string;
+}
+
+/** The baseline: nats.js pull consumer → group commit of ≤ 500 rows, ≤ 2 inserts in flight → ack after commit. */
+class RawPipeline implements Consumer {
+  readonly side = 'raw' as const;
+  readonly table = RAW_TABLE;
+  private pool?: pg.Pool;
+  private loop?: Promise<void>;
+  private stopFn?: () => void;
+  private count = 0;
+  private first = 0;
+  private batches = 0;
+  private readonly sql = insertEventsSql(RAW_TABLE);
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly dbUrl: string,
+  ) {}
+
+  describe(): string {
+    return `raw: ${this.batches} batches, avg ${this.batches ? (this.count / this.batches).toFixed(0) : 0} rows`;
+  }
+
+  async start(): Promise<void> {
+    this.count = 0;
+    this.first = 0;
+    this.batches = 0;
+    this.pool = new pg.Pool({ connectionString: this.dbUrl, max: RAW_IN_FLIGHT });
+    const consumer = await jetstream(this.nc).consumers.get(STREAM_EVENTS, RAW_DURABLE);
+    const messages = await consumer.consume({ max_messages: 1_000 });
+    this.stopFn = () => messages.stop();
+    const pool = this.pool;
+    let queue: { msg: JsMsg; row: ReturnType<typeof toEventRow> }[] = [];
+    let inFlight = 0;
+    let scheduled = false;
+    const flush = (): void => {
+      while (inFlight < RAW_IN_FLIGHT && queue.length > 0) {
+        const batch = queue.slice(0, RAW_BATCH);
+        queue = queue.slice(batch.length);
+        inFlight++;
+        this.batches++;
+        const rows = batch.map((b) => b.row).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        pool.query(this.sql, [JSON.stringify(rows)]).then(
+          () => {
+            for (const b of batch) b.msg.ack();
+            this.count += batch.length;
+            inFlight--;
+            flush();
+          },
+          (err: Error) => {
+            for (const b of batch) b.msg.nak(1_000);
+            inFlight--;
+            progress(`raw insert failed: ${err.message}`);
+            flush();
+          },
+        );
+      }
+    };
+    this.loop = (async () => {
+      for await (const msg of messages) {
+        if (this.first === 0) this.first = Date.now();
+        queue.push({ msg, row: toEventRow(parseEnvelope(msg.data), msg.seq, new Date()) });
+        if (inFlight < RAW_IN_FLIGHT && !scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            flush();
+          });
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopFn?.();
+    await this.loop;
+    await sleep(200); // inserts in flight finish and ack
+    await this.pool?.end();
+    this.pool = undefined;
+  }
+
+  committed(): number {
+    return this.count;
+  }
+
+  async firstDeliveryAt(): Promise<number> {
+    return this.first;
+  }
+}
+
+/** The event-store app in this process, set up as main.ts does. */
+class AppPipeline implements Consumer {
+  readonly side = 'app' as const;
+  readonly table = 'events';
+  private app?: INestApplication;
+  private batcher?: EventBatcher;
+
+  constructor(
+    private readonly natsUrl: string,
+    private readonly db: TestDatabase,
+  ) {}
+
+  describe(): string {
+    const s = this.batcher?.stats;
+    return s ? `app: ${s.batches} batches, avg ${(s.rows / Math.max(1, s.batches)).toFixed(0)} rows, largest ${s.largestBatch}` : 'app: -';
+  }
+
+  async start(): Promise<void> {
+    const ref = await Test.createTestingModule({
+      imports: [AppModule.forRoot({ natsServers: [this.natsUrl], databaseUrl: this.db.url, concurrency: CONCURRENCY })],
+    }).compile();
+    const app = ref.createNestApplication({ logger: ['error', 'warn'] });
+    await connectEventConsumer(app);
+    await app.init();
+    this.app = app;
+    this.batcher = app.get(EventBatcher);
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  committed(): number {
+    return this.batcher?.stats.committed ?? 0;
+  }
+
+  async firstDeliveryAt(): Promise<number> {
+    const { rows } = await this.db.query<{ t: Date }>('SELECT min(received_at) AS t FROM events');
+    return rows[0].t.getTime();
+  }
+}
+
+// ---------------------------------------------------------------- runs
+
+async function waitCommitted(c: Consumer, n: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (c.committed() < n) {
+    if (Date.now() > deadline) throw new Error(`${c.side}: ${c.committed()} of ${n} rows committed after ${timeoutMs} ms`);
+    await sleep(5);
+  }
+  return Date.now();
+}
+
+/** This process's CPU time (all threads) per event since `since`, for the progress lines. */
+function cpuPerEvent(since: NodeJS.CpuUsage, n: number): string {
+  const used = process.cpuUsage(since);
+  return `node CPU ${((used.user + used.system) / n).toFixed(1)} µs/event`;
+}
+
+async function verifyStored(db: TestDatabase, tableName: string, n: number, what: string): Promise<void> {
+  const { rows } = await db.query<{ n: number; ids: number }>(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM ${tableName}`);
+  if (rows[0].n !== n || rows[0].ids !== n) throw new Error(`${what}: ${tableName} holds ${rows[0].n} rows (${rows[0].ids} ids), expected ${n}`);
+}
+
+interface Env {
+  db: TestDatabase;
+  jsm: JetStreamManager;
+  /** The publishers' own connection (not the raw consumer's). */
+  publisherNc: NatsConnection;
+  consumers: Record<Side, Consumer>;
+}
+
+async function reset(env: Env): Promise<void> {
+  await env.jsm.streams.purge(STREAM_EVENTS);
+  await env.db.query(`TRUNCATE events, ${RAW_TABLE}`);
+}
+
+/** Backlog: both sides consume the same pre-filled stream, one after the other. */
+async function backlogRound(env: Env, order: Side[], rep: number): Promise<Partial<Record<Side, number>>> {
+  await reset(env);
+  const p = prepare(N);
+  const ms = await new Publisher(env.publisherNc).all(p);
+  progress(`run ${rep} backlog: ${fmtInt(N)} events published in ${fmtInt(ms)} ms`);
+  const rates: Partial<Record<Side, number>> = {};
+  for (const side of order) {
+    const c = env.consumers[side];
+    const cpu0 = process.cpuUsage();
+    await c.start();
+    const t1 = await waitCommitted(c, N, 300_000);
+    const cpu = cpuPerEvent(cpu0, N);
+    const t0 = await c.firstDeliveryAt();
+    await c.stop();
+    await verifyStored(env.db, c.table, N, `run ${rep} backlog ${side}`);
+    const rate = (N * 1000) / (t1 - t0);
+    rates[side] = rate;
+    progress(`run ${rep} backlog ${side.padEnd(3)}: ${fmtInt(rate)} events/s, ${cpu} (${c.describe()})`);
+  }
+  return rates;
+}
+
+/** Live: the consumer is up and idle; a publisher in this process sends N events. */
+async function liveRun(env: Env, side: Side, rep: number): Promise<number> {
+  await reset(env);
+  const p = prepare(N);
+  const c = env.consumers[side];
+  await c.start();
+  await sleep(500);
+  const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
+  const publishing = new Publisher(env.publisherNc).all(p);
+  const t1 = await waitCommitted(c, N, 300_000);
+  const cpu = cpuPerEvent(cpu0, N);
+  const pubMs = await publishing;
+  await c.stop();
+  await verifyStored(env.db, c.table, N, `run ${rep} live ${side}`);
+  const rate = (N * 1000) / (t1 - t0);
+  progress(`run ${rep} live    ${side.padEnd(3)}: ${fmtInt(rate)} events/s, ${cpu} with the publisher (it took ${fmtInt(pubMs)} ms; ${c.describe()})`);
+  return rate;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  n: number;
+}
+
+/** Publish → row committed, per event, at a steady rate. */
+async function latencyRun(env: Env, notifications: Map<string, number>, side: Side, rep: number): Promise<Latency> {
+  await reset(env);
+  const total = RATE * LAT_SECONDS;
+  const p = prepare(total);
+  const c = env.consumers[side];
+  await c.start();
+  await sleep(500);
+  notifications.clear();
+  const sentAt = new Float64Array(total);
+  const pub = new Publisher(env.publisherNc);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  let next = 0;
+  while (next < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * RATE) / 1000) + 1);
+    while (next < due) {
+      const i = next++;
+      sentAt[i] = performance.now();
+      pending.push(pub.publish(p.ids[i], p.payloads[i]));
+    }
+    await sleep(1);
+  }
+  await Promise.all(pending);
+  await waitCommitted(c, total, 60_000);
+  const deadline = Date.now() + 10_000;
+  while (notifications.size < total && Date.now() < deadline) await sleep(10);
+  await c.stop();
+  await verifyStored(env.db, c.table, total, `run ${rep} latency ${side}`);
+  const lat: number[] = [];
+  for (let i = RATE; i < total; i++) {
+    const at = notifications.get(p.ids[i]);
+    if (at === undefined) throw new Error(`latency ${side}: no notification for event ${i}`);
+    lat.push(at - sentAt[i]);
+  }
+  lat.sort((a, b) => a - b);
+  const q = (f: number) => lat[Math.min(lat.length - 1, Math.floor(f * lat.length))];
+  const r = { p50: q(0.5), p99: q(0.99), p999: q(0.999), max: lat[lat.length - 1], n: lat.length };
+  progress(`run ${rep} latency ${side.padEnd(3)}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, p99.9 ${r.p999.toFixed(2)} ms, max ${r.max.toFixed(1)} ms (${c.describe()})`);
+  return r;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  progress(`N=${N}, repeats=${REPEATS}, modes=${MODES.join(',')}, latency ${RATE}/s × ${LAT_SECONDS}s, app concurrency ${CONCURRENCY}, envelope ${ENVELOPE_BYTES} bytes`);
+  let server: NatsServerHarness | undefined;
+  let db: TestDatabase | undefined;
+  let nc: NatsConnection | undefined;
+  let publisherNc: NatsConnection | undefined;
+  let listener: pg.Client | undefined;
+  let consumers: Record<Side, Consumer> | undefined;
+  try {
+    server = await NatsServerHarness.start();
+    db = await TestDatabase.create('bench_event_store');
+    progress(`nats-server ${server.url}, database ${db.name}`);
+    nc = await connect({ servers: server.url, name: 'bench-raw', noAsyncTraces: true });
+    publisherNc = await connect({ servers: server.url, name: 'bench-publisher', noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+
+    // The app provisions the streams, runs the migrations and creates its durable; then it stops.
+    const app = new AppPipeline(server.url, db);
+    await app.start();
+    for (let i = 0; !(await jsm.consumers.info(STREAM_EVENTS, APP_DURABLE).catch(() => undefined)); i++) {
+      if (i > 200) throw new Error('the event-store durable was not created');
+      await sleep(50);
+    }
+    await app.stop();
+    await db.query(`CREATE TABLE ${RAW_TABLE} (LIKE events INCLUDING ALL)`);
+    await jsm.consumers.add(STREAM_EVENTS, {
+      durable_name: RAW_DURABLE,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: 'events.>',
+      ack_wait: 30_000_000_000,
+      max_ack_pending: Math.max(1_000, CONCURRENCY * 2),
+    });
+    consumers = { raw: new RawPipeline(nc, db.url), app };
+
+    const env: Env = { db, jsm, publisherNc, consumers };
+
+    const sides = SIDES;
+    const runs: Record<'backlog' | 'live', Record<Side, number[]>> = { backlog: { raw: [], app: [] }, live: { raw: [], app: [] } };
+    const latencies: Record<Side, Latency[]> = { raw: [], app: [] };
+
+    if (MODES.includes('latency')) {
+      const notifications = new Map<string, number>();
+      listener = new pg.Client({ connectionString: db.url });
+      await listener.connect();
+      listener.on('notification', (m) => {
+        const at = performance.now();
+        for (const id of (m.payload ?? '').split(',')) if (id) notifications.set(id, at);
+      });
+      await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await db.query(`CREATE FUNCTION bench_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE chunk text;
+        BEGIN
+          FOR chunk IN SELECT string_agg(id::text, ',') FROM (SELECT id, (row_number() OVER ()) / 150 AS g FROM inserted) s GROUP BY g LOOP
+            PERFORM pg_notify('${NOTIFY_CHANNEL}', chunk);
+          END LOOP;
+          RETURN NULL;
+        END $$`);
+      for (const t of ['events', RAW_TABLE]) {
+        await db.query(`CREATE TRIGGER bench_notify AFTER INSERT ON ${t} REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION bench_notify()`);
+      }
+      for (let rep = 1; rep <= REPEATS; rep++) {
+        for (const side of rep % 2 === 1 ? sides : [...sides].reverse()) latencies[side].push(await latencyRun(env, notifications, side, rep));
+      }
+      for (const t of ['events', RAW_TABLE]) await db.query(`DROP TRIGGER bench_notify ON ${t}`);
+    }
+    for (let rep = 1; rep <= REPEATS; rep++) {
+      const order = rep % 2 === 1 ? sides : [...sides].reverse();
+      if (MODES.includes('backlog')) {
+        const r = await backlogRound(env, order, rep);
+        for (const side of sides) runs.backlog[side].push(r[side]!);
+      }
+      if (MODES.includes('live')) for (const side of order) runs.live[side].push(await liveRun(env, side, rep));
+    }
+
+    // ---------------------------------------------------------------- report
+    const throughput = (['backlog', 'live'] as const)
+      .filter((m) => MODES.includes(m))
+      .map((mode) => {
+        const raw = summarize(runs[mode].raw);
+        const appS = summarize(runs[mode].app);
+        const ratio = appS.median / raw.median;
+        const paired = runs[mode].raw.length && runs[mode].app.length ? median(runs[mode].app.map((a, i) => a / runs[mode].raw[i])) : Number.NaN;
+        return { mode, raw, app: appS, ratio, paired, met: Number.isFinite(ratio) ? ratio >= THROUGHPUT_GOAL : null };
+      });
+    const lat = MODES.includes('latency')
+      ? SIDES.map((side) => {
+          const l = latencies[side];
+          return { side, p50: median(l.map((x) => x.p50)), p99: median(l.map((x) => x.p99)), p999: median(l.map((x) => x.p999)), max: Math.max(...l.map((x) => x.max)) };
+        })
+      : [];
+    const range = (s: Summary) => `${fmtInt(s.median)} [${fmtInt(s.min)}–${fmtInt(s.max)}]`;
+    const info = nc.info;
+    const pgVersion = (await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+    console.log('');
+    console.log(`Event-store writer vs raw nats.js → PostgreSQL pipeline, median [min–max] of ${REPEATS} runs (sides alternate)`);
+    console.log(
+      `node ${process.version}, nats-server ${info?.version ?? '?'} (file store, R1), PostgreSQL ${pgVersion}, ${ENVELOPE_BYTES}-byte envelopes, ` +
+        `N=${fmtInt(N)}, app CONSUMER_CONCURRENCY=${CONCURRENCY}`,
+    );
+    console.log(`raw = nats.js pull consume → ≤ ${RAW_BATCH}-row INSERT … ON CONFLICT DO NOTHING, ${RAW_IN_FLIGHT} in flight → ack after commit`);
+    console.log('app = the event-store app in this process (JetStream transport → @EventPattern handler → EventBatcher)');
+    console.log('');
+    if (throughput.length) {
+      console.log(
+        table(
+          ['mode', '>N', '>raw events/s', '>app events/s', '>app/raw', '>paired', '>goal', 'met'],
+          throughput.map((t) => [
+            t.mode === 'backlog' ? 'backlog (pre-filled)' : 'live publisher (1000 in flight)',
+            fmtInt(N),
+            range(t.raw),
+            range(t.app),
+            fmtRatio(t.ratio),
+            fmtRatio(t.paired),
+            `≥ ${THROUGHPUT_GOAL}`,
+            t.met === null ? 'n/a' : t.met ? 'yes' : 'NO',
+          ]),
+        ),
+      );
+      console.log('');
+    }
+    if (lat.length) {
+      console.log(
+        table(
+          [`publish → committed row at ${fmtInt(RATE)}/s`, '>p50 ms', '>p99 ms', '>p99.9 ms', '>max ms', '>goal p99', 'met'],
+          lat.map((l) => [
+            l.side,
+            l.p50.toFixed(2),
+            l.p99.toFixed(2),
+            l.p999.toFixed(2),
+            l.max.toFixed(1),
+            l.side === 'app' ? `< ${P99_GOAL_MS}` : '',
+            l.side === 'app' ? (l.p99 < P99_GOAL_MS ? 'yes' : 'NO') : '',
+          ]),
+        ),
+      );
+      console.log('');
+    }
+    const appLat = lat.find((l) => l.side === 'app');
+    const judged = SIDES.length === 2;
+    const goalsMet = judged ? throughput.every((t) => t.met) && (!appLat || appLat.p99 < P99_GOAL_MS) : null;
+    console.log(goalsMet === null ? 'Goals not judged (one side only)' : `Goals ${goalsMet ? 'met' : 'NOT met'}`);
+    const round = (s: Summary) => ({ median: Math.round(s.median), min: Math.round(s.min), max: Math.round(s.max), runs: s.runs.map(Math.round) });
+    const ms2 = (x: number) => Number(x.toFixed(2));
+    console.log(
+      JSON.stringify({
+        bench: 'event-store',
+        node: process.version,
+        natsServer: info?.version,
+        postgres: pgVersion,
+        envelopeBytes: ENVELOPE_BYTES,
+        n: N,
+        repeats: REPEATS,
+        concurrency: CONCURRENCY,
+        throughput: throughput.map((t) => ({
+          mode: t.mode,
+          raw: round(t.raw),
+          app: round(t.app),
+          ratio: Number.isFinite(t.ratio) ? Number(t.ratio.toFixed(3)) : null,
+          pairedRatio: Number.isFinite(t.paired) ? Number(t.paired.toFixed(3)) : null,
+          goal: THROUGHPUT_GOAL,
+          met: t.met,
+        })),
+        latency: lat.length
+          ? { rate: RATE, seconds: LAT_SECONDS, ...Object.fromEntries(lat.map((l) => [l.side, { p50: ms2(l.p50), p99: ms2(l.p99), p999: ms2(l.p999), max: ms2(l.max) }])), goalP99Ms: P99_GOAL_MS, met: appLat ? appLat.p99 < P99_GOAL_MS : null }
+          : null,
+        goalsMet,
+      }),
+    );
+    return 0;
+  } catch (err) {
+    console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    if (server) console.error(`nats-server log tail:\n${server.logTail()}`);
+    return 1;
+  } finally {
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        progress(`cleanup: ${what} failed: ${(err as Error).message}`);
+      }
+    };
+    if (consumers) for (const c of Object.values(consumers)) await step(`stopping ${c.side}`, () => c.stop());
+    if (listener) await step('closing the LISTEN connection', () => listener!.end());
+    for (const conn of [nc, publisherNc]) if (conn && !conn.isClosed()) await step('closing a NATS connection', () => conn.close());
+    if (server) await step('stopping nats-server', () => server!.close());
+    if (db) await step('dropping the database', () => db!.drop());
+  }
+}
+
+Logger.overrideLogger(['error', 'warn']);
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
