@@ -78,6 +78,9 @@ describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
     const [letter] = await nonEmpty(() => dlqFor('order.rejected'));
     expect(letter.header.get(HEADER.dlqReason)).toBe('non_retryable');
     expect(letter.header.get(HEADER.deliveries)).toBe('1');
+    // Terminated, not left pending (nats-server 2.9 ignores a term with a reason).
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0);
   });
 
   it('dead-letters an unparseable message at once, body intact', async () => {

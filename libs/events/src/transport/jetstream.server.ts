@@ -176,7 +176,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         reason: event ? decision.reason : 'invalid_envelope',
         error: errorMessage(err),
       });
-      msg.term(decision.reason);
+      // No reason argument: nats-server 2.9 ignores `+TERM <reason>` and would keep the message pending.
+      msg.term();
     } catch (dlqErr) {
       // Not in the DLQ, so not terminated: the server redelivers (or advises max deliveries) later.
       this.logger.error(`dead-lettering #${msg.seq} failed, leaving it for redelivery: ${(dlqErr as Error).message}`);
