@@ -22,6 +22,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running = false;
   private wake?: () => void;
   private listener?: pg.Client;
+  private relisten?: NodeJS.Timeout;
   private loop?: Promise<void>;
 
   constructor(
@@ -92,7 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     client.on('error', (err) => {
       this.logger.warn(`outbox LISTEN connection lost (${err.message}); polling until it is back`);
       this.listener = undefined;
-      if (this.running) setTimeout(() => void this.listen(), 2_000);
+      this.scheduleListen();
     });
     try {
       await client.connect();
@@ -101,12 +102,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     } catch (err) {
       this.logger.warn(`outbox LISTEN failed (${(err as Error).message}); polling instead`);
       await client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), 2_000);
+      this.scheduleListen();
     }
+  }
+
+  /** One pending retry at most, cancelled at shutdown, never keeping the process alive. */
+  private scheduleListen(): void {
+    if (!this.running || this.relisten) return;
+    this.relisten = setTimeout(() => {
+      this.relisten = undefined;
+      if (this.running) void this.listen();
+    }, 2_000).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
+    clearTimeout(this.relisten);
     this.kick();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
