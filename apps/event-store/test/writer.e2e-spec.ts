@@ -253,6 +253,21 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
     expect(rows[0]).toEqual({ n: 2_000, ids: 2_000, ns: 2_000, seqs: 2_000 });
     const dlq = await jsm.streams.info(STREAM_DLQ, { subjects_filter: `dlq.${CONSUMER}.outage.>` });
     expect(dlq.state.subjects ?? {}).toEqual({});
+    // The outbox relay's LISTEN connection was terminated too and comes back on 2 s retry timers;
+    // wait until it is back and no retry is left pending when the suite ends (see the report on
+    // libs/events OutboxRelay: its timers outlive the app).
+    const listening = async () =>
+      (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'LISTEN %'`, [db.name])).rowCount ?? 0;
+    let seen = -1;
+    await waitFor(
+      async () => {
+        const now = await listening();
+        const settled = now > 0 && now === seen;
+        seen = now;
+        return settled;
+      },
+      { timeoutMs: 20_000, intervalMs: 2_500, message: 'the outbox relay did not LISTEN again' },
+    );
   });
 
   it('dead-letters only the events PostgreSQL refuses (NUL in data or text, time out of range) and commits the rest of their batch', async () => {
