@@ -25,4 +25,5 @@ export * from './transport/handler-errors.js';
 export * from './transport/failure-policy.js';
 export * from './transport/connect-event-consumer.js';
 export * from './health/events-health.module.js';
+export * from './health/events-health-contributor.js';
 export * from './http/api-key.guard.js';
