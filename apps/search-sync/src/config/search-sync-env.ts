@@ -66,6 +66,8 @@ export interface SearchSyncConfig {
   /** Batches sent to the index at once. */
   maxInFlight: number;
   eventStoreUrl: string;
+  /** How long a provider probe of the health check is reused (Algolia counts API calls). */
+  healthProbeIntervalMs: number;
 }
 
 export const SEARCH_SYNC_CONFIG = Symbol('SEARCH_SYNC_CONFIG');
@@ -93,5 +95,6 @@ export function searchSyncConfigFromEnv(raw: Record<string, unknown> = process.e
     flushIntervalMs: parseDuration(env.SEARCH_FLUSH_INTERVAL)!,
     maxInFlight: 2,
     eventStoreUrl: env.EVENT_STORE_URL.replace(/\/+$/, ''),
+    healthProbeIntervalMs: 10_000,
   };
 }

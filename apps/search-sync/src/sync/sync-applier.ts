@@ -43,7 +43,8 @@ export class SyncApplier {
       if (!(err instanceof RecordRejectedError)) throw err;
       if (part.length === 1) {
         const { op } = part[0];
-        const refused = new NonRetryableError(`${this.provider.name} refused ${op.index}/${op.objectID} (event ${op.eventId}): ${err.message}`);
+        // The provider's words first: Mesh-Error keeps 200 characters, and the DLQ body names the event.
+        const refused = new NonRetryableError(`${this.provider.name} refused the record: ${err.message} [${op.index}/${op.objectID}, event ${op.eventId}]`);
         this.logger.warn(refused.message);
         outcomes[part[0].i] = refused;
         return;
