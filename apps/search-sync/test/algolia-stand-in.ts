@@ -26,7 +26,7 @@ const tooBig = (position: number, objectID: string, size: number, limit: number)
 
 /**
  * A local HTTP server speaking the Algolia REST paths algoliasearch v5 uses here: multi-index
- * batch, task status, index operation (copy, move), delete index, list indexes and query. Indexes
+ * batch, multi-index get objects, task status, index operation (copy, move), delete index, list indexes and query. Indexes
  * live in memory. Tests script failures per path (429 with Retry-After, 500s for a while, hangs
  * past the client timeout) and read every request back.
  */
@@ -139,6 +139,10 @@ export class AlgoliaStandIn {
     const body = (r.body ?? {}) as Record<string, unknown>;
     let m: RegExpExecArray | null;
     if (r.method === 'POST' && r.path === '/1/indexes/*/batch') return this.batch(body.requests as { action: string; indexName: string; body: Rec }[]);
+    if (r.method === 'POST' && r.path === '/1/indexes/*/objects') {
+      const requests = body.requests as { indexName: string; objectID: string }[];
+      return { status: 200, body: { results: requests.map((q) => this.indexes.get(q.indexName)?.get(q.objectID) ?? null) } };
+    }
     if (r.method === 'GET' && (m = /^\/1\/indexes\/([^/]+)\/task\/(\d+)$/.exec(r.path))) {
       const id = Number(m[2]);
       const seen = (this.taskSeen.get(id) ?? 0) + 1;
