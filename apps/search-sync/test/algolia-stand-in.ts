@@ -50,12 +50,16 @@ export class AlgoliaStandIn {
     readonly apiKey = 'test-write-key',
   ) {}
 
+  private port = 0;
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Stops listening (connections refused) until `start()` again, on the same port, indexes kept. */
   async close(): Promise<void> {
     for (const res of this.hung) res.destroy();
     this.server.closeAllConnections();

@@ -134,6 +134,17 @@ describe('search-sync into Algolia (algoliasearch v5 against a local stand-in; r
     expect((await raw.jsm.streams.info(STREAM_DLQ)).state.messages).toBe(dlqBefore);
   });
 
+  it('rides out Algolia refusing connections (network errors) and catches up once it is back', async () => {
+    await stand.close();
+    const v = vendor({ name: 'Network Down' });
+    const published = raw.publish(vendorEvent.created(v));
+    await published;
+    await waitFor(async () => (await raw.jsm.consumers.info('EVENTS', 'search-sync')).num_redelivered > 0, { message: 'the batch was not retried' });
+    await stand.start();
+    await waitFor(() => inIndex(v.id)?.name === 'Network Down', { timeoutMs: 20_000 });
+    await raw.idle();
+  });
+
   it('retries a batch whose answer hangs past the client timeout, safely (it was applied once already)', async () => {
     const v = vendor({ name: 'Hung Once' });
     stand.answerNext(BATCH, 'hang');
