@@ -7,6 +7,7 @@ import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provid
 import { claimNewer } from './order-guard.repository.js';
 import { newestPerObject } from './order-guard.js';
 import { lockForWrite } from './index-lock.js';
+import { REINDEX_STALE_AFTER_SECONDS } from '../reindex/reindex-job.js';
 
 /** Per operation: undefined when applied (or overtaken by a newer one), else why it was refused for good. */
 export type ApplyOutcome = NonRetryableError | undefined;
@@ -43,7 +44,8 @@ export class SyncApplier {
       if (!(err instanceof RecordRejectedError)) throw err;
       if (part.length === 1) {
         const { op } = part[0];
-        const refused = new NonRetryableError(`${this.provider.name} refused ${op.index}/${op.objectID} (event ${op.eventId}): ${err.message}`);
+        // The provider's words first: Mesh-Error keeps 200 characters, and the DLQ body names the event.
+        const refused = new NonRetryableError(`${this.provider.name} refused the record: ${err.message} [${op.index}/${op.objectID}, event ${op.eventId}]`);
         this.logger.warn(refused.message);
         outcomes[part[0].i] = refused;
         return;
@@ -57,17 +59,26 @@ export class SyncApplier {
   private async applyOnce(ops: IndexOperation[]): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       await lockForWrite(tx);
-      const mirrored = await this.withReindexCopies(tx, ops);
-      const winners = await claimNewer(tx, newestPerObject(mirrored));
-      if (winners.length > 0) await this.provider.write(winners, tx);
+      await this.applyWithin(tx, await this.withReindexCopies(tx, ops));
     });
+  }
+
+  /**
+   * Steps 1, 3 and 4 inside the caller's transaction, which holds the index lock (a reindex's swap
+   * catching up under its exclusive lock). Returns how many operations changed the index.
+   */
+  async applyWithin(tx: EntityManager, ops: readonly IndexOperation[]): Promise<number> {
+    const winners = await claimNewer(tx, newestPerObject(ops));
+    if (winners.length > 0) await this.provider.write(winners, tx);
+    return winners.length;
   }
 
   /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
   private async withReindexCopies(tx: EntityManager, ops: IndexOperation[]): Promise<IndexOperation[]> {
     const jobs: { index_name: string; temp_index: string }[] = await tx.query(
       `SELECT index_name, temp_index FROM search_reindex_jobs
-        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - interval '2 minutes'`,
+        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - make_interval(secs => $1)`,
+      [REINDEX_STALE_AFTER_SECONDS],
     );
     if (jobs.length === 0) return ops;
     const temps = new Map(jobs.map((j) => [j.index_name, j.temp_index]));
