@@ -1,6 +1,6 @@
 import request from 'supertest';
 import twilio from 'twilio';
-import { ReplayService, type CloudEvent } from '@app/events';
+import { createEnvelope, ReplayService, type CloudEvent } from '@app/events';
 import { freePort, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
@@ -10,6 +10,8 @@ const ACCOUNT = 'AC' + 'a1'.repeat(16);
 const AUTH_TOKEN = 'twilio-test-auth-token';
 const FROM = '+15005550006';
 const RATE = 3;
+const LEASE_MS = 1_500;
+const ORDER_RULE = '0193a000-0000-7000-8000-000000000001';
 
 const FA_ORDER = (id: number) => `سفارش #${id} شما ثبت شد و در حال پردازش است`;
 const EN_PAYMENT = (id: number) => `Payment for order #${id} was successful`;
@@ -40,6 +42,7 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
         sms: {
           provider: 'twilio',
           ratePerHour: RATE,
+          sendingLeaseMs: LEASE_MS,
           publicBaseUrl: `http://127.0.0.1:${port}`,
           twilio: { accountSid: ACCOUNT, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: twilioApi.url },
         },
@@ -135,6 +138,49 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(mesh.outcomesOf(order.id).map((e) => e.type)).toEqual(['sms.sent']);
     const [stored] = await row(order.id);
     expect(stored).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('publishes sms.failed (provider_unavailable) and acks when the provider is down for every delivery', async () => {
+    const p = use(phone());
+    twilioApi.failNext(...Array(5).fill({ status: 503, code: 20503, message: 'Service Unavailable' }));
+    const order = await orderStarted(5251, p.e164);
+    const failed = await mesh.waitOutcome(order.id, 'sms.failed');
+    await mesh.settled();
+
+    expect(twilioApi.to(p.e164).map((r) => r.answered)).toEqual([503, 503, 503, 503, 503]);
+    expect(failed.data).toMatchObject({ reason: 'provider_unavailable', providerError: 'Twilio 503 (error 20503): Service Unavailable' });
+    expect(mesh.outcomesOf(order.id).map((e) => e.type)).toEqual(['sms.failed']);
+    const dlq = await mesh.jsm.streams.info('EVENTS_DLQ');
+    expect(dlq.state.messages).toBe(0);
+  });
+
+  it('sends again, with the same idempotency key, an SMS whose claim outlived its lease without an outcome (the documented crash window), and waits for a live one', async () => {
+    const crashed = use(phone());
+    const live = use(phone());
+    const claim = async (to: string, orderId: number, claimedAgoMs: number) => {
+      const event = createEnvelope('order.status_changed', { orderId, newStatus: 'Started', phone: to, locale: 'en' }, 'shop', { resourceType: 'order', resourceId: String(orderId) });
+      const id = crypto.randomUUID();
+      await db.query(
+        `INSERT INTO sms_messages (id, event_id, rule_id, recipient, status, event_type, template_key, locale, body, encoding, segments, attempts, claimed_at)
+         VALUES ($1, $2, $3, $4, 'sending', 'order.status_changed', 'order_confirmation', 'en', $5, 'GSM-7', 1, 1, now() - $6 * interval '1 millisecond')`,
+        [id, event.id, ORDER_RULE, to, `Your order #${orderId} has been placed and is being processed`, claimedAgoMs],
+      );
+      return { event, id };
+    };
+    const stale = await claim(crashed.e164, 5261, 60 * 60_000);
+    const fresh = await claim(live.e164, 5262, 0);
+    await mesh.publishEnvelope(stale.event);
+    await mesh.publishEnvelope(fresh.event);
+    await mesh.waitOutcome(stale.event.id, 'sms.sent');
+    await mesh.waitOutcome(fresh.event.id, 'sms.sent', 20_000);
+    await mesh.settled();
+
+    for (const [p, c] of [[crashed, stale], [live, fresh]] as const) {
+      expect(twilioApi.to(p.e164).map((r) => r.form.Body)).toEqual([expect.stringContaining('has been placed')]);
+      expect(await row(c.event.id)).toMatchObject([{ id: c.id, status: 'sent', attempts: 2 }]);
+    }
+    expect(sms.logger.lines.some((l) => l.includes(`SMS ${stale.id}`) && l.includes('never recorded'))).toBe(true);
+    expect(sms.logger.lines.some((l) => l.includes(`SMS ${fresh.id}`) && l.includes('never recorded'))).toBe(true);
   });
 
   it('publishes sms.failed and acks when the provider rejects the SMS for good', async () => {
