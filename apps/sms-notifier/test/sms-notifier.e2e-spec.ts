@@ -341,6 +341,16 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     await request(sms.url).delete(`/sms/rules/${created.body.id}`).set(admin()).expect(204);
   });
 
+  it('counts outcomes on /metrics and names the provider in /health/events', async () => {
+    const metrics = await request(sms.url).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="sent",reason=""\} \d+/);
+    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} 1/);
+    expect(metrics.text).toMatch(/sms_provider_request_duration_seconds_count\{provider="twilio",result="accepted"\} \d+/);
+    const health = await request(sms.url).get('/health/events').expect(200);
+    expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio' });
+    expect(health.body.details.consumer).toMatchObject({ name: 'sms-notifier', status: 'up' });
+  });
+
   it('never writes a full phone number to its logs', () => {
     const logs = sms.logger.lines.join('\n');
     expect(logs).toMatch(/\+98912\*{5}\d\d/);

@@ -8,11 +8,12 @@ import { SmsDispatcher } from './sms-dispatcher.service.js';
 import { SmsNotifierHandler } from './sms-notifier.handler.js';
 import { SmsOutcomeEvents } from './sms-outcome.events.js';
 import { SmsSender } from './sms-sender.service.js';
+import { SmsMetrics } from './sms-metrics.js';
 
 @Module({
   imports: [ProvidersModule, MessagesModule, OptOutsModule, RulesModule, TemplatesModule],
   controllers: [SmsNotifierHandler],
-  providers: [SmsDispatcher, SmsSender, SmsOutcomeEvents],
+  providers: [SmsDispatcher, SmsSender, SmsOutcomeEvents, SmsMetrics],
   exports: [SmsOutcomeEvents],
 })
 export class SendingModule {}

@@ -6,9 +6,10 @@ import { SmsMessage } from '../messages/sms-message.entity.js';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, redactPhones } from '../phone/phone-number.js';
-import { SMS_PROVIDER, ProviderRejectedError, ProviderUnavailableError, type SmsProvider } from '../providers/sms-provider.js';
+import { SMS_PROVIDER, ProviderRejectedError, ProviderUnavailableError, type SentSms, type SmsProvider } from '../providers/sms-provider.js';
 import type { FailureReason } from './sms-outcome.events.js';
 import { SmsOutcomeEvents } from './sms-outcome.events.js';
+import { SmsMetrics } from './sms-metrics.js';
 
 /** One SMS the rules asked for: who, what, and why (or a reason it cannot be sent at all). */
 export interface SmsRequest {
@@ -51,6 +52,7 @@ export class SmsSender {
     private readonly messages: SmsMessagesRepository,
     private readonly optOuts: OptOutsRepository,
     private readonly outcomes: SmsOutcomeEvents,
+    private readonly metrics: SmsMetrics,
   ) {}
 
   /** `lastDelivery`: a provider outage now ends the SMS as failed instead of asking for a retry. */
@@ -70,6 +72,7 @@ export class SmsSender {
       const failed = { ...row, status: 'failed' as const, reason: request.failure.reason, providerError: request.failure.detail.slice(0, 200) };
       await this.messages.insert(m, failed);
       await this.outcomes.publish(m, 'sms.failed', failed, { reason: failed.reason, providerError: failed.providerError });
+      this.count('failed', failed.reason);
       this.logger.warn(`${request.eventType} ${request.eventId}: no SMS for rule ${request.ruleId} (${request.failure.reason}: ${request.failure.detail})`);
       return { kind: 'done' };
     }
@@ -82,6 +85,7 @@ export class SmsSender {
       const done = { ...row, status: 'suppressed' as const, reason: suppressed };
       await this.messages.insert(m, done);
       await this.outcomes.publish(m, 'sms.suppressed', done, { reason: suppressed });
+      this.count('suppressed', suppressed);
       this.logger.log(`${request.eventType} ${request.eventId}: SMS to ${maskPhone(request.recipient)} suppressed (${suppressed})`);
       return { kind: 'done' };
     }
@@ -101,6 +105,7 @@ export class SmsSender {
     if (await this.optOuts.isOptedOut(row.recipient, m)) {
       const done = await this.messages.update(m, row, { status: 'suppressed', reason: 'opted_out', claimedAt: null });
       await this.outcomes.publish(m, 'sms.suppressed', done, { reason: 'opted_out' });
+      this.count('suppressed', 'opted_out');
       return { kind: 'done' };
     }
     return { kind: 'send', message: await this.messages.update(m, row, { status: 'sending', attempts: row.attempts + 1, claimedAt: new Date() }) };
@@ -108,39 +113,57 @@ export class SmsSender {
 
   private async callProvider(message: SmsMessage, lastDelivery: boolean): Promise<SendOutcome> {
     const statusCallbackUrl = this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/sms/status/${this.provider.name}` : undefined;
+    const stopTimer = this.metrics.providerSeconds.startTimer({ provider: this.provider.name });
+    let sent: SentSms;
     try {
-      const sent = await this.provider.send({ to: message.recipient, text: message.body!, idempotencyKey: message.id, statusCallbackUrl });
-      await this.messages.transaction(async (m) => {
-        const done = await this.messages.update(m, message, {
-          status: 'sent',
-          provider: this.provider.name,
-          providerMessageId: sent.providerMessageId,
-          segments: sent.segments ?? message.segments,
-          providerError: null,
-          claimedAt: null,
-          sentAt: new Date(),
-        });
-        await this.outcomes.publish(m, 'sms.sent', done, {});
-      });
-      this.logger.log(`SMS ${message.id} sent to ${maskPhone(message.recipient)} via ${this.provider.name} (${sent.providerMessageId})`);
-      return { kind: 'done' };
+      sent = await this.provider.send({ to: message.recipient, text: message.body!, idempotencyKey: message.id, statusCallbackUrl });
+      stopTimer({ result: 'accepted' });
     } catch (err) {
-      if (!(err instanceof ProviderRejectedError || err instanceof ProviderUnavailableError)) throw err;
-      // Providers quote the number in their errors; logs and events only ever get it masked.
-      const providerError = redactPhones(err.message).slice(0, 200);
-      if (err instanceof ProviderUnavailableError && !lastDelivery) {
-        await this.messages.transaction((m) => this.messages.update(m, message, { status: 'retrying', provider: this.provider.name, providerError, claimedAt: null }));
-        this.logger.warn(`SMS ${message.id} to ${maskPhone(message.recipient)} will be retried: ${providerError}`);
-        return { kind: 'retry', afterMs: err.retryAfterMs, error: providerError };
-      }
-      const reason: FailureReason = err instanceof ProviderRejectedError ? 'rejected' : 'provider_unavailable';
-      await this.messages.transaction(async (m) => {
-        const done = await this.messages.update(m, message, { status: 'failed', reason, provider: this.provider.name, providerError, claimedAt: null });
-        await this.outcomes.publish(m, 'sms.failed', done, { reason, providerError });
-      });
-      this.logger.warn(`SMS ${message.id} to ${maskPhone(message.recipient)} failed (${reason}): ${providerError}`);
-      return { kind: 'done' };
+      stopTimer({ result: err instanceof ProviderRejectedError ? 'rejected' : 'error' });
+      return this.providerFailed(message, err, lastDelivery);
     }
+    // If this commit fails, the row stays `sending` and a redelivery after the lease sends again: the documented window.
+    await this.messages.transaction(async (m) => {
+      const done = await this.messages.update(m, message, {
+        status: 'sent',
+        provider: this.provider.name,
+        providerMessageId: sent.providerMessageId,
+        segments: sent.segments ?? message.segments,
+        providerError: null,
+        claimedAt: null,
+        sentAt: new Date(),
+      });
+      await this.outcomes.publish(m, 'sms.sent', done, {});
+    });
+    this.count('sent', '');
+    this.logger.log(`SMS ${message.id} sent to ${maskPhone(message.recipient)} via ${this.provider.name} (${sent.providerMessageId})`);
+    return { kind: 'done' };
+  }
+
+  /** Retry later (the row becomes `retrying`), or record the SMS as failed with its `sms.failed`. */
+  private async providerFailed(message: SmsMessage, err: unknown, lastDelivery: boolean): Promise<SendOutcome> {
+    // Anything else is a bug here, not the provider's answer: the transport retries, then dead-letters.
+    if (!(err instanceof ProviderRejectedError || err instanceof ProviderUnavailableError)) throw err;
+    // Providers quote the number in their errors; logs and events only ever get it masked.
+    const providerError = redactPhones(err.message).slice(0, 200);
+    if (err instanceof ProviderUnavailableError && !lastDelivery) {
+      await this.messages.transaction((m) => this.messages.update(m, message, { status: 'retrying', provider: this.provider.name, providerError, claimedAt: null }));
+      this.count('retrying', 'provider_unavailable');
+      this.logger.warn(`SMS ${message.id} to ${maskPhone(message.recipient)} will be retried: ${providerError}`);
+      return { kind: 'retry', afterMs: err.retryAfterMs, error: providerError };
+    }
+    const reason: FailureReason = err instanceof ProviderRejectedError ? 'rejected' : 'provider_unavailable';
+    await this.messages.transaction(async (m) => {
+      const done = await this.messages.update(m, message, { status: 'failed', reason, provider: this.provider.name, providerError, claimedAt: null });
+      await this.outcomes.publish(m, 'sms.failed', done, { reason, providerError });
+    });
+    this.count('failed', reason);
+    this.logger.warn(`SMS ${message.id} to ${maskPhone(message.recipient)} failed (${reason}): ${providerError}`);
+    return { kind: 'done' };
+  }
+
+  private count(outcome: 'sent' | 'failed' | 'suppressed' | 'retrying', reason: string): void {
+    this.metrics.outcomes.inc({ provider: this.provider.name, outcome, reason });
   }
 
   private newRow(r: SmsRequest): SmsMessage {
