@@ -228,6 +228,17 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(suppressed.data).toMatchObject({ reason: 'opted_out' });
     expect(twilioApi.to(p.e164)).toEqual([]);
     expect(twilioApi.to(q.e164)).toEqual([]);
+    const optedOut = await waitFor(() => mesh.outcomes.items.find((e) => e.type === 'sms.opted_out' && (e.data as { to: string }).to === `+98912*****${p.e164.slice(-2)}`));
+    expect(optedOut!.data).toEqual({ to: `+98912*****${p.e164.slice(-2)}`, keyword: 'STOP', provider: 'twilio' });
+
+    // START opts back in: the next SMS goes out.
+    await twilioPost('/sms/inbound/twilio', { From: p.e164, To: FROM, Body: 'Start', MessageSid: 'SMinbound3', AccountSid: ACCOUNT }).expect(200);
+    const again = await orderStarted(5503, p.e164);
+    await mesh.waitOutcome(again.id, 'sms.sent');
+    expect(twilioApi.to(p.e164)).toHaveLength(1);
+    // An inbound reply with a forged signature changes nothing.
+    await twilioPost('/sms/inbound/twilio', { From: p.e164, To: FROM, Body: 'STOP' }, 'forged').expect(403);
+    expect((await request(sms.url).get('/sms/opt-outs').set(admin()).expect(200)).body.map((o: { phone: string }) => o.phone)).not.toContain(p.e164);
   });
 
   it(`suppresses more than ${RATE} SMS an hour to one number`, async () => {
