@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
-  connectEventConsumer, EventsConfig, EventsModule, EventsService, SCHEMA_BUCKET, SchemaRegistry, STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY,
+  connectEventConsumer, EventsConfig, EventsHealthModule, EventsModule, EventsService, SCHEMA_BUCKET, SchemaRegistry, STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY,
 } from '@app/events';
 import { NatsClusterHarness, TestDatabase, waitFor } from '@app/testing';
 import { RecorderModule } from '../../../test/fixtures/recorder/recorder.module.js';
@@ -44,7 +44,7 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     const ref = await Test.createTestingModule({ imports }).compile();
     const app = ref.createNestApplication({ logger: ['error'] });
     if (consumer) await connectEventConsumer(app);
-    await app.init();
+    await app.listen(0, '127.0.0.1');
     apps.push(app);
     return app;
   }
@@ -161,5 +161,27 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     await cluster.restart(durableLeader);
 
     expect(new Set(await handledIds('cluster.consumed'))).toEqual(new Set(published));
+  });
+
+  it('reports the stream leader and the copies that are behind in /health/events', async () => {
+    const app = await startApp([EventsModule.forRoot({ service: 'health-probe', config: config({ streamReplicas: 3 }) }), EventsHealthModule], false);
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const stream = async () => ((await (await fetch(`${url}/health/events`)).json()) as { details: { stream: Record<string, unknown> } }).details.stream;
+    const leader = await cluster.streamLeader(STREAM_EVENTS);
+    await waitFor(async () => (await stream()).leader === leader.name, { message: 'no leader in /health/events' });
+    expect(await stream()).toMatchObject({ status: 'up', replicas: 3, replicasBehind: [] });
+
+    const follower = cluster.nodes.find((n) => n !== leader)!;
+    await follower.kill();
+    try {
+      await waitFor(async () => JSON.stringify((await stream()).replicasBehind) === JSON.stringify([follower.name]), {
+        timeoutMs: 20_000,
+        message: 'the killed follower was not reported behind',
+      });
+    } finally {
+      await cluster.restart(follower);
+    }
+    await waitFor(async () => ((await stream()).replicasBehind as string[]).length === 0, { timeoutMs: 20_000, message: 'the follower did not catch up' });
+    await close(app);
   });
 });
