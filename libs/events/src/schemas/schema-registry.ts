@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { Kvm, KV } from '@nats-io/kv';
 import { assertEventType } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
-import { SCHEMA_BUCKET } from '../events.constants.js';
+import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
 import { SchemaValidationError } from './schema-validation.error.js';
 
 // ajv-formats is CommonJS with a `default` export: take the function whichever way it arrives.
@@ -40,7 +41,10 @@ export class SchemaRegistry {
   private bucket?: Promise<KV>;
   private watching = false;
 
-  constructor(private readonly nats: NatsConnectionManager) {
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+  ) {
     nats.onConnected(async () => {
       // Registrations made before NATS was reachable are written once it is.
       await this.syncToBucket();
@@ -114,7 +118,7 @@ export class SchemaRegistry {
   private kv(): Promise<KV> {
     const nc = this.nats.connection;
     if (!nc) return Promise.reject(new Error('NATS is not connected; schemas cannot be listed'));
-    this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5 });
+    this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5, replicas: this.config.streamReplicas });
     this.bucket.catch(() => (this.bucket = undefined));
     return this.bucket;
   }

@@ -23,6 +23,12 @@ import { LeaseKeeper } from './lease-keeper.js';
 export const JETSTREAM_TRANSPORT = Symbol('JETSTREAM_TRANSPORT');
 
 const SHUTDOWN_GRACE_MS = 25_000;
+/**
+ * Lifetime of one pull request. The server sends idle heartbeats every half of it and the client
+ * re-pulls after two missed ones, so this bounds the stall when the node leading the consumer
+ * dies with our pull requests (nats.js' default of 30 s stalled a consumer for 30 s).
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 interface TypeMetrics {
   consumed: Counter.Internal;
@@ -85,26 +91,44 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   /** Starts consuming once NATS is reachable; the app does not wait for that to come up. */
   listen(callback: (...optionalParams: unknown[]) => void): void {
     for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
-    this.nats.onConnected((nc) => this.start(nc));
+    // Not awaited: provisioning may wait out an election, and other on-connect hooks should not.
+    this.nats.onConnected((nc) => {
+      this.start(nc).catch((err: Error) => this.logger.error(`consumers not started: ${err.message}`, err.stack));
+    });
     callback();
   }
 
   private async start(nc: NatsConnection): Promise<void> {
-    const jsm = this.nats.manager!;
     for (const lane of this.lanes) {
-      await ensureDurable(jsm, {
-        stream: lane.stream,
-        durable: lane.durable,
-        filterSubject: lane.filterSubject,
-        maxDeliver: this.config.maxDeliver,
-        ackWaitMs: this.config.ackWaitMs,
-        maxAckPending: Math.max(1000, this.config.concurrency * 2),
-        replicas: this.config.streamReplicas,
-        deliverPolicy: 'all',
-      });
-      lane.advisories.start(nc, jsm);
+      await this.provision(lane);
+      lane.advisories.start(nc, this.nats.manager!);
       lane.loop ??= this.consumeForever(lane);
     }
+  }
+
+  /** Creates or updates the lane's durable, retrying through a cluster election (503s, timeouts). */
+  private async provision(lane: Lane): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      try {
+        return await this.ensureDurable(lane);
+      } catch (err) {
+        this.logger.warn(`durable ${lane.durable} not provisioned (attempt ${attempt}), retrying: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      }
+    }
+  }
+
+  private ensureDurable(lane: Lane): Promise<void> {
+    return ensureDurable(this.nats.manager!, {
+      stream: lane.stream,
+      durable: lane.durable,
+      filterSubject: lane.filterSubject,
+      maxDeliver: this.config.maxDeliver,
+      ackWaitMs: this.config.ackWaitMs,
+      maxAckPending: Math.max(1000, this.config.concurrency * 2),
+      replicas: this.config.streamReplicas,
+      deliverPolicy: 'all',
+    });
   }
 
   /** Keeps a consume loop alive across reconnects, server restarts and consumer re-creation. */
@@ -114,7 +138,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         const js = this.nats.jetstream;
         if (!js) throw new Error('NATS not connected');
         const consumer = await js.consumers.get(lane.stream, lane.durable);
-        lane.messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2) });
+        lane.messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });
         for await (const msg of lane.messages) {
           if (this.closing) break;
           await this.gate.acquire();
