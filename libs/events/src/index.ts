@@ -18,6 +18,8 @@ export * from './outbox/outbox.repository.js';
 export * from './outbox/outbox-relay.js';
 export * from './metrics/metrics.service.js';
 export * from './dlq/dlq.publisher.js';
+export * from './dlq/dead-letter-store.js';
+export * from './status/mesh-status.js';
 export * from './replay/replay.service.js';
 export * from './transport/jetstream.server.js';
 export * from './transport/jetstream.context.js';

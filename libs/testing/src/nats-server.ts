@@ -47,6 +47,9 @@ async function isHealthy(monitorUrl: string): Promise<boolean> {
 export interface NatsServerOptions {
   port?: number;
   storeDir?: string;
+  /** Server name (`server_name`), required for a JetStream cluster node. */
+  name?: string;
+  /** Extra nats-server arguments (e.g. the cluster flags of {@link NatsClusterHarness}). */
   args?: string[];
 }
 
@@ -62,6 +65,7 @@ export class NatsServerHarness {
     readonly storeDir: string,
     private readonly ownsStoreDir: boolean,
     private readonly extraArgs: string[],
+    readonly name: string | undefined,
   ) {}
 
   get url(): string {
@@ -84,6 +88,7 @@ export class NatsServerHarness {
       storeDir,
       opts.storeDir === undefined,
       opts.args ?? [],
+      opts.name,
     );
     try {
       await harness.spawn();
@@ -116,6 +121,13 @@ export class NatsServerHarness {
     if (this.ownsStoreDir) await rm(this.storeDir, { recursive: true, force: true });
   }
 
+  /** GET a monitoring endpoint (`/jsz?streams=true`, `/connz`) as JSON. */
+  async monitor<T>(path: string): Promise<T> {
+    const res = await fetch(`${this.monitorUrl}${path}`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) throw new Error(`${this.name ?? this.url} ${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
   /** Last lines of the server's stdout/stderr. */
   logTail(): string {
     return this.log.join('\n');
@@ -132,6 +144,7 @@ export class NatsServerHarness {
   private async spawn(): Promise<void> {
     const bin = process.env.NATS_SERVER_BIN || 'nats-server';
     const args = ['-js', '-a', HOST, '-p', String(this.port), '-m', String(this.monitorPort), '-sd', this.storeDir];
+    if (this.name) args.push('-n', this.name);
     const child = spawn(bin, [...args, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let exitInfo: string | undefined;
     child.stdout?.on('data', (c: Buffer) => this.record(c));
@@ -160,6 +173,6 @@ export class NatsServerHarness {
       }
       await sleep(50);
     }
-    throw new Error(`nats-server on port ${this.port} ${exitInfo}\n${this.logTail()}`);
+    throw new Error(`nats-server${this.name ? ` ${this.name}` : ''} on port ${this.port} ${exitInfo}\n${this.logTail()}`);
   }
 }

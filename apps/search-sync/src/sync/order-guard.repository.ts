@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import type { IndexOperation } from '../mapping/index-mapping.js';
+import { operationKey } from './order-guard.js';
+
+/**
+ * Claims guard rows: records each operation as the last applied to its object, but only where it
+ * is newer (time, then id) than what is recorded; a delete leaves a tombstone. Returns the
+ * operations that won. Run inside the transaction that applies them: the rows stay locked until it
+ * commits (so concurrent batches and replicas touching the same object wait) and roll back with
+ * it when the index refuses the batch. `ops` must hold one operation per object, sorted by key.
+ */
+export async function claimNewer<T extends IndexOperation>(tx: EntityManager, ops: readonly T[]): Promise<T[]> {
+  if (ops.length === 0) return [];
+  const rows = ops.map((op) => ({ index_name: op.index, object_id: op.objectID, event_time: op.eventTime, event_id: op.eventId, deleted: op.action === 'delete' }));
+  const won: { index_name: string; object_id: string }[] = await tx.query(
+    `INSERT INTO search_sync_state AS s (index_name, object_id, event_time, event_id, deleted)
+     SELECT index_name, object_id, event_time, event_id, deleted
+       FROM json_to_recordset($1::json) AS r(index_name text, object_id text, event_time timestamptz, event_id text, deleted boolean)
+       ORDER BY index_name, object_id
+     ON CONFLICT (index_name, object_id) DO UPDATE
+       SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted, applied_at = now()
+       WHERE (excluded.event_time, excluded.event_id) > (s.event_time, s.event_id)
+     RETURNING index_name, object_id`,
+    [JSON.stringify(rows)],
+  );
+  const keys = new Set(won.map((r) => operationKey({ index: r.index_name, objectID: r.object_id })));
+  return ops.filter((op) => keys.has(operationKey(op)));
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { NonRetryableError } from '@app/events';
+import { DataSource, EntityManager } from 'typeorm';
+import type { IndexOperation } from '../mapping/index-mapping.js';
+import { RecordRejectedError } from '../providers/provider-errors.js';
+import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
+import { claimNewer } from './order-guard.repository.js';
+import { newestPerObject } from './order-guard.js';
+import { lockForWrite } from './index-lock.js';
+
+/** Per operation: undefined when applied (or overtaken by a newer one), else why it was refused for good. */
+export type ApplyOutcome = NonRetryableError | undefined;
+
+/**
+ * Applies a batch of operations to the index through the order guard, in one transaction:
+ * 1. keep the newest operation per object (the others are overtaken);
+ * 2. copy each to the temporary index of a reindex running for its index (so live changes reach it);
+ * 3. claim the guard rows where the operation is newer than the last applied one (the rest are
+ *    late, redelivered or replayed: they change nothing);
+ * 4. send the winners to the provider; commit only after it accepted them.
+ * A refused record is isolated by splitting the batch in halves; it alone fails, as non-retryable.
+ * Any other failure rejects (nothing committed: the guard rolls back).
+ */
+@Injectable()
+export class SyncApplier {
+  private readonly logger = new Logger(SyncApplier.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SEARCH_PROVIDER) private readonly provider: SearchProvider,
+  ) {}
+
+  async apply(ops: readonly IndexOperation[]): Promise<ApplyOutcome[]> {
+    const outcomes: ApplyOutcome[] = new Array(ops.length).fill(undefined);
+    await this.applyPart(ops.map((op, i) => ({ op, i })), outcomes);
+    return outcomes;
+  }
+
+  private async applyPart(part: { op: IndexOperation; i: number }[], outcomes: ApplyOutcome[]): Promise<void> {
+    try {
+      await this.applyOnce(part.map((p) => p.op));
+    } catch (err) {
+      if (!(err instanceof RecordRejectedError)) throw err;
+      if (part.length === 1) {
+        const { op } = part[0];
+        const refused = new NonRetryableError(`${this.provider.name} refused ${op.index}/${op.objectID} (event ${op.eventId}): ${err.message}`);
+        this.logger.warn(refused.message);
+        outcomes[part[0].i] = refused;
+        return;
+      }
+      const half = part.length >> 1;
+      await this.applyPart(part.slice(0, half), outcomes);
+      await this.applyPart(part.slice(half), outcomes);
+    }
+  }
+
+  private async applyOnce(ops: IndexOperation[]): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await lockForWrite(tx);
+      const mirrored = await this.withReindexCopies(tx, ops);
+      const winners = await claimNewer(tx, newestPerObject(mirrored));
+      if (winners.length > 0) await this.provider.write(winners, tx);
+    });
+  }
+
+  /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
+  private async withReindexCopies(tx: EntityManager, ops: IndexOperation[]): Promise<IndexOperation[]> {
+    const jobs: { index_name: string; temp_index: string }[] = await tx.query(
+      `SELECT index_name, temp_index FROM search_reindex_jobs
+        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - interval '2 minutes'`,
+    );
+    if (jobs.length === 0) return ops;
+    const temps = new Map(jobs.map((j) => [j.index_name, j.temp_index]));
+    return ops.flatMap((op) => {
+      const temp = temps.get(op.index);
+      return temp ? [op, { ...op, index: temp }] : [op];
+    });
+  }
+}

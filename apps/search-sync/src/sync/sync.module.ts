@@ -1,0 +1,29 @@
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
+import { SearchProviderModule } from '../providers/search-provider.module.js';
+import { SearchSyncHandler } from './search-sync.handler.js';
+import { SyncApplier } from './sync-applier.js';
+import { SyncBatcher } from './sync-batcher.js';
+
+/** Consumer `search-sync` → batched, order-guarded writes into the index (ack after the index accepted). */
+@Module({
+  imports: [SearchProviderModule],
+  controllers: [SearchSyncHandler],
+  providers: [
+    SyncApplier,
+    {
+      provide: SyncBatcher,
+      inject: [SyncApplier, SEARCH_SYNC_CONFIG],
+      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig) =>
+        new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight }),
+    },
+  ],
+  exports: [SyncBatcher, SyncApplier],
+})
+export class SyncModule implements OnApplicationShutdown {
+  constructor(@Inject(SyncBatcher) private readonly batcher: SyncBatcher) {}
+
+  onApplicationShutdown(): void {
+    this.batcher.flush();
+  }
+}

@@ -1,0 +1,167 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { freePort, NatsServerHarness } from './nats-server.js';
+import { waitFor } from './wait.js';
+
+const HOST = '127.0.0.1';
+const FORMED_TIMEOUT_MS = 30_000;
+
+export interface NatsClusterOptions {
+  /** Nodes (3 unless told). */
+  size?: number;
+  /** Cluster name, also the prefix of the node names (`mesh-1`, `mesh-2`, …). */
+  name?: string;
+  /** Extra nats-server arguments for every node. */
+  args?: string[];
+}
+
+/** The parts of `/jsz?streams=true&consumers=true` the harness reads. */
+interface Jsz {
+  server_name?: string;
+  meta_cluster?: { leader?: string };
+  account_details?: {
+    stream_detail?: { name: string; cluster?: { leader?: string }; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[];
+  }[];
+}
+
+interface Connz {
+  connections?: { name?: string }[];
+}
+
+/**
+ * A real JetStream cluster of nats-server processes on free loopback ports: client, route and
+ * monitoring port and a store dir per node, routes to every other node. Nodes can be killed
+ * (`kill -9` by default) and restarted on the same ports and store, and the harness tells which
+ * node leads a stream or consumer and which nodes a named client is connected to.
+ * @example
+ * const cluster = await NatsClusterHarness.start();
+ * const leader = await cluster.streamLeader('EVENTS');
+ * await leader.kill();
+ * await cluster.restart(leader);
+ */
+export class NatsClusterHarness {
+  private constructor(readonly name: string, readonly nodes: readonly NatsServerHarness[]) {}
+
+  static async start(opts: NatsClusterOptions = {}): Promise<NatsClusterHarness> {
+    const size = opts.size ?? 3;
+    const name = opts.name ?? 'mesh';
+    // Every node needs every other node's route port before it starts.
+    const routePorts: number[] = [];
+    for (let i = 0; i < size; i++) routePorts.push(await freePort());
+    const routeUrl = (port: number) => `nats://${HOST}:${port}`;
+    const started = await Promise.allSettled(
+      routePorts.map((routePort, i) =>
+        NatsServerHarness.start({
+          name: `${name}-${i + 1}`,
+          args: [
+            '--cluster_name', name,
+            '--cluster', routeUrl(routePort),
+            '--routes', routePorts.filter((p) => p !== routePort).map(routeUrl).join(','),
+            ...(opts.args ?? []),
+          ],
+        }),
+      ),
+    );
+    const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const cluster = new NatsClusterHarness(name, nodes);
+    if (failed) {
+      await cluster.close();
+      throw failed.reason;
+    }
+    try {
+      await cluster.waitFormed();
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
+    return cluster;
+  }
+
+  /** Every node's client URL. */
+  get urls(): string[] {
+    return this.nodes.map((n) => n.url);
+  }
+
+  /** The server list as `NATS_URL` takes it (comma-separated). */
+  get url(): string {
+    return this.urls.join(',');
+  }
+
+  get running(): NatsServerHarness[] {
+    return this.nodes.filter((n) => n.running);
+  }
+
+  node(name: string): NatsServerHarness {
+    const node = this.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name} in cluster ${this.name} (${this.nodes.map((n) => n.name).join(', ')})`);
+    return node;
+  }
+
+  /** The node a client connection is on (from the server's INFO). */
+  nodeOf(nc: NatsConnection): NatsServerHarness {
+    const name = nc.info?.server_name;
+    if (!name) throw new Error('the connection has no server INFO yet');
+    return this.node(name);
+  }
+
+  /**
+   * Resolves once every running node answers `/healthz` with 200: routes up, a JetStream meta
+   * leader elected, and (after a restart) the node's streams and consumers caught up.
+   */
+  async waitFormed(timeoutMs = FORMED_TIMEOUT_MS): Promise<void> {
+    await waitFor(
+      async () => {
+        const codes = await Promise.all(this.running.map((n) => fetch(`${n.monitorUrl}/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.status, () => 0)));
+        return codes.every((c) => c === 200);
+      },
+      { timeoutMs, intervalMs: 100, message: `cluster ${this.name} did not become healthy` },
+    );
+  }
+
+  /** Restarts a stopped or killed node on its ports and store dir, and waits until it has caught up. */
+  async restart(node: NatsServerHarness): Promise<void> {
+    await node.restart();
+    await this.waitFormed();
+  }
+
+  /** The node leading a stream, as the running nodes see it (waits through an election). */
+  async streamLeader(stream: string, timeoutMs = 20_000): Promise<NatsServerHarness> {
+    return this.leader(stream, undefined, timeoutMs);
+  }
+
+  /** The node leading a durable consumer (waits through an election). */
+  async consumerLeader(stream: string, consumer: string, timeoutMs = 20_000): Promise<NatsServerHarness> {
+    return this.leader(stream, consumer, timeoutMs);
+  }
+
+  /** The running nodes holding a client connection with this name (the `name` connect option). */
+  async nodesServing(clientName: string): Promise<NatsServerHarness[]> {
+    const found: NatsServerHarness[] = [];
+    for (const node of this.running) {
+      const connz = await node.monitor<Connz>('/connz?limit=1024');
+      if (connz.connections?.some((c) => c.name === clientName)) found.push(node);
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.close()));
+  }
+
+  private async leader(stream: string, consumer: string | undefined, timeoutMs: number): Promise<NatsServerHarness> {
+    const what = consumer ? `consumer ${stream}/${consumer}` : `stream ${stream}`;
+    const name = await waitFor(
+      async () => {
+        for (const node of this.running) {
+          const jsz = await node.monitor<Jsz>('/jsz?streams=true&consumers=true').catch(() => undefined);
+          const detail = jsz?.account_details?.flatMap((a) => a.stream_detail ?? []).find((s) => s.name === stream);
+          const leader = consumer ? detail?.consumer_detail?.find((c) => c.name === consumer)?.cluster?.leader : detail?.cluster?.leader;
+          if (leader && this.running.some((n) => n.name === leader)) return leader;
+        }
+        return '';
+      },
+      { timeoutMs, intervalMs: 100, message: `no running node leads ${what}` },
+    );
+    return this.node(name);
+  }
+}
