@@ -1,0 +1,100 @@
+/** The shapes the apps answer with (event-store query API, console API). */
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+export const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
+
+export interface CloudEvent {
+  specversion: string;
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  subject?: string;
+  datacontenttype?: string;
+  dataschema?: string;
+  data: unknown;
+  level?: Level;
+  resourcetype?: string;
+  resourceid?: string;
+  actor?: string;
+  audience?: string;
+  correlationid?: string;
+  causationid?: string;
+  [extension: string]: unknown;
+}
+
+export interface EventItem extends CloudEvent {
+  receivedAt: string;
+  streamSeq: number | null;
+  resolved: boolean;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+export interface EventPage {
+  items: EventItem[];
+  nextCursor: string | null;
+  limit: number;
+}
+
+export interface Timeline {
+  resourceType: string;
+  resourceId: string;
+  items: (EventItem & { related: boolean })[];
+  truncated: boolean;
+}
+
+export interface TypeStats {
+  type: string;
+  count: number;
+  errors: number;
+  errorRate: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface EventStats {
+  from: string | null;
+  to: string | null;
+  groupBy: string;
+  total: number;
+  errors: number;
+  errorRate: number;
+  groups: { key: string; count: number }[];
+  types: TypeStats[];
+}
+
+export interface SessionInfo {
+  adminKeyConfigured: boolean;
+  apps: string[];
+}
+
+export interface AppHealth {
+  name: string;
+  url: string;
+  status: 'up' | 'down' | 'unreachable';
+  httpStatus: number | null;
+  health: HealthBody | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+export interface HealthBody {
+  status?: string;
+  service?: string;
+  failedEventsCount?: number | null;
+  details?: Record<string, Record<string, unknown> & { status?: string; message?: string }>;
+}
+
+export interface MeshHealth {
+  checkedAt: string;
+  apps: AppHealth[];
+}
+
+export interface ConsumerInfo {
+  name: string;
+  numPending: number;
+  numAckPending: number;
+  redelivered: number;
+  replayable: boolean;
+}
