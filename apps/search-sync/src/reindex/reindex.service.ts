@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, BeforeApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { uuidv7, type CloudEvent } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
@@ -29,7 +29,7 @@ class ReindexAborted extends Error {}
  * index holds, per object, the newest of history and live traffic, so the result equals the current state.
  */
 @Injectable()
-export class ReindexService implements OnApplicationShutdown {
+export class ReindexService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ReindexService.name);
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
@@ -189,7 +189,8 @@ export class ReindexService implements OnApplicationShutdown {
     if (this.stopping) throw new ReindexAborted();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: a running job stops at its next page and records why. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.values());
   }

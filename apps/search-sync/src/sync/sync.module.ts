@@ -1,4 +1,4 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, BeforeApplicationShutdown } from '@nestjs/common';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
 import { SearchSyncHandler } from './search-sync.handler.js';
@@ -20,10 +20,10 @@ import { SyncBatcher } from './sync-batcher.js';
   ],
   exports: [SyncBatcher, SyncApplier],
 })
-export class SyncModule implements OnApplicationShutdown {
+export class SyncModule implements BeforeApplicationShutdown {
   constructor(@Inject(SyncBatcher) private readonly batcher: SyncBatcher) {}
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.batcher.flush();
   }
 }
