@@ -155,6 +155,19 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     expect(dlq!.header.get('Mesh-Error')).toContain('data.id (the objectID of vendors) is missing');
   });
 
+  it('dead-letters alone a record PostgreSQL refuses (a NUL character), and indexes the rest of its batch', async () => {
+    const good = vendor({ name: 'Clean Record' });
+    const nul = vendorEvent.created(vendor({ name: 'Nul \u0000 Record' }));
+    await Promise.all([raw.publish(vendorEvent.created(good)), raw.publish(nul)]);
+    const dead = await waitFor(async () => {
+      const m = await raw.jsm.streams.getMessage(STREAM_DLQ, { last_by_subj: 'dlq.search-sync.vendor.created' }).catch(() => null);
+      return m?.json<{ id: string }>().id === nul.id ? m : undefined;
+    });
+    expect(dead!.header.get('Mesh-Error')).toMatch(/^NonRetryableError: local refused the record: PostgreSQL refused it: .*\[SQLSTATE 22/);
+    await waitFor(() => stored(good.id));
+    await raw.idle();
+  });
+
   it('answers 400 naming a bad search parameter and 404 for an index the mapping does not know', async () => {
     const server = sync.app.getHttpServer();
     const missing = await request(server).get('/search').query({ q: 'x' }).expect(400);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { NonRetryableError } from '@app/events';
+import { isPostgresDataError, NonRetryableError } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IndexOperation } from '../mapping/index-mapping.js';
 import { RecordRejectedError } from '../providers/provider-errors.js';
@@ -19,7 +19,8 @@ export type ApplyOutcome = NonRetryableError | undefined;
  * 3. claim the guard rows where the operation is newer than the last applied one (the rest are
  *    late, redelivered or replayed: they change nothing);
  * 4. send the winners to the provider; commit only after it accepted them.
- * A refused record is isolated by splitting the batch in halves; it alone fails, as non-retryable.
+ * A refused record (by the provider, or by PostgreSQL for a data reason) is isolated by splitting
+ * the batch in halves; it alone fails, as non-retryable.
  * Any other failure rejects (nothing committed: the guard rolls back).
  */
 @Injectable()
@@ -57,10 +58,17 @@ export class SyncApplier {
   }
 
   private async applyOnce(ops: IndexOperation[]): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      await lockForWrite(tx);
-      await this.applyWithin(tx, await this.withReindexCopies(tx, ops));
-    });
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        await lockForWrite(tx);
+        await this.applyWithin(tx, await this.withReindexCopies(tx, ops));
+      });
+    } catch (err) {
+      // PostgreSQL refusing a row (a NUL in the record, a time out of range) would fail every retry of the batch.
+      if (!isPostgresDataError(err)) throw err;
+      const e = err as { message: string; code: string };
+      throw new RecordRejectedError(`PostgreSQL refused it: ${e.message} [SQLSTATE ${e.code}]`);
+    }
   }
 
   /**
