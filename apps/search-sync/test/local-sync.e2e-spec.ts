@@ -177,6 +177,17 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     await request(server).get('/search').query({ index: 'vendors', hitsPerPage: 1000 }).expect(400);
   });
 
+  it('counts batches and what became of their operations in /metrics', async () => {
+    const text = (await request(sync.app.getHttpServer()).get('/metrics').expect(200)).text;
+    const value = (line: RegExp) => Number(line.exec(text)?.[1]);
+    expect(value(/^mesh_search_batch_operations_count\{provider="local"\} (\d+)$/m)).toBeGreaterThan(0);
+    expect(value(/^mesh_search_operations_total\{provider="local",result="applied"\} (\d+)$/m)).toBeGreaterThan(600);
+    expect(value(/^mesh_search_operations_total\{provider="local",result="skipped"\} (\d+)$/m)).toBeGreaterThan(0); // the stale and replayed ones
+    expect(value(/^mesh_search_operations_total\{provider="local",result="refused"\} (\d+)$/m)).toBe(1); // the NUL record
+    expect(value(/^mesh_search_backlog\{provider="local"\} (\d+)$/m)).toBe(0);
+    expect(text).toMatch(/^mesh_search_batch_duration_seconds_count\{provider="local",outcome="accepted"\} \d+$/m);
+  });
+
   it('reports the local provider in /health/events', async () => {
     const res = await request(sync.app.getHttpServer()).get('/health/events').expect(200);
     expect(res.body.details.searchProvider).toMatchObject({ status: 'up', provider: 'local', reachable: true, backlog: 0, lastError: null });

@@ -93,8 +93,9 @@ export class ReindexService implements BeforeApplicationShutdown {
     } catch (err) {
       const message = err instanceof ReindexAborted ? 'interrupted: the app stopped' : (err as Error).message;
       this.logger.error(`reindex ${job.id} of ${job.index} failed: ${message}`);
-      await this.jobs.setStatus(job.id, 'failed', undefined, message).catch(() => undefined);
+      // Cleaned up before it shows as failed, so whoever waits for the status finds no leftovers.
       await this.discard(job);
+      await this.jobs.setStatus(job.id, 'failed', undefined, message).catch((e: Error) => this.logger.error(`reindex ${job.id}: could not record the failure: ${e.message}`));
     }
   }
 
@@ -143,7 +144,7 @@ export class ReindexService implements BeforeApplicationShutdown {
     if (recent.length > 0) {
       throw new Error(`the event store has not stored ${recent.length} event(s) the live index applied since ${this.config.reindexLagGraceMs / 1000} s before the reindex started (e.g. ${recent[0].event_id}); is the event-store consumer lagging? Start the reindex again`);
     }
-    const applied = ops.length > 0 ? await this.applier.applyWithin(tx, ops) : 0;
+    const applied = ops.length > 0 ? (await this.applier.applyWithin(tx, ops)).length : 0;
     if (missing.length > 0) {
       const ids = missing.map((m) => m.object_id);
       await this.provider.copyRecords(job.index, job.tempIndex, ids, tx);

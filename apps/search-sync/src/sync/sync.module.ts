@@ -2,6 +2,7 @@ import { Inject, Module, BeforeApplicationShutdown } from '@nestjs/common';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
 import { SearchSyncHandler } from './search-sync.handler.js';
+import { SearchSyncMetrics } from './search-sync.metrics.js';
 import { SyncApplier } from './sync-applier.js';
 import { SyncBatcher } from './sync-batcher.js';
 
@@ -11,11 +12,15 @@ import { SyncBatcher } from './sync-batcher.js';
   controllers: [SearchSyncHandler],
   providers: [
     SyncApplier,
+    SearchSyncMetrics,
     {
       provide: SyncBatcher,
-      inject: [SyncApplier, SEARCH_SYNC_CONFIG],
-      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig) =>
-        new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight }),
+      inject: [SyncApplier, SEARCH_SYNC_CONFIG, SearchSyncMetrics],
+      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig, metrics: SearchSyncMetrics) => {
+        const batcher = new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight });
+        metrics.watchBacklog(() => batcher.backlog);
+        return batcher;
+      },
     },
   ],
   exports: [SyncBatcher, SyncApplier],
