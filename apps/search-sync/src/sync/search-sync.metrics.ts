@@ -18,6 +18,8 @@ export class SearchSyncMetrics {
   private readonly batchSize: Histogram;
   private readonly batchSeconds: Histogram;
   private readonly operations: Counter;
+  /** Read by the registry through its `collect`, at each scrape. */
+  private readonly backlog: Gauge;
   private backlogOf: () => number = () => 0;
 
   constructor(metrics: MetricsService, @Inject(SEARCH_PROVIDER) provider: SearchProvider) {
@@ -44,7 +46,7 @@ export class SearchSyncMetrics {
       labelNames: ['provider', 'result'],
       registers,
     });
-    new Gauge({
+    this.backlog = new Gauge({
       name: 'mesh_search_backlog',
       help: 'Operations waiting for the index or being sent',
       labelNames: ['provider'],
