@@ -149,6 +149,9 @@ describe('search-sync into Algolia (algoliasearch v5 against a local stand-in; r
     const v = vendor({ name: 'Hung Once' });
     stand.answerNext(BATCH, 'hang');
     await raw.publish(vendorEvent.created(v));
+    // Applied by the stand-in but unanswered: the message stays unacknowledged meanwhile.
+    await waitFor(() => inIndex(v.id));
+    expect((await raw.jsm.consumers.info('EVENTS', 'search-sync')).num_ack_pending).toBeGreaterThan(0); // within the 500 ms client timeout
     await waitFor(() => requestsFor(v.id).length >= 2, { timeoutMs: 20_000, message: 'the hung batch was not retried' });
     await raw.idle();
     const tries = stand.sent(BATCH).filter((r) => (r.body as BatchBody).requests.some((q) => q.body.objectID === v.id));

@@ -9,6 +9,7 @@ export * from './envelope/envelope-parser.js';
 export * from './envelope/event-type.js';
 export * from './envelope/uuid-v7.js';
 export * from './database/mesh-data-source.js';
+export * from './database/pg-errors.js';
 export * from './nats/nats-connection.js';
 export * from './schemas/schema-registry.js';
 export * from './schemas/schema-validation.error.js';

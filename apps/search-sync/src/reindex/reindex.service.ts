@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, BeforeApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { uuidv7, type CloudEvent } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
@@ -29,7 +29,7 @@ class ReindexAborted extends Error {}
  * index holds, per object, the newest of history and live traffic, so the result equals the current state.
  */
 @Injectable()
-export class ReindexService implements OnApplicationShutdown {
+export class ReindexService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ReindexService.name);
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
@@ -93,8 +93,9 @@ export class ReindexService implements OnApplicationShutdown {
     } catch (err) {
       const message = err instanceof ReindexAborted ? 'interrupted: the app stopped' : (err as Error).message;
       this.logger.error(`reindex ${job.id} of ${job.index} failed: ${message}`);
-      await this.jobs.setStatus(job.id, 'failed', undefined, message).catch(() => undefined);
+      // Cleaned up before it shows as failed, so whoever waits for the status finds no leftovers.
       await this.discard(job);
+      await this.jobs.setStatus(job.id, 'failed', undefined, message).catch((e: Error) => this.logger.error(`reindex ${job.id}: could not record the failure: ${e.message}`));
     }
   }
 
@@ -143,7 +144,7 @@ export class ReindexService implements OnApplicationShutdown {
     if (recent.length > 0) {
       throw new Error(`the event store has not stored ${recent.length} event(s) the live index applied since ${this.config.reindexLagGraceMs / 1000} s before the reindex started (e.g. ${recent[0].event_id}); is the event-store consumer lagging? Start the reindex again`);
     }
-    const applied = ops.length > 0 ? await this.applier.applyWithin(tx, ops) : 0;
+    const applied = ops.length > 0 ? (await this.applier.applyWithin(tx, ops)).length : 0;
     if (missing.length > 0) {
       const ids = missing.map((m) => m.object_id);
       await this.provider.copyRecords(job.index, job.tempIndex, ids, tx);
@@ -189,7 +190,8 @@ export class ReindexService implements OnApplicationShutdown {
     if (this.stopping) throw new ReindexAborted();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: a running job stops at its next page and records why. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.values());
   }
