@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
-import { SmsMessage } from '../messages/sms-message.entity.js';
+import { SmsMessage, type MessageStatus } from '../messages/sms-message.entity.js';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, redactPhones } from '../phone/phone-number.js';
@@ -33,7 +33,7 @@ export type SendOutcome = { kind: 'done' } | { kind: 'retry'; afterMs?: number; 
 
 type Claim = { kind: 'send'; message: SmsMessage } | { kind: 'done' } | { kind: 'busy'; afterMs: number };
 
-const FINAL = new Set(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
+const FINAL = new Set<MessageStatus>(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
 
 /**
  * Sends one SMS at most once per (event, rule, recipient). The attempt is claimed in PostgreSQL
