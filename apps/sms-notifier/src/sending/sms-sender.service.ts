@@ -112,7 +112,7 @@ export class SmsSender {
   }
 
   private async callProvider(message: SmsMessage, lastDelivery: boolean): Promise<SendOutcome> {
-    const statusCallbackUrl = this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/sms/status/${this.provider.name}` : undefined;
+    const statusCallbackUrl = this.provider.statusCallbacks && this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/sms/status/${this.provider.name}` : undefined;
     const stopTimer = this.metrics.providerSeconds.startTimer({ provider: this.provider.name });
     let sent: SentSms;
     try {
