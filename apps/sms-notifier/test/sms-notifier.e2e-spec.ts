@@ -256,6 +256,26 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(twilioApi.to(p.e164)).toHaveLength(RATE);
   });
 
+  it('holds the hourly limit for a burst to one number handled concurrently, with a second replica on the durable', async () => {
+    const second = await startSmsNotifier({
+      events: testEventsConfig(nats, db, ADMIN),
+      sms: { provider: 'twilio', ratePerHour: RATE, twilio: { accountSid: ACCOUNT, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: twilioApi.url } },
+    });
+    try {
+      const p = use(phone());
+      const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => orderStarted(5650 + i, p.e164)));
+      await waitFor(() => burst.every((o) => mesh.outcomesOf(o.id).length === 1), { timeoutMs: 20_000, message: 'not every order of the burst got its outcome' });
+      await mesh.settled();
+
+      const types = burst.map((o) => mesh.outcomesOf(o.id)[0].type);
+      expect(types.filter((t) => t === 'sms.sent')).toHaveLength(RATE);
+      expect(types.filter((t) => t === 'sms.suppressed')).toHaveLength(8 - RATE);
+      expect(twilioApi.to(p.e164)).toHaveLength(RATE);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('publishes sms.delivered for a status callback with a valid signature, once', async () => {
     const p = use(phone());
     const order = await orderStarted(5701, p.e164);
@@ -355,7 +375,7 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
   it('counts outcomes on /metrics and names the provider in /health/events', async () => {
     const metrics = await request(sms.url).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="sent",reason=""\} \d+/);
-    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} 1/);
+    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} \d+/);
     expect(metrics.text).toMatch(/sms_provider_request_duration_seconds_count\{provider="twilio",result="accepted"\} \d+/);
     const health = await request(sms.url).get('/health/events').expect(200);
     expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio' });
