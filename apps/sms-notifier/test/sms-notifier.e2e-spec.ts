@@ -260,7 +260,7 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     const second = await startSmsNotifier({
       events: testEventsConfig(nats, db, ADMIN),
       sms: { provider: 'twilio', ratePerHour: RATE, twilio: { accountSid: ACCOUNT, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: twilioApi.url } },
-    });
+    }, undefined, sms.logger);
     try {
       const p = use(phone());
       const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => orderStarted(5650 + i, p.e164)));
@@ -370,6 +370,26 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
 
     await request(sms.url).patch(`/sms/rules/${created.body.id}`).set(admin()).send({ enabled: false }).expect(200);
     await request(sms.url).delete(`/sms/rules/${created.body.id}`).set(admin()).expect(204);
+  });
+
+  it('skips a rule written into the database by hand that does not compile, and keeps sending for the others', async () => {
+    const p = use(phone());
+    const bad = crypto.randomUUID();
+    await db.query(
+      `INSERT INTO sms_rules (id, name, event_pattern, condition, phone_path, template_key, default_locale) VALUES ($1, 'hand-edited', 'order.status_changed', 'newStatus = broken', 'phone', 'order_confirmation', 'en')`,
+      [bad],
+    );
+    try {
+      // Any write through the API makes this replica read the rules again at once.
+      await request(sms.url).patch(`/sms/rules/${ORDER_RULE}`).set(admin()).send({ enabled: true }).expect(200);
+      const order = await orderStarted(5801, p.e164);
+      await mesh.waitOutcome(order.id, 'sms.sent');
+      await mesh.settled();
+      expect(twilioApi.to(p.e164)).toHaveLength(1);
+      expect(sms.logger.lines.some((l) => l.includes(`rule hand-edited (${bad}) is skipped until fixed`))).toBe(true);
+    } finally {
+      await db.query('DELETE FROM sms_rules WHERE id = $1', [bad]);
+    }
   });
 
   it('counts outcomes on /metrics and names the provider in /health/events', async () => {
