@@ -126,6 +126,23 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(await row(order.id)).toHaveLength(1);
   });
 
+  it('suppresses as stale a live event older than SMS_MAX_EVENT_AGE (24 h), and sends an old event replayed on purpose', async () => {
+    const old = use(phone());
+    const replayed = use(phone());
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const late = await mesh.publish('order.status_changed', { orderId: 5151, newStatus: 'Started', phone: old.e164 }, { time: twoDaysAgo, resourceType: 'order', resourceId: '5151' });
+    const suppressed = await mesh.waitOutcome(late.id, 'sms.suppressed');
+    expect(suppressed.data).toMatchObject({ reason: 'stale' });
+
+    const history = createEnvelope('order.status_changed', { orderId: 5152, newStatus: 'Started', phone: replayed.e164, locale: 'en' }, 'shop', { time: twoDaysAgo });
+    expect(await sms.app.get(ReplayService).replay('sms-notifier', [history])).toBe(1);
+    await mesh.waitOutcome(history.id, 'sms.sent');
+    await mesh.settled();
+
+    expect(twilioApi.to(old.e164)).toEqual([]);
+    expect(twilioApi.to(replayed.e164).map((r) => r.form.Body)).toEqual(['Your order #5152 has been placed and is being processed']);
+  });
+
   it('retries after a provider 500 and sends exactly one SMS once it accepts', async () => {
     const p = use(phone());
     twilioApi.failNext({ status: 500, code: 20500, message: 'Internal Server Error' });
