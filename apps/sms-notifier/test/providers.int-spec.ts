@@ -128,7 +128,7 @@ describe(TwilioSmsProvider.name, () => {
 });
 
 describe(createSmsProvider.name, () => {
-  const base = { defaultRegion: 'IR', ratePerHour: 0, providerTimeoutMs: 1_000, sendingLeaseMs: 6_000 } as const;
+  const base = { defaultRegion: 'IR', ratePerHour: 0, providerTimeoutMs: 1_000, maxEventAgeMs: 0, sendingLeaseMs: 6_000 } as const;
 
   it('builds the configured provider and throws on an unknown one instead of falling back', () => {
     expect(createSmsProvider({ ...base, provider: 'console' }).name).toBe('console');

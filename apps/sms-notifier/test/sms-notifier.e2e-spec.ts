@@ -126,6 +126,23 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(await row(order.id)).toHaveLength(1);
   });
 
+  it('suppresses as stale a live event older than SMS_MAX_EVENT_AGE (24 h), and sends an old event replayed on purpose', async () => {
+    const old = use(phone());
+    const replayed = use(phone());
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const late = await mesh.publish('order.status_changed', { orderId: 5151, newStatus: 'Started', phone: old.e164 }, { time: twoDaysAgo, resourceType: 'order', resourceId: '5151' });
+    const suppressed = await mesh.waitOutcome(late.id, 'sms.suppressed');
+    expect(suppressed.data).toMatchObject({ reason: 'stale' });
+
+    const history = createEnvelope('order.status_changed', { orderId: 5152, newStatus: 'Started', phone: replayed.e164, locale: 'en' }, 'shop', { time: twoDaysAgo });
+    expect(await sms.app.get(ReplayService).replay('sms-notifier', [history])).toBe(1);
+    await mesh.waitOutcome(history.id, 'sms.sent');
+    await mesh.settled();
+
+    expect(twilioApi.to(old.e164)).toEqual([]);
+    expect(twilioApi.to(replayed.e164).map((r) => r.form.Body)).toEqual(['Your order #5152 has been placed and is being processed']);
+  });
+
   it('retries after a provider 500 and sends exactly one SMS once it accepts', async () => {
     const p = use(phone());
     twilioApi.failNext({ status: 500, code: 20500, message: 'Internal Server Error' });
@@ -256,6 +273,26 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(twilioApi.to(p.e164)).toHaveLength(RATE);
   });
 
+  it('holds the hourly limit for a burst to one number handled concurrently, with a second replica on the durable', async () => {
+    const second = await startSmsNotifier({
+      events: testEventsConfig(nats, db, ADMIN),
+      sms: { provider: 'twilio', ratePerHour: RATE, twilio: { accountSid: ACCOUNT, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: twilioApi.url } },
+    }, undefined, sms.logger);
+    try {
+      const p = use(phone());
+      const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => orderStarted(5650 + i, p.e164)));
+      await waitFor(() => burst.every((o) => mesh.outcomesOf(o.id).length === 1), { timeoutMs: 20_000, message: 'not every order of the burst got its outcome' });
+      await mesh.settled();
+
+      const types = burst.map((o) => mesh.outcomesOf(o.id)[0].type);
+      expect(types.filter((t) => t === 'sms.sent')).toHaveLength(RATE);
+      expect(types.filter((t) => t === 'sms.suppressed')).toHaveLength(8 - RATE);
+      expect(twilioApi.to(p.e164)).toHaveLength(RATE);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('publishes sms.delivered for a status callback with a valid signature, once', async () => {
     const p = use(phone());
     const order = await orderStarted(5701, p.e164);
@@ -352,10 +389,30 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     await request(sms.url).delete(`/sms/rules/${created.body.id}`).set(admin()).expect(204);
   });
 
+  it('skips a rule written into the database by hand that does not compile, and keeps sending for the others', async () => {
+    const p = use(phone());
+    const bad = crypto.randomUUID();
+    await db.query(
+      `INSERT INTO sms_rules (id, name, event_pattern, condition, phone_path, template_key, default_locale) VALUES ($1, 'hand-edited', 'order.status_changed', 'newStatus = broken', 'phone', 'order_confirmation', 'en')`,
+      [bad],
+    );
+    try {
+      // Any write through the API makes this replica read the rules again at once.
+      await request(sms.url).patch(`/sms/rules/${ORDER_RULE}`).set(admin()).send({ enabled: true }).expect(200);
+      const order = await orderStarted(5801, p.e164);
+      await mesh.waitOutcome(order.id, 'sms.sent');
+      await mesh.settled();
+      expect(twilioApi.to(p.e164)).toHaveLength(1);
+      expect(sms.logger.lines.some((l) => l.includes(`rule hand-edited (${bad}) is skipped until fixed`))).toBe(true);
+    } finally {
+      await db.query('DELETE FROM sms_rules WHERE id = $1', [bad]);
+    }
+  });
+
   it('counts outcomes on /metrics and names the provider in /health/events', async () => {
     const metrics = await request(sms.url).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="sent",reason=""\} \d+/);
-    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} 1/);
+    expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} \d+/);
     expect(metrics.text).toMatch(/sms_provider_request_duration_seconds_count\{provider="twilio",result="accepted"\} \d+/);
     const health = await request(sms.url).get('/health/events').expect(200);
     expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio' });

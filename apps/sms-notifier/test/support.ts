@@ -41,11 +41,14 @@ export interface RunningSmsNotifier {
   close(): Promise<void>;
 }
 
-/** The sms-notifier in this process, set up as main.ts does, on a port known before it starts (the public URL callbacks are signed over). */
-export async function startSmsNotifier(config: SmsNotifierConfig, port?: number): Promise<RunningSmsNotifier> {
+/**
+ * The sms-notifier in this process, set up as main.ts does, on a port known before it starts (the
+ * public URL callbacks are signed over). Nest's static Logger goes to the last app created, so a
+ * second replica in the same process shares the first one's `logger`.
+ */
+export async function startSmsNotifier(config: SmsNotifierConfig, port?: number, logger = new RecordingLogger()): Promise<RunningSmsNotifier> {
   const listenPort = port ?? (await freePort());
   const ref = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const logger = new RecordingLogger();
   const app = configureApp(ref.createNestApplication({ logger }));
   await connectEventConsumer(app);
   await app.listen(listenPort, '127.0.0.1');

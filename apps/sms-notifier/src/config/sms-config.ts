@@ -29,6 +29,8 @@ export interface SmsConfig {
   defaultRegion: CountryCode;
   ratePerHour: number;
   providerTimeoutMs: number;
+  /** Live events older than this are suppressed as `stale`; 0: no limit. */
+  maxEventAgeMs: number;
   /** A `sending` claim older than this is taken as a crashed attempt (see README, "Exactly once"). */
   sendingLeaseMs: number;
   publicBaseUrl?: string;
@@ -43,6 +45,7 @@ export function smsConfigFromEnv(env: SmsEnv): SmsConfig {
     defaultRegion: env.SMS_DEFAULT_REGION.toUpperCase() as CountryCode,
     ratePerHour: env.SMS_RATE_LIMIT_PER_HOUR,
     providerTimeoutMs,
+    maxEventAgeMs: parseDuration(env.SMS_MAX_EVENT_AGE)!,
     sendingLeaseMs: providerTimeoutMs + 5_000,
     publicBaseUrl: env.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN

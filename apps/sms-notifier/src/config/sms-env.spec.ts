@@ -11,11 +11,18 @@ describe(SmsEnv.name, () => {
       defaultRegion: 'IR',
       ratePerHour: 10,
       providerTimeoutMs: 10_000,
+      maxEventAgeMs: 86_400_000,
       sendingLeaseMs: 15_000,
       publicBaseUrl: undefined,
       twilio: undefined,
       http: undefined,
     });
+  });
+
+  it('reads SMS_MAX_EVENT_AGE, where 0s turns the limit off', () => {
+    expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '0s' })).maxEventAgeMs).toBe(0);
+    expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '2h' })).maxEventAgeMs).toBe(7_200_000);
+    expect(() => validate({ SMS_MAX_EVENT_AGE: 'forever' })).toThrow(/SMS_MAX_EVENT_AGE: must be a duration such as 30m, 24h, 2d \(0s turns it off\)/);
   });
 
   it('names every bad variable, without echoing secrets', () => {

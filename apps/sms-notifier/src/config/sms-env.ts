@@ -27,6 +27,15 @@ const IsPositiveDuration = (): PropertyDecorator => (target, property) =>
     validator: { validate: (v: unknown) => typeof v === 'string' && (parseDuration(v) ?? 0) > 0 },
   });
 
+const IsDuration = (): PropertyDecorator => (target, property) =>
+  registerDecorator({
+    name: 'isDurationOrZero',
+    target: target.constructor,
+    propertyName: property as string,
+    options: { message: '$property must be a duration such as 30m, 24h, 2d (0s turns it off)' },
+    validator: { validate: (v: unknown) => typeof v === 'string' && parseDuration(v) !== undefined },
+  });
+
 const twilio = (o: SmsEnv) => o.SMS_PROVIDER === 'twilio';
 const http = (o: SmsEnv) => o.SMS_PROVIDER === 'http';
 
@@ -43,6 +52,12 @@ export class SmsEnv {
   @Transform(toInt) @IsInt() @Min(0) @Max(100_000) SMS_RATE_LIMIT_PER_HOUR = 10;
   /** How long one provider request may take before it counts as a timeout (retried). */
   @IsPositiveDuration() SMS_PROVIDER_TIMEOUT = '10s';
+  /**
+   * Events older than this (by their `time`) send nothing from the live stream: they are recorded
+   * as suppressed (`stale`), so a first start on a week of history does not text last week's
+   * customers. Replays are exempt. `0s` turns it off.
+   */
+  @IsDuration() SMS_MAX_EVENT_AGE = '24h';
   /** The URL the provider reaches this app at; status callbacks are signed over it. */
   @IsOptional() @IsUrl(URL_OPTIONS) SMS_PUBLIC_BASE_URL?: string;
 

@@ -6,6 +6,7 @@ import type { OutgoingSms, SentSms, SmsProvider } from './sms-provider.js';
 /** Sends nothing: prints the masked number and the text. The default of a local mesh. */
 export class ConsoleSmsProvider implements SmsProvider {
   readonly name = 'console';
+  readonly statusCallbacks = false;
   private readonly logger = new Logger(ConsoleSmsProvider.name);
 
   async send(sms: OutgoingSms): Promise<SentSms> {

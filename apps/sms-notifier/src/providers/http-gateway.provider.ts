@@ -17,6 +17,7 @@ const ESCAPE: Record<HttpGatewayConfig['contentType'], (v: unknown) => string> =
  */
 export class HttpGatewaySmsProvider implements SmsProvider {
   readonly name = 'http';
+  readonly statusCallbacks = false;
 
   constructor(
     private readonly config: HttpGatewayConfig,
@@ -27,7 +28,7 @@ export class HttpGatewaySmsProvider implements SmsProvider {
 
   async send(sms: OutgoingSms): Promise<SentSms> {
     const { config } = this;
-    const view = { to: sms.to, text: sms.text, from: config.from ?? '', idempotencyKey: sms.idempotencyKey, statusCallbackUrl: sms.statusCallbackUrl ?? '' };
+    const view = { to: sms.to, text: sms.text, from: config.from ?? '', idempotencyKey: sms.idempotencyKey };
     const rendered = Mustache.render(config.bodyTemplate, view, {}, { escape: ESCAPE[config.contentType] });
     const headers: Record<string, string> = { accept: 'application/json' };
     if (config.auth) headers[config.authHeader] = config.auth;

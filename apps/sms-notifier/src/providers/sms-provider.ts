@@ -5,7 +5,7 @@ export interface OutgoingSms {
   text: string;
   /** Stable across retries of the same SMS: providers that accept one drop a repeat. */
   idempotencyKey: string;
-  /** Where the provider should post delivery status, when this app's public URL is known. */
+  /** Where the provider should post delivery status: set when it has status callbacks and this app's public URL is known. */
   statusCallbackUrl?: string;
 }
 
@@ -21,6 +21,8 @@ export interface SentSms {
  */
 export interface SmsProvider {
   readonly name: string;
+  /** The provider posts signed delivery reports to `/sms/status/<name>` (Twilio). */
+  readonly statusCallbacks: boolean;
   send(sms: OutgoingSms): Promise<SentSms>;
 }
 

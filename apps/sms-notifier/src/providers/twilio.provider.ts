@@ -30,6 +30,7 @@ class RebasedRequestClient extends twilio.RequestClient {
  */
 export class TwilioSmsProvider implements SmsProvider {
   readonly name = 'twilio';
+  readonly statusCallbacks = true;
   private readonly client: twilio.Twilio;
 
   constructor(

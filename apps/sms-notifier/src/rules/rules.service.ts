@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -15,6 +15,7 @@ const RULES_TTL_MS = 2_000;
 /** Rules: which events send which template; validated as a whole on every write. */
 @Injectable()
 export class RulesService {
+  private readonly logger = new Logger(RulesService.name);
   private cache?: { at: number; rules: Promise<CompiledRule[]> };
 
   constructor(
@@ -78,12 +79,22 @@ export class RulesService {
   /** The enabled rules, compiled; re-read at most every 2 s so edits on any replica take effect. */
   enabled(): Promise<CompiledRule[]> {
     if (!this.cache || Date.now() - this.cache.at > RULES_TTL_MS) {
-      const rules = this.repo.findBy({ enabled: true }).then((rows) => rows.map(compileRule));
+      const rules = this.repo.findBy({ enabled: true }).then((rows) => rows.flatMap((row) => this.compileOrSkip(row)));
       this.cache = { at: Date.now(), rules };
       // A failed read is not kept: the next event tries again.
       rules.catch(() => (this.cache = undefined));
     }
     return this.cache.rules;
+  }
+
+  /** A row the API would have refused (edited in SQL) is skipped and logged, so it cannot stop every other rule. */
+  private compileOrSkip(row: SmsRule): CompiledRule[] {
+    try {
+      return [compileRule(row)];
+    } catch (err) {
+      this.logger.error(`rule ${row.name} (${row.id}) is skipped until fixed: ${(err as Error).message}`);
+      return [];
+    }
   }
 
   private async validate(rule: SmsRule, id?: string): Promise<void> {

@@ -22,13 +22,20 @@ export class SmsDispatcher {
     private readonly sender: SmsSender,
   ) {}
 
-  async dispatch(event: CloudEvent, lastDelivery: boolean): Promise<SendOutcome[]> {
+  /** `replayed`: the event came through the replay lane, which the age limit does not apply to. */
+  async dispatch(event: CloudEvent, { lastDelivery, replayed }: { lastDelivery: boolean; replayed: boolean }): Promise<SendOutcome[]> {
     const matching = (await this.rules.enabled()).filter((r) => r.matches(event.type, event.data));
+    const stale = !replayed && this.isStale(event);
     const outcomes: SendOutcome[] = [];
     for (const rule of matching) {
-      for (const request of await this.requestsFor(event, rule)) outcomes.push(await this.sender.send(request, lastDelivery));
+      for (const request of await this.requestsFor(event, rule)) outcomes.push(await this.sender.send(stale ? { ...request, stale } : request, lastDelivery));
     }
     return outcomes;
+  }
+
+  private isStale(event: CloudEvent): boolean {
+    const age = Date.now() - Date.parse(event.time);
+    return this.config.maxEventAgeMs > 0 && age > this.config.maxEventAgeMs;
   }
 
   private async requestsFor(event: CloudEvent, { rule }: CompiledRule): Promise<SmsRequest[]> {

@@ -21,7 +21,10 @@ export class SmsNotifierHandler {
     // Our own sms.* outcomes come back through events.>; they never trigger an SMS.
     if (isOwnEventType(event.type)) return;
     const deliveries = ctx.getDeliveryCount();
-    const outcomes = await this.dispatcher.dispatch(event, deliveries >= this.config.maxDeliver);
+    const outcomes = await this.dispatcher.dispatch(event, {
+      lastDelivery: deliveries >= this.config.maxDeliver,
+      replayed: ctx.getConsumer() !== this.config.consumer,
+    });
     const retries = outcomes.flatMap((o) => (o.kind === 'retry' ? [o] : []));
     if (retries.length === 0) return;
     const scheduled = this.config.backoffMs[Math.min(deliveries - 1, this.config.backoffMs.length - 1)] ?? 1_000;

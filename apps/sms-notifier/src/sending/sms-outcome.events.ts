@@ -6,7 +6,7 @@ import { maskPhone } from '../phone/phone-number.js';
 
 /** Why an SMS was not sent (`sms.failed`) or held back (`sms.suppressed`). */
 export type FailureReason = 'invalid_phone' | 'template_missing' | 'missing_data' | 'rejected' | 'provider_unavailable';
-export type SuppressionReason = 'opted_out' | 'rate_limited';
+export type SuppressionReason = 'opted_out' | 'rate_limited' | 'stale';
 
 /** What every `sms.*` outcome carries; the number only masked (events end up in logs and stores). */
 export interface SmsOutcome {

@@ -2,12 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
-import { SmsMessage } from '../messages/sms-message.entity.js';
+import { SmsMessage, type MessageStatus } from '../messages/sms-message.entity.js';
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, redactPhones } from '../phone/phone-number.js';
 import { SMS_PROVIDER, ProviderRejectedError, ProviderUnavailableError, type SentSms, type SmsProvider } from '../providers/sms-provider.js';
-import type { FailureReason } from './sms-outcome.events.js';
+import type { FailureReason, SuppressionReason } from './sms-outcome.events.js';
 import { SmsOutcomeEvents } from './sms-outcome.events.js';
 import { SmsMetrics } from './sms-metrics.js';
 
@@ -27,13 +27,15 @@ export interface SmsRequest {
   segments: number | null;
   /** Known before any claim: the SMS is recorded as failed with this reason and never sent. */
   failure?: { reason: FailureReason; detail: string };
+  /** The event is older than SMS_MAX_EVENT_AGE (live stream only): recorded as suppressed, never sent. */
+  stale?: boolean;
 }
 
 export type SendOutcome = { kind: 'done' } | { kind: 'retry'; afterMs?: number; error: string };
 
 type Claim = { kind: 'send'; message: SmsMessage } | { kind: 'done' } | { kind: 'busy'; afterMs: number };
 
-const FINAL = new Set(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
+const FINAL = new Set<MessageStatus>(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
 
 /**
  * Sends one SMS at most once per (event, rule, recipient). The attempt is claimed in PostgreSQL
@@ -68,6 +70,7 @@ export class SmsSender {
     await this.messages.lockRecipient(m, row.recipient);
     const existing = await this.messages.findForUpdate(m, { eventId: row.eventId, ruleId: row.ruleId, recipient: row.recipient });
     if (existing) return this.reclaim(m, existing);
+    if (request.stale) return this.suppress(m, request, row, 'stale');
     if (request.failure) {
       const failed = { ...row, status: 'failed' as const, reason: request.failure.reason, providerError: request.failure.detail.slice(0, 200) };
       await this.messages.insert(m, failed);
@@ -81,17 +84,19 @@ export class SmsSender {
       : this.config.ratePerHour > 0 && (await this.messages.sentInLastHour(m, request.recipient)) >= this.config.ratePerHour
         ? ('rate_limited' as const)
         : undefined;
-    if (suppressed) {
-      const done = { ...row, status: 'suppressed' as const, reason: suppressed };
-      await this.messages.insert(m, done);
-      await this.outcomes.publish(m, 'sms.suppressed', done, { reason: suppressed });
-      this.count('suppressed', suppressed);
-      this.logger.log(`${request.eventType} ${request.eventId}: SMS to ${maskPhone(request.recipient)} suppressed (${suppressed})`);
-      return { kind: 'done' };
-    }
+    if (suppressed) return this.suppress(m, request, row, suppressed);
     const sending = { ...row, status: 'sending' as const, attempts: 1, claimedAt: new Date() };
     await this.messages.insert(m, sending);
     return { kind: 'send', message: sending };
+  }
+
+  private async suppress(m: EntityManager, request: SmsRequest, row: SmsMessage, reason: SuppressionReason): Promise<Claim> {
+    const done = { ...row, status: 'suppressed' as const, reason };
+    await this.messages.insert(m, done);
+    await this.outcomes.publish(m, 'sms.suppressed', done, { reason });
+    this.count('suppressed', reason);
+    this.logger.log(`${request.eventType} ${request.eventId}: SMS to ${maskPhone(request.recipient)} suppressed (${reason})`);
+    return { kind: 'done' };
   }
 
   /** A redelivery or replay finds the row: final → nothing to do; retrying or a stale claim → send again. */
@@ -112,7 +117,7 @@ export class SmsSender {
   }
 
   private async callProvider(message: SmsMessage, lastDelivery: boolean): Promise<SendOutcome> {
-    const statusCallbackUrl = this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/sms/status/${this.provider.name}` : undefined;
+    const statusCallbackUrl = this.provider.statusCallbacks && this.config.publicBaseUrl ? `${this.config.publicBaseUrl}/sms/status/${this.provider.name}` : undefined;
     const stopTimer = this.metrics.providerSeconds.startTimer({ provider: this.provider.name });
     let sent: SentSms;
     try {
