@@ -2,7 +2,7 @@
 // under dist/ (same tree), then writes dist/apps/<name>/main.js so every app starts with
 // `node dist/apps/<name>/main.js`, and the launcher with `node dist/scripts/mesh/start.js`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dirs = ['apps', 'libs', 'bench', 'test/fixtures', 'scripts/mesh'].filter((d) => existsSync(d));
@@ -15,4 +15,8 @@ execFileSync(
 for (const app of existsSync('apps') ? readdirSync('apps') : []) {
   if (!existsSync(join('apps', app, 'src', 'main.ts'))) continue;
   writeFileSync(join('dist', 'apps', app, 'main.js'), "import './src/main.js';\n");
+}
+// package.json's bins (the `mesh` CLI) run by their shebang, and swc writes files without the x bit.
+for (const file of Object.values(JSON.parse(readFileSync('package.json', 'utf8')).bin ?? {})) {
+  if (existsSync(file)) chmodSync(file, 0o755);
 }

@@ -2,8 +2,7 @@ import type { JetStreamClient, JetStreamManager, MsgRequest, StoredMsg } from '@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject, STREAM_DLQ } from '../events.constants.js';
 import type { CloudEvent } from '../envelope/cloud-event.js';
-import { normalizePattern } from '../envelope/event-type.js';
-import { typeFromSubject } from './dlq.publisher.js';
+import { normalizePattern, typeFromSubject } from '../envelope/event-type.js';
 
 /** Which dead letters an operation covers; both optional, combined with AND. */
 export interface DeadLetterFilter {
