@@ -138,6 +138,7 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
       [['publish', 'vendor.created', '{}', '--level', 'loud'], /argument 'loud' is invalid\. use one of debug, info, warn, error/],
       [['tail', 'Vendor.*'], /Invalid event pattern "Vendor\.\*"/],
       [['tail', '--since', 'yesterday'], /use a duration back from now/],
+      [['tail', '--since', '1m', '--from-seq', '3'], /^mesh: --since and --from-seq both say where to start/],
       [['status', '--bogus'], /unknown option '--bogus'/],
     ];
     for (const [args, message] of cases) {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
-import { argParser } from '../cli-error.js';
+import { argParser, usageError } from '../cli-error.js';
 import { parseEnvelope, STREAM_EVENTS, subjectForPattern } from '../mesh-events.js';
-import { openSession } from '../nats/connect.js';
+import { openSession, type Session } from '../nats/connect.js';
 import { allOf, type DataFilter, parseDataFilter } from '../output/data-filter.js';
 import { eventLine, rawLine } from '../output/event-line.js';
 import { parsePattern, parsePositiveInt, parseTimePoint } from '../parse-args.js';
@@ -44,45 +44,51 @@ function emitter(options: TailOptions): Emit {
   };
 }
 
-async function tail(pattern: string, options: TailOptions, command: Command): Promise<void> {
-  const session = await openSession(settingsOf(command), { reconnect: true });
-  const subject = subjectForPattern(pattern);
-  const emit = emitter(options);
-  let source: AsyncIterable<Received>;
-  let close: () => Promise<void>;
-  if (options.since || options.fromSeq) {
-    // An ordered consumer: ephemeral, no acks, removed by the server once this process is gone.
-    const consumer = await session.jsm.jetstream().consumers.get(STREAM_EVENTS, {
-      filter_subjects: subject,
-      ...(options.since
-        ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.since.toISOString() }
-        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.fromSeq }),
-    });
-    const messages: ConsumerMessages = await consumer.consume();
-    // Deleted on the way out; a killed tail's consumer is removed by the server once inactive.
-    [source, close] = [messages, () => messages.close().then(() => consumer.delete()).then(() => undefined, () => undefined)];
-  } else {
+/** Where the messages come from, and how to stop it. */
+interface Feed {
+  messages: AsyncIterable<Received>;
+  close(): Promise<void>;
+}
+
+async function openFeed(session: Session, subject: string, options: TailOptions): Promise<Feed> {
+  if (!options.since && !options.fromSeq) {
     // Live only: a plain subscription, nothing on the server at all.
     const sub: Subscription = session.nc.subscribe(subject);
-    [source, close] = [sub, async () => (sub.isClosed() ? undefined : sub.drain())];
+    return { messages: sub, close: async () => (sub.isClosed() ? undefined : sub.drain()) };
   }
-  const start = options.since ? ` from ${options.since.toISOString()}` : options.fromSeq ? ` from EVENTS #${options.fromSeq}` : '';
-  process.stderr.write(`tailing ${subject}${start}, then live (Ctrl-C stops)\n`);
-  const stop = () => {
-    void close();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // An ordered consumer: ephemeral, no acks; deleted on the way out (a killed tail's is removed by
+  // the server once inactive).
+  const consumer = await session.jsm.jetstream().consumers.get(STREAM_EVENTS, {
+    filter_subjects: subject,
+    ...(options.since
+      ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.since.toISOString() }
+      : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.fromSeq }),
+  });
+  const messages: ConsumerMessages = await consumer.consume();
+  return { messages, close: () => messages.close().then(() => consumer.delete()).then(() => undefined, () => undefined) };
+}
+
+async function tail(pattern: string, options: TailOptions, command: Command): Promise<void> {
+  if (options.since && options.fromSeq) throw usageError('--since and --from-seq both say where to start: give one of them');
+  const session = await openSession(settingsOf(command), { reconnect: true });
   try {
-    for await (const msg of source) {
-      if (emit(msg) === 'done') break;
+    const subject = subjectForPattern(pattern);
+    const feed = await openFeed(session, subject, options);
+    const start = options.since ? ` from ${options.since.toISOString()}, then live` : options.fromSeq ? ` from EVENTS #${options.fromSeq}, then live` : ' live';
+    process.stderr.write(`tailing ${subject}${start} (Ctrl-C stops)\n`);
+    const stop = () => void feed.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const emit = emitter(options);
+    try {
+      for await (const msg of feed.messages) {
+        if (emit(msg) === 'done') break;
+      }
+    } finally {
+      await feed.close();
     }
   } finally {
-    try {
-      await close();
-    } finally {
-      await session.nc.close();
-    }
+    await session.nc.close();
   }
 }
 

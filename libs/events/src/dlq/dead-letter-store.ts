@@ -216,10 +216,9 @@ export class DeadLetterStore {
   async redriveAll(filter: DeadLetterFilter, onProgress?: ProgressCallback): Promise<RedriveReport> {
     const subject = deadLetterSubject(filter);
     const { state } = await this.jsm.streams.info(STREAM_DLQ);
-    const total = state.messages === 0 ? 0 : await this.count(filter);
     const seqs: number[] = [];
-    for await (const msg of this.scan(subject, state.first_seq, state.last_seq)) seqs.push(msg.seq);
-    return this.redriveMany(seqs, onProgress && ((done) => onProgress(done, Math.max(total, seqs.length))));
+    if (state.messages > 0) for await (const msg of this.scan(subject, state.first_seq, state.last_seq)) seqs.push(msg.seq);
+    return this.redriveMany(seqs, onProgress);
   }
 
   /** Removes the matching dead letters (all of them without a filter); returns how many. */
