@@ -11,3 +11,5 @@ export * from './envelope/event-type.js';
 export * from './envelope/uuid-v7.js';
 export * from './dlq/dead-letter-store.js';
 export * from './status/mesh-status.js';
+export * from './schemas/schema-bucket.js';
+export * from './schemas/schema-validation.error.js';
