@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { InvalidEventTypeError } from './mesh-events.js';
+import { InvalidEventTypeError, SchemaValidationError } from './mesh-events.js';
 
 /** Exit codes of `mesh` (README "Exit codes"). */
 export const EXIT = {
@@ -52,7 +52,7 @@ function explain(err: Error): CliError {
 /** Any thrown value as a CliError: its one line and exit code. */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof InvalidEventTypeError) return usageError(err.message);
+  if (err instanceof InvalidEventTypeError || err instanceof SchemaValidationError) return usageError(err.message);
   if (err instanceof Error) return explain(err);
   return new CliError(String(err));
 }

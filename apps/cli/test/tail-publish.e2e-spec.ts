@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { STREAM_EVENTS, type CloudEvent } from '@app/events';
+import { SchemaRegistry, STREAM_EVENTS, type CloudEvent } from '@app/events';
 import { Collector } from '@app/testing';
 import { Mesh, rawConnect, RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
 import { CliProcess, ensureBuilt, mesh } from './cli-process.js';
@@ -127,6 +127,19 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
     const fromStdin = await mesh(['publish', 'order.created', '-', '--json'], { env, input: '[1, 2, 3]' });
     const ack = JSON.parse(fromStdin.stdout) as { seq: number };
     expect((await jsm.streams.getMessage(STREAM_EVENTS, { seq: ack.seq }))!.json<CloudEvent>().data).toEqual([1, 2, 3]);
+  });
+
+  it('publish checks the data against a schema a producer registered, as publishEvent does', async () => {
+    await producer.app.get(SchemaRegistry).register('shop.opened', 2, {
+      type: 'object', required: ['name'], properties: { name: { type: 'string' }, email: { type: 'string', format: 'email' } },
+    });
+    const bad = await mesh(['publish', 'shop.opened', '{"email":"not-an-email"}'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('mesh: Event shop.opened does not match mesh:schema:shop.opened:v2: data.name must have required property \'name\'; data.email must match format "email"\n');
+
+    const good = await mesh(['publish', 'shop.opened', '{"name":"Taco"}', '--json'], { env });
+    const { seq } = JSON.parse(good.stdout) as { seq: number };
+    expect((await jsm.streams.getMessage(STREAM_EVENTS, { seq }))!.json<CloudEvent>().dataschema).toBe('mesh:schema:shop.opened:v2');
   });
 
   it('refuses an invalid type, invalid JSON, a bad level or an unknown option with one line and exit 2', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { argParser, CliError, usageError } from '../cli-error.js';
-import { CLOUDEVENTS_CONTENT_TYPE, createEnvelope, type EventLevel, HEADER, subjectForType } from '../mesh-events.js';
+import { checkRegisteredSchema, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, type EventLevel, HEADER, subjectForType } from '../mesh-events.js';
 import { withSession } from '../nats/connect.js';
 import { print } from '../output/format.js';
 import { parseEventType, parseLevel } from '../parse-args.js';
@@ -38,7 +38,10 @@ async function publish(type: string, dataArg: string, options: PublishOptions, c
   const event = createEnvelope(type, data, options.source, { subject: options.subject, level: options.level, id: options.id });
   const headers = natsHeaders();
   headers.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
-  const ack = await withSession(settingsOf(command), async ({ jsm }) => {
+  const ack = await withSession(settingsOf(command), async ({ nc, jsm }) => {
+    // A schema some producer registered for this type applies here too, as in publishEvent.
+    const schemaId = await checkRegisteredSchema(nc, type, data);
+    if (schemaId) event.dataschema = schemaId;
     try {
       return await jsm.jetstream().publish(subjectForType(type), JSON.stringify(event), { msgID: event.id, headers });
     } catch (err) {
