@@ -13,6 +13,7 @@ export * from './database/pg-errors.js';
 export * from './nats/nats-connection.js';
 export * from './schemas/schema-registry.js';
 export * from './schemas/schema-validation.error.js';
+export * from './schemas/schema-bucket.js';
 export * from './publisher/events.service.js';
 export * from './publisher/publish-result.js';
 export * from './outbox/outbox.repository.js';
