@@ -34,6 +34,22 @@ interface Fault {
 const longest = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
 const longestGap = (times: number[]) => longest(times.slice(1).map((t, i) => t - times[i]!));
 
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The longest span (a publish, a gap between stored rows) fault `i` is to blame for: the last fault
+ * that had begun by a second after the span began. The second takes in what was under way when the
+ * fault struck (the last row stored before it, a publish just sent); a span that began later, even
+ * if it ends after the next fault, still belongs to the fault in effect.
+ */
+function costOf(spans: Span[], faults: Fault[], i: number): number {
+  const blamed = spans.filter((s) => faults.findLastIndex((f) => f.at <= s.start + 1_000) === i);
+  return longest(blamed.map((s) => s.end - s.start));
+}
+
 describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats-servers, event-store processes, PostgreSQL)', () => {
   let cluster: NatsClusterHarness;
   let db: TestDatabase;
@@ -105,8 +121,10 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
       faults.push({ what: await action(), sent: atSent, at });
     };
     const whenSent = (n: number) => waitFor(() => sent >= n, { timeoutMs: 120_000, intervalMs: 20, message: `${n} events not sent` });
-    const leaders = async () =>
-      `${STREAM_EVENTS} led by ${(await cluster.streamLeader(STREAM_EVENTS)).name}, durable by ${(await cluster.consumerLeader(STREAM_EVENTS, 'event-store')).name}`;
+    const leaders = async () => {
+      const producerOn = (await cluster.nodesServing('failover-producer')).map((n) => n.name).join(',');
+      return `${STREAM_EVENTS} led by ${(await cluster.streamLeader(STREAM_EVENTS)).name}, durable by ${(await cluster.consumerLeader(STREAM_EVENTS, 'event-store')).name}, producer on ${producerOn}`;
+    };
     const chaos = async () => {
       await whenSent(AT.killLeader);
       const leader = await cluster.streamLeader(STREAM_EVENTS);
@@ -127,8 +145,14 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
         return `kill -9 event-store replica pid ${stores[0]!.pid} (it had stored ${consumedByKilled})`;
       });
       await whenSent(AT.killConsumerNode);
-      const [node] = await cluster.nodesServing('event-store');
-      if (!node) throw new Error('no node serves the surviving event-store replica');
+      // Only the survivor's connection is left once the server has noticed the killed one's is gone.
+      const node = (await waitFor(
+        async () => {
+          const serving = await cluster.nodesServing('event-store');
+          return serving.length === 1 ? serving[0] : undefined;
+        },
+        { message: 'not exactly one node serves the surviving event-store replica' },
+      ))!;
       await fault(async () => {
         const before = await leaders();
         await node.kill();
@@ -157,17 +181,11 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
     const stream = await jsm.streams.info(STREAM_EVENTS, { subjects_filter: `events.${TYPE}` });
     const dlq = await jsm.streams.info(STREAM_DLQ, { subjects_filter: 'dlq.>' });
     const arrivals = await arrivalTimes();
-    // What each fault cost: the longest publish in flight, and the longest stretch without a new
-    // row in the store, that overlap the time from the fault to the next one.
+    // What each fault cost: the longest publish, and the longest stretch without a new row in the
+    // store, that it caused (see costOf).
     const storeGaps = arrivals.slice(1).map((end, i) => ({ start: arrivals[i]!, end }));
-    const costs = faults.map((f, i) => {
-      const until = faults[i + 1]?.at ?? Infinity;
-      return {
-        ...f,
-        publishStallMs: longest(outcomes.filter((o) => o.startedAt < until && o.startedAt + o.ms > f.at).map((o) => o.ms)),
-        storeGapMs: longest(storeGaps.filter((g) => g.start < until && g.end > f.at).map((g) => g.end - g.start)),
-      };
-    });
+    const publishes = outcomes.map((o) => ({ start: o.startedAt, end: o.startedAt + o.ms }));
+    const costs = faults.map((f, i) => ({ ...f, publishStallMs: costOf(publishes, faults, i), storeGapMs: costOf(storeGaps, faults, i) }));
     const report = {
       published: outcomes.length,
       consumedByKilledReplica: consumedByKilled,
