@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, request, session } from './api.js';
 import { ErrorBox, Loading } from './components/Status.js';
 import { useAsync, useHashRoute } from './hooks.js';
+import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
 import { HealthPage } from './pages/HealthPage.js';
@@ -14,6 +15,7 @@ const PAGES = [
   { route: 'live', label: 'Live', Page: LivePage },
   { route: 'stats', label: 'Stats', Page: StatsPage },
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
+  { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
   { route: 'health', label: 'Health', Page: HealthPage },
 ] as const;
 

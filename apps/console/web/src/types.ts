@@ -98,3 +98,30 @@ export interface ConsumerInfo {
   redelivered: number;
   replayable: boolean;
 }
+
+export interface DeadLetter {
+  seq: number;
+  subject: string;
+  consumer: string;
+  type: string;
+  reason: string;
+  error: string;
+  originalSubject: string;
+  originalSeq?: number;
+  deliveries?: number;
+  time: string;
+  headers: Record<string, string>;
+  body: string;
+  envelope?: CloudEvent;
+}
+
+export interface DeadLetterList {
+  depth: Record<string, number>;
+  total: number;
+  items: DeadLetter[];
+}
+
+export interface RedriveReport {
+  redriven: { dlqSeq: number; consumer: string; type: string; replaySeq: number }[];
+  failed: { dlqSeq: number; error: string }[];
+}
