@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, waitFor } from '@app/testing';
 import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
 import { buildWeb, LAPTOP, launchBrowser, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
 
 // The console in a real browser (Debian's chromium through playwright-core) over a real mesh: a
@@ -15,6 +16,7 @@ describe('console (browser)', () => {
   let mesh: Mesh;
   let store: RunningEventStore;
   let producer: RunningApp;
+  let dispatcher: RunningDispatcher;
   let consoleApp: RunningConsole;
   let browser: Browser;
   let context: BrowserContext;
@@ -41,9 +43,13 @@ describe('console (browser)', () => {
     mesh.defer(() => store.close());
     await startRecorder(mesh, 'recorder', 'in-process', admin);
     producer = await startProducer(mesh);
+    const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
+    dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
+    mesh.defer(() => dispatcher.close());
     const nobody = await freePort();
     consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, ...admin }, [
       { name: 'event-store', url: store.url },
+      { name: 'webhook-dispatcher', url: dispatcher.url },
       { name: 'search-sync', url: `http://127.0.0.1:${nobody}` },
     ], webDir);
     mesh.defer(() => consoleApp.close());
@@ -224,6 +230,62 @@ describe('console (browser)', () => {
     await screenshot(page, 'stats');
   });
 
+  it('creates, edits, disables, re-enables, rotates and deletes a webhook subscription, showing each secret once', async () => {
+    await open('webhooks');
+    await page.getByText('No subscriptions yet').waitFor();
+    await page.getByRole('button', { name: 'New subscription' }).click();
+    const form = page.getByRole('form', { name: 'New subscription' });
+    await form.locator('input[name="name"]').fill(`orders ${run}`);
+    await form.locator('input[name="url"]').fill('http://127.0.0.1:9/hook');
+    await form.locator('input[name="eventTypes"]').fill(`order_${run}.*`);
+    await form.locator('textarea[name="filter"]').fill('{"amount": ');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await form.getByText('filter is not valid JSON').waitFor();
+    await form.locator('textarea[name="filter"]').fill('');
+    await form.locator('input[name="eventTypes"]').fill('Not A Type');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await form.getByRole('alert').filter({ hasText: 'eventTypes' }).waitFor();
+    await form.locator('input[name="eventTypes"]').fill(`order_${run}.*`);
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+
+    const secret = page.getByRole('status', { name: 'New signing secret' });
+    const first = await secret.getByTestId('secret').textContent();
+    expect(first).toMatch(/^whsec_/);
+    const card = page.locator(`[data-subscription="orders ${run}"]`);
+    await card.getByText('active', { exact: true }).waitFor();
+    await screenshot(page, 'webhooks-created');
+    await secret.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await secret.count()).toBe(0);
+    // The list never shows it again.
+    await page.reload();
+    await card.waitFor();
+    expect(await page.getByText(first!).count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: `Edit orders ${run}` });
+    await edit.locator('input[name="timeoutMs"]').fill('2500');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('timeout 2500 ms').waitFor();
+
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await card.getByText('disabled', { exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Enable' }).click();
+    await card.getByText('active', { exact: true }).waitFor();
+
+    await card.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = await secret.getByTestId('secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(first);
+    await secret.getByText('The old secret still signs until').waitFor();
+    await card.getByText('Previous secret valid until').waitFor();
+    await screenshot(page, 'webhooks-rotated');
+
+    await card.getByRole('button', { name: 'Delete…' }).click();
+    await card.getByRole('button', { name: `Delete orders ${run} for good` }).click();
+    await page.getByText(`Deleted orders ${run}`).waitFor();
+    await page.getByText('No subscriptions yet').waitFor();
+  });
+
   it('shows dead letters per consumer with reason and error, redrives one to its consumer only, and purges', async () => {
     const id = await publish(`dlq_${run}.job`, { rejectUntilRedriven: true, job: 'invoice' });
     const doomed = await publish(`dlq_${run}.job`, { rejectForGood: true, job: 'spam' });
@@ -268,6 +330,7 @@ describe('console (browser)', () => {
     await storeCard.getByText('up', { exact: true }).waitFor();
     await storeCard.getByText('consumer lag').waitFor();
     await storeCard.getByText('DLQ depth').waitFor();
+    await page.locator('[data-app="webhook-dispatcher"]').getByText('up', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('unreachable', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('ECONNREFUSED').waitFor();
     await screenshot(page, 'health');
@@ -277,7 +340,7 @@ describe('console (browser)', () => {
     // The same tab, so the session's key stays (sessionStorage is per tab).
     const phone = page;
     await phone.setViewportSize(PHONE);
-    for (const route of ['events', 'live', 'stats', 'errors', 'dead-letters', 'health']) {
+    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'health']) {
       await phone.goto('about:blank');
       await phone.goto(`${consoleApp.url}/#/${route}`);
       await phone.getByRole('heading', { level: 1 }).waitFor();
