@@ -22,6 +22,8 @@ describe('console (browser)', () => {
   let context: BrowserContext;
   let page: Page;
   const run = Date.now().toString(36);
+  /** Uncaught errors in the page: any one fails the suite. */
+  const pageErrors: string[] = [];
 
   /** Publishes through the library, like any producer of the mesh. */
   const publish = (type: string, data: unknown, options: Parameters<RunningApp['events']['publishEvent']>[2] = {}) =>
@@ -57,6 +59,11 @@ describe('console (browser)', () => {
     context = await browser.newContext({ viewport: LAPTOP });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
@@ -81,6 +88,10 @@ describe('console (browser)', () => {
 
   it('shows an event published on the bus in Live within 2 s, and in Events once the store has written it', async () => {
     await open('live');
+    await page.getByLabel('Pattern', { exact: true }).fill('Not A Pattern');
+    await page.getByRole('button', { name: 'Tail' }).click();
+    await page.getByRole('alert').filter({ hasText: 'pattern must be an event type or a NATS-style pattern' }).waitFor();
+    await screenshot(page, 'live-bad-pattern');
     await page.getByLabel('Pattern', { exact: true }).fill(`live_${run}.*`);
     await page.getByRole('button', { name: 'Tail' }).click();
     await page.getByText(`Live: events.live_${run}.*`).waitFor();

@@ -95,7 +95,9 @@ function Pages({ adminKeyConfigured, onForget }: { adminKeyConfigured: boolean; 
   const current = PAGES.find((p) => p.route === route) ?? PAGES[0];
   const { Page } = current;
   // On a phone the nav scrolls sideways: keep the current page's tab in view.
-  useEffect(() => document.querySelector('.nav a.active')?.scrollIntoView({ block: 'nearest', inline: 'center' }), [current]);
+  useEffect(() => {
+    document.querySelector('.nav a.active')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, [current]);
   return (
     <div className="app">
       <header className="topbar">
