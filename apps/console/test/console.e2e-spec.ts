@@ -344,6 +344,9 @@ describe('console (browser)', () => {
     await page.locator('[data-app="webhook-dispatcher"]').getByText('up', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('unreachable', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('ECONNREFUSED').waitFor();
+    const durables = page.getByRole('table', { name: 'durable consumers' });
+    for (const name of ['event-store', 'recorder', 'webhook-dispatcher', 'recorder-replay']) await durables.locator(`tr[data-durable="${name}"]`).first().waitFor();
+    await page.getByRole('table', { name: 'streams' }).getByText('EVENTS_DLQ').waitFor();
     await screenshot(page, 'health');
   });
 

@@ -186,3 +186,10 @@ export interface TestWebhookResult {
   error: string | null;
   secret?: string;
 }
+
+export interface MeshStatus {
+  streams: { name: string; messages: number; bytes: number; firstSeq: number; lastSeq: number; lastTime?: string; consumers: number }[];
+  missingStreams: string[];
+  durables: { stream: string; name: string; filterSubject?: string; pending: number; ackPending: number; redelivered: number; waiting: number; lastActive?: string }[];
+  deadLetters: Record<string, number>;
+}
