@@ -5,6 +5,7 @@ import { SessionModule } from './session/session.module.js';
 import { LiveModule } from './live/live.module.js';
 import { ProxyModule } from './proxy/proxy.module.js';
 import { MeshHealthModule } from './mesh-health/mesh-health.module.js';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { WebController } from './web/web.controller.js';
 
 export const SERVICE_NAME = 'console';
@@ -30,8 +31,8 @@ class ConsoleConfigModule {
 
 /**
  * The operations console: the single-page app, a live tail of the bus (server-sent events), the
- * mesh's health at a glance, and a proxy to the other apps' APIs so the page talks to one origin.
- * Publishes nothing and consumes no durable: it only watches.
+ * mesh's health at a glance, the dead letters (redrive, purge), and a proxy to the other apps' APIs so the page talks to one origin.
+ * Consumes no durable; it publishes only the `audit.*` events of its admin actions.
  */
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         SessionModule,
         LiveModule,
         MeshHealthModule,
+        DeadLettersModule,
         ProxyModule,
       ],
       controllers: [WebController],

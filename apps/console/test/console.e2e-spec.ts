@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, waitFor } from '@app/testing';
 import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
 import { buildWeb, LAPTOP, launchBrowser, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
 
 // The console in a real browser (Debian's chromium through playwright-core) over a real mesh: a
@@ -15,11 +16,14 @@ describe('console (browser)', () => {
   let mesh: Mesh;
   let store: RunningEventStore;
   let producer: RunningApp;
+  let dispatcher: RunningDispatcher;
   let consoleApp: RunningConsole;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const run = Date.now().toString(36);
+  /** Uncaught errors in the page: any one fails the suite. */
+  const pageErrors: string[] = [];
 
   /** Publishes through the library, like any producer of the mesh. */
   const publish = (type: string, data: unknown, options: Parameters<RunningApp['events']['publishEvent']>[2] = {}) =>
@@ -41,9 +45,13 @@ describe('console (browser)', () => {
     mesh.defer(() => store.close());
     await startRecorder(mesh, 'recorder', 'in-process', admin);
     producer = await startProducer(mesh);
+    const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
+    dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
+    mesh.defer(() => dispatcher.close());
     const nobody = await freePort();
     consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, ...admin }, [
       { name: 'event-store', url: store.url },
+      { name: 'webhook-dispatcher', url: dispatcher.url },
       { name: 'search-sync', url: `http://127.0.0.1:${nobody}` },
     ], webDir);
     mesh.defer(() => consoleApp.close());
@@ -51,6 +59,11 @@ describe('console (browser)', () => {
     context = await browser.newContext({ viewport: LAPTOP });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
@@ -75,6 +88,10 @@ describe('console (browser)', () => {
 
   it('shows an event published on the bus in Live within 2 s, and in Events once the store has written it', async () => {
     await open('live');
+    await page.getByLabel('Pattern', { exact: true }).fill('Not A Pattern');
+    await page.getByRole('button', { name: 'Tail' }).click();
+    await page.getByRole('alert').filter({ hasText: 'pattern must be an event type or a NATS-style pattern' }).waitFor();
+    await screenshot(page, 'live-bad-pattern');
     await page.getByLabel('Pattern', { exact: true }).fill(`live_${run}.*`);
     await page.getByRole('button', { name: 'Tail' }).click();
     await page.getByText(`Live: events.live_${run}.*`).waitFor();
@@ -224,14 +241,112 @@ describe('console (browser)', () => {
     await screenshot(page, 'stats');
   });
 
+  it('creates, edits, disables, re-enables, rotates and deletes a webhook subscription, showing each secret once', async () => {
+    await open('webhooks');
+    await page.getByText('No subscriptions yet').waitFor();
+    await page.getByRole('button', { name: 'New subscription' }).click();
+    const form = page.getByRole('form', { name: 'New subscription' });
+    await form.locator('input[name="name"]').fill(`orders ${run}`);
+    await form.locator('input[name="url"]').fill('http://127.0.0.1:9/hook');
+    await form.locator('input[name="eventTypes"]').fill(`order_${run}.*`);
+    await form.locator('textarea[name="filter"]').fill('{"amount": ');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await form.getByText('filter is not valid JSON').waitFor();
+    await form.locator('textarea[name="filter"]').fill('');
+    await form.locator('input[name="eventTypes"]').fill('Not A Type');
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+    await form.getByRole('alert').filter({ hasText: 'eventTypes' }).waitFor();
+    await form.locator('input[name="eventTypes"]').fill(`order_${run}.*`);
+    await form.getByRole('button', { name: 'Create subscription' }).click();
+
+    const secret = page.getByRole('status', { name: 'New signing secret' });
+    const first = await secret.getByTestId('secret').textContent();
+    expect(first).toMatch(/^whsec_/);
+    const card = page.locator(`[data-subscription="orders ${run}"]`);
+    await card.getByText('active', { exact: true }).waitFor();
+    await screenshot(page, 'webhooks-created');
+    await secret.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await secret.count()).toBe(0);
+    // The list never shows it again.
+    await page.reload();
+    await card.waitFor();
+    expect(await page.getByText(first!).count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: `Edit orders ${run}` });
+    await edit.locator('input[name="timeoutMs"]').fill('2500');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('timeout 2500 ms').waitFor();
+
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await card.getByText('disabled', { exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Enable' }).click();
+    await card.getByText('active', { exact: true }).waitFor();
+
+    await card.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = await secret.getByTestId('secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(first);
+    await secret.getByText('The old secret still signs until').waitFor();
+    await card.getByText('Previous secret valid until').waitFor();
+    await screenshot(page, 'webhooks-rotated');
+
+    await card.getByRole('button', { name: 'Delete…' }).click();
+    await card.getByRole('button', { name: `Delete orders ${run} for good` }).click();
+    await page.getByText(`Deleted orders ${run}`).waitFor();
+    await page.getByText('No subscriptions yet').waitFor();
+  });
+
+  it('shows dead letters per consumer with reason and error, redrives one to its consumer only, and purges', async () => {
+    const id = await publish(`dlq_${run}.job`, { rejectUntilRedriven: true, job: 'invoice' });
+    const doomed = await publish(`dlq_${run}.job`, { rejectForGood: true, job: 'spam' });
+    await open('dead-letters');
+    const row = (eventId: string) => page.locator(`table[aria-label="dead letters"] tr[data-event-id="${eventId}"]`);
+    await waitFor(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await row(id).count()) === 1 && (await row(doomed).count()) === 1;
+      },
+      { timeoutMs: 15_000, message: 'the dead letters never showed up' },
+    );
+    await row(id).getByText('non_retryable').waitFor();
+    await row(id).getByText('reject this event until it is redriven').waitFor();
+    await page.getByRole('button', { name: /recorder/ }).first().waitFor();
+    await screenshot(page, 'dead-letters');
+
+    await row(id).getByRole('button', { name: '#' }).or(row(id).locator('button.link')).first().click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('Mesh-Dlq-Reason').waitFor();
+    await screenshot(page, 'dead-letter-drawer');
+    await drawer.getByRole('button', { name: 'Redrive to recorder' }).click();
+    await page.getByText('Redrove 1 dead letter to recorder.').waitFor();
+    await waitFor(async () => (await handled(mesh)).some((h) => h.event_id === id && h.consumer === 'recorder-replay'), { message: 'the redriven letter never reached the recorder' });
+    await waitFor(async () => (await row(id).count()) === 0, { message: 'the redriven letter stayed on the page' });
+    // Redrive reaches the consumer that failed it only: the event-store, also on the bus, stored it once.
+    expect((await handled(mesh)).filter((h) => h.event_id === id).map((h) => h.consumer)).toEqual(['recorder-replay']);
+
+    await page.locator('select[name="consumer"]').selectOption('recorder');
+    await page.getByRole('button', { name: 'Purge…' }).click();
+    await page.getByRole('alertdialog', { name: 'Confirm purge' }).getByText('dead letters of recorder').waitFor();
+    await page.getByRole('button', { name: 'Purge them' }).click();
+    await page.getByText(/^Purged \d+ dead letters?\.$/).waitFor();
+    await page.getByText('No dead letters of recorder').waitFor();
+    const left = (await request(consoleApp.url).get('/api/dead-letters?consumer=recorder').set('X-Api-Key', KEY)).body as { total: number };
+    expect(left.total).toBe(0);
+  });
+
   it("shows every app's health at a glance, an unreachable one included", async () => {
     await open('health');
     const storeCard = page.locator('[data-app="event-store"]');
     await storeCard.getByText('up', { exact: true }).waitFor();
     await storeCard.getByText('consumer lag').waitFor();
     await storeCard.getByText('DLQ depth').waitFor();
+    await page.locator('[data-app="webhook-dispatcher"]').getByText('up', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('unreachable', { exact: true }).waitFor();
     await page.locator('[data-app="search-sync"]').getByText('ECONNREFUSED').waitFor();
+    const durables = page.getByRole('table', { name: 'durable consumers' });
+    for (const name of ['event-store', 'recorder', 'webhook-dispatcher', 'recorder-replay']) await durables.locator(`tr[data-durable="${name}"]`).first().waitFor();
+    await page.getByRole('table', { name: 'streams' }).getByText('EVENTS_DLQ').waitFor();
     await screenshot(page, 'health');
   });
 
@@ -239,7 +354,7 @@ describe('console (browser)', () => {
     // The same tab, so the session's key stays (sessionStorage is per tab).
     const phone = page;
     await phone.setViewportSize(PHONE);
-    for (const route of ['events', 'live', 'stats', 'errors', 'health']) {
+    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'health']) {
       await phone.goto('about:blank');
       await phone.goto(`${consoleApp.url}/#/${route}`);
       await phone.getByRole('heading', { level: 1 }).waitFor();

@@ -1,5 +1,5 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY } from '@app/events';
+import { meshStatus, NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY, type MeshStatus } from '@app/events';
 
 export interface ConsumerInfo {
   /** The consumer app's durable name on EVENTS (`event-store`): what replay and redrive address. */
@@ -11,28 +11,23 @@ export interface ConsumerInfo {
   replayable: boolean;
 }
 
-/** The mesh's durable consumers, read from JetStream (the apps that consume, whether running or not). */
+/** The streams and durable consumers as JetStream sees them (the library's `meshStatus`, on the console's connection). */
 @Injectable()
 export class ConsumersService {
   constructor(private readonly nats: NatsConnectionManager) {}
 
-  async list(): Promise<ConsumerInfo[]> {
+  status(): Promise<MeshStatus> {
     const jsm = this.nats.manager;
     if (!jsm || !this.nats.isConnected) throw new ServiceUnavailableException('The console is not connected to NATS; see the Health page');
-    const replay = new Set<string>();
-    for await (const c of jsm.consumers.list(STREAM_REPLAY)) replay.add(c.name);
-    const out: ConsumerInfo[] = [];
-    for await (const c of jsm.consumers.list(STREAM_EVENTS)) {
-      // Durables only: ephemeral consumers (a `mesh tail --since`) come and go.
-      if (!c.config.durable_name) continue;
-      out.push({
-        name: c.name,
-        numPending: c.num_pending,
-        numAckPending: c.num_ack_pending,
-        redelivered: c.num_redelivered,
-        replayable: replay.has(`${c.name}-replay`),
-      });
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return meshStatus(jsm);
+  }
+
+  /** The consumer apps (durables on EVENTS), whether running or not, and which of them take replays. */
+  async list(): Promise<ConsumerInfo[]> {
+    const { durables } = await this.status();
+    const replay = new Set(durables.filter((d) => d.stream === STREAM_REPLAY).map((d) => d.name));
+    return durables
+      .filter((d) => d.stream === STREAM_EVENTS)
+      .map((d) => ({ name: d.name, numPending: d.pending, numAckPending: d.ackPending, redelivered: d.redelivered, replayable: replay.has(`${d.name}-replay`) }));
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { ApiKey, ApiKeyGuard, type MeshStatus } from '@app/events';
 import { ConsumerInfo, ConsumersService } from './consumers.service.js';
 import { MeshHealth, MeshHealthService } from './mesh-health.service.js';
 
@@ -14,6 +14,14 @@ export class MeshHealthController {
   @Get('health')
   read(): Promise<MeshHealth> {
     return this.health.read();
+  }
+
+  /** `GET /api/mesh/status`: streams, every durable consumer with its lag, DLQ depth per consumer. */
+  @Get('status')
+  @UseGuards(ApiKeyGuard)
+  @ApiKey('when-configured')
+  status(): Promise<MeshStatus> {
+    return this.consumers.status();
   }
 
   /** `GET /api/mesh/consumers`: the durable consumers on EVENTS with their lag (replay targets). */

@@ -1,12 +1,14 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { ApiError, request, session } from './api.js';
 import { ErrorBox, Loading } from './components/Status.js';
 import { useAsync, useHashRoute } from './hooks.js';
+import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
 import { HealthPage } from './pages/HealthPage.js';
 import { LivePage } from './pages/LivePage.js';
 import { StatsPage } from './pages/StatsPage.js';
+import { WebhooksPage } from './pages/WebhooksPage.js';
 import type { SessionInfo } from './types.js';
 
 const PAGES = [
@@ -14,6 +16,8 @@ const PAGES = [
   { route: 'live', label: 'Live', Page: LivePage },
   { route: 'stats', label: 'Stats', Page: StatsPage },
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
+  { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
+  { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
   { route: 'health', label: 'Health', Page: HealthPage },
 ] as const;
 
@@ -90,6 +94,10 @@ function Pages({ adminKeyConfigured, onForget }: { adminKeyConfigured: boolean; 
   const [route, go] = useHashRoute('events');
   const current = PAGES.find((p) => p.route === route) ?? PAGES[0];
   const { Page } = current;
+  // On a phone the nav scrolls sideways: keep the current page's tab in view.
+  useEffect(() => {
+    document.querySelector('.nav a.active')?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }, [current]);
   return (
     <div className="app">
       <header className="topbar">

@@ -43,6 +43,8 @@ export function EventsPage() {
   const [older, setOlder] = useState<{ items: EventItem[]; nextCursor: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState<Error | 'loading' | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // On a phone the filters would push the list below the fold: folded until asked for.
+  const [showFilters, setShowFilters] = useState(() => !window.matchMedia('(max-width: 760px)').matches);
 
   const page = useAsync(
     async (signal) => {
@@ -80,7 +82,10 @@ export function EventsPage() {
 
   return (
     <section className="page">
-      <form className="filters" onSubmit={apply} aria-label="Event filters">
+      <button type="button" className="btn filters-toggle" aria-expanded={showFilters} onClick={() => setShowFilters((v) => !v)}>
+        {showFilters ? 'Hide filters' : `Filters${filtered ? ' (on)' : ''}`}
+      </button>
+      <form className={`filters${showFilters ? '' : ' folded'}`} onSubmit={apply} aria-label="Event filters">
         <label>
           Type
           <input name="type" value={draft.type} onChange={(e) => set('type', e.target.value)} placeholder="vendor.* or order.>" />
