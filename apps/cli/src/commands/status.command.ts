@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { argParser, CliError, EXIT } from '../cli-error.js';
 import { meshStatus, type MeshStatus } from '../mesh-events.js';
 import { openSession } from '../nats/connect.js';
+import { shownServers } from '../nats/nats-settings.js';
 import { ago, bytes, print, table } from '../output/format.js';
 import { parsePositiveInt } from '../parse-args.js';
 import { type AppHealth, type AppTarget, checkApp, defaultTargets, parseAppTarget } from '../status/app-health.js';
@@ -24,7 +25,7 @@ interface NatsState {
 
 async function readNats(command: Command): Promise<NatsState> {
   const settings = settingsOf(command);
-  const servers = settings.servers.join(',');
+  const servers = shownServers(settings);
   try {
     const session = await openSession(settings);
     try {
