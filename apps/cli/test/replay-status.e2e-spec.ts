@@ -127,6 +127,20 @@ describe('mesh replay and mesh status (built CLI, real nats-server, PostgreSQL a
     }
   });
 
+  it('connects with NATS_USER / NATS_PASSWORD like the apps, and says when the server refuses', async () => {
+    const guarded = await NatsServerHarness.start({ args: ['--user', 'ops', '--pass', 'cli-s3cret'] });
+    try {
+      const up = await mesh(['status', '--no-apps'], { env: { NATS_URL: guarded.url, NATS_USER: 'ops', NATS_PASSWORD: 'cli-s3cret' } });
+      expect(up.stdout).toMatch(new RegExp(`^NATS  ${guarded.url}  up `));
+      const refused = await mesh(['publish', 'vendor.created', '{}'], { env: { NATS_URL: guarded.url, NATS_USER: 'ops', NATS_PASSWORD: 'wrong' } });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/^mesh: Cannot reach NATS at .+: .*[Aa]uthorization/);
+      expect(refused.stderr).not.toContain('wrong');
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('status exits non-zero when NATS is down, and still reports the apps', async () => {
     const gone = await NatsServerHarness.start();
     await gone.close();
