@@ -18,7 +18,8 @@
  *   app-algolia search-sync with the Algolia provider pointed at the stand-in (hosts option).
  * Each run: first delivery → consumer drained (num_pending and num_ack_pending 0, polled every
  * 20 ms), then a check that the index holds the newest state of every vendor. Prints a table of
- * events/s (median [min–max]), app/raw ratios and operations per batch call, then one JSON line.
+ * events/s (median [min–max]), app/raw ratios and events (operations) per batch call, then one
+ * JSON line. Both sides send only the newest operation per vendor of a batch to the index.
  *
  * Environment:
  *   BENCH_N        events per run (default 40000, even)
@@ -131,7 +132,7 @@ interface Consumer {
   durable: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Operations per provider call so far (this run). */
+  /** Events (one operation each) per provider call so far (this run). */
   opsPerCall(): number;
   /** Throws unless the target holds the updated name of every vendor. */
   verify(): Promise<void>;
@@ -176,7 +177,7 @@ class RawPipeline implements Consumer {
         this.calls++;
         // One write per object and call (ON CONFLICT cannot touch a row twice): the last one wins.
         const newest = new Map(batch.map((b) => [b.op.objectID, b.op]));
-        this.ops += newest.size;
+        this.ops += batch.length;
         this.write([...newest.values()]).then(
           () => {
             for (const b of batch) b.msg.ack();
@@ -291,7 +292,7 @@ async function run(jsm: JetStreamManager, c: Consumer, rep: number): Promise<{ r
   const cpu = process.cpuUsage(cpu0);
   await c.verify();
   const rate = (N * 1000) / Math.max(1, doneAt - firstAt);
-  progress(`run ${rep} ${c.side.padEnd(11)}: ${fmtInt(rate)} events/s, ${opsPerCall.toFixed(0)} ops per call, node CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event`);
+  progress(`run ${rep} ${c.side.padEnd(11)}: ${fmtInt(rate)} events/s, ${opsPerCall.toFixed(0)} events per call, node CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event`);
   return { rate, opsPerCall };
 }
 
@@ -303,6 +304,7 @@ async function main(): Promise<number> {
   let server: NatsServerHarness | undefined;
   let db: TestDatabase | undefined;
   let nc: NatsConnection | undefined;
+  let pool: pg.Pool | undefined;
   const stand = new AlgoliaStandIn();
   try {
     server = await NatsServerHarness.start();
@@ -310,7 +312,8 @@ async function main(): Promise<number> {
     const standUrl = await stand.start();
     nc = await connect({ servers: server.url, name: 'bench', noAsyncTraces: true });
     const jsm = await jetstreamManager(nc);
-    const pool = new pg.Pool({ connectionString: db.url, max: RAW_IN_FLIGHT + 1 });
+    const rawPool = (pool = new pg.Pool({ connectionString: db.url, max: RAW_IN_FLIGHT + 1 }));
+    rawPool.on('error', (err) => progress(`raw pool: ${err.message}`));
     const algolia = { appId: stand.appId, apiKey: stand.apiKey, hosts: [standUrl], timeoutMs: 30_000 };
 
     // The app provisions the streams and runs the migrations; then it stops.
@@ -347,7 +350,7 @@ async function main(): Promise<number> {
     const client = algoliasearch(algolia.appId, algolia.apiKey, { hosts: [{ url: '127.0.0.1', port: Number(new URL(standUrl).port), protocol: 'http', accept: 'readWrite' }] });
     const writeLocalRaw = async (ops: IndexOperation[]) => {
       const rows = ops.map((op) => ({ index_name: op.index, object_id: op.objectID, record: op.record, primary_text: op.searchable?.[0] ?? '', other_text: (op.searchable ?? []).slice(1).join(' ') }));
-      await pool.query(
+      await rawPool.query(
         `INSERT INTO ${RAW_TABLE} (index_name, object_id, record, primary_text, document)
          SELECT index_name, object_id, record, primary_text,
                 setweight(to_tsvector('simple', primary_text), 'A') || setweight(to_tsvector('simple', other_text), 'B')
@@ -378,8 +381,6 @@ async function main(): Promise<number> {
     for (let rep = 1; rep <= REPEATS; rep++) {
       for (const side of rep % 2 === 1 ? SIDES : [...SIDES].reverse()) runs[side].push(await run(jsm, consumers[side], rep));
     }
-    await pool.end();
-
     // ---------------------------------------------------------------- report
     const range = (s: Summary) => `${fmtInt(s.median)} [${fmtInt(s.min)}–${fmtInt(s.max)}]`;
     const summary = Object.fromEntries(SIDES.map((side) => [side, { rate: summarize(runs[side].map((r) => r.rate)), opsPerCall: median(runs[side].map((r) => r.opsPerCall)) }]));
@@ -393,7 +394,7 @@ async function main(): Promise<number> {
     console.log('');
     console.log(
       table(
-        ['side', '>events/s', '>ops per batch call', '>app/raw'],
+        ['side', '>events/s', '>events per batch call', '>app/raw'],
         SIDES.map((side) => [
           side,
           range(summary[side].rate),
@@ -406,6 +407,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ bench: 'search-sync', n: N, repeats: REPEATS, sides: summary, ratios: { local: ratio('app-local', 'raw-local'), algolia: ratio('app-algolia', 'raw-algolia') } }));
     return 0;
   } finally {
+    await pool?.end();
     await nc?.close();
     await stand.close().catch(() => undefined);
     await server?.close();
