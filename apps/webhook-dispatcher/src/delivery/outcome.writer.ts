@@ -35,6 +35,11 @@ export class OutcomeWriter {
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
   ) {}
 
+  /** Outcomes handed over and not yet committed. */
+  get backlog(): number {
+    return this.commit.pending;
+  }
+
   /** Resolves once the outcome is committed. */
   record(outcome: DeliveryOutcome): Promise<void> {
     return this.commit.add(outcome);
