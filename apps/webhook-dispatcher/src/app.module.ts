@@ -9,6 +9,7 @@ import { DeliveryModule } from './delivery/delivery.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { TestSendModule } from './test-send/test-send.module.js';
 import { SERVICE_NAME } from './service-name.js';
+import { WebhookDeliveryHealthIndicator } from './health/webhook-delivery.health.js';
 
 export { SERVICE_NAME };
 
@@ -36,7 +37,7 @@ export class AppModule {
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
           database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000] },
         }),
-        EventsHealthModule,
+        EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
         SubscriptionsModule,
         DeliveryModule,

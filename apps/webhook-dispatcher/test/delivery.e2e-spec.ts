@@ -264,6 +264,17 @@ describe('webhook delivery (real nats-server, PostgreSQL and local receivers)', 
     await api().post(`/webhooks/subscriptions/${s.id}/recover`).query({ since: 'yesterday' }).set('X-Api-Key', API_KEY).expect(400);
   });
 
+  it('reports its backlog in /health/events and its attempts in /metrics', async () => {
+    const health = await api().get('/health/events').expect(200);
+    expect(health.body.service).toBe('webhook-dispatcher');
+    expect(health.body.details.webhooks).toEqual(expect.objectContaining({ status: 'up', due: expect.any(Number), inFlight: expect.any(Number) }));
+    expect(health.body.details.webhooks.disabledSubscriptions).toBeGreaterThanOrEqual(1);
+    const metrics = await api().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/mesh_webhook_attempts_total\{outcome="succeeded"\} [1-9]/);
+    expect(metrics.text).toMatch(/mesh_webhook_subscriptions_disabled_total\{reason="gone"\} 1/);
+    expect(metrics.text).toContain('mesh_webhook_attempt_duration_seconds_bucket');
+  });
+
   it('POST /webhooks/test sends a signed test event to a url or a subscription and reports the response', async () => {
     const r = await receiver();
     r.reply = () => ({ status: 202, headers: { 'x-receiver': 'yes' }, body: 'x'.repeat(3000) });

@@ -25,6 +25,8 @@ interface Lane {
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
 const SHUTDOWN_GRACE_MS = 25_000;
+/** Outcomes sent but not yet committed, at most, before claiming stops. */
+const MAX_UNRECORDED = 2_000;
 
 /**
  * Sends due deliveries. Each subscription has a lane: at most WEBHOOK_ENDPOINT_CONCURRENCY
@@ -138,7 +140,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private async fill(lane: Lane): Promise<void> {
     while (this.running) {
       const laneRoom = this.config.endpointConcurrency - lane.inFlight;
-      const globalRoom = this.config.concurrency - this.inFlight;
+      // Outcomes not yet committed count against the instance too, so a slow database slows sending instead of piling up.
+      const globalRoom = Math.min(this.config.concurrency - this.inFlight, MAX_UNRECORDED - this.outcomes.backlog);
       if (globalRoom <= 0) this.starved.add(lane);
       const tokens = lane.bucket ? lane.bucket.available() : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
@@ -160,29 +163,45 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     lane.timer.unref();
   }
 
+  /**
+   * Sends one delivery. Its lane slot is free again as soon as the endpoint has answered; the
+   * outcome commits in the background (the lease keeps the row from being claimed meanwhile).
+   */
   private start(lane: Lane, delivery: ClaimedDelivery): void {
     lane.inFlight++;
     this.inFlight++;
-    const send = this.send(delivery).finally(() => {
-      lane.inFlight--;
-      this.inFlight--;
-      this.sends.delete(send);
-      // Refill in batches (at half the lane's room), not one claim per finished request.
-      if (lane.inFlight <= Math.floor(this.config.endpointConcurrency / 2)) void this.pump(lane);
-      for (const starved of this.starved) {
-        this.starved.delete(starved);
-        void this.pump(starved);
+    const send = (async () => {
+      let outcome;
+      try {
+        outcome = await this.executor.attempt(delivery);
+      } finally {
+        this.release(lane);
       }
-    });
+      await this.outcomes.record(outcome);
+    })()
+      .catch((err: Error) => {
+        // The lease runs out and the delivery is due again: delayed, not lost.
+        this.logger.error(`delivery ${delivery.id} attempt not recorded (${err.message}); it is retried when its lease ends`);
+      })
+      .finally(() => {
+        this.sends.delete(send);
+        this.resumeStarved();
+      });
     this.sends.add(send);
   }
 
-  private async send(delivery: ClaimedDelivery): Promise<void> {
-    try {
-      await this.outcomes.record(await this.executor.attempt(delivery));
-    } catch (err) {
-      // The lease runs out and the delivery is due again: delayed, not lost.
-      this.logger.error(`delivery ${delivery.id} attempt not recorded (${(err as Error).message}); it is retried when its lease ends`);
+  private release(lane: Lane): void {
+    lane.inFlight--;
+    this.inFlight--;
+    // Refill in batches (at half the lane's room), not one claim per finished request.
+    if (lane.inFlight <= Math.floor(this.config.endpointConcurrency / 2)) void this.pump(lane);
+    this.resumeStarved();
+  }
+
+  private resumeStarved(): void {
+    for (const starved of this.starved) {
+      this.starved.delete(starved);
+      void this.pump(starved);
     }
   }
 

@@ -9,12 +9,13 @@ import { FanOutWriter } from './fan-out.writer.js';
 import { OutcomeWriter } from './outcome.writer.js';
 import { WebhookHttpClient } from './webhook-http.client.js';
 import { WebhookSigner } from './webhook-signer.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 /** Consumer `webhook-dispatcher` → delivery rows (fan-out) → workers that sign, send, log and reschedule. */
 @Module({
   imports: [SubscriptionsModule],
   controllers: [FanOutHandler],
-  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner],
+  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
   exports: [DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
 })
 export class DeliveryModule {}

@@ -7,6 +7,7 @@ import { publishDisabled, withoutQuery, type DisableReason } from '../subscripti
 import { DeliveryRepository } from './delivery.repository.js';
 import { GroupCommit } from './group-commit.js';
 import type { DeliveryOutcome } from './delivery.types.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 interface Tally {
   /** A success came in this batch: the count restarts from the failures after the last one. */
@@ -33,10 +34,17 @@ export class OutcomeWriter {
     private readonly repository: DeliveryRepository,
     private readonly events: EventsService,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+    private readonly metrics: WebhookMetrics,
   ) {}
+
+  /** Outcomes handed over and not yet committed. */
+  get backlog(): number {
+    return this.commit.pending;
+  }
 
   /** Resolves once the outcome is committed. */
   record(outcome: DeliveryOutcome): Promise<void> {
+    this.metrics.observe(outcome);
     return this.commit.add(outcome);
   }
 
@@ -90,6 +98,7 @@ export class OutcomeWriter {
     const s = (rows as { id: string; name: string; url: string; consecutive_failures: number }[])[0];
     if (!s) return;
     this.logger.warn(`subscription ${s.id} (${s.name}) disabled: ${message}`);
+    this.metrics.disabled.inc({ reason });
     await publishDisabled(this.events, m, { subscriptionId: s.id, name: s.name, url: withoutQuery(s.url), reason, message, consecutiveFailures: s.consecutive_failures });
   }
 }

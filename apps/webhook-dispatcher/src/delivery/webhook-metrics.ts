@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { MetricsService } from '@app/events';
+import type { DeliveryOutcome } from './delivery.types.js';
+
+/** The dispatcher's own series on the app's registry (`GET /metrics`), next to the shared event-path ones. */
+@Injectable()
+export class WebhookMetrics {
+  private readonly attempts: Counter<'outcome'>;
+  private readonly duration: Histogram;
+  readonly disabled: Counter<'reason'>;
+
+  constructor(metrics: MetricsService) {
+    const registers = [metrics.registry];
+    this.attempts = new Counter({
+      name: 'mesh_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: succeeded, retry (failed, another attempt scheduled), failed (no attempts left or 410)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'mesh_webhook_attempt_duration_seconds',
+      help: 'Time from sending a webhook request to its response (or timeout, or error)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.disabled = new Counter({ name: 'mesh_webhook_subscriptions_disabled_total', help: 'Subscriptions disabled, by reason', labelNames: ['reason'], registers });
+  }
+
+  observe(o: DeliveryOutcome): void {
+    this.attempts.inc({ outcome: o.status === 'pending' ? 'retry' : o.status });
+    this.duration.observe(o.attempt.durationMs / 1000);
+  }
+}

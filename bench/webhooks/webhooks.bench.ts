@@ -1,0 +1,287 @@
+/**
+ * Webhook delivery throughput to a fast local receiver, against a raw nats.js → undici pipeline
+ * measured in the same run, and what an endpoint that times out on every call costs a fast one.
+ *
+ *   npm run bench:webhooks
+ *
+ * Each run gets a private nats-server (NatsServerHarness) and a fresh database (TestDatabase).
+ * The receiver is a node:http server in this process answering 200 at once (the slow one never
+ * answers within the subscription's timeout). Events (~430-byte envelopes) are published live,
+ * 1,000 in flight, once the consumer is idle; a run lasts from the first publish to the last 2xx.
+ *   raw = a nats.js durable pull consumer on EVENTS; per message one undici POST of the body per
+ *         subscription (at most ENDPOINT_CONCURRENCY per endpoint, CONCURRENCY in all), `m.ack()`
+ *         after the POSTs answered. No database, no signing, no retries: the ceiling.
+ *   app = the webhook-dispatcher in this process (AppModule + connectEventConsumer, as main.ts):
+ *         fan-out rows committed before the ack, workers claiming them, Standard Webhooks
+ *         signatures, every attempt logged.
+ * Scenarios:
+ *   one     1 subscription, N events;
+ *   twenty  20 subscriptions on the receiver, N/10 events (2×N deliveries);
+ *   slow    the fast subscription plus one whose endpoint times out (timeoutMs 1000) on every
+ *           call: the fast receiver's rate, against the app's own `one` (goal: under 10 % lower).
+ *           App side only: the raw side has no retries or isolation to measure.
+ * A warm-up run of each side (not counted) comes first.
+ * Prints a table, then one JSON line. Progress goes to stderr.
+ *
+ * Environment:
+ *   BENCH_N          events of `one` and `slow` (default 5000)
+ *   BENCH_REPEATS    repeats per side and scenario, sides alternating (default 3)
+ *   BENCH_SCENARIOS  comma list: one,twenty,slow (default all)
+ *   BENCH_SIDES      comma list: raw,app (default both)
+ */
+import { INestApplication, Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { connect, headers, NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Agent, request } from 'undici';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, STREAM_EVENTS, subjectForType } from '@app/events';
+import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
+import { AppModule } from '../../apps/webhook-dispatcher/src/app.module.js';
+import { webhookConfigFromEnv } from '../../apps/webhook-dispatcher/src/config/webhook-env.js';
+import { fmtInt, fmtRatio, table } from '../support/format.js';
+import { summarize, Summary } from '../support/stats.js';
+import { runWindow } from '../support/window.js';
+
+const envInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const raw = process.env[name];
+  if (!raw) return [...all];
+  const picked = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = picked.filter((p) => !(all as readonly string[]).includes(p));
+  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; use ${all.join(',')}`);
+  return picked as T[];
+};
+
+type Side = 'raw' | 'app';
+type Scenario = 'one' | 'twenty' | 'slow';
+const N = envInt('BENCH_N', 5_000);
+const REPEATS = envInt('BENCH_REPEATS', 3);
+const SCENARIOS = envList<Scenario>('BENCH_SCENARIOS', ['one', 'twenty', 'slow']);
+const SIDES = envList<Side>('BENCH_SIDES', ['raw', 'app']);
+const defaults = webhookConfigFromEnv({});
+const ENDPOINT_CONCURRENCY = defaults.endpointConcurrency;
+const CONCURRENCY = defaults.concurrency;
+const SLOW_TIMEOUT_MS = 1_000;
+const TYPE = 'bench.webhook';
+const SLOW_GOAL = 0.1;
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+interface Plan {
+  events: number;
+  fastPaths: string[];
+  slow: boolean;
+}
+const plan = (s: Scenario): Plan => {
+  switch (s) {
+    case 'one':
+      return { events: N, fastPaths: ['/fast-0'], slow: false };
+    case 'twenty':
+      return { events: Math.max(1, Math.round(N / 10)), fastPaths: Array.from({ length: 20 }, (_, i) => `/fast-${i}`), slow: false };
+    case 'slow':
+      return { events: N, fastPaths: ['/fast-0'], slow: true };
+  }
+};
+
+/** The fast endpoint answers 200 at once and counts; `/slow` answers only long after any timeout. */
+class Receivers {
+  fast = 0;
+  slowSeen = 0;
+  private target = 0;
+  private done?: () => void;
+  private constructor(readonly server: Server) {}
+
+  static async start(): Promise<Receivers> {
+    const server = createServer();
+    const r = new Receivers(server);
+    server.keepAliveTimeout = 60_000;
+    server.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/slow') {
+          r.slowSeen++;
+          setTimeout(() => res.writeHead(200).end(), SLOW_TIMEOUT_MS * 5).unref();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        if (++r.fast === r.target) r.done?.();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return r;
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Resolves when `n` fast deliveries arrived since the reset. */
+  expect(n: number): Promise<void> {
+    this.fast = 0;
+    this.slowSeen = 0;
+    this.target = n;
+    return new Promise((resolve) => (this.done = resolve));
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A small counting semaphore (per endpoint and overall on the raw side). */
+class Gate {
+  private waiting: (() => void)[] = [];
+  private used = 0;
+  constructor(private readonly size: number) {}
+  async acquire(): Promise<void> {
+    if (this.used < this.size) return void this.used++;
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
+  }
+}
+
+interface Pipeline {
+  stop(): Promise<void>;
+}
+
+async function startRaw(nc: NatsConnection, urls: string[], slowUrl?: string): Promise<Pipeline> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.consumers.add(STREAM_EVENTS, { durable_name: 'bench-raw', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: 60_000_000_000, max_ack_pending: 2_000 });
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const overall = new Gate(CONCURRENCY);
+  const targets = [...urls, ...(slowUrl ? [slowUrl] : [])].map((url) => ({ url, gate: new Gate(ENDPOINT_CONCURRENCY), timeout: url === slowUrl ? SLOW_TIMEOUT_MS : 10_000 }));
+  const messages = await (await jetstream(nc).consumers.get(STREAM_EVENTS, 'bench-raw')).consume({ max_messages: 1_000 });
+  const post = async (t: (typeof targets)[number], body: Uint8Array) => {
+    await t.gate.acquire();
+    await overall.acquire();
+    try {
+      const res = await request(t.url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent, signal: AbortSignal.timeout(t.timeout) });
+      await res.body.dump();
+    } catch {
+      // A timeout is an answer too: the raw side does not retry.
+    } finally {
+      overall.release();
+      t.gate.release();
+    }
+  };
+  const loop = (async () => {
+    for await (const m of messages) void Promise.all(targets.map((t) => post(t, m.data))).then(() => m.ack());
+  })();
+  return {
+    async stop() {
+      messages.stop();
+      await loop;
+      await agent.close();
+    },
+  };
+}
+
+async function startApp(nats: NatsServerHarness, db: TestDatabase, urls: string[], slowUrl?: string): Promise<Pipeline> {
+  const ref = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ events: { natsServers: [nats.url], databaseUrl: db.url }, webhooks: { allowPrivate: true, allowHttp: true } })],
+  }).compile();
+  const app: INestApplication = ref.createNestApplication({ logger: ['error'] });
+  await connectEventConsumer(app);
+  await app.init();
+  const { SubscriptionsService } = await import('../../apps/webhook-dispatcher/src/subscriptions/subscriptions.service.js');
+  const subscriptions = app.get(SubscriptionsService);
+  for (const url of urls) await subscriptions.create({ name: url, url, eventTypes: [TYPE] });
+  if (slowUrl) await subscriptions.create({ name: 'slow', url: slowUrl, eventTypes: [TYPE], timeoutMs: SLOW_TIMEOUT_MS });
+  return { stop: () => app.close() };
+}
+
+interface RunResult {
+  /** Fast-endpoint deliveries per second. */
+  rate: number;
+  slowRequests: number;
+}
+
+async function run(side: Side, scenario: Scenario, rep: number, receivers: Receivers): Promise<RunResult> {
+  const p = plan(scenario);
+  const nats = await NatsServerHarness.start();
+  const db = await TestDatabase.create('bench_webhooks');
+  const nc = await connect({ servers: nats.url, noAsyncTraces: true });
+  try {
+    // The app provisions its streams at start-up; the raw side needs only EVENTS.
+    if (side === 'raw') await (await jetstreamManager(nc)).streams.add({ name: STREAM_EVENTS, subjects: ['events.>'], duplicate_window: 120_000_000_000 });
+    const urls = p.fastPaths.map((path) => receivers.base + path);
+    const slowUrl = p.slow ? `${receivers.base}/slow` : undefined;
+    const pipeline = side === 'raw' ? await startRaw(nc, urls, slowUrl) : await startApp(nats, db, urls, slowUrl);
+    await sleep(300);
+    const deliveries = p.events * p.fastPaths.length;
+    const arrived = receivers.expect(deliveries);
+    const js = jetstream(nc);
+    const h = headers();
+    h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+    const started = performance.now();
+    await runWindow(p.events, 1_000, (i) => {
+      const e = createEnvelope(TYPE, { n: i, name: 'Acme Supplies Ltd', email: 'orders@acme.example', notes: 'x'.repeat(150) }, 'bench');
+      return js.publish(subjectForType(TYPE), JSON.stringify(e), { msgID: e.id, headers: h });
+    });
+    await arrived;
+    const ms = performance.now() - started;
+    const slowRequests = receivers.slowSeen;
+    await pipeline.stop();
+    const rate = (deliveries / ms) * 1000;
+    progress(`${scenario} ${side} #${rep}: ${fmtInt(deliveries)} deliveries in ${fmtInt(ms)} ms = ${fmtInt(rate)}/s${p.slow ? `, slow endpoint got ${slowRequests} requests` : ''}`);
+    return { rate, slowRequests };
+  } finally {
+    await nc.close();
+    await nats.close();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['error']);
+  const receivers = await Receivers.start();
+  const results: Record<Scenario, Record<Side, number[]>> = { one: { raw: [], app: [] }, twenty: { raw: [], app: [] }, slow: { raw: [], app: [] } };
+  try {
+    for (const side of SIDES) await run(side, 'one', 0, receivers);
+    for (let rep = 1; rep <= REPEATS; rep++) {
+      for (const scenario of SCENARIOS) {
+        const sides = (rep % 2 === 1 ? SIDES : [...SIDES].reverse()).filter((side) => scenario !== 'slow' || side === 'app');
+        for (const side of sides) results[scenario][side].push((await run(side, scenario, rep, receivers)).rate);
+      }
+    }
+  } finally {
+    await receivers.close();
+  }
+  const range = (s: Summary) => (s.runs.length ? `${fmtInt(s.median)} [${fmtInt(s.min)}–${fmtInt(s.max)}]` : '-');
+  const rows = SCENARIOS.map((scenario) => {
+    const raw = summarize(results[scenario].raw);
+    const app = summarize(results[scenario].app);
+    // `slow` is compared with the raw side of `one`: the same fast endpoint with nothing in the way.
+    const base = scenario === 'slow' ? summarize(results.one.raw) : raw;
+    return { scenario, raw, app, ratio: app.median / base.median };
+  });
+  const one = summarize(results.one.app).median;
+  const slow = summarize(results.slow.app).median;
+  const slowCost = SCENARIOS.includes('one') && SCENARIOS.includes('slow') && SIDES.includes('app') ? 1 - slow / one : Number.NaN;
+  console.log('');
+  console.log(`Webhook deliveries/s to a fast local receiver, median [min–max] of ${REPEATS} runs (sides alternate), N=${fmtInt(N)}`);
+  console.log(`node ${process.version}; endpoint concurrency ${ENDPOINT_CONCURRENCY}, instance concurrency ${CONCURRENCY}; slow endpoint times out after ${SLOW_TIMEOUT_MS} ms`);
+  console.log('raw = nats.js pull consume → undici POST per subscription → ack; app = webhook-dispatcher (durable fan-out rows, signed, logged)');
+  console.log(
+    table(
+      ['scenario', '>raw /s', '>app /s', '>app/raw'],
+      rows.map((r) => [r.scenario, range(r.raw), range(r.app), fmtRatio(r.ratio)]),
+    ),
+  );
+  if (Number.isFinite(slowCost)) console.log(`slow endpoint's cost to the fast one (app): ${(slowCost * 100).toFixed(1)} % (goal < ${SLOW_GOAL * 100} %): ${slowCost < SLOW_GOAL ? 'met' : 'NOT met'}`);
+  console.log(JSON.stringify({ bench: 'webhooks', n: N, repeats: REPEATS, rows: rows.map((r) => ({ scenario: r.scenario, raw: r.raw, app: r.app, ratio: r.ratio })), slowCost }));
+}
+
+await main();
