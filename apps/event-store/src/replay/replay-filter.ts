@@ -3,6 +3,8 @@ import { typeCondition } from '../store/type-pattern.js';
 
 /** Which stored events a replay re-delivers; every field optional, combined with AND. */
 export interface ReplayFilter {
+  /** One event by id (the console's "replay this event"). */
+  id?: string;
   /** Event type or NATS-style pattern. */
   type?: string;
   resourceType?: string;
@@ -30,6 +32,7 @@ export function replayBatchQuery(filter: ReplayFilter, storedBefore: Date, curso
   const where = [`received_at <= ${param(storedBefore)}`];
   const type = filter.type === undefined ? undefined : typeCondition(filter.type, param);
   if (type) where.push(type);
+  if (filter.id !== undefined) where.push(`id = ${param(filter.id)}::uuid`);
   if (filter.resourceType !== undefined) where.push(`resource_type = ${param(filter.resourceType)}`);
   if (filter.resourceId !== undefined) where.push(`resource_id = ${param(filter.resourceId)}`);
   if (filter.from) where.push(`time >= ${param(filter.from)}`);

@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsAfter, IsIsoTime, IsTypePattern } from './replay-validators.js';
 
 export const REPLAY_MAX_EVENTS = 100_000;
@@ -10,6 +10,10 @@ export class ReplayRequestDto {
   @MaxLength(100)
   @Matches(/^[a-z0-9_-]+$/, { message: "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync" })
   consumer!: string;
+
+  /** One stored event by id (with the other fields, all must match). */
+  @IsOptional() @IsUUID('all', { message: 'id must be an event id (a UUID)' })
+  id?: string;
 
   /** An event type or a NATS-style pattern. */
   @IsOptional() @IsString() @IsTypePattern()

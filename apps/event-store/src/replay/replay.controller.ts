@@ -10,7 +10,7 @@ export interface ReplayResponse extends ReplayOutcome {
 }
 
 /**
- * `POST /events/replay` (admin key): re-delivers the stored events matching a filter to one named
+ * `POST /events/replay` (admin key): re-delivers the stored events matching a filter (or one, by `id`) to one named
  * consumer app, oldest first; 200 with how many were queued. 400 for a bad filter or consumer name,
  * 404 for a consumer app that never ran, 503 when NATS is unreachable.
  */
@@ -24,6 +24,7 @@ export class ReplayController {
   @HttpCode(200)
   async replay(@Body() body: ReplayRequestDto): Promise<ReplayResponse> {
     const filter: ReplayFilter = {
+      id: body.id,
       type: body.type,
       resourceType: body.resourceType,
       resourceId: body.resourceId,

@@ -1,17 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject, STREAM_DLQ } from '../events.constants.js';
+import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject } from '../events.constants.js';
 import type { CloudEvent } from '../envelope/cloud-event.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
-import { typeFromSubject } from '../dlq/dlq.publisher.js';
-
-export interface RedriveResult {
-  dlqSeq: number;
-  consumer: string;
-  type: string;
-  replaySeq: number;
-}
+import { DeadLetterStore, type RedriveResult } from '../dlq/dead-letter-store.js';
 
 const CHUNK = 1000;
 
@@ -38,18 +31,9 @@ export class ReplayService {
    */
   async redrive(dlqSeq: number): Promise<RedriveResult> {
     const { js, jsm } = this.connected();
-    const stored = await jsm.streams.getMessage(STREAM_DLQ, { seq: dlqSeq });
-    if (!stored) throw new Error(`EVENTS_DLQ has no message #${dlqSeq}`);
-    const consumer = stored.header.get(HEADER.dlqConsumer);
-    if (!consumer) throw new Error(`EVENTS_DLQ #${dlqSeq} has no ${HEADER.dlqConsumer} header; it was not dead-lettered by the mesh`);
-    const type = typeFromSubject(stored.header.get(HEADER.originalSubject) || stored.subject.replace(`dlq.${consumer}.`, 'events.'));
-    const ack = await js.publish(replaySubject(consumer, type), stored.data, {
-      msgID: `redrive:${dlqSeq}`,
-      headers: JetStreamPublisher.headers({ [HEADER.contentType]: CLOUDEVENTS_CONTENT_TYPE, [HEADER.replay]: 'redrive' }),
-    });
-    await jsm.streams.deleteMessage(STREAM_DLQ, dlqSeq, false);
-    this.logger.log(`redrove DLQ #${dlqSeq} (${type}) to ${consumer}`);
-    return { dlqSeq, consumer, type, replaySeq: ack.seq };
+    const result = await new DeadLetterStore(jsm, js).redrive(dlqSeq);
+    this.logger.log(`redrove DLQ #${dlqSeq} (${result.type}) to ${result.consumer}`);
+    return result;
   }
 
   /**

@@ -3,6 +3,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
+import type { Counter, Histogram } from 'prom-client';
 import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
@@ -17,6 +18,7 @@ import { ensureDurable } from './consumer-provisioner.js';
 import { decideFailure } from './failure-policy.js';
 import { errorMessage } from './handler-errors.js';
 import { JetStreamContext } from './jetstream.context.js';
+import { LeaseKeeper } from './lease-keeper.js';
 
 export const JETSTREAM_TRANSPORT = Symbol('JETSTREAM_TRANSPORT');
 
@@ -30,6 +32,11 @@ const SHUTDOWN_GRACE_MS = 25_000;
  * An idle consumer pays one pull request per lane every 2 s for it.
  */
 const PULL_EXPIRES_MS = 2_000;
+
+interface TypeMetrics {
+  consumed: Counter.Internal;
+  duration: Histogram.Internal<string>;
+}
 
 interface Lane {
   stream: string;
@@ -55,6 +62,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly gate: ConcurrencyGate;
   private readonly lanes: Lane[];
   private readonly patternCache = new Map<string, MessageHandler[]>();
+  /** Metric children per event type, made once: labelling per message showed up in profiles. */
+  private readonly typeMetrics = new Map<string, TypeMetrics>();
+  private readonly leases: LeaseKeeper;
   private closing = false;
 
   constructor(
@@ -68,6 +78,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       throw new Error('EventsModule.forRoot({ consumer }) is required to run the JetStream transport: name the durable consumer');
     }
     this.gate = new ConcurrencyGate(config.concurrency);
+    // Long handlers keep their lease instead of being redelivered to another replica.
+    this.leases = new LeaseKeeper(config.ackWaitMs / 3);
     const consumer = config.consumer;
     this.lanes = [
       { stream: STREAM_EVENTS, durable: consumer, filterSubject: 'events.>' },
@@ -151,6 +163,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     return handlers;
   }
 
+  private metricsFor(type: string): TypeMetrics {
+    let m = this.typeMetrics.get(type);
+    if (!m) {
+      const labels = { consumer: this.consumerName, type };
+      m = { consumed: this.metrics.consumed.labels(labels), duration: this.metrics.handlerSeconds.labels(labels) };
+      this.typeMetrics.set(type, m);
+    }
+    return m;
+  }
+
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
     let event: CloudEvent;
     try {
@@ -161,10 +183,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const handlers = this.handlersFor(event.type);
     if (handlers.length === 0) return msg.ack();
     const context = new JetStreamContext([msg, event, lane.durable]);
-    const labels = { consumer: this.consumerName, type: event.type };
-    const stopTimer = this.metrics.handlerSeconds.startTimer(labels);
-    // Long handlers keep their lease instead of being redelivered to another replica.
-    const keepAlive = setInterval(() => msg.working(), this.config.ackWaitMs / 3);
+    const metrics = this.metricsFor(event.type);
+    const stopTimer = metrics.duration.startTimer();
+    this.leases.hold(msg);
     try {
       for (const handler of handlers) {
         // Chained handlers registered on the same pattern run in order.
@@ -173,11 +194,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         }
       }
       msg.ack();
-      this.metrics.consumed.inc(labels);
+      metrics.consumed.inc();
     } catch (err) {
       await this.fail(msg, lane, event, err);
     } finally {
-      clearInterval(keepAlive);
+      this.leases.release(msg);
       stopTimer();
     }
   }

@@ -1,0 +1,35 @@
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsEventPattern } from '../common/is-event-pattern.js';
+
+const CONSUMER = /^[a-z0-9_-]+$/;
+const CONSUMER_MESSAGE = "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync";
+
+/** Which dead letters: one consumer app's, of a type or pattern; both optional. */
+export class DeadLetterFilterDto {
+  @IsOptional() @IsString() @MaxLength(100) @Matches(CONSUMER, { message: CONSUMER_MESSAGE })
+  consumer?: string;
+
+  @IsOptional() @IsString() @MaxLength(200) @IsEventPattern()
+  type?: string;
+}
+
+/** Query of `GET /api/dead-letters`. */
+export class ListDeadLettersQuery extends DeadLetterFilterDto {
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(500)
+  limit: number = 50;
+}
+
+/** Body of `POST /api/dead-letters/redrive`: the letters by sequence, or (`all: true`) every letter matching the filter. */
+export class RedriveDto extends DeadLetterFilterDto {
+  @ValidateIf((o: RedriveDto) => o.all !== true)
+  @IsArray({ message: 'seqs must be a list of DLQ sequences, e.g. [12, 13]; or send "all": true with a consumer' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  seqs?: number[];
+
+  @IsOptional() @IsBoolean()
+  all?: boolean;
+}

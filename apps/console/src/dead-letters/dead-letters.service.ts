@@ -1,0 +1,67 @@
+import { BadRequestException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, EventsService, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
+
+export interface DeadLetterList {
+  /** Dead letters per consumer app over the whole DLQ. */
+  depth: Record<string, number>;
+  /** How many match the filter (the list holds the newest `limit` of them). */
+  total: number;
+  items: StoredDeadLetter[];
+}
+
+/**
+ * The Dead letters page's operations on `EVENTS_DLQ`, through the library's DeadLetterStore on the
+ * console's connection. Redrive and purge are recorded as `audit.*` events, like the event-store's
+ * admin actions.
+ */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    private readonly events: EventsService,
+  ) {}
+
+  private store(): DeadLetterStore {
+    const jsm = this.nats.manager;
+    const js = this.nats.jetstream;
+    if (!jsm || !js || !this.nats.isConnected) throw new ServiceUnavailableException('The console is not connected to NATS; see the Health page');
+    return new DeadLetterStore(jsm, js);
+  }
+
+  async list(filter: DeadLetterFilter, limit: number): Promise<DeadLetterList> {
+    const store = this.store();
+    const [depth, total, items] = await Promise.all([store.depthByConsumer(), store.count(filter), store.list({ ...filter, limit })]);
+    return { depth, total, items };
+  }
+
+  async show(seq: number): Promise<StoredDeadLetter> {
+    try {
+      return await this.store().show(seq);
+    } catch (err) {
+      if (err instanceof DeadLetterNotFoundError) throw new NotFoundException(err.message.replace(/; list them .*/, ''));
+      throw err;
+    }
+  }
+
+  async redrive(seqs: number[] | 'all', filter: DeadLetterFilter): Promise<RedriveReport> {
+    if (seqs === 'all' && !filter.consumer) throw new BadRequestException('consumer is required with "all": true (redrive one consumer app at a time)');
+    const store = this.store();
+    const report = seqs === 'all' ? await store.redriveAll(filter) : await store.redriveMany(seqs);
+    await this.audit('dead_letters_redriven', {
+      ...(seqs === 'all' ? { filter } : {}),
+      redriven: report.redriven.map((r) => r.dlqSeq),
+      failed: report.failed,
+    });
+    return report;
+  }
+
+  async purge(filter: DeadLetterFilter): Promise<{ purged: number }> {
+    const purged = await this.store().purge(filter);
+    await this.audit('dead_letters_purged', { filter, purged });
+    return { purged };
+  }
+
+  private async audit(action: string, details: Record<string, unknown>): Promise<void> {
+    await this.events.publishEvent(`audit.${action}`, details, { actor: 'console', resourceType: 'dlq' });
+  }
+}

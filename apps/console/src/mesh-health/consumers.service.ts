@@ -1,0 +1,33 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { meshStatus, NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY, type MeshStatus } from '@app/events';
+
+export interface ConsumerInfo {
+  /** The consumer app's durable name on EVENTS (`event-store`): what replay and redrive address. */
+  name: string;
+  numPending: number;
+  numAckPending: number;
+  redelivered: number;
+  /** The app also runs `<name>-replay`, so replays reach it. */
+  replayable: boolean;
+}
+
+/** The streams and durable consumers as JetStream sees them (the library's `meshStatus`, on the console's connection). */
+@Injectable()
+export class ConsumersService {
+  constructor(private readonly nats: NatsConnectionManager) {}
+
+  status(): Promise<MeshStatus> {
+    const jsm = this.nats.manager;
+    if (!jsm || !this.nats.isConnected) throw new ServiceUnavailableException('The console is not connected to NATS; see the Health page');
+    return meshStatus(jsm);
+  }
+
+  /** The consumer apps (durables on EVENTS), whether running or not, and which of them take replays. */
+  async list(): Promise<ConsumerInfo[]> {
+    const { durables } = await this.status();
+    const replay = new Set(durables.filter((d) => d.stream === STREAM_REPLAY).map((d) => d.name));
+    return durables
+      .filter((d) => d.stream === STREAM_EVENTS)
+      .map((d) => ({ name: d.name, numPending: d.pending, numAckPending: d.ackPending, redelivered: d.redelivered, replayable: replay.has(`${d.name}-replay`) }));
+  }
+}

@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { formatTime, preview } from '../format.js';
+import type { CloudEvent } from '../types.js';
+import { LevelBadge } from './LevelBadge.js';
+
+const resourceOf = (e: CloudEvent) => (e.resourcetype || e.resourceid ? `${e.resourcetype ?? '?'}/${e.resourceid ?? e.subject ?? '?'}` : (e.subject ?? ''));
+
+/** Events as rows (a table on a laptop, stacked cards on a phone); a click opens the event. */
+export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
+  return (
+    <ul className="event-list" aria-label="events">
+      <li className="event-row event-head" aria-hidden="true">
+        <span>time</span>
+        <span>level</span>
+        <span>type</span>
+        <span>resource</span>
+        <span>source</span>
+        <span>data</span>
+        {actions && <span />}
+      </li>
+      {events.map((e) => (
+        <li key={e.id} className={`event-row${actions ? ' with-actions' : ''}`} data-event-id={e.id} data-event-type={e.type}>
+          <button type="button" className="event-open" onClick={() => onOpen(e)} aria-label={`Open ${e.type} ${e.id}`} />
+          <span className="cell-time" title={e.time}>
+            {formatTime(e.time)}
+          </span>
+          <span>
+            <LevelBadge level={e.level} />
+          </span>
+          <span className="cell-type">{e.type}</span>
+          <span className="cell-resource">{resourceOf(e)}</span>
+          <span className="cell-source">{e.source}</span>
+          <span className="cell-data">{preview(e.data)}</span>
+          {actions && <span className="cell-actions">{actions(e)}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}

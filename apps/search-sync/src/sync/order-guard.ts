@@ -1,0 +1,37 @@
+import type { IndexOperation } from '../mapping/index-mapping.js';
+
+/**
+ * An event's place in a resource's history: its own `time`, then its id to break ties. Stream
+ * sequence cannot tell (a replayed or outbox-relayed old event gets a new one). `time` is RFC 3339
+ * with up to nanoseconds, which `Date` would cut to milliseconds, so the fraction is kept apart.
+ */
+export function eventOrderKey(time: string, id: string): [ms: number, subMs: number, id: string] {
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) throw new Error(`"${time}" is not an RFC 3339 time`);
+  const fraction = /\.(\d+)/.exec(time)?.[1] ?? '';
+  return [ms, Number(fraction.slice(3, 9).padEnd(6, '0')), id];
+}
+
+/** Negative when `a` happened before `b`, positive after, 0 for the same event. */
+export function compareEvents(a: Pick<IndexOperation, 'eventTime' | 'eventId'>, b: Pick<IndexOperation, 'eventTime' | 'eventId'>): number {
+  const [am, as, ai] = eventOrderKey(a.eventTime, a.eventId);
+  const [bm, bs, bi] = eventOrderKey(b.eventTime, b.eventId);
+  return am - bm || as - bs || (ai < bi ? -1 : ai > bi ? 1 : 0);
+}
+
+export const operationKey = (op: Pick<IndexOperation, 'index' | 'objectID'>): string => `${op.index}\u0000${op.objectID}`;
+
+/**
+ * The newest operation per (index, objectID) of a batch: only it can change the index, the others
+ * are already overtaken. Winners come back sorted by key, so concurrent batches lock guard rows in
+ * the same order.
+ */
+export function newestPerObject<T extends IndexOperation>(ops: readonly T[]): T[] {
+  const newest = new Map<string, T>();
+  for (const op of ops) {
+    const key = operationKey(op);
+    const seen = newest.get(key);
+    if (!seen || compareEvents(op, seen) > 0) newest.set(key, op);
+  }
+  return [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, op]) => op);
+}

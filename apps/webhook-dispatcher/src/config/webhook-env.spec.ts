@@ -1,0 +1,36 @@
+import { webhookConfigFromEnv } from './webhook-env.js';
+
+describe('webhookConfigFromEnv', () => {
+  it('defaults to the 1m,5m,15m,1h,6h schedule, six attempts and disabling after 10 failures', () => {
+    const config = webhookConfigFromEnv({});
+    expect(config.retryScheduleMs).toEqual([60_000, 300_000, 900_000, 3_600_000, 21_600_000]);
+    expect(config.defaultMaxAttempts).toBe(6);
+    expect(config.disableAfter).toBe(10);
+  });
+
+  it('reads a shortened schedule and the attempt count follows it', () => {
+    const config = webhookConfigFromEnv({ WEBHOOK_RETRY_SCHEDULE: '100ms,200ms', WEBHOOK_DISABLE_AFTER: '3' });
+    expect(config.retryScheduleMs).toEqual([100, 200]);
+    expect(config.defaultMaxAttempts).toBe(3);
+    expect(config.disableAfter).toBe(3);
+  });
+
+  it('fails naming every bad variable and what to write instead', () => {
+    expect(() => webhookConfigFromEnv({ WEBHOOK_RETRY_SCHEDULE: '1m,soon', WEBHOOK_DISABLE_AFTER: '0', WEBHOOK_ALLOW_PRIVATE: 'maybe' })).toThrow(
+      /WEBHOOK_RETRY_SCHEDULE: must be a comma-separated list of delays[\s\S]*WEBHOOK_DISABLE_AFTER[\s\S]*WEBHOOK_ALLOW_PRIVATE/,
+    );
+  });
+
+  it('allows private targets and plain http outside production only', () => {
+    const env = process.env.NODE_ENV;
+    try {
+      process.env.NODE_ENV = 'production';
+      expect(webhookConfigFromEnv({})).toMatchObject({ allowPrivate: false, allowHttp: false });
+      expect(webhookConfigFromEnv({ WEBHOOK_ALLOW_PRIVATE: 'true' })).toMatchObject({ allowPrivate: true });
+      process.env.NODE_ENV = 'development';
+      expect(webhookConfigFromEnv({})).toMatchObject({ allowPrivate: true, allowHttp: true });
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+  });
+});

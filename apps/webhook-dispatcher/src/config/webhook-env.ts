@@ -1,0 +1,92 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
+import { parseDuration, parseDurationList, validateEnv } from '@app/events';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
+    : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+
+function rule(name: string, test: (v: unknown) => boolean, message: string) {
+  return (options?: ValidationOptions): PropertyDecorator =>
+    (target, propertyName) =>
+      registerDecorator({
+        name,
+        target: target.constructor,
+        propertyName: propertyName as string,
+        options: { message: `$property ${message}`, ...options },
+        validator: { validate: test },
+      });
+}
+
+const IsSchedule = rule(
+  'isRetrySchedule',
+  (v) => typeof v === 'string' && (parseDurationList(v)?.every((ms) => ms >= 10) ?? false),
+  'must be a comma-separated list of delays of at least 10ms, such as 1m,5m,15m,1h,6h',
+);
+const IsDuration = rule('isDuration', (v) => typeof v === 'string' && parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 24h');
+
+const production = () => process.env.NODE_ENV === 'production';
+
+/**
+ * The webhook-dispatcher's own environment (the shared one is `EventsEnv`). Validated at start-up
+ * with {@link validateEnv}: a bad value stops the app naming the variable and the fix.
+ */
+export class WebhookEnv {
+  /** Delay before retry n after a failed attempt (the last one repeats), before jitter. */
+  @IsOptional() @IsSchedule() WEBHOOK_RETRY_SCHEDULE = '1m,5m,15m,1h,6h';
+  /** Consecutive failed attempts after which a subscription is disabled. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) WEBHOOK_DISABLE_AFTER = 10;
+  /** Attempts per delivery when a subscription does not set `maxAttempts`: the first plus one per scheduled retry. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) WEBHOOK_MAX_ATTEMPTS?: number;
+  /** Allow urls that resolve to loopback, private, link-local or metadata addresses (dev and tests only). */
+  @IsOptional() @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE = !production();
+  /** Allow plain-http urls; in production (NODE_ENV=production) only https is accepted unless this is true. */
+  @IsOptional() @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_HTTP = !production();
+  /** Requests in flight at once in this instance, over all endpoints. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) WEBHOOK_CONCURRENCY = 256;
+  /** Requests in flight at once to one subscription's endpoint in this instance. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000) WEBHOOK_ENDPOINT_CONCURRENCY = 16;
+  /** How long the previous secret still signs after a rotation, unless the rotation names its own grace. */
+  @IsOptional() @IsDuration() WEBHOOK_SECRET_GRACE = '24h';
+  /** How often due deliveries are looked for when nothing woke the workers. */
+  @IsOptional() @IsDuration() WEBHOOK_POLL_INTERVAL = '1s';
+  /** Added to a subscription's timeout to make the lease of a claimed delivery; a crashed worker's deliveries come back after it. */
+  @IsOptional() @IsDuration() WEBHOOK_LEASE_MARGIN = '30s';
+}
+
+export interface WebhookConfig {
+  retryScheduleMs: number[];
+  disableAfter: number;
+  defaultMaxAttempts: number;
+  allowPrivate: boolean;
+  allowHttp: boolean;
+  concurrency: number;
+  endpointConcurrency: number;
+  secretGraceMs: number;
+  pollIntervalMs: number;
+  leaseMarginMs: number;
+  /** Bytes of a response body kept in the attempt log. */
+  responseExcerptBytes: number;
+}
+
+export const WEBHOOK_CONFIG = Symbol('WEBHOOK_CONFIG');
+
+/** Reads and validates the WEBHOOK_* variables; throws listing every bad one. */
+export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env): WebhookConfig {
+  const env = validateEnv(WebhookEnv)({ ...raw });
+  const retryScheduleMs = parseDurationList(env.WEBHOOK_RETRY_SCHEDULE)!;
+  return {
+    retryScheduleMs,
+    disableAfter: env.WEBHOOK_DISABLE_AFTER,
+    defaultMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS ?? retryScheduleMs.length + 1,
+    allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    allowHttp: env.WEBHOOK_ALLOW_HTTP,
+    concurrency: env.WEBHOOK_CONCURRENCY,
+    endpointConcurrency: env.WEBHOOK_ENDPOINT_CONCURRENCY,
+    secretGraceMs: parseDuration(env.WEBHOOK_SECRET_GRACE)!,
+    pollIntervalMs: Math.max(10, parseDuration(env.WEBHOOK_POLL_INTERVAL)!),
+    leaseMarginMs: parseDuration(env.WEBHOOK_LEASE_MARGIN)!,
+    responseExcerptBytes: 1024,
+  };
+}

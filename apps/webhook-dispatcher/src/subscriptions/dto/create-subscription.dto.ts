@@ -1,0 +1,42 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { EventFilter } from '../../matching/event-filter.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Body of `POST /webhooks/subscriptions`. */
+export class CreateSubscriptionDto {
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  name!: string;
+
+  /** https in production; checked against SSRF when saved (and at every connection). */
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2048)
+  url!: string;
+
+  @IsEventPatternList()
+  eventTypes!: string[];
+
+  @IsOptional() @IsEventFilter()
+  filter?: EventFilter | null;
+
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+
+  @IsOptional() @IsInt() @Min(TIMEOUT_MS.min) @Max(TIMEOUT_MS.max)
+  timeoutMs?: number;
+
+  /** Attempts per delivery, the first included; WEBHOOK_MAX_ATTEMPTS (schedule length + 1) by default. */
+  @IsOptional() @IsInt() @Min(1) @Max(100)
+  maxAttempts?: number;
+
+  /** Most requests per second to this endpoint (per dispatcher instance); unlimited when absent or null. */
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  rateLimitPerSecond?: number | null;
+
+  @IsOptional() @IsHeaderMap()
+  headers?: Record<string, string>;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  description?: string | null;
+}

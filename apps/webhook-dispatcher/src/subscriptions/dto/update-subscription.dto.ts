@@ -1,0 +1,52 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import type { EventFilter } from '../../matching/event-filter.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Absent is "leave it"; null is refused for a required field. */
+const ifPresent = ValidateIf((_dto: object, value: unknown) => value !== undefined);
+
+export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'active', 'timeoutMs', 'maxAttempts', 'rateLimitPerSecond', 'headers', 'description'] as const;
+
+/**
+ * Body of `PATCH /webhooks/subscriptions/:id`: the fields to change, at least one. Null clears
+ * `filter`, `rateLimitPerSecond` and `description`. Setting `active: true` on a disabled
+ * subscription re-enables it and resets its failure count.
+ */
+export class UpdateSubscriptionDto {
+  @ifPresent @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+
+  @ifPresent @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2048)
+  url?: string;
+
+  @ifPresent @IsEventPatternList()
+  eventTypes?: string[];
+
+  @IsOptional() @IsEventFilter()
+  filter?: EventFilter | null;
+
+  @ifPresent @IsBoolean()
+  active?: boolean;
+
+  @ifPresent @IsInt() @Min(TIMEOUT_MS.min) @Max(TIMEOUT_MS.max)
+  timeoutMs?: number;
+
+  @ifPresent @IsInt() @Min(1) @Max(100)
+  maxAttempts?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(10_000)
+  rateLimitPerSecond?: number | null;
+
+  @ifPresent @IsHeaderMap()
+  headers?: Record<string, string>;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  description?: string | null;
+
+  /** The message of a PATCH with nothing to change, or undefined when the body names a field. */
+  static emptyBodyMessage(dto: UpdateSubscriptionDto): string | undefined {
+    return SUBSCRIPTION_FIELDS.some((f) => dto[f] !== undefined) ? undefined : `the body must set at least one of: ${SUBSCRIPTION_FIELDS.join(', ')}`;
+  }
+}

@@ -1,0 +1,65 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { EventFilter } from '../matching/event-filter.js';
+
+/** A webhook subscription (table `webhook_subscriptions`, created by the CreateWebhooks migration). */
+@Entity({ name: 'webhook_subscriptions' })
+export class Subscription {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url!: string;
+
+  /** Normalised patterns: `*` is stored as `>`. */
+  @Column({ name: 'event_types', type: 'text', array: true })
+  eventTypes!: string[];
+
+  @Column({ type: 'jsonb', nullable: true })
+  filter!: EventFilter | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ name: 'timeout_ms', type: 'integer' })
+  timeoutMs!: number;
+
+  @Column({ name: 'max_attempts', type: 'integer' })
+  maxAttempts!: number;
+
+  @Column({ name: 'rate_limit_per_second', type: 'integer', nullable: true })
+  rateLimitPerSecond!: number | null;
+
+  @Column({ type: 'jsonb', default: {} })
+  headers!: Record<string, string>;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  description!: string | null;
+
+  /** `whsec_…`; only ever returned by create and rotate-secret. */
+  @Column({ type: 'varchar', length: 200 })
+  secret!: string;
+
+  @Column({ name: 'previous_secret', type: 'varchar', length: 200, nullable: true })
+  previousSecret!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures!: number;
+
+  @Column({ name: 'disabled_reason', type: 'varchar', length: 500, nullable: true })
+  disabledReason!: string | null;
+
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,55 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard } from '@app/events';
+import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
+import { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
+import { ListSubscriptionsQuery } from './dto/list-subscriptions.query.js';
+import { RotateSecretDto } from './dto/rotate-secret.dto.js';
+import { SubscriptionsService, type SubscriptionWithSecret } from './subscriptions.service.js';
+import type { SubscriptionView } from './subscription-view.js';
+
+/** Webhook subscriptions. Writes need `X-Api-Key: $ADMIN_API_KEY`; reads need it when one is set. */
+@Controller('webhooks/subscriptions')
+@UseGuards(ApiKeyGuard)
+@ApiKey('admin')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  /** 201 with the subscription and its `secret`, shown this once. */
+  @Post()
+  create(@Body() body: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
+    return this.subscriptions.create(body);
+  }
+
+  /** Newest first: `{ items, limit, offset }`. */
+  @Get()
+  @ApiKey('when-configured')
+  async list(@Query() query: ListSubscriptionsQuery): Promise<{ items: SubscriptionView[]; limit: number; offset: number }> {
+    return { items: await this.subscriptions.list(query.limit, query.offset, query.active), limit: query.limit, offset: query.offset };
+  }
+
+  @Get(':id')
+  @ApiKey('when-configured')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<SubscriptionView> {
+    return this.subscriptions.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionView> {
+    const empty = UpdateSubscriptionDto.emptyBodyMessage(body);
+    if (empty) throw new BadRequestException([empty]);
+    return this.subscriptions.update(id, body);
+  }
+
+  /** 204; its deliveries and their log go with it. */
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.subscriptions.remove(id);
+  }
+
+  /** 201 with the new `secret`; the old one still signs until `previousSecretExpiresAt`. */
+  @Post(':id/rotate-secret')
+  rotateSecret(@Param('id', ParseUUIDPipe) id: string, @Body() body: RotateSecretDto): Promise<SubscriptionWithSecret> {
+    return this.subscriptions.rotateSecret(id, body.gracePeriodMs);
+  }
+}

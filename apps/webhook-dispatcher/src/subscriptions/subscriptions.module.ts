@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { UrlGuard } from '../ssrf/url-guard.js';
+import { SubscriptionsController } from './subscriptions.controller.js';
+import { SubscriptionsService } from './subscriptions.service.js';
+
+@Module({
+  controllers: [SubscriptionsController],
+  providers: [SubscriptionsService, UrlGuard],
+  exports: [SubscriptionsService, UrlGuard],
+})
+export class SubscriptionsModule {}

@@ -1,0 +1,141 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventsService, normalizePattern } from '@app/events';
+import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
+import { UrlGuard } from '../ssrf/url-guard.js';
+import { Subscription } from './subscription.entity.js';
+import { SubscriptionView, toSubscriptionView } from './subscription-view.js';
+import { newSigningSecret } from './signing-secret.js';
+import { publishDisabled, withoutQuery } from './subscription-events.js';
+import { TIMEOUT_MS } from './dto/subscription-validators.js';
+import type { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
+import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
+
+/** The creation and rotation responses: the only ones that carry the secret. */
+export type SubscriptionWithSecret = SubscriptionView & { secret: string };
+
+const notFound = (id: string) => new NotFoundException(`Webhook subscription ${id} not found`);
+
+/** Subscriptions CRUD and secret rotation; every url is checked against the SSRF policy before it is saved. */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+    private readonly guard: UrlGuard,
+    private readonly events: EventsService,
+  ) {}
+
+  async create(input: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
+    await this.assertUrl(input.url);
+    const now = new Date();
+    const active = input.active ?? true;
+    const subscription = this.dataSource.manager.create(Subscription, {
+      id: randomUUID(),
+      name: input.name,
+      url: input.url,
+      eventTypes: input.eventTypes.map(normalizePattern),
+      filter: input.filter ?? null,
+      active,
+      timeoutMs: input.timeoutMs ?? TIMEOUT_MS.default,
+      maxAttempts: input.maxAttempts ?? this.config.defaultMaxAttempts,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+      headers: input.headers ?? {},
+      description: input.description ?? null,
+      secret: newSigningSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      consecutiveFailures: 0,
+      disabledReason: active ? null : 'created inactive',
+      disabledAt: active ? null : now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.dataSource.manager.insert(Subscription, subscription);
+    return { ...toSubscriptionView(subscription), secret: subscription.secret };
+  }
+
+  async list(limit: number, offset: number, active?: boolean): Promise<SubscriptionView[]> {
+    const rows = await this.dataSource.manager.find(Subscription, {
+      where: active === undefined ? {} : { active },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+    return rows.map((s) => toSubscriptionView(s));
+  }
+
+  async get(id: string): Promise<SubscriptionView> {
+    return toSubscriptionView(await this.find(this.dataSource.manager, id));
+  }
+
+  /** Applies the changes; `active` false→true resets the failure count, true→false publishes `webhook.subscription_disabled`. */
+  async update(id: string, patch: UpdateSubscriptionDto): Promise<SubscriptionView> {
+    if (patch.url !== undefined) await this.assertUrl(patch.url);
+    return this.dataSource.transaction(async (m) => {
+      const s = await this.find(m, id, true);
+      const wasActive = s.active;
+      const set: Partial<Subscription> = { updatedAt: new Date() };
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.url !== undefined) set.url = patch.url;
+      if (patch.eventTypes !== undefined) set.eventTypes = patch.eventTypes.map(normalizePattern);
+      if (patch.filter !== undefined) set.filter = patch.filter;
+      if (patch.timeoutMs !== undefined) set.timeoutMs = patch.timeoutMs;
+      if (patch.maxAttempts !== undefined) set.maxAttempts = patch.maxAttempts;
+      if (patch.rateLimitPerSecond !== undefined) set.rateLimitPerSecond = patch.rateLimitPerSecond;
+      if (patch.headers !== undefined) set.headers = patch.headers;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
+      if (patch.active === false && wasActive) Object.assign(set, { active: false, disabledReason: 'disabled through the API', disabledAt: new Date() });
+      await m.update(Subscription, { id }, set);
+      const updated = Object.assign(s, set);
+      if (patch.active === false && wasActive) {
+        await publishDisabled(this.events, m, {
+          subscriptionId: id,
+          name: updated.name,
+          url: withoutQuery(updated.url),
+          reason: 'manual',
+          message: 'disabled through the API',
+          consecutiveFailures: updated.consecutiveFailures,
+        });
+      }
+      return toSubscriptionView(updated);
+    });
+  }
+
+  /** Deletes the subscription with its deliveries and their log. */
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.dataSource.manager.delete(Subscription, { id });
+    if (!affected) throw notFound(id);
+  }
+
+  /** A new secret; the current one keeps signing (next to the new) for the grace period. */
+  async rotateSecret(id: string, gracePeriodMs = this.config.secretGraceMs): Promise<SubscriptionWithSecret> {
+    return this.dataSource.transaction(async (m) => {
+      const s = await this.find(m, id, true);
+      const now = new Date();
+      const set: Partial<Subscription> = {
+        secret: newSigningSecret(),
+        previousSecret: gracePeriodMs > 0 ? s.secret : null,
+        previousSecretExpiresAt: gracePeriodMs > 0 ? new Date(now.getTime() + gracePeriodMs) : null,
+        updatedAt: now,
+      };
+      await m.update(Subscription, { id }, set);
+      const rotated = Object.assign(s, set);
+      return { ...toSubscriptionView(rotated, now), secret: rotated.secret };
+    });
+  }
+
+  private async find(m: EntityManager, id: string, lock = false): Promise<Subscription> {
+    const s = await m.findOne(Subscription, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!s) throw notFound(id);
+    return s;
+  }
+
+  private async assertUrl(url: string): Promise<void> {
+    const problem = await this.guard.problemWith(url);
+    if (problem) throw new BadRequestException([problem]);
+  }
+}
