@@ -5,13 +5,18 @@ import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { EventsModule, EventsService, STREAM_DLQ, STREAM_EVENTS } from '@app/events';
 import { AppProcess, NatsClusterHarness, TestDatabase, waitFor } from '@app/testing';
+import { CountingReceiver } from './support/counting-receiver.js';
 
 // The issue's failover run, on one machine: a 3-node JetStream cluster, a producer publishing
-// 20,000 events at a steady rate through EventsService, and two event-store processes sharing
-// its durable. While it runs: kill -9 the EVENTS stream leader and restart it, kill -9 one
-// event-store replica, then kill -9 the node the surviving replica is connected to. Every event
-// whose publish resolved must end up stored exactly once (rows by event id).
+// 20,000 events at a steady rate through EventsService, two event-store processes sharing their
+// durable, and two webhook-dispatcher processes sharing theirs, delivering every event to two
+// subscriptions on a local receiver. While it runs: kill -9 the EVENTS stream leader and restart
+// it, kill -9 one replica of each app, then kill -9 the node the surviving event-store is
+// connected to and restart it. Every event whose publish resolved must end up stored exactly once
+// (rows by event id) and delivered exactly once per subscription (by webhook-id).
 
+const API_KEY = 'cluster-failover-admin-key';
+const SUBSCRIPTIONS = ['/hooks/all-failover', '/hooks/exact-type'];
 const TOTAL = 20_000;
 const RATE_PER_S = 400;
 const TYPE = 'failover.tested';
@@ -50,13 +55,16 @@ function costOf(spans: Span[], faults: Fault[], i: number): number {
   return longest(blamed.map((s) => s.end - s.start));
 }
 
-describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats-servers, event-store processes, PostgreSQL)', () => {
+describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats-servers, event-store and webhook-dispatcher processes, PostgreSQL)', () => {
   let cluster: NatsClusterHarness;
   let db: TestDatabase;
   let producer: INestApplication;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const stores: AppProcess[] = [];
+  const dispatchers: AppProcess[] = [];
+  let receiver: CountingReceiver;
+  const subscriptionIds = new Map<string, string>();
 
   beforeAll(async () => {
     cluster = await NatsClusterHarness.start();
@@ -75,18 +83,44 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
       // Deliveries held by the replica killed below come back after this (the default is 30 s).
       CONSUMER_ACK_WAIT: '5s',
     };
-    stores.push(...(await Promise.all([AppProcess.start('event-store', { env }), AppProcess.start('event-store', { env })])));
+    const webhookEnv = {
+      ...env,
+      ADMIN_API_KEY: API_KEY,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_ALLOW_HTTP: 'true',
+      // Deliveries claimed by the dispatcher killed below come back after timeout + this (default 30 s).
+      WEBHOOK_LEASE_MARGIN: '1s',
+    };
+    const started = await Promise.all([
+      AppProcess.start('event-store', { env }),
+      AppProcess.start('event-store', { env }),
+      AppProcess.start('webhook-dispatcher', { env: webhookEnv }),
+      AppProcess.start('webhook-dispatcher', { env: webhookEnv }),
+    ]);
+    stores.push(...started.slice(0, 2));
+    dispatchers.push(...started.slice(2));
+    receiver = await CountingReceiver.start();
+    for (const [path, eventTypes] of [[SUBSCRIPTIONS[0]!, ['failover.*']], [SUBSCRIPTIONS[1]!, [TYPE]]] as const) {
+      const res = await fetch(`${dispatchers[0]!.url}/webhooks/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify({ name: path, url: receiver.url(path), eventTypes, timeoutMs: 3_000 }),
+      });
+      if (res.status !== 201) throw new Error(`subscription ${path} not created: ${res.status} ${await res.text()}`);
+      subscriptionIds.set(path, ((await res.json()) as { id: string }).id);
+    }
   });
 
   afterAll(async () => {
-    await Promise.all(stores.map((s) => s.stop()));
+    await Promise.all([...stores, ...dispatchers].map((s) => s.stop()));
+    await receiver?.close();
     await producer?.close();
     await nc?.close();
     await cluster?.close();
     await db?.drop();
   });
 
-  it('stores every event whose publish resolved exactly once, through leader, node and replica kills', async () => {
+  it('stores and delivers every event whose publish resolved exactly once, through leader, node and replica kills', async () => {
     const events = producer.get(EventsService);
     const outcomes: Outcome[] = [];
     const rejected: Error[] = [];
@@ -113,6 +147,8 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
     };
 
     let consumedByKilled = 0;
+    let dispatchedByKilled = 0;
+    let killedDispatcherAt = 0;
     const faults: Fault[] = [];
     /** Runs a fault and records it; its time is when it began, so the pause it causes falls in its window. */
     const fault = async (action: () => Promise<string>) => {
@@ -141,8 +177,10 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
       await whenSent(AT.killReplica);
       await fault(async () => {
         consumedByKilled = await consumedBy(stores[0]!);
-        await stores[0]!.kill();
-        return `kill -9 event-store replica pid ${stores[0]!.pid} (it had stored ${consumedByKilled})`;
+        dispatchedByKilled = await consumedBy(dispatchers[0]!);
+        killedDispatcherAt = Date.now();
+        await Promise.all([stores[0]!.kill(), dispatchers[0]!.kill()]);
+        return `kill -9 one event-store and one webhook-dispatcher replica (they had handled ${consumedByKilled} and ${dispatchedByKilled})`;
       });
       await whenSent(AT.killConsumerNode);
       // Only the survivor's connection is left once the server has noticed the killed one's is gone.
@@ -176,6 +214,11 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
       async () => (await storedRows()).filter((r) => resolved.has(r.id)).length === resolved.size && (await outboxSize()) === 0,
       { timeoutMs: 120_000, intervalMs: 500, message: 'not every resolved publish was stored' },
     );
+    await waitFor(() => SUBSCRIPTIONS.every((path) => [...resolved].every((id) => receiver.deliveries(path).has(id))), {
+      timeoutMs: 180_000,
+      intervalMs: 1_000,
+      message: 'not every resolved publish was delivered to both subscriptions',
+    });
     const rows = await storedRows();
     const storedIds = new Set(rows.map((r) => r.id));
     const stream = await jsm.streams.info(STREAM_EVENTS, { subjects_filter: `events.${TYPE}` });
@@ -186,6 +229,7 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
     const storeGaps = arrivals.slice(1).map((end, i) => ({ start: arrivals[i]!, end }));
     const publishes = outcomes.map((o) => ({ start: o.startedAt, end: o.startedAt + o.ms }));
     const costs = faults.map((f, i) => ({ ...f, publishStallMs: costOf(publishes, faults, i), storeGapMs: costOf(storeGaps, faults, i) }));
+    const webhooks = Object.fromEntries(await Promise.all(SUBSCRIPTIONS.map(async (path) => [path, await webhookFigures(path, resolved, killedDispatcherAt)] as const)));
     const report = {
       published: outcomes.length,
       consumedByKilledReplica: consumedByKilled,
@@ -196,6 +240,8 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
       streamCopiesBeyondOne: (stream.state.subjects?.[`events.${TYPE}`] ?? 0) - resolved.size,
       missing: [...resolved].filter((id) => !storedIds.has(id)).length,
       deadLettered: dlq.state.messages,
+      dispatchedByKilledReplica: dispatchedByKilled,
+      webhooks,
       longestPublishMs: longest(outcomes.map((o) => o.ms)),
       longestStoreGapMs: longestGap(arrivals),
       publishSeconds: Math.round(publishedIn / 100) / 10,
@@ -207,11 +253,25 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
 
     expect(rejected.map((e) => e.message)).toEqual([]);
     expect(report).toMatchObject({ published: TOTAL, stored: TOTAL, duplicates: 0, streamCopiesBeyondOne: 0, missing: 0, deadLettered: 0 });
+    for (const path of SUBSCRIPTIONS) {
+      // Exactly one successful delivery per event and subscription, by webhook-id and in the
+      // dispatcher's own log; none for an event nobody published.
+      expect(webhooks[path]).toMatchObject({
+        delivered: TOTAL,
+        missing: 0,
+        unknown: 0,
+        resentNotAroundTheKill: 0,
+        succeededRows: TOTAL,
+        eventsWithOtherThanOneSucceededRow: 0,
+      });
+    }
     expect(faults).toHaveLength(5);
     // Both replicas did a share: the killed one before it died, the survivor the rest.
     expect(consumedByKilled).toBeGreaterThan(0);
     expect(await consumedBy(stores[1]!)).toBeGreaterThan(0);
     expect(stores[1]!.running).toBe(true);
+    expect(dispatchedByKilled).toBeGreaterThan(0);
+    expect(await consumedBy(dispatchers[1]!)).toBeGreaterThan(0);
   }, 300_000);
 
   /** Events this event-store process handled, from its /metrics. */
@@ -219,6 +279,27 @@ describe('a 3-node cluster losing nodes and consumer replicas mid-run (real nats
     const text = await (await fetch(`${store.url}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith('mesh_events_consumed_total{') && l.includes(`type="${TYPE}"`));
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  }
+
+  /** What one subscription's receiver path got, against the dispatcher's delivery rows. */
+  async function webhookFigures(path: string, resolved: Set<string>, killedDispatcherAt: number) {
+    const got = receiver.deliveries(path);
+    const { rows } = await db.query<{ event_id: string; n: number }>(
+      `SELECT event_id, count(*) FILTER (WHERE status = 'succeeded')::int AS n FROM webhook_deliveries WHERE subscription_id = $1 GROUP BY event_id`,
+      [subscriptionIds.get(path)],
+    );
+    return {
+      delivered: [...resolved].filter((id) => got.has(id)).length,
+      missing: [...resolved].filter((id) => !got.has(id)).length,
+      unknown: [...got.keys()].filter((id) => !resolved.has(id)).length,
+      // The same webhook-id answered 200 more than once: a request the receiver answered but the
+      // dispatcher never recorded (killed first) is sent again; receivers dedupe by webhook-id.
+      resent: [...got.values()].reduce((sum, times) => sum + times.length - 1, 0),
+      // ...which may only happen to requests under way when a dispatcher was killed.
+      resentNotAroundTheKill: [...got.values()].filter((times) => times.length > 1 && !(times[0]! >= killedDispatcherAt - 10_000 && times[0]! <= killedDispatcherAt + 2_000)).length,
+      succeededRows: rows.reduce((sum, r) => sum + r.n, 0),
+      eventsWithOtherThanOneSucceededRow: rows.filter((r) => r.n !== 1).length,
+    };
   }
 
   const outboxSize = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM mesh_outbox')).rows[0]!.n;

@@ -116,21 +116,40 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     await close(app);
   });
 
-  it('keeps publishing when the node the producer is connected to is killed -9', async () => {
-    const app = await startProducer('moving-producer', { streamReplicas: 3 });
+  it('keeps publishing when the node the producer is connected to is killed -9, retrying at once on the next node', async () => {
+    // A PubAck timeout far beyond the test's waits: publishes in flight on the dead connection must
+    // be retried when it drops, not when their PubAck times out.
+    const PUBACK_TIMEOUT_MS = 60_000;
+    const app = await startProducer('moving-producer', { streamReplicas: 3, publishTimeoutMs: PUBACK_TIMEOUT_MS });
     const events = app.get(EventsService);
     await events.publishEvent('cluster.warmed', {});
     const [node] = await cluster.nodesServing('moving-producer');
     const before = (await jsm.streams.info(STREAM_EVENTS)).state.messages;
 
+    // One publish after another, so one is waiting for its PubAck when the connection dies.
+    const results: { queued: boolean; ms: number }[] = [];
+    let stop = false;
+    const producing = (async () => {
+      for (let i = 0; !stop; i++) {
+        const t = Date.now();
+        const r = await events.publishEvent('cluster.moved', { i });
+        results.push({ queued: r.queued, ms: Date.now() - t });
+      }
+    })();
+    await waitFor(() => results.length >= 50, { message: 'the producer did not get going' });
     await node!.kill();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => events.publishEvent('cluster.moved', { i })));
+    const countAtKill = results.length;
+    await waitFor(() => results.length >= countAtKill + 50, { timeoutMs: 30_000, message: 'publishing did not go on after the kill' });
+    stop = true;
+    await producing;
+    const took = Math.max(...results.map((r) => r.ms));
     const [now] = await cluster.nodesServing('moving-producer');
     await cluster.restart(node!);
 
+    expect(took).toBeLessThan(PUBACK_TIMEOUT_MS);
     expect(results.filter((r) => r.queued)).toEqual([]);
     expect(now!.name).not.toBe(node!.name);
-    expect((await jsm.streams.info(STREAM_EVENTS)).state.messages - before).toBe(20);
+    expect((await jsm.streams.info(STREAM_EVENTS)).state.messages - before).toBe(results.length);
     await close(app);
   });
 

@@ -23,6 +23,7 @@ export class NatsConnectionManager implements OnApplicationShutdown {
   private closing = false;
   private connected = false;
   private readonly listeners = new Set<ConnectedListener>();
+  private readonly disconnectListeners = new Set<() => void>();
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
@@ -67,6 +68,12 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     this.listeners.add(listener);
     if (this.nc && this.streamsReady) void this.notify(listener, this.nc);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Runs `listener` each time the connection is lost; returns a function that stops that. */
+  onDisconnected(listener: () => void): () => void {
+    this.disconnectListeners.add(listener);
+    return () => this.disconnectListeners.delete(listener);
   }
 
   private async connectForever(): Promise<void> {
@@ -123,6 +130,7 @@ export class NatsConnectionManager implements OnApplicationShutdown {
         case 'disconnect':
           this.connected = false;
           this.logger.warn(`disconnected from NATS ${status.server}`);
+          for (const listener of this.disconnectListeners) listener();
           break;
         case 'reconnect':
           this.connected = true;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JetStreamApiError, PubAck } from '@nats-io/jetstream';
+import { JetStreamApiError, JetStreamClient, JetStreamPublishOptions, PubAck } from '@nats-io/jetstream';
 import { headers as natsHeaders, MsgHdrs } from '@nats-io/transport-node';
 import { CLOUDEVENTS_CONTENT_TYPE, EVENTS_CONFIG, HEADER } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
@@ -34,10 +34,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 @Injectable()
 export class JetStreamPublisher {
+  /** Rejecters of the publishes waiting for a PubAck on the current connection. */
+  private readonly inFlight = new Set<(err: Error) => void>();
+
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
     private readonly nats: NatsConnectionManager,
-  ) {}
+  ) {
+    // A PubAck cannot come back over a lost connection: give up on those publishes now and retry
+    // them on the next node (same id), instead of waiting out the publish timeout (5 s).
+    nats.onDisconnected(() => {
+      for (const abandon of this.inFlight) abandon(new Error('connection lost while waiting for the PubAck'));
+      this.inFlight.clear();
+    });
+  }
 
   async publish(subject: string, payload: string | Uint8Array, id: string): Promise<PubAck> {
     const h = natsHeaders();
@@ -48,7 +58,7 @@ export class JetStreamPublisher {
       return this.retry(subject, payload, id, h, new Error('not connected to NATS'));
     }
     try {
-      return await js.publish(subject, payload, { msgID: id, headers: h });
+      return await this.attempt(js, subject, payload, { msgID: id, headers: h });
     } catch (err) {
       if (!isTransient(err)) throw err;
       return this.retry(subject, payload, id, h, err);
@@ -68,13 +78,34 @@ export class JetStreamPublisher {
       }
       try {
         const timeout = Math.max(500, Math.min(this.config.publishTimeoutMs, deadline - Date.now()));
-        return await js.publish(subject, payload, { msgID: id, headers: h, timeout });
+        return await this.attempt(js, subject, payload, { msgID: id, headers: h, timeout });
       } catch (err) {
         if (!isTransient(err)) throw err;
         last = err;
       }
     }
     throw new JetStreamUnavailableError(last);
+  }
+
+  /**
+   * One publish. In a cluster it is tracked so that a lost connection abandons it at once; a single
+   * server has no other node to move to, so there the plain publish (the pipelined fast path) is kept.
+   */
+  private attempt(js: JetStreamClient, subject: string, payload: string | Uint8Array, opts: Partial<JetStreamPublishOptions>): Promise<PubAck> {
+    if (!this.nats.clustered) return js.publish(subject, payload, opts);
+    return new Promise<PubAck>((resolve, reject) => {
+      this.inFlight.add(reject);
+      js.publish(subject, payload, opts).then(
+        (ack) => {
+          this.inFlight.delete(reject);
+          resolve(ack);
+        },
+        (err: unknown) => {
+          this.inFlight.delete(reject);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Headers for a publish that carries extra `Mesh-*` fields (DLQ, replay). */
