@@ -15,6 +15,13 @@ export default tseslint.config(
     },
   },
   {
+    // A CLI must start at once: it takes the Nest-free entry of libs/events (the index loads Nest, TypeORM and Ajv).
+    files: ['apps/cli/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/libs/*/src/**', '!**/libs/events/src/standalone.js'], message: 'Import libs by alias (@app/events), or the standalone entry from the CLI.' }] }],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
     rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

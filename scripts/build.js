@@ -3,7 +3,7 @@
 // `node dist/apps/<name>/main.js`, and the launcher with `node dist/scripts/mesh/start.js`.
 // Then builds the console's single-page app (scripts/build-console-web.js) unless it is up to date.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildConsoleWeb, webBuildIsCurrent } from './build-console-web.js';
 
@@ -18,5 +18,9 @@ execFileSync(
 for (const app of existsSync('apps') ? readdirSync('apps') : []) {
   if (!existsSync(join('apps', app, 'src', 'main.ts'))) continue;
   writeFileSync(join('dist', 'apps', app, 'main.js'), "import './src/main.js';\n");
+}
+// package.json's bins (the `mesh` CLI) run by their shebang, and swc writes files without the x bit.
+for (const file of Object.values(JSON.parse(readFileSync('package.json', 'utf8')).bin ?? {})) {
+  if (existsSync(file)) chmodSync(file, 0o755);
 }
 if (existsSync('apps/console/web') && !webBuildIsCurrent()) await buildConsoleWeb();

@@ -5,6 +5,7 @@ import { SearchSyncConfigModule } from './config/search-sync-config.module.js';
 import type { SearchSyncConfig } from './config/search-sync-env.js';
 import { SearchProviderHealthIndicator } from './health/search-provider.health.js';
 import { SearchProviderModule } from './providers/search-provider.module.js';
+import { ReindexModule } from './reindex/reindex.module.js';
 import { SearchModule } from './search/search.module.js';
 import { CreateSearchSync1735000000000 } from './store/migrations/1735000000000-create-search-sync.js';
 import { SyncModule } from './sync/sync.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         SearchProviderModule,
         SyncModule,
         SearchModule,
+        ReindexModule,
       ],
     };
   }

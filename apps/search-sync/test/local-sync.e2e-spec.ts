@@ -155,6 +155,19 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     expect(dlq!.header.get('Mesh-Error')).toContain('data.id (the objectID of vendors) is missing');
   });
 
+  it('dead-letters alone a record PostgreSQL refuses (a NUL character), and indexes the rest of its batch', async () => {
+    const good = vendor({ name: 'Clean Record' });
+    const nul = vendorEvent.created(vendor({ name: 'Nul \u0000 Record' }));
+    await Promise.all([raw.publish(vendorEvent.created(good)), raw.publish(nul)]);
+    const dead = await waitFor(async () => {
+      const m = await raw.jsm.streams.getMessage(STREAM_DLQ, { last_by_subj: 'dlq.search-sync.vendor.created' }).catch(() => null);
+      return m?.json<{ id: string }>().id === nul.id ? m : undefined;
+    });
+    expect(dead!.header.get('Mesh-Error')).toMatch(/^NonRetryableError: local refused the record: PostgreSQL refused it: .*\[SQLSTATE 22/);
+    await waitFor(() => stored(good.id));
+    await raw.idle();
+  });
+
   it('answers 400 naming a bad search parameter and 404 for an index the mapping does not know', async () => {
     const server = sync.app.getHttpServer();
     const missing = await request(server).get('/search').query({ q: 'x' }).expect(400);
@@ -162,6 +175,17 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     const unknown = await request(server).get('/search').query({ index: 'orders', q: 'x' }).expect(404);
     expect(unknown.body.message).toContain('known: vendors');
     await request(server).get('/search').query({ index: 'vendors', hitsPerPage: 1000 }).expect(400);
+  });
+
+  it('counts batches and what became of their operations in /metrics', async () => {
+    const text = (await request(sync.app.getHttpServer()).get('/metrics').expect(200)).text;
+    const value = (line: RegExp) => Number(line.exec(text)?.[1]);
+    expect(value(/^mesh_search_batch_operations_count\{provider="local"\} (\d+)$/m)).toBeGreaterThan(0);
+    expect(value(/^mesh_search_operations_total\{provider="local",result="applied"\} (\d+)$/m)).toBeGreaterThan(600);
+    expect(value(/^mesh_search_operations_total\{provider="local",result="skipped"\} (\d+)$/m)).toBeGreaterThan(0); // the stale and replayed ones
+    expect(value(/^mesh_search_operations_total\{provider="local",result="refused"\} (\d+)$/m)).toBe(1); // the NUL record
+    expect(value(/^mesh_search_backlog\{provider="local"\} (\d+)$/m)).toBe(0);
+    expect(text).toMatch(/^mesh_search_batch_duration_seconds_count\{provider="local",outcome="accepted"\} \d+$/m);
   });
 
   it('reports the local provider in /health/events', async () => {

@@ -89,8 +89,24 @@ export class RawPublisher {
 }
 
 let counter = 0;
-/** A vendor as vendor-service's events carry it. */
-export function vendor(overrides: Record<string, unknown> = {}) {
+
+/** A vendor as vendor-service's events carry it (VendorData). */
+export interface TestVendor {
+  id: string;
+  name: string;
+  description: string | null;
+  phone: string | null;
+  email: string | null;
+  website: string | null;
+  open: boolean;
+  primaryImage: string | null;
+  lat: number | null;
+  long: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function vendor(overrides: Partial<TestVendor> = {}): TestVendor {
   counter++;
   return {
     id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
@@ -109,7 +125,7 @@ export function vendor(overrides: Record<string, unknown> = {}) {
   };
 }
 
-type Vendor = ReturnType<typeof vendor>;
+type Vendor = TestVendor;
 const at = (time?: string) => (time ? { time } : {});
 /** vendor.created / updated / deleted envelopes as vendor-service publishes them. */
 export const vendorEvent = {

@@ -5,8 +5,18 @@ import type { WebhookConfig } from './config/webhook-env.js';
 import { CreateWebhooks1736000000000 } from './database/migrations/1736000000000-create-webhooks.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
+import { TestSendModule } from './test-send/test-send.module.js';
+import { SERVICE_NAME } from './service-name.js';
 
-export const SERVICE_NAME = 'webhook-dispatcher';
+export { SERVICE_NAME };
+
+/**
+ * Fan-out handlers wait for their batch's commit, so many of them run at once (CONSUMER_CONCURRENCY,
+ * when set, still wins): each holds only a promise, not a request to an endpoint.
+ */
+export const FAN_OUT_CONCURRENCY = 1_000;
 
 export interface WebhookDispatcherConfig {
   events?: EventsModuleOptions['config'];
@@ -23,12 +33,15 @@ export class AppModule {
         EventsModule.forRoot({
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
-          config: config.events,
+          config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
           database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000] },
         }),
         EventsHealthModule,
         WebhookConfigModule.forRoot(config.webhooks),
         SubscriptionsModule,
+        DeliveryModule,
+        DeliveriesModule,
+        TestSendModule,
       ],
     };
   }

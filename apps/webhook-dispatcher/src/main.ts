@@ -9,4 +9,5 @@ app.enableShutdownHooks();
 await connectEventConsumer(app);
 const port = Number(process.env.PORT || 3003);
 await app.listen(port, '0.0.0.0');
-new Logger(SERVICE_NAME).log(`listening on http://localhost:${port} (all interfaces); try GET /webhooks/subscriptions`);
+const url = (await app.getUrl()).replace('[::1]', 'localhost');
+new Logger(SERVICE_NAME).log(`listening on ${url} (all interfaces); try GET /webhooks/subscriptions`);

@@ -2,3 +2,4 @@ export * from './database.js';
 export * from './nats-server.js';
 export * from './wait.js';
 export * from './nats-cluster.js';
+export * from './app-process.js';

@@ -66,6 +66,15 @@ export interface SearchSyncConfig {
   /** Batches sent to the index at once. */
   maxInFlight: number;
   eventStoreUrl: string;
+  /** Events per page read from the event store by a reindex (its API's maximum is 1,000). */
+  reindexPageSize: number;
+  /**
+   * How long a reindex waits for an event the live index applied recently and the event store has
+   * not stored yet (its consumer lagging) before it gives up rather than lose the change.
+   */
+  reindexLagGraceMs: number;
+  /** How long a provider probe of the health check is reused (Algolia counts API calls). */
+  healthProbeIntervalMs: number;
 }
 
 export const SEARCH_SYNC_CONFIG = Symbol('SEARCH_SYNC_CONFIG');
@@ -93,5 +102,8 @@ export function searchSyncConfigFromEnv(raw: Record<string, unknown> = process.e
     flushIntervalMs: parseDuration(env.SEARCH_FLUSH_INTERVAL)!,
     maxInFlight: 2,
     eventStoreUrl: env.EVENT_STORE_URL.replace(/\/+$/, ''),
+    healthProbeIntervalMs: 10_000,
+    reindexPageSize: 1000,
+    reindexLagGraceMs: 30_000,
   };
 }

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { EventsHealthContributor } from '@app/events';
+import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
 import { SyncBatcher } from '../sync/sync-batcher.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
-/** Algolia counts API calls: one probe per this long at most, the last answer in between. */
-const PROBE_EVERY_MS = 10_000;
 
 /**
- * `searchProvider` in `/health/events`: which provider, whether it answers, the last batch the
+ * `searchProvider` in `/health/events`: which provider, whether it answers (one probe per
+ * `healthProbeIntervalMs` at most, since Algolia counts API calls), the last batch the
  * index accepted, the operations waiting for it (backlog) and the last batch failure. Down (503)
  * when the provider does not answer.
  */
@@ -21,10 +21,11 @@ export class SearchProviderHealthIndicator implements EventsHealthContributor {
     private readonly health: HealthIndicatorService,
     @Inject(SEARCH_PROVIDER) private readonly provider: SearchProvider,
     private readonly batcher: SyncBatcher,
+    @Inject(SEARCH_SYNC_CONFIG) private readonly config: SearchSyncConfig,
   ) {}
 
   private reachability(): Promise<string | undefined> {
-    if (!this.probe || Date.now() - this.probe.at > PROBE_EVERY_MS) {
+    if (!this.probe || Date.now() - this.probe.at >= this.config.healthProbeIntervalMs) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS)));
       const answer = this.provider.ping().then(

@@ -72,6 +72,12 @@ describe(RecordBuilder.name, () => {
     expect(() => builder.operations(createEnvelope('vendor.created', null, 'vendor-service'))).toThrow(/data is not an object/);
   });
 
+  it('refuses, as non-retryable, a time the order guard cannot compare', () => {
+    const event = createEnvelope('vendor.created', vendor, 'vendor-service', { time: 'Tue Dec 1 2026' });
+    expect(() => builder.operations(event)).toThrow(/time "Tue Dec 1 2026" is not RFC 3339/);
+    expect(builder.operations(createEnvelope('vendor.created', vendor, 'vendor-service', { time: '2025-01-01T12:00:00.123456789+02:00' }))).toHaveLength(1);
+  });
+
   it('lists the event types that feed an index', () => {
     expect(builder.typesOf('vendors')).toEqual(['vendor.created', 'vendor.updated', 'vendor.deleted']);
     expect(builder.typesOf('nope')).toEqual([]);

@@ -11,6 +11,9 @@ export function valueAt(source: unknown, path: string): unknown {
   return value;
 }
 
+/** RFC 3339, which both the order guard's comparison and PostgreSQL read the same way (Date.parse accepts more). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
 const lastSegment = (path: string) => path.slice(path.lastIndexOf('.') + 1);
 const isCoordinate = (v: unknown, limit: number): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= limit;
 
@@ -58,6 +61,9 @@ export class RecordBuilder {
   operations(event: CloudEvent): IndexOperation[] {
     const mappings = this.byType.get(event.type);
     if (!mappings) return [];
+    if (!RFC3339.test(event.time)) {
+      throw new NonRetryableError(`${event.type} ${event.id}: time "${event.time}" is not RFC 3339 (e.g. 2025-01-01T12:00:00.000Z), so it cannot be ordered against other events`);
+    }
     return mappings.map((m) => {
       const rule = m.events[event.type];
       const resource = rule.from ? valueAt(event.data, rule.from) : event.data;

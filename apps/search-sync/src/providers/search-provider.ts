@@ -37,6 +37,8 @@ export interface SearchProvider {
   settle(index: string): Promise<void>;
   /** Replaces `live` by `temp` in one step; `temp` is gone afterwards. */
   swap(temp: string, live: string, tx: EntityManager): Promise<void>;
+  /** Copies the records of `objectIDs` (those that exist) from one index to another. */
+  copyRecords(from: string, to: string, objectIDs: readonly string[], tx: EntityManager): Promise<void>;
   /** Deletes an index (an abandoned temporary one). */
   drop(index: string, tx: EntityManager): Promise<void>;
 }

@@ -26,3 +26,45 @@ export async function claimNewer<T extends IndexOperation>(tx: EntityManager, op
   const keys = new Set(won.map((r) => operationKey({ index: r.index_name, objectID: r.object_id })));
   return ops.filter((op) => keys.has(operationKey(op)));
 }
+
+/**
+ * Objects whose last applied event in `live` is newer than in `temp` (or that `temp` lacks): what
+ * the live path applied that a reindex's history read has not. Deletes count too (tombstones).
+ */
+export interface BehindRow {
+  object_id: string;
+  event_id: string;
+  /** When the live index applied that event. */
+  applied_at: Date;
+}
+
+export function objectsBehind(tx: EntityManager, live: string, temp: string): Promise<BehindRow[]> {
+  return tx.query(
+    `SELECT l.object_id, l.event_id, l.applied_at FROM search_sync_state l
+       LEFT JOIN search_sync_state t ON t.index_name = $2 AND t.object_id = l.object_id
+      WHERE l.index_name = $1 AND (t.object_id IS NULL OR (l.event_time, l.event_id) > (t.event_time, t.event_id))
+      ORDER BY l.object_id`,
+    [live, temp],
+  );
+}
+
+/** The guard of a swapped-in index: `temp`'s rows become `live`'s (inside the swap's transaction). */
+export async function swapGuard(tx: EntityManager, temp: string, live: string): Promise<void> {
+  await tx.query('DELETE FROM search_sync_state WHERE index_name = $1', [live]);
+  await tx.query('UPDATE search_sync_state SET index_name = $1 WHERE index_name = $2', [live, temp]);
+}
+
+export async function dropGuard(tx: EntityManager, index: string): Promise<void> {
+  await tx.query('DELETE FROM search_sync_state WHERE index_name = $1', [index]);
+}
+
+/** Copies guard rows of some objects from one index to another (a reindex carrying over what history lacks). */
+export async function copyGuard(tx: EntityManager, from: string, to: string, objectIDs: readonly string[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO search_sync_state (index_name, object_id, event_time, event_id, deleted, applied_at)
+     SELECT $2, object_id, event_time, event_id, deleted, applied_at FROM search_sync_state WHERE index_name = $1 AND object_id = ANY($3)
+     ON CONFLICT (index_name, object_id) DO UPDATE
+       SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted, applied_at = excluded.applied_at`,
+    [from, to, objectIDs],
+  );
+}

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { NonRetryableError } from '@app/events';
+import { isPostgresDataError, NonRetryableError } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IndexOperation } from '../mapping/index-mapping.js';
 import { RecordRejectedError } from '../providers/provider-errors.js';
@@ -7,6 +7,8 @@ import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provid
 import { claimNewer } from './order-guard.repository.js';
 import { newestPerObject } from './order-guard.js';
 import { lockForWrite } from './index-lock.js';
+import { SearchSyncMetrics } from './search-sync.metrics.js';
+import { REINDEX_STALE_AFTER_SECONDS } from '../reindex/reindex-job.js';
 
 /** Per operation: undefined when applied (or overtaken by a newer one), else why it was refused for good. */
 export type ApplyOutcome = NonRetryableError | undefined;
@@ -18,7 +20,8 @@ export type ApplyOutcome = NonRetryableError | undefined;
  * 3. claim the guard rows where the operation is newer than the last applied one (the rest are
  *    late, redelivered or replayed: they change nothing);
  * 4. send the winners to the provider; commit only after it accepted them.
- * A refused record is isolated by splitting the batch in halves; it alone fails, as non-retryable.
+ * A refused record (by the provider, or by PostgreSQL for a data reason) is isolated by splitting
+ * the batch in halves; it alone fails, as non-retryable.
  * Any other failure rejects (nothing committed: the guard rolls back).
  */
 @Injectable()
@@ -28,46 +31,76 @@ export class SyncApplier {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SEARCH_PROVIDER) private readonly provider: SearchProvider,
+    private readonly metrics: SearchSyncMetrics,
   ) {}
 
   async apply(ops: readonly IndexOperation[]): Promise<ApplyOutcome[]> {
     const outcomes: ApplyOutcome[] = new Array(ops.length).fill(undefined);
-    await this.applyPart(ops.map((op, i) => ({ op, i })), outcomes);
+    const started = performance.now();
+    const result = { applied: 0, refused: 0 };
+    try {
+      await this.applyPart(ops.map((op, i) => ({ op, i })), outcomes, result);
+    } catch (err) {
+      this.metrics.batch(ops.length, (performance.now() - started) / 1000, undefined);
+      throw err;
+    }
+    result.refused = outcomes.filter(Boolean).length;
+    this.metrics.batch(ops.length, (performance.now() - started) / 1000, result);
     return outcomes;
   }
 
-  private async applyPart(part: { op: IndexOperation; i: number }[], outcomes: ApplyOutcome[]): Promise<void> {
+  private async applyPart(part: { op: IndexOperation; i: number }[], outcomes: ApplyOutcome[], result: { applied: number }): Promise<void> {
     try {
-      await this.applyOnce(part.map((p) => p.op));
+      result.applied += await this.applyOnce(part.map((p) => p.op));
     } catch (err) {
       if (!(err instanceof RecordRejectedError)) throw err;
       if (part.length === 1) {
         const { op } = part[0];
-        const refused = new NonRetryableError(`${this.provider.name} refused ${op.index}/${op.objectID} (event ${op.eventId}): ${err.message}`);
+        // The provider's words first: Mesh-Error keeps 200 characters, and the DLQ body names the event.
+        const refused = new NonRetryableError(`${this.provider.name} refused the record: ${err.message} [${op.index}/${op.objectID}, event ${op.eventId}]`);
         this.logger.warn(refused.message);
         outcomes[part[0].i] = refused;
         return;
       }
       const half = part.length >> 1;
-      await this.applyPart(part.slice(0, half), outcomes);
-      await this.applyPart(part.slice(half), outcomes);
+      await this.applyPart(part.slice(0, half), outcomes, result);
+      await this.applyPart(part.slice(half), outcomes, result);
     }
   }
 
-  private async applyOnce(ops: IndexOperation[]): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      await lockForWrite(tx);
-      const mirrored = await this.withReindexCopies(tx, ops);
-      const winners = await claimNewer(tx, newestPerObject(mirrored));
-      if (winners.length > 0) await this.provider.write(winners, tx);
-    });
+  /** Returns how many of `ops` (their copies for a reindex not counted) changed the index. */
+  private async applyOnce(ops: IndexOperation[]): Promise<number> {
+    try {
+      const winners = await this.dataSource.transaction(async (tx) => {
+        await lockForWrite(tx);
+        return this.applyWithin(tx, await this.withReindexCopies(tx, ops));
+      });
+      const given = new Set(ops);
+      return winners.filter((w) => given.has(w)).length;
+    } catch (err) {
+      // PostgreSQL refusing a row (a NUL in the record, a time out of range) would fail every retry of the batch.
+      if (!isPostgresDataError(err)) throw err;
+      const e = err as { message: string; code: string };
+      throw new RecordRejectedError(`PostgreSQL refused it: ${e.message} [SQLSTATE ${e.code}]`);
+    }
+  }
+
+  /**
+   * Steps 1, 3 and 4 inside the caller's transaction, which holds the index lock (a reindex's swap
+   * catching up under its exclusive lock). Returns the operations that changed the index.
+   */
+  async applyWithin(tx: EntityManager, ops: readonly IndexOperation[]): Promise<IndexOperation[]> {
+    const winners = await claimNewer(tx, newestPerObject(ops));
+    if (winners.length > 0) await this.provider.write(winners, tx);
+    return winners;
   }
 
   /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
   private async withReindexCopies(tx: EntityManager, ops: IndexOperation[]): Promise<IndexOperation[]> {
     const jobs: { index_name: string; temp_index: string }[] = await tx.query(
       `SELECT index_name, temp_index FROM search_reindex_jobs
-        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - interval '2 minutes'`,
+        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - make_interval(secs => $1)`,
+      [REINDEX_STALE_AFTER_SECONDS],
     );
     if (jobs.length === 0) return ops;
     const temps = new Map(jobs.map((j) => [j.index_name, j.temp_index]));

@@ -1,7 +1,8 @@
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, BeforeApplicationShutdown } from '@nestjs/common';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
 import { SearchSyncHandler } from './search-sync.handler.js';
+import { SearchSyncMetrics } from './search-sync.metrics.js';
 import { SyncApplier } from './sync-applier.js';
 import { SyncBatcher } from './sync-batcher.js';
 
@@ -11,19 +12,23 @@ import { SyncBatcher } from './sync-batcher.js';
   controllers: [SearchSyncHandler],
   providers: [
     SyncApplier,
+    SearchSyncMetrics,
     {
       provide: SyncBatcher,
-      inject: [SyncApplier, SEARCH_SYNC_CONFIG],
-      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig) =>
-        new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight }),
+      inject: [SyncApplier, SEARCH_SYNC_CONFIG, SearchSyncMetrics],
+      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig, metrics: SearchSyncMetrics) => {
+        const batcher = new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight });
+        metrics.watchBacklog(() => batcher.backlog);
+        return batcher;
+      },
     },
   ],
   exports: [SyncBatcher, SyncApplier],
 })
-export class SyncModule implements OnApplicationShutdown {
+export class SyncModule implements BeforeApplicationShutdown {
   constructor(@Inject(SyncBatcher) private readonly batcher: SyncBatcher) {}
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.batcher.flush();
   }
 }

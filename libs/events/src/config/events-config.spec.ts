@@ -20,12 +20,14 @@ describe(eventsConfigFromEnv.name, () => {
       enableEventLogging: true,
       logLevel: 'info',
       publishTimeoutMs: 5_000,
+      publishRetryWindowMs: 15_000,
     });
   });
 
   it('parses durations and the backoff schedule to milliseconds', () => {
-    const env = validateEnv(EventsEnv)({ CONSUMER_BACKOFF: '500ms, 2s,1m', EVENTS_MAX_AGE: '12h', CONSUMER_ACK_WAIT: '90s' });
+    const env = validateEnv(EventsEnv)({ CONSUMER_BACKOFF: '500ms, 2s,1m', EVENTS_MAX_AGE: '12h', CONSUMER_ACK_WAIT: '90s', EVENTS_PUBLISH_RETRY_WINDOW: '30s' });
     const config = eventsConfigFromEnv(env, { service: 's' });
+    expect(config.publishRetryWindowMs).toBe(30_000);
     expect(config.backoffMs).toEqual([500, 2_000, 60_000]);
     expect(config.eventsMaxAgeMs).toBe(12 * 3_600_000);
     expect(config.ackWaitMs).toBe(90_000);

@@ -26,6 +26,12 @@ export interface EventsConfig {
   logLevel: EventLevel;
   /** How long the relay and publisher wait for a PubAck before treating JetStream as unavailable. */
   publishTimeoutMs: number;
+  /**
+   * How long a publish that timed out, found no responders or lost its connection keeps retrying
+   * (same `Nats-Msg-Id`) before the outbox takes it: a stream leader election after a node loss
+   * took 6–8 s on nats-server 2.9.10 (docs/clustering.md).
+   */
+  publishRetryWindowMs: number;
 }
 
 export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'service' | 'consumer'>): EventsConfig {
@@ -46,5 +52,6 @@ export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'se
     adminApiKey: env.ADMIN_API_KEY || undefined,
     logLevel: env.LOG_LEVEL,
     publishTimeoutMs: 5_000,
+    publishRetryWindowMs: parseDuration(env.EVENTS_PUBLISH_RETRY_WINDOW)!,
   };
 }

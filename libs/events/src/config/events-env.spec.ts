@@ -28,6 +28,7 @@ describe(validateEnv.name, () => {
         DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mesh',
         EVENTS_STREAM_REPLICAS: 1,
         EVENTS_MAX_AGE: '7d',
+        EVENTS_PUBLISH_RETRY_WINDOW: '15s',
         CONSUMER_MAX_DELIVER: 5,
         CONSUMER_BACKOFF: '1s,5s,30s,2m',
         CONSUMER_ACK_WAIT: '30s',
@@ -92,7 +93,7 @@ describe(validateEnv.name, () => {
       expect(message).toMatch(/CONSUMER_BACKOFF: must be a comma-separated list of durations.*\(got "1s,soon"\)/);
     });
 
-    it.each(['EVENTS_MAX_AGE', 'CONSUMER_ACK_WAIT'])('rejects a malformed %s', (name) => {
+    it.each(['EVENTS_MAX_AGE', 'CONSUMER_ACK_WAIT', 'EVENTS_PUBLISH_RETRY_WINDOW'])('rejects a malformed %s', (name) => {
       expect(namedVariables(failureOf({ [name]: 'a week' }))).toEqual([name]);
     });
   });

@@ -21,6 +21,8 @@ export class EventsEnv {
   @IsOptional() @Transform(toInt) @IsIn([1, 3, 5], { message: 'must be 1, 3 or 5 (replicas of the JetStream streams)' })
   EVENTS_STREAM_REPLICAS = 1;
   @IsOptional() @IsDuration() EVENTS_MAX_AGE = '7d';
+  /** How long a publish keeps retrying through a leader election or a reconnect before it goes to the outbox. */
+  @IsOptional() @IsDuration() EVENTS_PUBLISH_RETRY_WINDOW = '15s';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) CONSUMER_MAX_DELIVER = 5;
   @IsOptional() @IsDurationList() CONSUMER_BACKOFF = '1s,5s,30s,2m';
   @IsOptional() @IsDuration() CONSUMER_ACK_WAIT = '30s';

@@ -2,8 +2,7 @@ import type { JetStreamClient, JetStreamManager, MsgRequest, StoredMsg } from '@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject, STREAM_DLQ } from '../events.constants.js';
 import type { CloudEvent } from '../envelope/cloud-event.js';
-import { normalizePattern } from '../envelope/event-type.js';
-import { typeFromSubject } from './dlq.publisher.js';
+import { normalizePattern, typeFromSubject } from '../envelope/event-type.js';
 
 /** Which dead letters an operation covers; both optional, combined with AND. */
 export interface DeadLetterFilter {
@@ -217,10 +216,9 @@ export class DeadLetterStore {
   async redriveAll(filter: DeadLetterFilter, onProgress?: ProgressCallback): Promise<RedriveReport> {
     const subject = deadLetterSubject(filter);
     const { state } = await this.jsm.streams.info(STREAM_DLQ);
-    const total = state.messages === 0 ? 0 : await this.count(filter);
     const seqs: number[] = [];
-    for await (const msg of this.scan(subject, state.first_seq, state.last_seq)) seqs.push(msg.seq);
-    return this.redriveMany(seqs, onProgress && ((done) => onProgress(done, Math.max(total, seqs.length))));
+    if (state.messages > 0) for await (const msg of this.scan(subject, state.first_seq, state.last_seq)) seqs.push(msg.seq);
+    return this.redriveMany(seqs, onProgress);
   }
 
   /** Removes the matching dead letters (all of them without a filter); returns how many. */

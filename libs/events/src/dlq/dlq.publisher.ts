@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CLOUDEVENTS_CONTENT_TYPE, dlqSubject, HEADER } from '../events.constants.js';
-import { isEventType } from '../envelope/event-type.js';
+import { typeFromSubject } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+
+/** Kept here too: it lived in this file first. */
+export { typeFromSubject };
 
 export interface DeadLetter {
   consumer: string;
@@ -14,13 +17,6 @@ export interface DeadLetter {
   data: Uint8Array;
   reason: string;
   error: string;
-}
-
-/** The event type named by a stream subject (`events.vendor.created`, `replay.app.vendor.created`). */
-export function typeFromSubject(subject: string): string {
-  const tokens = subject.split('.');
-  const type = (tokens[0] === 'replay' ? tokens.slice(2) : tokens.slice(1)).join('.');
-  return isEventType(type) ? type : 'invalid.subject';
 }
 
 /** Publishes a failed message, byte for byte, to `dlq.<consumer>.<type>` with the `Mesh-*` headers. */

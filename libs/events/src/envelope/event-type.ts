@@ -50,3 +50,10 @@ export function matchesPattern(type: string, pattern: string): boolean {
   }
   return t.length === p.length;
 }
+
+/** The event type named by a stream subject (`events.vendor.created`, `replay.app.vendor.created`). */
+export function typeFromSubject(subject: string): string {
+  const tokens = subject.split('.');
+  const type = (tokens[0] === 'replay' ? tokens.slice(2) : tokens.slice(1)).join('.');
+  return isEventType(type) ? type : 'invalid.subject';
+}

@@ -40,6 +40,14 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     return !!this.nc && !this.nc.isClosed() && this.connected;
   }
 
+  /**
+   * True when the client knows more than one server (a configured list or a cluster's advertised
+   * URLs): losing the connection then means reconnecting to another node, not an outage.
+   */
+  get clustered(): boolean {
+    return this.config.natsServers.length > 1 || (this.nc?.info?.connect_urls?.length ?? 0) > 1;
+  }
+
   /** The live connection, or undefined while none is established. */
   get connection(): NatsConnection | undefined {
     return this.nc;

@@ -1,14 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import formats from 'ajv-formats';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ValidateFunction } from 'ajv';
 import { Kvm, KV } from '@nats-io/kv';
 import { assertEventType } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
-import { SCHEMA_BUCKET } from '../events.constants.js';
-import { SchemaValidationError } from './schema-validation.error.js';
-
-// ajv-formats is CommonJS with a `default` export: take the function whichever way it arrives.
-const addFormats = ((formats as unknown as { default?: typeof formats }).default ?? formats) as unknown as (ajv: Ajv) => Ajv;
+import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
+import type { EventsConfig } from '../config/events-config.js';
+import { assertMatches, createAjv } from './schema-check.js';
 
 export interface RegisteredSchema {
   type: string;
@@ -18,14 +15,6 @@ export interface RegisteredSchema {
   schema: Record<string, unknown>;
 }
 
-const fieldOf = (e: ErrorObject): string => {
-  const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
-  const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-  const leaf = missing ?? extra;
-  return ['data', path, leaf].filter(Boolean).join('.');
-};
-
 /**
  * JSON Schemas per event type and version. Validation runs in-process (compiled with Ajv).
  * Registrations are written to the `event-schemas` KV bucket, and the bucket is watched, so a schema
@@ -34,13 +23,16 @@ const fieldOf = (e: ErrorObject): string => {
 @Injectable()
 export class SchemaRegistry {
   private readonly logger = new Logger(SchemaRegistry.name);
-  private readonly ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  private readonly ajv = createAjv();
   private readonly schemas = new Map<string, RegisteredSchema & { validate: ValidateFunction }>();
   private readonly latest = new Map<string, number>();
   private bucket?: Promise<KV>;
   private watching = false;
 
-  constructor(private readonly nats: NatsConnectionManager) {
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
+  ) {
     nats.onConnected(async () => {
       // Registrations made before NATS was reachable are written once it is.
       await this.syncToBucket();
@@ -93,10 +85,7 @@ export class SchemaRegistry {
     if (v === undefined) return undefined;
     const entry = this.schemas.get(`${type}.v${v}`);
     if (!entry) throw new Error(`No schema v${v} is registered for ${type}; register it or omit schemaVersion`);
-    if (!entry.validate(data)) {
-      const problems = (entry.validate.errors ?? []).map((e) => ({ field: fieldOf(e), message: e.message ?? e.keyword }));
-      throw new SchemaValidationError(type, entry.id, problems);
-    }
+    assertMatches(entry.validate, type, entry.id, data);
     return entry.id;
   }
 
@@ -114,7 +103,7 @@ export class SchemaRegistry {
   private kv(): Promise<KV> {
     const nc = this.nats.connection;
     if (!nc) return Promise.reject(new Error('NATS is not connected; schemas cannot be listed'));
-    this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5 });
+    this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5, replicas: this.config.streamReplicas });
     this.bucket.catch(() => (this.bucket = undefined));
     return this.bucket;
   }

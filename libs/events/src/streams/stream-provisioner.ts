@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
-import { EVENTS_CONFIG } from '../events.constants.js';
+import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { streamSpecs } from './stream-specs.js';
 
@@ -18,6 +18,16 @@ export class StreamProvisioner {
 
   async ensureStreams(jsm: JetStreamManager): Promise<void> {
     for (const spec of streamSpecs(this.config)) await this.ensure(jsm, spec);
+    await this.raiseSchemaBucket(jsm);
+  }
+
+  /** The schema bucket is created on first use by SchemaRegistry; an existing R1 one follows the streams up. */
+  private async raiseSchemaBucket(jsm: JetStreamManager): Promise<void> {
+    const name = `KV_${SCHEMA_BUCKET}`;
+    const existing = await this.info(jsm, name);
+    if (!existing || existing.num_replicas >= this.config.streamReplicas) return;
+    await jsm.streams.update(name, { ...existing, num_replicas: this.config.streamReplicas });
+    this.logger.log(`updated stream ${name}: replicas ${existing.num_replicas} → ${this.config.streamReplicas}`);
   }
 
   private async ensure(jsm: JetStreamManager, spec: Partial<StreamConfig> & { name: string }): Promise<void> {
@@ -34,14 +44,26 @@ export class StreamProvisioner {
       }
     }
     const existing = (await this.info(jsm, name))!;
-    const drift = FIELDS.filter((f) => spec[f] !== undefined && JSON.stringify(spec[f]) !== JSON.stringify(existing[f]));
+    const wanted = { ...spec, num_replicas: this.replicas(name, spec.num_replicas, existing.num_replicas) };
+    const drift = FIELDS.filter((f) => wanted[f] !== undefined && JSON.stringify(wanted[f]) !== JSON.stringify(existing[f]));
     if (drift.length === 0) return;
     // Storage and retention cannot change in place; say so instead of failing obscurely.
     if (drift.includes('storage') || drift.includes('retention')) {
       throw new Error(`stream ${name} exists with a different storage/retention; remove it or fix its config by hand`);
     }
-    await jsm.streams.update(name, { ...existing, ...spec });
-    this.logger.log(`updated stream ${name}: ${drift.join(', ')}`);
+    await jsm.streams.update(name, { ...existing, ...wanted });
+    this.logger.log(`updated stream ${name}: ${drift.map((f) => (f === 'num_replicas' ? `replicas ${existing.num_replicas} → ${wanted.num_replicas}` : f)).join(', ')}`);
+  }
+
+  /**
+   * Replicas only ever go up here (R1 → R3 when the app is configured for 3): an app started with
+   * the single-server default must not strip a cluster's streams of their copies. Going down is
+   * an operator's decision (`nats stream edit --replicas`).
+   */
+  private replicas(name: string, wanted: number | undefined, existing: number): number {
+    if (wanted === undefined || wanted >= existing) return wanted ?? existing;
+    this.logger.warn(`stream ${name} has ${existing} replicas, more than EVENTS_STREAM_REPLICAS=${wanted}; keeping ${existing}`);
+    return existing;
   }
 
   private async info(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {

@@ -13,8 +13,9 @@ export interface DurableSpec {
 }
 
 /**
- * Creates the durable pull consumer or updates the fields that may change in place. Replicas of
- * one app call this concurrently: `add` with an identical config is idempotent on the server.
+ * Creates the durable pull consumer or updates the fields that may change in place, replicas
+ * included (never lowered, as for the streams). Replicas of one app call this concurrently:
+ * `add` with an identical config is idempotent on the server.
  */
 export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): Promise<void> {
   const config: Partial<ConsumerConfig> = {
@@ -27,15 +28,19 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
     max_ack_pending: spec.maxAckPending,
     num_replicas: spec.replicas,
   };
-  const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined);
+  const info = () => jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined);
+  let existing = await info();
   if (!existing) {
     try {
       await jsm.consumers.add(spec.stream, config);
       return;
     } catch (err) {
-      if (!(await jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined))) throw err;
+      existing = await info();
+      if (!existing) throw err;
     }
   }
   const { deliver_policy: _policy, durable_name: _name, ...mutable } = config;
+  // Like the streams, replicas only go up (R1 → R3 in place, nats-server 2.9 allows it).
+  mutable.num_replicas = Math.max(existing.config.num_replicas ?? 0, spec.replicas);
   await jsm.consumers.update(spec.stream, spec.durable, mutable);
 }

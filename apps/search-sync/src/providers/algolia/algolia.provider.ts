@@ -89,6 +89,15 @@ export class AlgoliaSearchProvider implements SearchProvider {
     this.lastTask.delete(temp);
   }
 
+  async copyRecords(from: string, to: string, objectIDs: readonly string[]): Promise<void> {
+    if (objectIDs.length === 0) return;
+    const { results } = await this.call(() => this.client.getObjects<SearchRecord>({ requests: objectIDs.map((objectID) => ({ indexName: from, objectID })) }));
+    const requests = results.filter((r): r is SearchRecord => r !== null && typeof r === 'object').map((body) => ({ action: 'updateObject' as const, indexName: to, body }));
+    if (requests.length === 0) return;
+    const res = await this.call(() => this.client.multipleBatch({ requests }));
+    for (const [index, taskID] of Object.entries(res.taskID)) this.lastTask.set(index, taskID);
+  }
+
   async drop(index: string): Promise<void> {
     await this.call(() => this.client.deleteIndex({ indexName: index }));
     this.lastTask.delete(index);

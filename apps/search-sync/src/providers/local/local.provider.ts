@@ -88,6 +88,15 @@ export class LocalSearchProvider implements SearchProvider {
     await tx.query('UPDATE search_documents SET index_name = $1 WHERE index_name = $2', [live, temp]);
   }
 
+  async copyRecords(from: string, to: string, objectIDs: readonly string[], tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO search_documents (index_name, object_id, record, primary_text, document)
+       SELECT $2, object_id, record, primary_text, document FROM search_documents WHERE index_name = $1 AND object_id = ANY($3)
+       ON CONFLICT (index_name, object_id) DO UPDATE SET record = excluded.record, primary_text = excluded.primary_text, document = excluded.document`,
+      [from, to, objectIDs],
+    );
+  }
+
   async drop(index: string, tx: EntityManager): Promise<void> {
     await tx.query('DELETE FROM search_documents WHERE index_name = $1', [index]);
   }

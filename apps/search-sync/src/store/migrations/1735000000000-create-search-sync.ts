@@ -38,6 +38,7 @@ export class CreateSearchSync1735000000000 implements MigrationInterface {
       operations_applied integer NOT NULL DEFAULT 0,
       records_rejected integer NOT NULL DEFAULT 0,
       caught_up integer NOT NULL DEFAULT 0,
+      missing_history integer NOT NULL DEFAULT 0,
       error text,
       started_at timestamptz NOT NULL DEFAULT now(),
       heartbeat_at timestamptz NOT NULL DEFAULT now(),

@@ -27,8 +27,19 @@ export class JetStreamHealthIndicator {
     return this.health
       .check(key)
       .attempt(async () => {
-        const { state, config } = await this.jsm().streams.info(STREAM_EVENTS);
-        return { name: STREAM_EVENTS, messages: state.messages, bytes: state.bytes, lastSeq: state.last_seq, replicas: config.num_replicas };
+        const { state, config, cluster } = await this.jsm().streams.info(STREAM_EVENTS);
+        return {
+          name: STREAM_EVENTS,
+          messages: state.messages,
+          bytes: state.bytes,
+          lastSeq: state.last_seq,
+          replicas: config.num_replicas,
+          // In a cluster: who leads, and which copies are behind or gone (reported, not judged).
+          ...(cluster?.replicas && {
+            leader: cluster.leader,
+            replicasBehind: cluster.replicas.filter((r) => r.offline || !r.current).map((r) => r.name),
+          }),
+        };
       })
       .withTimeout(TIMEOUT_MS);
   }

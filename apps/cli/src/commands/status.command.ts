@@ -1,0 +1,98 @@
+import { Command, Option } from 'commander';
+import { argParser, CliError, EXIT } from '../cli-error.js';
+import { meshStatus, type MeshStatus } from '../mesh-events.js';
+import { openSession } from '../nats/connect.js';
+import { ago, bytes, print, table } from '../output/format.js';
+import { parsePositiveInt } from '../parse-args.js';
+import { type AppHealth, type AppTarget, checkApp, defaultTargets, parseAppTarget } from '../status/app-health.js';
+import { settingsOf } from './connection-options.js';
+
+interface StatusOptions {
+  app: AppTarget[];
+  /** false with --no-apps */
+  apps: boolean;
+  lagThreshold: number;
+  json?: boolean;
+}
+
+interface NatsState {
+  servers: string;
+  up: boolean;
+  summary: string;
+  mesh?: MeshStatus;
+}
+
+async function readNats(command: Command): Promise<NatsState> {
+  const settings = settingsOf(command);
+  const servers = settings.servers.join(',');
+  try {
+    const session = await openSession(settings);
+    try {
+      return { servers, up: true, summary: `up (${session.nc.getServer()}, nats-server ${session.nc.info?.version ?? '?'})`, mesh: await meshStatus(session.jsm) };
+    } finally {
+      await session.nc.close();
+    }
+  } catch (err) {
+    return { servers, up: false, summary: `down: ${(err as Error).message}` };
+  }
+}
+
+const seqAt = (seq: number, time: string | undefined) => (time ? `#${seq} ${time}` : '-');
+
+function renderMesh(mesh: MeshStatus, lagThreshold: number): string[] {
+  const out: string[] = ['', 'STREAMS'];
+  out.push(...table(['NAME', 'MESSAGES', 'BYTES', 'FIRST', 'LAST', 'CONSUMERS'],
+    mesh.streams.map((s) => [s.name, String(s.messages), bytes(s.bytes), seqAt(s.firstSeq, s.firstTime), seqAt(s.lastSeq, s.lastTime), String(s.consumers)])));
+  for (const name of mesh.missingStreams) out.push(`  ${name} is missing: start any mesh app once, it creates the streams`);
+
+  out.push('', 'CONSUMERS');
+  const apps = new Set(mesh.durables.filter((d) => !d.name.endsWith('-replay')).map((d) => d.name));
+  const rows = mesh.durables.map((d) => {
+    const app = d.name.endsWith('-replay') ? undefined : d.name;
+    const state = d.pending >= lagThreshold ? `lagging (${d.pending} behind)` : 'ok';
+    return [d.stream, d.name, String(d.pending), String(d.ackPending), String(d.redelivered), ago(d.lastActive), app ? String(mesh.deadLetters[app] ?? 0) : '-', state];
+  });
+  // Letters of a consumer app that has no durable (any more) still count.
+  for (const [consumer, depth] of Object.entries(mesh.deadLetters)) {
+    if (!apps.has(consumer)) rows.push(['-', consumer, '-', '-', '-', '-', String(depth), 'no durable']);
+  }
+  if (rows.length === 0) out.push('  (no durable consumers)');
+  else out.push(...table(['STREAM', 'CONSUMER', 'PENDING', 'ACK PENDING', 'REDELIVERED', 'LAST ACTIVE', 'DLQ', 'STATE'], rows));
+  return out;
+}
+
+function renderApps(apps: AppHealth[]): string[] {
+  if (apps.length === 0) return [];
+  return ['', 'APPS', ...table(['APP', 'URL', 'OUTBOX', 'HEALTH'], apps.map((a) => [a.name, a.url, a.outbox === undefined ? '-' : String(a.outbox), a.summary]))];
+}
+
+async function status(options: StatusOptions, command: Command): Promise<void> {
+  const targets = !options.apps ? [] : options.app.length > 0 ? options.app : defaultTargets();
+  const [nats, apps] = await Promise.all([readNats(command), Promise.all(targets.map(checkApp))]);
+  const down = [
+    ...(nats.up ? [] : ['NATS']),
+    ...(nats.mesh?.missingStreams ?? []).map((s) => `stream ${s}`),
+    ...apps.filter((a) => !a.up).map((a) => a.name),
+  ];
+  if (options.json) {
+    print(JSON.stringify({ ok: down.length === 0, down, nats: { servers: nats.servers, up: nats.up, summary: nats.summary }, ...nats.mesh, apps }));
+  } else {
+    print(`NATS  ${nats.servers}  ${nats.summary}`);
+    if (nats.mesh) print(...renderMesh(nats.mesh, options.lagThreshold));
+    print(...renderApps(apps), '', down.length === 0 ? 'All up.' : `Down: ${down.join(', ')}.`);
+  }
+  if (down.length > 0) throw new CliError('', EXIT.failed);
+}
+
+export const statusCommand = () =>
+  new Command('status')
+    .description("Streams, durable consumers (lag, DLQ depth) and every app's /health/events, as tables; exit 1 when something is down")
+    .addOption(
+      new Option('--app <name=url>', "check this app instead of the defaults (repeatable), e.g. event-store=http://10.0.0.5:3001")
+        .argParser(argParser((v: string, all: AppTarget[] = []) => [...all, parseAppTarget(v)]))
+        .default([], 'the apps npm start runs, at their ports (MESH_APPS, MESH_PORT_BASE)'),
+    )
+    .option('--no-apps', 'skip the apps, report NATS only')
+    .addOption(new Option('--lag-threshold <n>', 'pending messages from which a consumer shows as lagging').argParser(argParser(parsePositiveInt)).default(1000))
+    .option('--json', 'one JSON object instead of tables')
+    .action(status);

@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { CallbacksModule } from './callbacks/callbacks.module.js';
+import type { SmsConfig } from './config/sms-config.js';
+import { SmsConfigModule } from './config/sms-config.module.js';
+import { SmsMessage } from './messages/sms-message.entity.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { OptOut } from './opt-outs/opt-out.entity.js';
+import { OptOutsModule } from './opt-outs/opt-outs.module.js';
+import { ProvidersModule } from './providers/providers.module.js';
+import { SmsProviderHealthIndicator } from './providers/sms-provider.health.js';
+import { SmsRule } from './rules/sms-rule.entity.js';
+import { RulesModule } from './rules/rules.module.js';
+import { SendingModule } from './sending/sending.module.js';
+import { CreateSms1735000000000 } from './store/migrations/1735000000000-create-sms.js';
+import { SeedDefaultRules1735000000001 } from './store/migrations/1735000000001-seed-default-rules.js';
+import { SmsTemplate } from './templates/sms-template.entity.js';
+import { TemplatesModule } from './templates/templates.module.js';
+
+export const SERVICE_NAME = 'sms-notifier';
+
+/** Overrides of the (validated) environment: the event path's and the SMS side's. */
+export interface SmsNotifierConfig {
+  events?: EventsModuleOptions['config'];
+  sms?: Partial<SmsConfig>;
+}
+
+/** Events to SMS: rules and templates over PostgreSQL, providers behind one port, delivery status and opt-outs. */
+@Module({})
+export class AppModule {
+  static forRoot(config: SmsNotifierConfig = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EventsModule.forRoot({
+          service: SERVICE_NAME,
+          consumer: SERVICE_NAME,
+          config: config.events,
+          database: {
+            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut],
+            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001],
+          },
+        }),
+        SmsConfigModule.forRoot(config.sms),
+        EventsHealthModule.forRoot({ imports: [ProvidersModule], contributors: [SmsProviderHealthIndicator] }),
+        TemplatesModule,
+        RulesModule,
+        MessagesModule,
+        OptOutsModule,
+        SendingModule,
+        CallbacksModule,
+      ],
+    };
+  }
+}

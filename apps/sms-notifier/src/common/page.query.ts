@@ -1,0 +1,9 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `?limit=&offset=` of the list routes. */
+export class PageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}

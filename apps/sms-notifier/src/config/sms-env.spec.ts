@@ -1,0 +1,54 @@
+import { validateEnv } from '@app/events';
+import { smsConfigFromEnv } from './sms-config.js';
+import { SmsEnv } from './sms-env.js';
+
+const validate = validateEnv(SmsEnv);
+
+describe(SmsEnv.name, () => {
+  it('defaults to the console provider, region IR, 10 SMS an hour, a 10 s provider timeout', () => {
+    expect(smsConfigFromEnv(validate({}))).toEqual({
+      provider: 'console',
+      defaultRegion: 'IR',
+      ratePerHour: 10,
+      providerTimeoutMs: 10_000,
+      maxEventAgeMs: 86_400_000,
+      sendingLeaseMs: 15_000,
+      publicBaseUrl: undefined,
+      twilio: undefined,
+      http: undefined,
+    });
+  });
+
+  it('reads SMS_MAX_EVENT_AGE, where 0s turns the limit off', () => {
+    expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '0s' })).maxEventAgeMs).toBe(0);
+    expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '2h' })).maxEventAgeMs).toBe(7_200_000);
+    expect(() => validate({ SMS_MAX_EVENT_AGE: 'forever' })).toThrow(/SMS_MAX_EVENT_AGE: must be a duration such as 30m, 24h, 2d \(0s turns it off\)/);
+  });
+
+  it('names every bad variable, without echoing secrets', () => {
+    expect(() => validate({ SMS_PROVIDER: 'kavenegar', SMS_DEFAULT_REGION: 'XX', SMS_RATE_LIMIT_PER_HOUR: '-1', SMS_PROVIDER_TIMEOUT: 'soon' })).toThrow(
+      /SMS_PROVIDER: must be one of console, twilio, http \(got "kavenegar"\)[\s\S]*SMS_DEFAULT_REGION: must be an ISO 3166-1 alpha-2 region[\s\S]*SMS_RATE_LIMIT_PER_HOUR[\s\S]*SMS_PROVIDER_TIMEOUT: must be a duration/,
+    );
+  });
+
+  it('requires the Twilio credentials and a sender when SMS_PROVIDER=twilio', () => {
+    let message = '';
+    try {
+      validate({ SMS_PROVIDER: 'twilio', TWILIO_AUTH_TOKEN: 'secret-token' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/TWILIO_ACCOUNT_SID: is required when SMS_PROVIDER=twilio/);
+    expect(message).toMatch(/TWILIO_FROM: \(or TWILIO_MESSAGING_SERVICE_SID\) is required/);
+    expect(message).not.toContain('secret-token');
+    const ok = smsConfigFromEnv(validate({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_MESSAGING_SERVICE_SID: 'MG1', SMS_PUBLIC_BASE_URL: 'https://sms.example.com/' }));
+    expect(ok.twilio).toEqual({ accountSid: 'AC1', authToken: 't', from: undefined, messagingServiceSid: 'MG1', apiBaseUrl: 'https://api.twilio.com' });
+    expect(ok.publicBaseUrl).toBe('https://sms.example.com');
+  });
+
+  it('reads the HTTP gateway settings; SMS_HTTP_IDEMPOTENCY_HEADER=none sends no key', () => {
+    expect(() => validate({ SMS_PROVIDER: 'http' })).toThrow(/SMS_HTTP_URL: must be the gateway URL/);
+    const config = smsConfigFromEnv(validate({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'http://gateway:8080/send', SMS_HTTP_IDEMPOTENCY_HEADER: 'none', SMS_HTTP_AUTH: 'Bearer x' }));
+    expect(config.http).toMatchObject({ url: 'http://gateway:8080/send', method: 'POST', contentType: 'application/json', idempotencyHeader: undefined, auth: 'Bearer x', messageIdPath: 'id' });
+  });
+});

@@ -1,0 +1,55 @@
+/** One SMS for a provider to send. */
+export interface OutgoingSms {
+  /** E.164. */
+  to: string;
+  text: string;
+  /** Stable across retries of the same SMS: providers that accept one drop a repeat. */
+  idempotencyKey: string;
+  /** Where the provider should post delivery status: set when it has status callbacks and this app's public URL is known. */
+  statusCallbackUrl?: string;
+}
+
+export interface SentSms {
+  providerMessageId: string;
+  /** Segments the provider billed, when it says. */
+  segments?: number;
+}
+
+/**
+ * The port every SMS provider implements. `send` resolves once the provider accepted the SMS, and
+ * throws {@link ProviderUnavailableError} (retry later) or {@link ProviderRejectedError} (never).
+ */
+export interface SmsProvider {
+  readonly name: string;
+  /** The provider posts signed delivery reports to `/sms/status/<name>` (Twilio). */
+  readonly statusCallbacks: boolean;
+  send(sms: OutgoingSms): Promise<SentSms>;
+}
+
+export const SMS_PROVIDER = Symbol('SMS_PROVIDER');
+
+/** 5xx, 429, a timeout or no connection: the same SMS may succeed later. */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+  constructor(
+    message: string,
+    /** The provider's Retry-After, when it gave one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider refused this SMS for good (invalid number, unverified sender, bad credentials). */
+export class ProviderRejectedError extends Error {
+  override name = 'ProviderRejectedError';
+}
+
+/** Retry-After in seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}

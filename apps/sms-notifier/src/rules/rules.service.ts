@@ -1,0 +1,115 @@
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TemplatesService } from '../templates/templates.service.js';
+import { compileRule, CompiledRule } from './compiled-rule.js';
+import { ConditionSyntaxError } from './rule-condition.js';
+import type { CreateRuleDto } from './dto/create-rule.dto.js';
+import type { UpdateRuleDto } from './dto/update-rule.dto.js';
+import { SmsRule } from './sms-rule.entity.js';
+
+/** How long the consumer reuses the enabled rules before reading them again (other replicas' edits). */
+const RULES_TTL_MS = 2_000;
+
+/** Rules: which events send which template; validated as a whole on every write. */
+@Injectable()
+export class RulesService {
+  private readonly logger = new Logger(RulesService.name);
+  private cache?: { at: number; rules: Promise<CompiledRule[]> };
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(SmsRule);
+  }
+
+  list(): Promise<SmsRule[]> {
+    return this.repo.find({ order: { createdAt: 'ASC', name: 'ASC' } });
+  }
+
+  async get(id: string): Promise<SmsRule> {
+    const rule = await this.repo.findOneBy({ id });
+    if (!rule) throw new NotFoundException(`No rule ${id}`);
+    return rule;
+  }
+
+  async create(dto: CreateRuleDto): Promise<SmsRule> {
+    const now = new Date();
+    const rule: SmsRule = {
+      id: randomUUID(),
+      name: dto.name,
+      eventPattern: dto.eventPattern,
+      condition: dto.condition || null,
+      phonePath: dto.phonePath,
+      templateKey: dto.templateKey,
+      localePath: dto.localePath || null,
+      defaultLocale: dto.defaultLocale,
+      enabled: dto.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.validate(rule);
+    await this.repo.insert(rule);
+    this.cache = undefined;
+    return rule;
+  }
+
+  async update(id: string, dto: UpdateRuleDto): Promise<SmsRule> {
+    const rule = await this.get(id);
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    const next: SmsRule = { ...rule, ...changes, updatedAt: new Date() };
+    if (dto.condition === '') next.condition = null;
+    if (dto.localePath === '') next.localePath = null;
+    await this.validate(next, id);
+    await this.repo.update({ id }, next);
+    this.cache = undefined;
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.repo.delete({ id });
+    if (!affected) throw new NotFoundException(`No rule ${id}`);
+    this.cache = undefined;
+  }
+
+  /** The enabled rules, compiled; re-read at most every 2 s so edits on any replica take effect. */
+  enabled(): Promise<CompiledRule[]> {
+    if (!this.cache || Date.now() - this.cache.at > RULES_TTL_MS) {
+      const rules = this.repo.findBy({ enabled: true }).then((rows) => rows.flatMap((row) => this.compileOrSkip(row)));
+      this.cache = { at: Date.now(), rules };
+      // A failed read is not kept: the next event tries again.
+      rules.catch(() => (this.cache = undefined));
+    }
+    return this.cache.rules;
+  }
+
+  /** A row the API would have refused (edited in SQL) is skipped and logged, so it cannot stop every other rule. */
+  private compileOrSkip(row: SmsRule): CompiledRule[] {
+    try {
+      return [compileRule(row)];
+    } catch (err) {
+      this.logger.error(`rule ${row.name} (${row.id}) is skipped until fixed: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  private async validate(rule: SmsRule, id?: string): Promise<void> {
+    const problems: string[] = [];
+    try {
+      compileRule(rule);
+    } catch (err) {
+      const message = (err as Error).message;
+      problems.push(`${err instanceof ConditionSyntaxError ? 'condition' : 'eventPattern'}: ${message}`);
+    }
+    if (!(await this.templates.firstOf(rule.templateKey, [rule.defaultLocale]))) {
+      problems.push(`templateKey: no template "${rule.templateKey}" in the default locale "${rule.defaultLocale}"; create it with PUT /sms/templates/${rule.templateKey}/${rule.defaultLocale}`);
+    }
+    const sameName = await this.repo.findOneBy({ name: rule.name });
+    if (sameName && sameName.id !== id) problems.push(`name: a rule named "${rule.name}" exists already (${sameName.id})`);
+    if (problems.length > 0) throw new BadRequestException(problems);
+  }
+}

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Which events send which template to whom (table `sms_rules`). */
+@Entity({ name: 'sms_rules' })
+export class SmsRule {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** Event type or NATS-style pattern: `order.status_changed`, `payment.*`. */
+  @Column({ name: 'event_pattern', type: 'varchar', length: 200 })
+  eventPattern!: string;
+
+  /** `newStatus == "Started"`; null matches every event of the pattern. */
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  condition!: string | null;
+
+  /** Where the recipient's number is in the event data (a string, or a list of them). */
+  @Column({ name: 'phone_path', type: 'varchar', length: 200 })
+  phonePath!: string;
+
+  @Column({ name: 'template_key', type: 'varchar', length: 100 })
+  templateKey!: string;
+
+  /** Where the recipient's locale is in the data; `defaultLocale` when absent or without a template. */
+  @Column({ name: 'locale_path', type: 'varchar', length: 200, nullable: true })
+  localePath!: string | null;
+
+  @Column({ name: 'default_locale', type: 'varchar', length: 16 })
+  defaultLocale!: string;
+
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
+import { judge } from './attempt-outcome.js';
+import { redactHeaders, WebhookSigner } from './webhook-signer.js';
+import { WebhookHttpClient } from './webhook-http.client.js';
+import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
+
+export const USER_AGENT = 'event-mesh-webhook-dispatcher/0.1';
+
+/** One attempt of one delivery: sign, send, judge. Writes nothing; the outcome writer records it. */
+@Injectable()
+export class DeliveryExecutor {
+  constructor(
+    private readonly signer: WebhookSigner,
+    private readonly http: WebhookHttpClient,
+    @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+  ) {}
+
+  async attempt(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+    const attempt = d.attempts + 1;
+    const startedAt = new Date();
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...d.headers,
+      ...this.signer.sign(d.eventId, d.body, d, startedAt),
+    };
+    const exchange = await this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs });
+    const verdict = judge(exchange, attempt, d.maxAttempts, this.config.retryScheduleMs);
+    return {
+      delivery: d,
+      ...verdict,
+      attempt: {
+        deliveryId: d.id,
+        eventId: d.eventId,
+        subscriptionId: d.subscriptionId,
+        attempt,
+        url: d.url,
+        requestHeaders: redactHeaders(headers),
+        responseStatus: exchange.status,
+        responseHeaders: exchange.status === null ? null : exchange.headers,
+        responseBody: exchange.body,
+        durationMs: exchange.durationMs,
+        error: exchange.error,
+        startedAt,
+      },
+    };
+  }
+}

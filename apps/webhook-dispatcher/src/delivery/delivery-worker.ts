@@ -1,0 +1,201 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EVENTS_CONFIG, type EventsConfig } from '@app/events';
+import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
+import { DeliveryRepository, DELIVERIES_CHANNEL } from './delivery.repository.js';
+import { DeliveryExecutor } from './delivery-executor.js';
+import { DeliverySignal } from './delivery-signal.js';
+import { OutcomeWriter } from './outcome.writer.js';
+import { PgListener } from './pg-listener.js';
+import { TokenBucket } from './token-bucket.js';
+import type { ClaimedDelivery } from './delivery.types.js';
+
+/** One subscription's share of this instance: its own in-flight count and rate limit. */
+interface Lane {
+  id: string;
+  inFlight: number;
+  bucket?: TokenBucket;
+  /** The rate limit is known (a scan has seen the subscription), so a wake-up may claim at once. */
+  configured: boolean;
+  pumping: boolean;
+  again: boolean;
+  /** Pending wake-up once the rate limit has a token again. */
+  timer?: NodeJS.Timeout;
+}
+
+/** Most rows one claim statement leases. */
+const CLAIM_BATCH = 100;
+const SHUTDOWN_GRACE_MS = 25_000;
+
+/**
+ * Sends due deliveries. Each subscription has a lane: at most WEBHOOK_ENDPOINT_CONCURRENCY
+ * requests in flight and its `rateLimitPerSecond`, inside WEBHOOK_CONCURRENCY for the instance.
+ * A lane claims its own due rows (`FOR UPDATE SKIP LOCKED`, with a lease), so a slow endpoint
+ * fills only its own lane and never the others', and replicas share the work without
+ * sending a delivery twice. Workers wake on this instance's fan-out commits, on NOTIFY from
+ * other instances and re-queues, and on a poll (scheduled retries, expired leases).
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly lanes = new Map<string, Lane>();
+  /** Lanes held back by the instance-wide limit, resumed as requests finish. */
+  private readonly starved = new Set<Lane>();
+  private inFlight = 0;
+  private running = false;
+  private scanning = false;
+  private rescan = false;
+  private poll?: NodeJS.Timeout;
+  private listener?: PgListener;
+  private readonly sends = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repository: DeliveryRepository,
+    private readonly executor: DeliveryExecutor,
+    private readonly outcomes: OutcomeWriter,
+    signal: DeliverySignal,
+    @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+    @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
+  ) {
+    signal.on((ids) => {
+      for (const id of ids) {
+        const lane = this.lanes.get(id);
+        if (lane?.configured) void this.pump(lane);
+        else void this.scan();
+      }
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.listener = new PgListener(this.events.databaseUrl, DELIVERIES_CHANNEL, () => void this.scan());
+    this.listener.start();
+    this.poll = setInterval(() => void this.scan(), this.config.pollIntervalMs);
+    void this.scan();
+  }
+
+  /** Requests in flight in this instance. */
+  get active(): number {
+    return this.inFlight;
+  }
+
+  /** Finds every subscription with due work and pumps its lane; overlapping calls coalesce into one more run. */
+  private async scan(): Promise<void> {
+    if (!this.running) return;
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = true;
+    try {
+      do {
+        this.rescan = false;
+        const due = await this.repository.dueSubscriptions();
+        for (const s of due) {
+          const lane = this.lane(s.id);
+          if (s.rate_limit_per_second === null) lane.bucket = undefined;
+          else if (lane.bucket) lane.bucket.setRate(s.rate_limit_per_second);
+          else lane.bucket = new TokenBucket(s.rate_limit_per_second);
+          lane.configured = true;
+          void this.pump(lane);
+        }
+      } while (this.rescan && this.running);
+    } catch (err) {
+      this.logger.warn(`looking for due deliveries failed (${(err as Error).message}); next poll retries`);
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private lane(id: string): Lane {
+    let lane = this.lanes.get(id);
+    if (!lane) {
+      lane = { id, inFlight: 0, configured: false, pumping: false, again: false };
+      this.lanes.set(id, lane);
+    }
+    return lane;
+  }
+
+  /** Claims and starts as much of the lane's due work as its limits allow. */
+  private async pump(lane: Lane): Promise<void> {
+    if (!this.running) return;
+    if (lane.pumping) {
+      lane.again = true;
+      return;
+    }
+    lane.pumping = true;
+    try {
+      do {
+        lane.again = false;
+        await this.fill(lane);
+      } while (lane.again && this.running);
+    } catch (err) {
+      this.logger.warn(`claiming deliveries of subscription ${lane.id} failed (${(err as Error).message}); next poll retries`);
+    } finally {
+      lane.pumping = false;
+    }
+  }
+
+  private async fill(lane: Lane): Promise<void> {
+    while (this.running) {
+      const laneRoom = this.config.endpointConcurrency - lane.inFlight;
+      const globalRoom = this.config.concurrency - this.inFlight;
+      if (globalRoom <= 0) this.starved.add(lane);
+      const tokens = lane.bucket ? lane.bucket.available() : Infinity;
+      if (tokens <= 0) return this.wakeWhenToken(lane);
+      const room = Math.min(laneRoom, globalRoom, tokens, CLAIM_BATCH);
+      if (room <= 0) return;
+      const claimed = await this.repository.claim(lane.id, room, this.config.leaseMarginMs);
+      lane.bucket?.take(claimed.length);
+      for (const d of claimed) this.start(lane, d);
+      if (claimed.length < room) return;
+    }
+  }
+
+  private wakeWhenToken(lane: Lane): void {
+    if (lane.timer) return;
+    lane.timer = setTimeout(() => {
+      lane.timer = undefined;
+      void this.pump(lane);
+    }, lane.bucket!.msUntilNext());
+    lane.timer.unref();
+  }
+
+  private start(lane: Lane, delivery: ClaimedDelivery): void {
+    lane.inFlight++;
+    this.inFlight++;
+    const send = this.send(delivery).finally(() => {
+      lane.inFlight--;
+      this.inFlight--;
+      this.sends.delete(send);
+      // Refill in batches (at half the lane's room), not one claim per finished request.
+      if (lane.inFlight <= Math.floor(this.config.endpointConcurrency / 2)) void this.pump(lane);
+      for (const starved of this.starved) {
+        this.starved.delete(starved);
+        void this.pump(starved);
+      }
+    });
+    this.sends.add(send);
+  }
+
+  private async send(delivery: ClaimedDelivery): Promise<void> {
+    try {
+      await this.outcomes.record(await this.executor.attempt(delivery));
+    } catch (err) {
+      // The lease runs out and the delivery is due again: delayed, not lost.
+      this.logger.error(`delivery ${delivery.id} attempt not recorded (${(err as Error).message}); it is retried when its lease ends`);
+    }
+  }
+
+  /** Stops claiming, lets requests in flight finish and their outcomes commit. */
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.poll);
+    for (const lane of this.lanes.values()) clearTimeout(lane.timer);
+    await this.listener?.stop();
+    const all = Promise.all(this.sends);
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), SHUTDOWN_GRACE_MS).unref());
+    if ((await Promise.race([all, timeout])) === 'timeout') {
+      this.logger.warn(`${this.sends.size} request(s) still running after ${SHUTDOWN_GRACE_MS} ms; their leases will bring them back`);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { DeliveryRepository } from './delivery.repository.js';
+import { DeliveryExecutor } from './delivery-executor.js';
+import { DeliverySignal } from './delivery-signal.js';
+import { DeliveryWorker } from './delivery-worker.js';
+import { FanOutHandler } from './fan-out.handler.js';
+import { FanOutWriter } from './fan-out.writer.js';
+import { OutcomeWriter } from './outcome.writer.js';
+import { WebhookHttpClient } from './webhook-http.client.js';
+import { WebhookSigner } from './webhook-signer.js';
+
+/** Consumer `webhook-dispatcher` → delivery rows (fan-out) → workers that sign, send, log and reschedule. */
+@Module({
+  imports: [SubscriptionsModule],
+  controllers: [FanOutHandler],
+  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner],
+  exports: [DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
+})
+export class DeliveryModule {}

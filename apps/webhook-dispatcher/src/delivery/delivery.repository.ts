@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
+
+/** The channel a commit of new or re-queued deliveries notifies, so idle workers in every instance wake. */
+export const DELIVERIES_CHANNEL = 'webhook_deliveries';
+
+interface ClaimedRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  subscription_id: string;
+  attempts: number;
+  max_attempts: number;
+  body: string;
+  url: string;
+  timeout_ms: number;
+  headers: Record<string, string>;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
+  id: r.id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  subscriptionId: r.subscription_id,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  body: r.body,
+  url: r.url,
+  timeoutMs: r.timeout_ms,
+  headers: r.headers,
+  secret: r.secret,
+  previousSecret: r.previous_secret,
+  previousSecretExpiresAt: r.previous_secret_expires_at,
+});
+
+const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.subscription_id, d.attempts, d.max_attempts, e.body,
+  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at`;
+
+/** A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's timeout. */
+const LEASE = `now() + (s.timeout_ms + $LEASE_MARGIN) * interval '1 millisecond'`;
+
+/** Due-ness: scheduled time reached and no live lease. */
+const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())`;
+
+/** Strips what jsonb cannot hold (NUL) from text a receiver sent. */
+const jsonSafe = (s: string | null) => (s === null ? null : s.replace(/\u0000/g, ''));
+
+/** The SQL of the delivery pipeline: claim with SKIP LOCKED and a lease, record outcomes in batches. */
+@Injectable()
+export class DeliveryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Active subscriptions that have deliveries due now, with their rate limits. */
+  dueSubscriptions(): Promise<{ id: string; rate_limit_per_second: number | null }[]> {
+    return this.dataSource.query(
+      `SELECT s.id, s.rate_limit_per_second FROM webhook_subscriptions s
+       WHERE s.active AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id AND ${DUE})`,
+    );
+  }
+
+  /** Leases up to `limit` due deliveries of one subscription; rows other workers hold are skipped, not waited for. */
+  async claim(subscriptionId: string, limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
+    const rows: [ClaimedRow[], number] = await this.dataSource.query(
+      `UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
+       FROM webhook_subscriptions s, webhook_events e, (
+         SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
+         ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
+       WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
+       RETURNING ${CLAIMED_COLUMNS}`,
+      [subscriptionId, limit, leaseMarginMs],
+    );
+    return rows[0].map(toClaimed);
+  }
+
+  /**
+   * Leases one delivery for a manual re-send, whatever its status, unless a worker holds it now.
+   * It gets one more attempt than it has made, at least.
+   */
+  async claimOne(id: string, leaseMarginMs: number): Promise<ClaimedDelivery | 'leased' | undefined> {
+    const rows: [ClaimedRow[], number] = await this.dataSource.query(
+      `UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$2')},
+         max_attempts = GREATEST(d.max_attempts, d.attempts + 1)
+       FROM webhook_subscriptions s, webhook_events e
+       WHERE d.id = $1 AND s.id = d.subscription_id AND e.id = d.event_id AND (d.leased_until IS NULL OR d.leased_until < now())
+       RETURNING ${CLAIMED_COLUMNS}`,
+      [id, leaseMarginMs],
+    );
+    if (rows[0].length > 0) return toClaimed(rows[0][0]);
+    const [exists] = await this.dataSource.query(`SELECT 1 FROM webhook_deliveries WHERE id = $1`, [id]);
+    return exists ? 'leased' : undefined;
+  }
+
+  /** Failed deliveries of a subscription created since `since`, queued for one more attempt now. */
+  async requeueFailed(subscriptionId: string, since: Date): Promise<number> {
+    const rows: [unknown[], number] = await this.dataSource.query(
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), max_attempts = attempts + 1, updated_at = now()
+       WHERE subscription_id = $1 AND status = 'failed' AND created_at >= $2 RETURNING id`,
+      [subscriptionId, since],
+    );
+    await this.dataSource.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+    return rows[1];
+  }
+
+  /** Writes the outcomes of a batch of attempts: delivery state (lease released) and the attempt log. */
+  async recordOutcomes(m: EntityManager, outcomes: DeliveryOutcome[]): Promise<void> {
+    const updates = outcomes.map((o) => ({
+      id: o.delivery.id,
+      status: o.status,
+      attempt: o.attempt.attempt,
+      retry_ms: o.retryInMs,
+      last_status: o.attempt.responseStatus,
+      last_error: o.lastError?.slice(0, 1000) ?? null,
+    }));
+    await m.query(
+      `UPDATE webhook_deliveries d SET status = o.status, attempts = GREATEST(d.attempts, o.attempt), leased_until = NULL,
+         next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
+         last_status = o.last_status, last_error = o.last_error, updated_at = now(),
+         delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
+       FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text)
+       WHERE d.id = o.id`,
+      [JSON.stringify(updates)],
+    );
+    await m.query(
+      `INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
+         response_headers, response_body, duration_ms, error, started_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(delivery_id uuid, event_id text, subscription_id uuid, attempt int, url text,
+         request_headers jsonb, response_status int, response_headers jsonb, response_body text, duration_ms int, error text, started_at timestamptz)`,
+      [JSON.stringify(outcomes.map((o) => attemptRow(o.attempt)))],
+    );
+  }
+}
+
+function attemptRow(a: AttemptRecord) {
+  return {
+    delivery_id: a.deliveryId,
+    event_id: a.eventId,
+    subscription_id: a.subscriptionId,
+    attempt: a.attempt,
+    url: a.url,
+    request_headers: a.requestHeaders,
+    response_status: a.responseStatus,
+    response_headers: a.responseHeaders,
+    response_body: jsonSafe(a.responseBody),
+    duration_ms: a.durationMs,
+    error: jsonSafe(a.error)?.slice(0, 1000) ?? null,
+    started_at: a.startedAt.toISOString(),
+  };
+}

@@ -1,0 +1,49 @@
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A delivery a worker holds the lease of, with what sending it needs. */
+export interface ClaimedDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  subscriptionId: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  maxAttempts: number;
+  body: string;
+  url: string;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+/** One line of the attempt log. */
+export interface AttemptRecord {
+  deliveryId: string;
+  eventId: string;
+  subscriptionId: string;
+  attempt: number;
+  url: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
+  startedAt: Date;
+}
+
+/** What the subscription learns from an attempt: a success resets its failure count, 410 Gone disables it. */
+export type SubscriptionEffect = 'success' | 'failure' | 'gone';
+
+export interface DeliveryOutcome {
+  delivery: ClaimedDelivery;
+  attempt: AttemptRecord;
+  status: DeliveryStatus;
+  /** Delay of the next attempt when status stays `pending`. */
+  retryInMs: number | null;
+  lastError: string | null;
+  effect: SubscriptionEffect;
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { uuidv7, type CloudEvent } from '@app/events';
+import { matchingSubscriptions, type MatchableSubscription } from '../matching/subscription-matcher.js';
+import { DELIVERIES_CHANNEL } from './delivery.repository.js';
+import { DeliverySignal } from './delivery-signal.js';
+import { GroupCommit } from './group-commit.js';
+
+export interface IncomingEvent {
+  event: CloudEvent;
+  /** The envelope exactly as published: what is signed and sent. */
+  body: string;
+}
+
+/**
+ * Fan-out, group-committed: each event becomes one delivery row per matching active
+ * subscription, all rows of a batch in one transaction, and each handler's promise (its ack)
+ * settles only after that commit. `ON CONFLICT DO NOTHING` on (event id, subscription id) makes a
+ * redelivered or replayed event harmless: a crash before the commit loses nothing (the event is
+ * not acked and comes back), a crash after it sends nothing twice (the rows exist once).
+ */
+@Injectable()
+export class FanOutWriter {
+  private readonly commit = new GroupCommit<IncomingEvent>((batch) => this.write(batch), 500, 2);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly signal: DeliverySignal,
+  ) {}
+
+  add(incoming: IncomingEvent): Promise<void> {
+    return this.commit.add(incoming);
+  }
+
+  private async write(batch: IncomingEvent[]): Promise<void> {
+    const woken = new Set<string>();
+    await this.dataSource.transaction(async (m) => {
+      // Read in the transaction, so a subscription saved before this commit sees the events after it.
+      const subscriptions: MatchableSubscription[] = await m.query(
+        `SELECT id, event_types, filter, max_attempts FROM webhook_subscriptions WHERE active`,
+      );
+      if (subscriptions.length === 0) return;
+      const events = new Map<string, IncomingEvent>();
+      const rows = { id: [] as string[], event: [] as string[], type: [] as string[], sub: [] as string[], max: [] as number[] };
+      for (const incoming of batch) {
+        for (const s of matchingSubscriptions(incoming.event, subscriptions)) {
+          events.set(incoming.event.id, incoming);
+          rows.id.push(uuidv7());
+          rows.event.push(incoming.event.id);
+          rows.type.push(incoming.event.type);
+          rows.sub.push(s.id);
+          rows.max.push(s.max_attempts);
+        }
+      }
+      if (rows.id.length === 0) return;
+      const list = [...events.values()];
+      await m.query(
+        `INSERT INTO webhook_events (id, type, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`,
+        [list.map((e) => e.event.id), list.map((e) => e.event.type), list.map((e) => e.body)],
+      );
+      const inserted: { subscription_id: string }[] = await m.query(
+        `INSERT INTO webhook_deliveries (id, event_id, event_type, subscription_id, status, max_attempts, next_attempt_at)
+         SELECT id, event_id, event_type, subscription_id, 'pending', max_attempts, now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[]) AS r(id, event_id, event_type, subscription_id, max_attempts)
+         ON CONFLICT ON CONSTRAINT webhook_deliveries_once DO NOTHING
+         RETURNING subscription_id`,
+        [rows.id, rows.event, rows.type, rows.sub, rows.max],
+      );
+      for (const r of inserted) woken.add(r.subscription_id);
+      if (woken.size > 0) await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+    });
+    if (woken.size > 0) this.signal.notify(woken);
+  }
+}

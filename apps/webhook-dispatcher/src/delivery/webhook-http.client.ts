@@ -1,0 +1,94 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Agent, request } from 'undici';
+import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
+import { UrlGuard } from '../ssrf/url-guard.js';
+
+export interface WebhookRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** What came back (or did not): the attempt log's raw material. */
+export interface WebhookExchange {
+  status: number | null;
+  headers: Record<string, string>;
+  /** The first WEBHOOK response bytes (1 KB), as text. */
+  body: string | null;
+  durationMs: number;
+  /** Set when no response arrived: timeout, connection error, refused target. */
+  error: string | null;
+}
+
+const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+};
+
+function describeError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timeout: no response within ${timeoutMs} ms`;
+  const cause = e.cause ?? e;
+  if (cause.name === 'RefusedTargetError') return cause.message ?? 'refused target';
+  const code = cause.code ?? e.code;
+  return `${code ? `${code}: ` : ''}${cause.message ?? e.message ?? String(err)}`.slice(0, 1000);
+}
+
+/**
+ * The HTTP side of a delivery (undici). Connections resolve their host through the SSRF guard,
+ * which hands the socket the address it checked; redirects are not followed (a 3xx is a failed
+ * attempt); one deadline covers connecting, sending and reading the response excerpt.
+ */
+@Injectable()
+export class WebhookHttpClient implements OnModuleDestroy {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly guard: UrlGuard,
+    @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+  ) {
+    this.agent = new Agent({ connect: { lookup: guard.lookup }, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+  }
+
+  async post(req: WebhookRequest): Promise<WebhookExchange> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      this.guard.assertLiteralAllowed(new URL(req.url));
+      const res = await request(req.url, {
+        method: 'POST',
+        body: req.body,
+        headers: req.headers,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(req.timeoutMs),
+      });
+      const body = await this.excerpt(res.body);
+      return { status: res.statusCode, headers: flatten(res.headers), body, durationMs: elapsed(), error: null };
+    } catch (err) {
+      return { status: null, headers: {}, body: null, durationMs: elapsed(), error: describeError(err, req.timeoutMs) };
+    }
+  }
+
+  /** Reads up to the excerpt size; a longer body is cut off (its connection is dropped rather than drained). */
+  private async excerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+    const limit = this.config.responseExcerptBytes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) {
+        body.destroy();
+        break;
+      }
+    }
+    // toString() replaces a multi-byte character cut at the limit with U+FFFD.
+    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** The app's name: envelope source, consumer durable, health service. */
+export const SERVICE_NAME = 'webhook-dispatcher';

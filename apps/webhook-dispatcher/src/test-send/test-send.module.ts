@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DeliveryModule } from '../delivery/delivery.module.js';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { TestSendController } from './test-send.controller.js';
+import { TestSendService } from './test-send.service.js';
+
+/** `POST /webhooks/test`. */
+@Module({
+  imports: [DeliveryModule, SubscriptionsModule],
+  controllers: [TestSendController],
+  providers: [TestSendService],
+})
+export class TestSendModule {}

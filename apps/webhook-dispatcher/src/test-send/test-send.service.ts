@@ -1,0 +1,69 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { createEnvelope, type CloudEvent } from '@app/events';
+import { Subscription } from '../subscriptions/subscription.entity.js';
+import { newSigningSecret } from '../subscriptions/signing-secret.js';
+import { TIMEOUT_MS } from '../subscriptions/dto/subscription-validators.js';
+import { UrlGuard } from '../ssrf/url-guard.js';
+import { WebhookHttpClient } from '../delivery/webhook-http.client.js';
+import { redactHeaders, WebhookSigner, type SigningKeys } from '../delivery/webhook-signer.js';
+import { USER_AGENT } from '../delivery/delivery-executor.js';
+import type { TestWebhookDto } from './test-webhook.dto.js';
+
+export interface TestWebhookResult {
+  url: string;
+  /** True for a 2xx answer. */
+  delivered: boolean;
+  event: CloudEvent;
+  request: { headers: Record<string, string> };
+  response: { status: number; headers: Record<string, string>; body: string | null } | null;
+  durationMs: number;
+  error: string | null;
+  /** The one-off secret it was signed with, when a bare url was tested without one. */
+  secret?: string;
+}
+
+/** `POST /webhooks/test`: one synthetic, signed event, sent at once; nothing is stored or retried. */
+@Injectable()
+export class TestSendService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly guard: UrlGuard,
+    private readonly signer: WebhookSigner,
+    private readonly http: WebhookHttpClient,
+  ) {}
+
+  async send(dto: TestWebhookDto, source: string): Promise<TestWebhookResult> {
+    if (dto.url !== undefined && dto.subscriptionId !== undefined) throw new BadRequestException(['send either url or subscriptionId, not both']);
+    const target = dto.subscriptionId ? await this.subscriptionTarget(dto.subscriptionId) : await this.urlTarget(dto.url!, dto.secret);
+    const event = createEnvelope(dto.eventType ?? 'webhook.test', dto.data ?? { test: true }, source, { level: 'debug' });
+    const body = JSON.stringify(event);
+    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
+    const exchange = await this.http.post({ url: target.url, body, headers, timeoutMs: target.timeoutMs });
+    return {
+      url: target.url,
+      delivered: exchange.status !== null && exchange.status >= 200 && exchange.status < 300,
+      event,
+      request: { headers: redactHeaders(headers) },
+      response: exchange.status === null ? null : { status: exchange.status, headers: exchange.headers, body: exchange.body },
+      durationMs: exchange.durationMs,
+      error: exchange.error,
+      ...(target.oneOffSecret ? { secret: target.oneOffSecret } : {}),
+    };
+  }
+
+  private async subscriptionTarget(id: string) {
+    const s = await this.dataSource.manager.findOneBy(Subscription, { id });
+    if (!s) throw new NotFoundException(`Webhook subscription ${id} not found`);
+    const keys: SigningKeys = { secret: s.secret, previousSecret: s.previousSecret, previousSecretExpiresAt: s.previousSecretExpiresAt };
+    return { url: s.url, keys, headers: s.headers, timeoutMs: s.timeoutMs, oneOffSecret: undefined };
+  }
+
+  private async urlTarget(url: string, secret: string | undefined) {
+    const problem = await this.guard.problemWith(url);
+    if (problem) throw new BadRequestException([problem]);
+    const oneOffSecret = secret ? undefined : newSigningSecret();
+    return { url, keys: { secret: secret ?? oneOffSecret! }, headers: {}, timeoutMs: TIMEOUT_MS.default, oneOffSecret };
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The part of the library that needs no Nest, TypeORM or Ajv: names, the envelope, durations, the
+ * dead-letter store and the status reader. Plain Node programs (the `mesh` CLI) import this entry:
+ * the full index loads the framework, about 1.5 s before the first line runs.
+ */
+export * from './events.constants.js';
+export * from './config/duration.js';
+export * from './envelope/cloud-event.js';
+export * from './envelope/envelope-parser.js';
+export * from './envelope/event-type.js';
+export * from './envelope/uuid-v7.js';
+export * from './dlq/dead-letter-store.js';
+export * from './status/mesh-status.js';
+export * from './schemas/schema-bucket.js';
+export * from './schemas/schema-validation.error.js';
