@@ -148,6 +148,21 @@ describe('console (browser)', () => {
     await page.getByLabel('Type', { exact: true }).fill(`*`);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await waitFor(async () => (await rows.count()) === 2, { message: 'the text filter did not find the 2 burritos' });
+    await page.getByLabel('Source', { exact: true }).fill('event-store');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No event matches these filters').waitFor();
+    await page.getByLabel('Source', { exact: true }).fill('test-producer');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitFor(async () => (await rows.count()) === 2, { message: 'the source filter lost the burritos' });
+    // A window that ends before the events were published holds none of them; one around them holds both.
+    const local = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await page.getByLabel('To', { exact: true }).fill(local(Date.now() - 3_600_000));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No event matches these filters').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(local(Date.now() - 3_600_000));
+    await page.getByLabel('To', { exact: true }).fill(local(Date.now() + 3_600_000));
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitFor(async () => (await rows.count()) === 2, { message: 'the time window lost the burritos' });
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.getByRole('button', { name: 'Load older events' }).or(page.getByText('No older events.')).first().waitFor();
@@ -396,6 +411,22 @@ describe('console (browser)', () => {
     for (const name of ['event-store', 'recorder', 'webhook-dispatcher', 'recorder-replay']) await durables.locator(`tr[data-durable="${name}"]`).first().waitFor();
     await page.getByRole('table', { name: 'streams' }).getByText('EVENTS_DLQ').waitFor();
     await screenshot(page, 'health');
+  });
+
+  it('opens without asking when the mesh has no ADMIN_API_KEY, says admin actions are refused, and shows an app refusing as an error', async () => {
+    const open = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url }, [{ name: 'event-store', url: store.url }], buildWeb());
+    mesh.defer(() => open.close());
+    const tab = await context.newPage();
+    tab.on('pageerror', (err) => pageErrors.push(err.message));
+    await tab.goto(`${open.url}/#/events`);
+    await tab.getByText('ADMIN_API_KEY is not set on the mesh').waitFor();
+    expect(await tab.getByLabel('Key', { exact: true }).count()).toBe(0);
+    // This event-store does have a key: its refusal is shown with its message and a retry.
+    const alert = tab.getByRole('alert').filter({ hasText: 'Could not load events' });
+    await alert.getByText('Missing X-Api-Key header').waitFor();
+    await alert.getByRole('button', { name: 'Try again' }).waitFor();
+    await screenshot(tab, 'error-state');
+    await tab.close();
   });
 
   it('is usable at phone width: every page renders without sideways scrolling', async () => {
