@@ -138,5 +138,6 @@ describe('mesh dlq (built CLI, real nats-server, real consumer apps)', () => {
     expect(await new DeadLetterStore(jsm).depthByConsumer()).toEqual({ 'cli-b': 2 });
     expect((await mesh(['dlq', 'purge', '-y'], { env })).stdout).toBe('purged 2 dead letters.\n');
     expect(await new DeadLetterStore(jsm).count()).toBe(0);
+    expect((await mesh(['dlq', 'purge', '-y'], { env })).stdout).toBe('No dead letters; nothing purged.\n');
   });
 });

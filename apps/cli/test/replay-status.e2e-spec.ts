@@ -111,6 +111,36 @@ describe('mesh replay and mesh status (built CLI, real nats-server, PostgreSQL a
     expect(down.stdout).toMatch(/\nDown: ghost\.\n$/);
   });
 
+  it('on a server no app has started yet, says the streams are missing and how to get them', async () => {
+    const bare = await NatsServerHarness.start();
+    try {
+      const status = await mesh(['status', '--no-apps', '--server', bare.url], { env });
+      expect(status.code).toBe(1);
+      expect(status.stdout).toContain('  EVENTS is missing: start any mesh app once, it creates the streams\n');
+      expect(status.stdout).toMatch(/\nDown: stream EVENTS, stream EVENTS_DLQ, stream EVENTS_REPLAY\.\n$/);
+      const publish = await mesh(['publish', 'vendor.created', '{}', '--server', bare.url], { env });
+      expect([publish.code, publish.stderr]).toEqual([1, expect.stringMatching(/^mesh: No stream takes events\.vendor\.created: start any mesh app once/)]);
+      const ls = await mesh(['dlq', 'ls', '--server', bare.url], { env });
+      expect([ls.code, ls.stderr]).toEqual([1, expect.stringMatching(/^mesh: stream not found: start any mesh app once, it creates the streams/)]);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('connects with NATS_USER / NATS_PASSWORD like the apps, and says when the server refuses', async () => {
+    const guarded = await NatsServerHarness.start({ args: ['--user', 'ops', '--pass', 'cli-s3cret'] });
+    try {
+      const up = await mesh(['status', '--no-apps'], { env: { NATS_URL: guarded.url, NATS_USER: 'ops', NATS_PASSWORD: 'cli-s3cret' } });
+      expect(up.stdout).toMatch(new RegExp(`^NATS  ${guarded.url}  up `));
+      const refused = await mesh(['publish', 'vendor.created', '{}'], { env: { NATS_URL: guarded.url, NATS_USER: 'ops', NATS_PASSWORD: 'wrong' } });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/^mesh: Cannot reach NATS at .+: .*[Aa]uthorization/);
+      expect(refused.stderr).not.toContain('wrong');
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('status exits non-zero when NATS is down, and still reports the apps', async () => {
     const gone = await NatsServerHarness.start();
     await gone.close();

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { SchemaRegistry, STREAM_EVENTS, type CloudEvent } from '@app/events';
-import { Collector } from '@app/testing';
+import { Collector, NatsServerHarness, waitFor } from '@app/testing';
 import { Mesh, rawConnect, RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
 import { CliProcess, ensureBuilt, mesh } from './cli-process.js';
 
@@ -69,6 +69,28 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
     await producer.events.publishEvent('bell.rung', { n: 1 });
     await tail.waitForOutput('bell.rung');
     expect((await tail.stop('SIGINT')).code).toBe(0);
+  });
+
+  it('a live tail rides out a NATS restart', async () => {
+    const own = await NatsServerHarness.start();
+    try {
+      const raw = await connect({ servers: own.url });
+      await (await jetstreamManager(raw)).streams.add({ name: STREAM_EVENTS, subjects: ['events.>'] });
+      await raw.close();
+      const tail = CliProcess.start(['tail', '--server', own.url, '-n', '2'], { env });
+      await tail.waitForOutput('tailing events.>', 'stderr');
+      await mesh(['publish', 'before.restart', '{}', '--server', own.url], { env });
+      await tail.waitForOutput('before.restart');
+      await own.restart();
+      // The tail resubscribes once its client reconnects; publish until it shows an event again.
+      await waitFor(async () => {
+        await mesh(['publish', 'after.restart', '{}', '--server', own.url], { env });
+        return tail.stdout.includes('after.restart');
+      }, { timeoutMs: 20_000, intervalMs: 200, message: 'the tail never showed an event after the restart' });
+      expect((await tail.finished()).code).toBe(0);
+    } finally {
+      await own.close();
+    }
   });
 
   it('tail --since and --from-seq replay past events through an ephemeral consumer, with --json and --filter', async () => {

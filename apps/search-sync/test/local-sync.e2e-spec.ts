@@ -111,6 +111,26 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     expect((await stored(v.id))?.name).toBe('Burst 49');
   });
 
+  it('ends in the newest state when two replicas share the durable and race on the same vendors', async () => {
+    const second = await startSearchSync({ events: syncEventsConfig(nats, db), search: localSearch() });
+    try {
+      // Both replicas have a pull request waiting, so the burst is split between them.
+      await waitFor(async () => (await raw.jsm.consumers.info('EVENTS', 'search-sync')).num_waiting >= 2, { message: 'the second replica never pulled' });
+      // More than one pull request's worth (1,000), so the server hands messages to both replicas.
+      const vs = Array.from({ length: 30 }, () => vendor());
+      const events = vs.flatMap((v, i) =>
+        Array.from({ length: 100 }, (_, version) => vendorEvent.updated({ ...v, name: `Replica ${i} v${version}` }, `2025-08-01T00:00:00.${String(version).padStart(6, '0')}Z`)),
+      );
+      await Promise.all([...events].sort(() => Math.random() - 0.5).map((e) => raw.publish(e)));
+      await raw.idle();
+      for (const [i, v] of vs.entries()) expect((await stored(v.id))?.name).toBe(`Replica ${i} v99`);
+      // Both replicas did part of the work.
+      expect(second.app.get(SyncBatcher).stats.operations).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('finds vendors by a name prefix and ranks the exact name first, then whole words, then prefixes', async () => {
     const names = ['Tacos Locos', 'Best Taco Stand', 'Taco', 'Burrito Barn', 'Taco Stand'];
     const created = names.map((name) => vendor({ name, description: name === 'Burrito Barn' ? 'tacos too' : null }));

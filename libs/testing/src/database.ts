@@ -45,7 +45,13 @@ export class TestDatabase {
     sql: string,
     params?: unknown[],
   ): Promise<pg.QueryResult<R>> {
-    this.pool ??= new pg.Pool({ connectionString: this.url, max: 4 });
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.url, max: 4 });
+      // Suites that cut PostgreSQL connections (pg_terminate_backend, ALLOW_CONNECTIONS false) also
+      // kill this pool's idle clients; pg drops them and the next query connects anew, while an
+      // unhandled 'error' event would crash the test process (57P01). Queries still reject on their own errors.
+      this.pool.on('error', () => undefined);
+    }
     return this.pool.query<R>(sql, params);
   }
 

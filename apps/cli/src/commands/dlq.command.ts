@@ -99,7 +99,7 @@ async function purge(options: FilterOptions & { yes?: boolean }, command: Comman
   const purged = await withSession(settingsOf(command), async ({ jsm }) => {
     const store = new DeadLetterStore(jsm);
     const count = await store.count(filter);
-    if (count === 0) return 0;
+    if (count === 0) return undefined;
     if (!options.yes) {
       if (!process.stdin.isTTY) throw usageError(`Refusing to purge ${count} dead letters without confirmation: add --yes`);
       if (!(await confirm(`Purge ${count} dead letters${describeFilter(filter)}? They cannot be redriven afterwards.`))) {
@@ -108,7 +108,7 @@ async function purge(options: FilterOptions & { yes?: boolean }, command: Comman
     }
     return store.purge(filter);
   });
-  print(`purged ${purged} dead letters${describeFilter(filter)}.`);
+  print(purged === undefined ? `No dead letters${describeFilter(filter)}; nothing purged.` : `purged ${purged} dead letters${describeFilter(filter)}.`);
 }
 
 export function dlqCommand(): Command {

@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
 import { argParser, CliError, EXIT } from '../cli-error.js';
 import { meshStatus, type MeshStatus } from '../mesh-events.js';
+import { renderApps, renderMesh } from '../status/status-tables.js';
 import { openSession } from '../nats/connect.js';
-import { ago, bytes, print, table } from '../output/format.js';
+import { shownServers } from '../nats/nats-settings.js';
+import { print } from '../output/format.js';
 import { parsePositiveInt } from '../parse-args.js';
-import { type AppHealth, type AppTarget, checkApp, defaultTargets, parseAppTarget } from '../status/app-health.js';
+import { type AppTarget, checkApp, defaultTargets, parseAppTarget } from '../status/app-health.js';
 import { settingsOf } from './connection-options.js';
 
 interface StatusOptions {
@@ -24,7 +26,7 @@ interface NatsState {
 
 async function readNats(command: Command): Promise<NatsState> {
   const settings = settingsOf(command);
-  const servers = settings.servers.join(',');
+  const servers = shownServers(settings);
   try {
     const session = await openSession(settings);
     try {
@@ -35,35 +37,6 @@ async function readNats(command: Command): Promise<NatsState> {
   } catch (err) {
     return { servers, up: false, summary: `down: ${(err as Error).message}` };
   }
-}
-
-const seqAt = (seq: number, time: string | undefined) => (time ? `#${seq} ${time}` : '-');
-
-function renderMesh(mesh: MeshStatus, lagThreshold: number): string[] {
-  const out: string[] = ['', 'STREAMS'];
-  out.push(...table(['NAME', 'MESSAGES', 'BYTES', 'FIRST', 'LAST', 'CONSUMERS'],
-    mesh.streams.map((s) => [s.name, String(s.messages), bytes(s.bytes), seqAt(s.firstSeq, s.firstTime), seqAt(s.lastSeq, s.lastTime), String(s.consumers)])));
-  for (const name of mesh.missingStreams) out.push(`  ${name} is missing: start any mesh app once, it creates the streams`);
-
-  out.push('', 'CONSUMERS');
-  const apps = new Set(mesh.durables.filter((d) => !d.name.endsWith('-replay')).map((d) => d.name));
-  const rows = mesh.durables.map((d) => {
-    const app = d.name.endsWith('-replay') ? undefined : d.name;
-    const state = d.pending >= lagThreshold ? `lagging (${d.pending} behind)` : 'ok';
-    return [d.stream, d.name, String(d.pending), String(d.ackPending), String(d.redelivered), ago(d.lastActive), app ? String(mesh.deadLetters[app] ?? 0) : '-', state];
-  });
-  // Letters of a consumer app that has no durable (any more) still count.
-  for (const [consumer, depth] of Object.entries(mesh.deadLetters)) {
-    if (!apps.has(consumer)) rows.push(['-', consumer, '-', '-', '-', '-', String(depth), 'no durable']);
-  }
-  if (rows.length === 0) out.push('  (no durable consumers)');
-  else out.push(...table(['STREAM', 'CONSUMER', 'PENDING', 'ACK PENDING', 'REDELIVERED', 'LAST ACTIVE', 'DLQ', 'STATE'], rows));
-  return out;
-}
-
-function renderApps(apps: AppHealth[]): string[] {
-  if (apps.length === 0) return [];
-  return ['', 'APPS', ...table(['APP', 'URL', 'OUTBOX', 'HEALTH'], apps.map((a) => [a.name, a.url, a.outbox === undefined ? '-' : String(a.outbox), a.summary]))];
 }
 
 async function status(options: StatusOptions, command: Command): Promise<void> {

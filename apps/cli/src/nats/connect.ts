@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { CliError, EXIT } from '../cli-error.js';
-import type { NatsSettings } from './nats-settings.js';
+import { type NatsSettings, shownServers } from './nats-settings.js';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -44,7 +44,7 @@ export async function openSession(settings: NatsSettings, options: ConnectOption
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(
-      `Cannot reach NATS at ${settings.servers.join(', ')}: ${(err as Error).message}. Set NATS_URL (or --server) and NATS_CREDS/NATS_USER/NATS_PASSWORD`,
+      `Cannot reach NATS at ${shownServers(settings)}: ${(err as Error).message}. Set NATS_URL (or --server) and NATS_CREDS/NATS_USER/NATS_PASSWORD`,
       EXIT.unreachable,
     );
   }

@@ -1,4 +1,4 @@
-import { natsSettings } from './nats-settings.js';
+import { natsSettings, shownServers } from './nats-settings.js';
 
 describe(natsSettings.name, () => {
   it('reads NATS_URL (a list), NATS_CREDS, NATS_USER, NATS_PASSWORD like the apps, flags first', () => {
@@ -7,6 +7,11 @@ describe(natsSettings.name, () => {
     expect(natsSettings({ server: 'c:4222', user: 'me' }, env)).toMatchObject({ servers: ['c:4222'], user: 'me' });
     expect(natsSettings({}, {}).servers).toEqual(['nats://127.0.0.1:4222']);
     expect(natsSettings({}, { NATS_URL: '' }).servers).toEqual(['nats://127.0.0.1:4222']);
+  });
+
+  it('masks a password inside a server URL wherever it is shown', () => {
+    expect(shownServers(natsSettings({ server: 'nats://ops:s3cret@a:4222,nats://b:4222' }))).toBe('nats://ops:***@a:4222, nats://b:4222');
+    expect(() => natsSettings({ server: 'http://ops:s3cret@x:1' })).toThrow('Invalid NATS server "http://ops:***@x:1/"');
   });
 
   it('refuses a URL that is not a NATS server, exit 2', () => {

@@ -26,6 +26,18 @@ const isNatsUrl = (url: string) => {
   }
 };
 
+/** A URL with its password (if any) replaced by `***`; anything else unchanged. */
+function maskPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 /** An empty variable counts as unset, as in the apps (libs/events `validateEnv`). */
 const fromEnv = (env: NodeJS.ProcessEnv, name: string) => (env[name] === '' ? undefined : env[name]);
 
@@ -38,7 +50,7 @@ export function natsSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pr
   const servers = url.split(',').map((s) => s.trim()).filter(Boolean);
   const bad = servers.filter((s) => !isNatsUrl(s));
   if (servers.length === 0 || bad.length > 0) {
-    throw new CliError(`Invalid NATS server ${JSON.stringify(bad[0] ?? url)}: use a URL or a comma-separated list, e.g. nats://127.0.0.1:4222`, EXIT.usage);
+    throw new CliError(`Invalid NATS server ${JSON.stringify(maskPassword(bad[0] ?? url))}: use a URL or a comma-separated list, e.g. nats://127.0.0.1:4222`, EXIT.usage);
   }
   return {
     servers,
@@ -47,3 +59,6 @@ export function natsSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pr
     password: flags.password ?? fromEnv(env, 'NATS_PASSWORD'),
   };
 }
+
+/** The servers as they may be printed: a password inside a URL is masked. */
+export const shownServers = (settings: NatsSettings): string => settings.servers.map(maskPassword).join(', ');

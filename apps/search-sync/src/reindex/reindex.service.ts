@@ -93,9 +93,7 @@ export class ReindexService implements BeforeApplicationShutdown {
     } catch (err) {
       const message = err instanceof ReindexAborted ? 'interrupted: the app stopped' : (err as Error).message;
       this.logger.error(`reindex ${job.id} of ${job.index} failed: ${message}`);
-      // Cleaned up before it shows as failed, so whoever waits for the status finds no leftovers.
-      await this.discard(job);
-      await this.jobs.setStatus(job.id, 'failed', undefined, message).catch((e: Error) => this.logger.error(`reindex ${job.id}: could not record the failure: ${e.message}`));
+      await this.fail(job, message);
     }
   }
 
@@ -166,14 +164,23 @@ export class ReindexService implements BeforeApplicationShutdown {
     return { ops, missing };
   }
 
-  private async discard(job: ReindexJob): Promise<void> {
+  /**
+   * Records the failure and deletes the temporary index in one transaction under the exclusive
+   * lock: batches still copying live changes to it finish first, later ones see the job failed, so
+   * nothing re-creates it, and whoever reads `failed` finds nothing left over.
+   */
+  private async fail(job: ReindexJob, message: string): Promise<void> {
     try {
       await this.dataSource.transaction(async (tx) => {
+        await lockForSwap(tx);
+        await this.jobs.setStatus(job.id, 'failed', tx, message);
         await dropGuard(tx, job.tempIndex);
-        await this.provider.drop(job.tempIndex, tx);
+        // An index the provider cannot delete now is left behind (and named), not a reason to keep the job running.
+        await this.provider.drop(job.tempIndex, tx).catch((err: Error) => this.logger.warn(`reindex ${job.id}: ${job.tempIndex} left behind: ${err.message}`));
       });
     } catch (err) {
-      this.logger.warn(`reindex ${job.id}: could not delete ${job.tempIndex}: ${(err as Error).message}`);
+      // Without a heartbeat the job stops counting as running after REINDEX_STALE_AFTER_SECONDS anyway.
+      this.logger.error(`reindex ${job.id}: could not record the failure or delete ${job.tempIndex}: ${(err as Error).message}`);
     }
   }
 
