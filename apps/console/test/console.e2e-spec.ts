@@ -346,6 +346,16 @@ describe('console (browser)', () => {
     await screenshot(page, 'webhooks-test');
     expect(receiver.received.some((r) => JSON.parse(r.body).type === 'webhook.test')).toBe(true);
 
+    // A bare URL works too, signed with a one-off secret the result shows.
+    const sent = receiver.received.length;
+    await test.getByLabel('a URL').check();
+    await test.locator('input[name="testUrl"]').fill(`${receiver.url}?bare=1`);
+    await test.locator('input[name="eventType"]').fill(`probe_${run}.ping`);
+    await test.getByRole('button', { name: 'Send test event' }).click();
+    await result.getByText('Signed with a one-off secret').waitFor();
+    await result.getByText('HTTP 200').waitFor();
+    expect(receiver.received.slice(sent).map((r) => JSON.parse(r.body).type)).toEqual([`probe_${run}.ping`]);
+
     await page.getByRole('tab', { name: 'Deliveries' }).click();
     const row = page.locator(`[data-event-id="${id}"]`);
     await row.getByText('succeeded', { exact: true }).waitFor();
