@@ -400,9 +400,9 @@ describe('console (browser)', () => {
 
     await page.locator('select[name="consumer"]').selectOption('recorder');
     await page.getByRole('button', { name: 'Purge…' }).click();
-    await page.getByRole('alertdialog', { name: 'Confirm purge' }).getByText('dead letters of recorder').waitFor();
+    await page.getByRole('alertdialog', { name: 'Confirm purge' }).getByText('Purge the 1 dead letter of recorder? They are deleted for good.').waitFor();
     await page.getByRole('button', { name: 'Purge them' }).click();
-    await page.getByText(/^Purged \d+ dead letters?\.$/).waitFor();
+    await page.getByText('Purged 1 dead letter.').waitFor();
     await page.getByText('No dead letters of recorder').waitFor();
     const left = (await request(consoleApp.url).get('/api/dead-letters?consumer=recorder').set('X-Api-Key', KEY)).body as { total: number };
     expect(left.total).toBe(0);
