@@ -213,6 +213,13 @@ describe('console (browser)', () => {
     await drawer.getByText('"ops"').first().waitFor();
     await screenshot(page, 'event-drawer');
 
+    // The view is a link: filters and the open event survive a reload.
+    expect(new URL(page.url()).hash).toBe(`#/events?resourceId=${rid}&event=${ids[1]}`);
+    await page.reload();
+    await drawer.getByText('printer on fire').waitFor();
+    expect(await page.getByLabel('Resource id', { exact: true }).inputValue()).toBe(rid);
+    await waitFor(async () => (await page.locator('.event-list li[data-event-id]').count()) === 3, { message: 'the filter from the link was not applied' });
+
     await drawer.locator('select[name="consumer"]').selectOption('recorder');
     await drawer.getByRole('button', { name: 'Replay this event' }).click();
     await drawer.getByText('Queued 1 event for recorder').waitFor();
