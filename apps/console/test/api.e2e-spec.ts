@@ -126,6 +126,32 @@ describe('console API', () => {
     await reading;
   });
 
+  it('holds back what a tail cannot show (past 200 events a second) and says how many', async () => {
+    const abort = new AbortController();
+    const messages: SseMessage[] = [];
+    const res = await fetch(`${consoleApp.url}/api/live?pattern=burst_test.*`, { headers: { 'X-Api-Key': KEY }, signal: abort.signal });
+    const parser = new SseParser();
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) messages.push(...parser.push(decoder.decode(chunk, { stream: true })));
+    })().catch((err: Error) => {
+      if (err.name !== 'AbortError') throw err;
+    });
+    await waitFor(() => messages.some((m) => m.event === 'ready'), { message: 'no ready event' });
+    const total = 600;
+    await Promise.all(Array.from({ length: total }, (_, i) => producer.events.publishEvent('burst_test.tick', { i })));
+    const count = () => {
+      const sent = messages.filter((m) => m.event === 'event').length;
+      const skipped = messages.filter((m) => m.event === 'skipped').reduce((n, m) => n + (JSON.parse(m.data) as { count: number }).count, 0);
+      return { sent, skipped };
+    };
+    // Every event is either sent or counted as skipped: nothing vanishes without a word.
+    await waitFor(() => count().sent + count().skipped === total, { timeoutMs: 10_000, message: `sent + skipped never reached ${total}: ${JSON.stringify(count())}` });
+    expect(count().skipped).toBeGreaterThan(0);
+    abort.abort();
+    await reading;
+  });
+
   it('refuses a bad live pattern and a missing key on the stream', async () => {
     const bad = await request(consoleApp.url).get('/api/live?pattern=Not%20A%20Pattern').set('X-Api-Key', KEY);
     expect(bad.status).toBe(400);

@@ -27,6 +27,10 @@ describe(consoleConfigFromEnv.name, () => {
     expect(config.webDir).toBe('dist/apps/console/web');
   });
 
+  it('finds itself on its own PORT', () => {
+    expect(consoleConfigFromEnv({ PORT: '4005' }).apps.at(-1)).toEqual({ name: 'console', url: 'http://127.0.0.1:4005' });
+  });
+
   it('stops start-up naming MESH_APP_URLS and the bad entry', () => {
     expect(() => consoleConfigFromEnv({ MESH_APP_URLS: 'event-store=ftp://x' })).toThrow(/MESH_APP_URLS: must be a comma-separated list of name=url: "event-store=ftp:\/\/x": the URL must be http/);
   });

@@ -87,10 +87,13 @@ export class ConsoleEnv {
   @IsOptional() @IsString() CONSOLE_WEB_DIR = 'dist/apps/console/web';
 }
 
-const defaultApps = (): MeshApp[] => Object.entries(DEFAULT_APP_PORTS).map(([name, port]) => ({ name, url: `http://127.0.0.1:${port}` }));
+/** Every app on its default port, the console on its own PORT. */
+const defaultApps = (ownPort: number): MeshApp[] =>
+  Object.entries({ ...DEFAULT_APP_PORTS, console: ownPort }).map(([name, port]) => ({ name, url: `http://127.0.0.1:${port}` }));
 
 /** Reads and validates the console's variables; throws listing every bad one. */
 export function consoleConfigFromEnv(raw: Record<string, unknown> = process.env): ConsoleConfig {
   const env = validateEnv(ConsoleEnv)({ ...raw });
-  return { apps: env.MESH_APP_URLS ? parseAppUrls(env.MESH_APP_URLS) : defaultApps(), webDir: env.CONSOLE_WEB_DIR };
+  const ownPort = Number(raw.PORT) || DEFAULT_APP_PORTS.console;
+  return { apps: env.MESH_APP_URLS ? parseAppUrls(env.MESH_APP_URLS) : defaultApps(ownPort), webDir: env.CONSOLE_WEB_DIR };
 }

@@ -6,7 +6,8 @@ const FORWARDED_REQUEST_HEADERS = ['x-api-key', 'content-type', 'accept'] as con
 /** Response headers the page gets back. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'location'] as const;
 
-export const PROXY_TIMEOUT_MS = 15_000;
+/** Above the longest call the page makes: a webhook test or resend waits for the endpoint (timeouts up to 30 s). */
+export const PROXY_TIMEOUT_MS = 60_000;
 
 export interface ProxyRequest {
   method: string;

@@ -40,7 +40,8 @@ export function useInterval(fn: () => void, ms: number | null): void {
 
 /** The page from the location hash (`#/events`), so a reload or a shared link opens the same page. */
 export function useHashRoute(fallback: string): [string, (route: string) => void] {
-  const read = () => window.location.hash.replace(/^#\/?/, '') || fallback;
+  // `#/events?type=vendor.*`: the page is the part before the query.
+  const read = () => window.location.hash.replace(/^#\/?/, '').split('?')[0] || fallback;
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const onChange = () => setRoute(read());
@@ -48,4 +49,15 @@ export function useHashRoute(fallback: string): [string, (route: string) => void
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return [route, (r: string) => (window.location.hash = `#/${r}`)];
+}
+
+/** The query part of the location hash (`#/events?type=vendor.*` → type=vendor.*). */
+export function hashParams(): URLSearchParams {
+  return new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+}
+
+/** Replaces the hash's query without a navigation (no hashchange, no history entry), so a link to this view can be shared. */
+export function setHashParams(params: string): void {
+  const page = window.location.hash.split('?')[0] || '#/';
+  window.history.replaceState(null, '', `${page}${params}`);
 }

@@ -63,7 +63,8 @@ export function DeadLettersPage() {
   const depth = list.data?.depth ?? {};
   const consumers = Object.keys(depth).sort();
   const items = list.data?.items ?? [];
-  const scope = `${consumer ? `of ${consumer}` : 'of every consumer'}${type ? ` matching ${type}` : ''}`;
+  const scope = [consumer && `of ${consumer}`, type && `matching ${type}`].filter(Boolean).join(' ');
+  const scoped = (text: string) => (scope ? `${text} ${scope}` : text);
 
   return (
     <section className="page">
@@ -113,7 +114,7 @@ export function DeadLettersPage() {
       {confirmPurge && (
         <div className="notice notice-error" role="alertdialog" aria-label="Confirm purge">
           <span>
-            Purge all {formatCount(list.data?.total)} dead letters {scope}? They are deleted for good.
+            Purge {scope ? 'the' : 'all'} {formatCount(list.data?.total)} {scoped(list.data?.total === 1 ? 'dead letter' : 'dead letters')}? They are deleted for good.
           </span>
           <span className="inline-form">
             <button type="button" className="btn btn-danger" onClick={() => void purge()} disabled={busy}>
@@ -128,11 +129,11 @@ export function DeadLettersPage() {
       {outcome && <Notice kind={outcome.kind} onClose={() => setOutcome(null)}>{outcome.text}</Notice>}
       {list.status === 'error' && <ErrorBox error={list.error} onRetry={list.reload} title="Could not read the dead letters" />}
       {!list.data && list.status === 'loading' && <Loading what="dead letters" />}
-      {list.data && items.length === 0 && <Empty>No dead letters {scope}. Every message was handled or is still being retried.</Empty>}
+      {list.data && items.length === 0 && <Empty>{scoped('No dead letters')}. Every message was handled or is still being retried.</Empty>}
       {items.length > 0 && (
         <>
           <p className="muted">
-            {list.data && list.data.total > items.length ? `The newest ${items.length} of ${formatCount(list.data.total)}` : `${items.length}`} dead letter{items.length === 1 ? '' : 's'} {scope}, newest first
+            {list.data && list.data.total > items.length ? `The newest ${items.length} of ${formatCount(list.data.total)}` : `${items.length}`} {scoped(`dead letter${items.length === 1 ? '' : 's'}`)}, newest first
           </p>
           <div className="table-wrap">
             <table className="table dlq-table" aria-label="dead letters">

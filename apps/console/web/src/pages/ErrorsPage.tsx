@@ -7,13 +7,34 @@ import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
 import type { EventItem, EventPage } from '../types.js';
 
+const PAGE_SIZE = 100;
+
 /** Error-level events to work through: unresolved by default; resolve / unresolve each. */
 export function ErrorsPage() {
   const [resolved, setResolved] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const list = useAsync((signal) => appRequest<EventPage>('event-store', `/events${queryString({ level: 'error', resolved, limit: 200 })}`, { signal }), [resolved]);
+  const [older, setOlder] = useState<EventPage | null>(null);
+  const path = (cursor?: string) => `/events${queryString({ level: 'error', resolved, limit: PAGE_SIZE, cursor })}`;
+  const list = useAsync(
+    (signal) => {
+      setOlder(null);
+      return appRequest<EventPage>('event-store', path(), { signal });
+    },
+    [resolved],
+  );
+  const items = [...(list.data?.items ?? []), ...(older?.items ?? [])];
+  const nextCursor = older ? older.nextCursor : (list.data?.nextCursor ?? null);
+  const loadOlder = async () => {
+    if (!nextCursor) return;
+    try {
+      const next = await appRequest<EventPage>('event-store', path(nextCursor));
+      setOlder((o) => ({ items: [...(o?.items ?? []), ...next.items], nextCursor: next.nextCursor, limit: next.limit }));
+    } catch (err) {
+      setNotice({ kind: 'error', text: `Could not load older errors: ${(err as Error).message}` });
+    }
+  };
 
   const toggle = async (e: EventItem) => {
     setBusy(e.id);
@@ -47,10 +68,10 @@ export function ErrorsPage() {
       {notice && <Notice kind={notice.kind} onClose={() => setNotice(null)}>{notice.text}</Notice>}
       {list.status === 'error' && <ErrorBox error={list.error} onRetry={list.reload} title="Could not load errors" />}
       {!list.data && list.status === 'loading' && <Loading what="errors" />}
-      {list.data && list.data.items.length === 0 && <Empty>{resolved ? 'No resolved errors.' : 'No unresolved errors. All clear.'}</Empty>}
-      {list.data && list.data.items.length > 0 && (
+      {list.data && items.length === 0 && <Empty>{resolved ? 'No resolved errors.' : 'No unresolved errors. All clear.'}</Empty>}
+      {items.length > 0 && (
         <EventList
-          events={list.data.items}
+          events={items}
           onOpen={(e) => setOpen(e.id)}
           actions={(e) => (
             <button type="button" className="btn btn-small" disabled={busy === e.id} onClick={() => void toggle(e)}>
@@ -58,6 +79,13 @@ export function ErrorsPage() {
             </button>
           )}
         />
+      )}
+      {nextCursor && (
+        <div className="pager">
+          <button type="button" className="btn" onClick={() => void loadOlder()}>
+            Load older errors
+          </button>
+        </div>
       )}
       {open && <EventDrawer eventId={open} onOpen={setOpen} onClose={() => setOpen(null)} />}
     </section>

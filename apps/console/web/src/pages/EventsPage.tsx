@@ -1,10 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { appRequest } from '../api.js';
 import { EventDrawer } from '../components/EventDrawer.js';
 import { EventList } from '../components/EventList.js';
 import { Empty, ErrorBox, Loading } from '../components/Status.js';
 import { localInputToIso } from '../format.js';
-import { useAsync } from '../hooks.js';
+import { hashParams, setHashParams, useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
 import { type EventItem, type EventPage, LEVELS, type Level } from '../types.js';
 
@@ -20,6 +20,24 @@ interface Filters {
 }
 
 const NO_FILTERS: Filters = { type: '', resourceType: '', resourceId: '', source: '', level: [], from: '', to: '', q: '' };
+
+/** The filters (and the open event) in the link: `#/events?type=order.*&level=error&event=<id>`. */
+function filtersFromLink(): Filters {
+  const p = hashParams();
+  const text = (k: keyof Filters) => p.get(k) ?? '';
+  return {
+    type: text('type'),
+    resourceType: text('resourceType'),
+    resourceId: text('resourceId'),
+    source: text('source'),
+    level: p.getAll('level').filter((l): l is Level => (LEVELS as string[]).includes(l)),
+    from: text('from'),
+    to: text('to'),
+    q: text('q'),
+  };
+}
+
+const linkOf = (f: Filters, event: string | null) => queryString({ ...f, level: f.level, event: event ?? undefined });
 const PAGE_SIZE = 50;
 
 const toQuery = (f: Filters, cursor?: string) =>
@@ -38,11 +56,14 @@ const toQuery = (f: Filters, cursor?: string) =>
 
 /** The history from the event store: the filters of GET /events, keyset pages, the detail drawer. */
 export function EventsPage() {
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const [draft, setDraft] = useState<Filters>(filtersFromLink);
+  const [applied, setApplied] = useState<Filters>(filtersFromLink);
   const [older, setOlder] = useState<{ items: EventItem[]; nextCursor: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState<Error | 'loading' | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(() => hashParams().get('event'));
+  useEffect(() => {
+    setHashParams(linkOf(applied, open));
+  }, [applied, open]);
   // On a phone the filters would push the list below the fold: folded until asked for.
   const [showFilters, setShowFilters] = useState(() => !window.matchMedia('(max-width: 760px)').matches);
 

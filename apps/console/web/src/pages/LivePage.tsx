@@ -11,6 +11,8 @@ import type { CloudEvent } from '../types.js';
 /** Rows kept on screen; older ones drop off the bottom so a busy bus cannot exhaust the tab. */
 const MAX_ROWS = 500;
 const RETRY_MS = 2_000;
+/** Events are added to the list in batches, not one render per event. */
+const FLUSH_MS = 200;
 
 type Connection = { state: 'connecting' } | { state: 'live'; connected: boolean } | { state: 'error'; error: Error };
 
@@ -21,6 +23,7 @@ export function LivePage() {
   const [paused, setPaused] = useState(false);
   const [events, setEvents] = useState<CloudEvent[]>([]);
   const [missed, setMissed] = useState(0);
+  const [skipped, setSkipped] = useState(0);
   const [connection, setConnection] = useState<Connection>({ state: 'connecting' });
   const [open, setOpen] = useState<CloudEvent | null>(null);
   const pausedRef = useRef(paused);
@@ -29,6 +32,13 @@ export function LivePage() {
   useEffect(() => {
     const abort = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let pending: CloudEvent[] = [];
+    const flush = setInterval(() => {
+      if (pending.length === 0) return;
+      const batch = pending.reverse();
+      pending = [];
+      setEvents((list) => [...batch, ...list].slice(0, MAX_ROWS));
+    }, FLUSH_MS);
     const connect = () => {
       setConnection({ state: 'connecting' });
       readEventStream(
@@ -40,8 +50,10 @@ export function LivePage() {
             setConnection({ state: 'live', connected });
           } else if (m.event === 'event') {
             if (pausedRef.current) return setMissed((n) => n + 1);
-            const e = JSON.parse(m.data) as CloudEvent;
-            setEvents((list) => [e, ...list].slice(0, MAX_ROWS));
+            pending.push(JSON.parse(m.data) as CloudEvent);
+          } else if (m.event === 'skipped') {
+            const { count } = JSON.parse(m.data) as { count: number };
+            setSkipped((n) => n + count);
           }
         },
         abort.signal,
@@ -63,6 +75,7 @@ export function LivePage() {
     return () => {
       abort.abort();
       clearTimeout(retry);
+      clearInterval(flush);
     };
   }, [pattern]);
 
@@ -70,6 +83,7 @@ export function LivePage() {
     e.preventDefault();
     setEvents([]);
     setMissed(0);
+    setSkipped(0);
     setPattern(draft.trim() || '>');
   };
   const resume = () => {
@@ -111,6 +125,11 @@ export function LivePage() {
         )}
       </p>
       {connection.state === 'error' && <ErrorBox error={connection.error} title="Live tail" />}
+      {skipped > 0 && (
+        <p className="notice notice-error" role="status">
+          {skipped.toLocaleString()} events not shown: the tail sends at most a few hundred a second. Narrow the pattern, or see them all in Events.
+        </p>
+      )}
       {events.length === 0 ? (
         connection.state === 'live' && <Empty>Waiting for events on events.{pattern}… they appear here as they are published.</Empty>
       ) : (

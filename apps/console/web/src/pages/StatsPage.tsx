@@ -20,7 +20,7 @@ const stats = (from: Date, to: Date, groupBy: string, signal: AbortSignal) =>
   appRequest<EventStats>('event-store', `/events/stats${queryString({ from: from.toISOString(), to: to.toISOString(), groupBy })}`, { signal });
 
 const bucketLabel = (d: Date, range: StatsRange) =>
-  range === '7d' ? d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' }) : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  range === '7d' ? d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' }) : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** Events per hour (or day) by level and by type, the error rate, and the top types, as charts. */
 export function StatsPage() {
