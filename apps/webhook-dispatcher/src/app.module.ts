@@ -3,6 +3,7 @@ import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/even
 import { WebhookConfigModule } from './config/webhook-config.module.js';
 import type { WebhookConfig } from './config/webhook-env.js';
 import { CreateWebhooks1736000000000 } from './database/migrations/1736000000000-create-webhooks.js';
+import { DeliveryLeases1736000000001 } from './database/migrations/1736000000001-delivery-leases.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
@@ -10,6 +11,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { TestSendModule } from './test-send/test-send.module.js';
 import { SERVICE_NAME } from './service-name.js';
 import { WebhookDeliveryHealthIndicator } from './health/webhook-delivery.health.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 export { SERVICE_NAME };
 
@@ -35,7 +37,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000] },
+          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001] },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
@@ -43,6 +45,7 @@ export class AppModule {
         DeliveryModule,
         DeliveriesModule,
         TestSendModule,
+        RetentionModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { EventsService, type CloudEvent } from '@app/events';
 import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { API_KEY, dispatcherTestConfig, RunningDispatcher, startDispatcher } from './support.js';
 import { Receiver, verify } from './receiver.js';
+import { DeliveryRetentionService } from '../src/retention/delivery-retention.service.js';
 
 describe('webhook delivery (real nats-server, PostgreSQL and local receivers)', () => {
   let nats: NatsServerHarness;
@@ -273,6 +274,24 @@ describe('webhook delivery (real nats-server, PostgreSQL and local receivers)', 
     expect(metrics.text).toMatch(/mesh_webhook_attempts_total\{outcome="succeeded"\} [1-9]/);
     expect(metrics.text).toMatch(/mesh_webhook_subscriptions_disabled_total\{reason="gone"\} 1/);
     expect(metrics.text).toContain('mesh_webhook_attempt_duration_seconds_bucket');
+  });
+
+  it('retention deletes settled deliveries, their log and unreferenced events past WEBHOOK_RETENTION_DAYS, never pending ones', async () => {
+    const r = await receiver();
+    r.reply = (n) => (n === 1 ? { status: 200 } : { status: 500 });
+    const s = await subscribe(r.url, { eventTypes: ['retained.*'], maxAttempts: 50 });
+    const old = await events.publishEvent('retained.old', {});
+    await waitFor(async () => (await deliveriesOf(s.id, { status: 'succeeded' })).length === 1);
+    const waiting = await events.publishEvent('retained.waiting', {});
+    await waitFor(async () => (await deliveriesOf(s.id, { status: 'pending' }))[0]?.attempts >= 1);
+    await db.query(`UPDATE webhook_deliveries SET updated_at = now() - interval '40 days' WHERE event_id = ANY($1)`, [[old.id, waiting.id]]);
+    await db.query(`UPDATE webhook_events SET received_at = now() - interval '40 days' WHERE id = ANY($1)`, [[old.id, waiting.id]]);
+    const deleted = await dispatcher.app.get(DeliveryRetentionService).runOnce();
+    expect(deleted.deliveries).toBeGreaterThanOrEqual(1);
+    const left = await db.query(`SELECT event_id, status FROM webhook_deliveries WHERE event_id = ANY($1)`, [[old.id, waiting.id]]);
+    expect(left.rows).toEqual([{ event_id: waiting.id, status: 'pending' }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM webhook_attempts WHERE event_id = $1`, [old.id])).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT id FROM webhook_events WHERE id = ANY($1)`, [[old.id, waiting.id]])).rows).toEqual([{ id: waiting.id }]);
   });
 
   it('POST /webhooks/test sends a signed test event to a url or a subscription and reports the response', async () => {

@@ -53,6 +53,10 @@ export class WebhookEnv {
   @IsOptional() @IsDuration() WEBHOOK_POLL_INTERVAL = '1s';
   /** Added to a subscription's timeout to make the lease of a claimed delivery; a crashed worker's deliveries come back after it. */
   @IsOptional() @IsDuration() WEBHOOK_LEASE_MARGIN = '30s';
+  /** Delivered and failed deliveries (with their attempt log) older than this many days are deleted; 0 keeps them. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) WEBHOOK_RETENTION_DAYS = 30;
+  /** How often retention runs (also shortly after start-up). */
+  @IsOptional() @IsDuration() WEBHOOK_RETENTION_INTERVAL = '1h';
 }
 
 export interface WebhookConfig {
@@ -66,6 +70,9 @@ export interface WebhookConfig {
   secretGraceMs: number;
   pollIntervalMs: number;
   leaseMarginMs: number;
+  /** 0 keeps settled deliveries for ever. */
+  retentionDays: number;
+  retentionIntervalMs: number;
   /** Bytes of a response body kept in the attempt log. */
   responseExcerptBytes: number;
 }
@@ -87,6 +94,8 @@ export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env)
     secretGraceMs: parseDuration(env.WEBHOOK_SECRET_GRACE)!,
     pollIntervalMs: Math.max(10, parseDuration(env.WEBHOOK_POLL_INTERVAL)!),
     leaseMarginMs: parseDuration(env.WEBHOOK_LEASE_MARGIN)!,
+    retentionDays: env.WEBHOOK_RETENTION_DAYS,
+    retentionIntervalMs: Math.max(1_000, parseDuration(env.WEBHOOK_RETENTION_INTERVAL)!),
     responseExcerptBytes: 1024,
   };
 }

@@ -45,8 +45,6 @@ export class CreateWebhooks1736000000000 implements MigrationInterface {
       attempts integer NOT NULL DEFAULT 0,
       max_attempts integer NOT NULL,
       next_attempt_at timestamptz NOT NULL,
-      -- Set while a worker sends it: a crashed worker's delivery is due again once the lease ends.
-      leased_until timestamptz,
       last_status integer,
       last_error varchar(1000),
       created_at timestamptz NOT NULL DEFAULT now(),
@@ -57,7 +55,7 @@ export class CreateWebhooks1736000000000 implements MigrationInterface {
     // Workers claim due rows per subscription; the listing filters by subscription, status, newest first.
     await q.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (subscription_id, next_attempt_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, id DESC)`);
-    await q.query(`CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (subscription_id, created_at) WHERE status = 'failed'`);
+    await q.query(`CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (subscription_id, updated_at) WHERE status = 'failed'`);
     await q.query(`CREATE TABLE webhook_attempts (
       id bigserial PRIMARY KEY,
       delivery_id uuid NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
