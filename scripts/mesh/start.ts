@@ -10,9 +10,10 @@
  *    with its cluster in <data>/pg, on that port or a free one. The database in the URL is created
  *    when missing. A URL naming another machine is never replaced by a local server.
  * 3. Starts every app built as <apps>/<name>/main.js (except the `cli`) with NATS_URL, DATABASE_URL,
- *    PORT and MESH_APP_URLS (where every started app listens). Each app runs its own migrations at start-up (under an advisory lock). Output is
- *    streamed with the app's name in front. Waits until every GET /health/events answers 200
- *    (60 s), then prints the apps, ports and health URLs and commands to try.
+ *    PORT and MESH_APP_URLS (where every started app listens). Each app runs its own migrations at
+ *    start-up (under an advisory lock). Output is streamed with the app's name in front. Waits until
+ *    every GET /health/events answers 200 (60 s), then prints the apps, ports and health URLs and
+ *    commands to try.
  * 4. Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every app, SIGKILL after the grace; then the
  *    nats-server and PostgreSQL it started (same grace). Exit code 0.
  *
