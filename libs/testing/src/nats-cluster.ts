@@ -17,9 +17,13 @@ export interface NatsClusterOptions {
 /** The parts of `/jsz?streams=true&consumers=true` the harness reads. */
 interface Jsz {
   server_name?: string;
-  meta_cluster?: { leader?: string };
+  meta_cluster?: { leader?: string; replicas?: { name: string; current?: boolean }[] };
   account_details?: {
-    stream_detail?: { name: string; cluster?: { leader?: string }; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[];
+    stream_detail?: {
+      name: string;
+      cluster?: { leader?: string; replicas?: { name: string; current?: boolean }[] };
+      consumer_detail?: { name: string; cluster?: { leader?: string; replicas?: { name: string; current?: boolean }[] } }[];
+    }[];
   }[];
 }
 
@@ -105,23 +109,74 @@ export class NatsClusterHarness {
   }
 
   /**
-   * Resolves once every running node answers `/healthz` with 200: routes up, a JetStream meta
-   * leader elected, and (after a restart) the node's streams and consumers caught up.
+   * Resolves once every running node has JetStream on, routes to every other running node, and
+   * knows a running JetStream meta leader. Not the full `/healthz`: on nats-server 2.9.10 it
+   * keeps a restarted node at 503 ("consumer … is not current") for as long as an idle durable
+   * sees no traffic, although the node serves that durable fine.
    */
   async waitFormed(timeoutMs = FORMED_TIMEOUT_MS): Promise<void> {
-    await waitFor(
-      async () => {
-        const codes = await Promise.all(this.running.map((n) => fetch(`${n.monitorUrl}/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.status, () => 0)));
-        return codes.every((c) => c === 200);
-      },
-      { timeoutMs, intervalMs: 100, message: `cluster ${this.name} did not become healthy` },
-    );
+    let problems: string[] = [];
+    try {
+      await waitFor(
+        async () => {
+          const running = this.running;
+          problems = (await Promise.all(running.map((n) => this.problemOf(n, running)))).filter((p): p is string => !!p);
+          return problems.length === 0;
+        },
+        { timeoutMs, intervalMs: 100, message: `cluster ${this.name} did not form` },
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}: ${problems.join('; ')}`);
+    }
   }
 
-  /** Restarts a stopped or killed node on its ports and store dir, and waits until it has caught up. */
+  /** What keeps a node from being a formed member of the cluster, if anything. */
+  private async problemOf(node: NatsServerHarness, running: NatsServerHarness[]): Promise<string | undefined> {
+    try {
+      const health = await fetch(`${node.monitorUrl}/healthz?js-enabled-only=true`, { signal: AbortSignal.timeout(1_000) });
+      if (health.status !== 200) return `${node.name}: /healthz ${health.status} ${(await health.text()).trim()}`;
+      const routez = await node.monitor<{ num_routes?: number }>('/routez');
+      if ((routez.num_routes ?? 0) < running.length - 1) return `${node.name}: ${routez.num_routes ?? 0} of ${running.length - 1} routes`;
+      const leader = (await node.monitor<Jsz>('/jsz')).meta_cluster?.leader;
+      if (!leader || !running.some((n) => n.name === leader)) return `${node.name}: no running meta leader (${leader ?? 'none'})`;
+      return undefined;
+    } catch (err) {
+      return `${node.name}: ${(err as Error).message}`;
+    }
+  }
+
+  /** Restarts a stopped or killed node on its ports and store dir, and waits until it has rejoined and caught up. */
   async restart(node: NatsServerHarness): Promise<void> {
     await node.restart();
     await this.waitFormed();
+    await this.waitCaughtUp(node);
+  }
+
+  /**
+   * Resolves once the leaders report the node's copies of the JetStream meta group and of every
+   * stream as current. Not the durables: nats-server 2.9.10 keeps an idle durable's copy "not
+   * current" until it sees traffic, both in the leader's view and in the node's `/healthz`.
+   */
+  private async waitCaughtUp(node: NatsServerHarness, timeoutMs = FORMED_TIMEOUT_MS): Promise<void> {
+    let behind: string[] = [];
+    const stale = (group: { leader?: string; replicas?: { name: string; current?: boolean }[] } | undefined, leader: string) =>
+      group?.leader === leader && group.replicas?.some((r) => r.name === node.name && !r.current);
+    await waitFor(
+      async () => {
+        behind = [];
+        for (const leader of this.running) {
+          const jsz = await leader.monitor<Jsz>('/jsz?streams=true&consumers=true');
+          if (jsz.meta_cluster?.leader === leader.name && jsz.meta_cluster?.replicas?.some((r) => r.name === node.name && !r.current)) behind.push('meta');
+          for (const stream of jsz.account_details?.flatMap((a) => a.stream_detail ?? []) ?? []) {
+            if (stale(stream.cluster, leader.name!)) behind.push(stream.name);
+          }
+        }
+        return behind.length === 0;
+      },
+      { timeoutMs, intervalMs: 100, message: `${node.name} did not catch up` },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: behind on ${behind.join(', ')}`);
+    });
   }
 
   /** The node leading a stream, as the running nodes see it (waits through an election). */
