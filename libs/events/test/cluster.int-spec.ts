@@ -24,6 +24,12 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     jsm = await jetstreamManager(nc, { timeout: 10_000 });
   });
 
+  // Each test starts a new fault: it waits until the previous test's restarted node serves again.
+  beforeEach(async () => {
+    const hasEvents = await jsm.streams.info(STREAM_EVENTS).then(() => true, () => false);
+    await cluster.settled(hasEvents ? 'events.cluster.settle' : undefined);
+  });
+
   afterAll(async () => {
     for (const app of apps.reverse()) await app.close();
     await nc?.close();
@@ -48,8 +54,8 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     apps.push(app);
     return app;
   }
-  const startRecorder = (extra: Partial<EventsConfig>) =>
-    startApp([RecorderModule.forRoot({ consumer: 'recorder', config: config(extra) }, { instance: 'cluster' })], true);
+  const startRecorder = (extra: Partial<EventsConfig>, consumer = 'recorder') =>
+    startApp([RecorderModule.forRoot({ consumer, config: config(extra) }, { instance: 'cluster' })], true);
   const startProducer = (name: string, extra: Partial<EventsConfig>) =>
     startApp([EventsModule.forRoot({ service: name, config: config(extra) })], false);
   const close = async (app: INestApplication) => {
@@ -154,7 +160,9 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
   });
 
   it('keeps consuming on a surviving node when the consumer\'s node and then the durable\'s leader are killed -9', async () => {
-    await startRecorder({ streamReplicas: 3 });
+    // A durable of its own: the earlier tests killed nodes while `recorder` had no client, and an
+    // idle R3 durable whose leader died can stay leaderless on 2.9.10 (see NatsClusterHarness.settled).
+    await startRecorder({ streamReplicas: 3 }, 'survivor');
     const producer = await startProducer('consumed-producer', { streamReplicas: 3 });
     const events = producer.get(EventsService);
     const published: string[] = [];
@@ -167,13 +175,13 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
     await publish(20);
     await allHandled('the recorder did not consume the first batch');
 
-    const [consumerNode] = await cluster.nodesServing('recorder');
+    const [consumerNode] = await cluster.nodesServing('survivor');
     await consumerNode!.kill();
     await publish(20);
     await allHandled('the recorder did not go on after its node was killed');
     await cluster.restart(consumerNode!);
 
-    const durableLeader = await cluster.consumerLeader(STREAM_EVENTS, 'recorder');
+    const durableLeader = await cluster.consumerLeader(STREAM_EVENTS, 'survivor');
     await durableLeader.kill();
     await publish(20);
     await allHandled('the recorder did not go on after the durable leader was killed');

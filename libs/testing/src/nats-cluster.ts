@@ -1,4 +1,5 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { freePort, NatsServerHarness } from './nats-server.js';
 import { waitFor } from './wait.js';
 
@@ -177,6 +178,54 @@ export class NatsClusterHarness {
     ).catch((err: Error) => {
       throw new Error(`${err.message}: behind on ${behind.join(', ')}`);
     });
+  }
+
+  /**
+   * Resolves once the cluster serves again after faults: formed, every stream has a running
+   * leader and current copies, and a JetStream publish to `subject`
+   * (when given; it must belong to a stream) is acknowledged through each running node within 2 s.
+   * A restarted 2.9.10 node can be "caught up" and still leave the first publishes or pulls of a
+   * new client unanswered for several seconds; a test that starts a new fault waits for this first.
+   * Durables are not judged: on 2.9.10 an idle R3 durable whose leader was killed while no client
+   * pulled from it can stay without a leader for longer than 30 s (seen in this suite).
+   */
+  async settled(subject?: string, timeoutMs = FORMED_TIMEOUT_MS): Promise<void> {
+    await this.waitFormed(timeoutMs);
+    let problem = '';
+    await waitFor(
+      async () => {
+        problem = await this.unsettled(subject);
+        return problem === '';
+      },
+      { timeoutMs, intervalMs: 200, message: `cluster ${this.name} did not settle` },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${problem}`);
+    });
+  }
+
+  private async unsettled(subject: string | undefined): Promise<string> {
+    const running = this.running;
+    const isRunning = (name?: string) => !!name && running.some((n) => n.name === name);
+    for (const node of running) {
+      const jsz = await node.monitor<Jsz>('/jsz?streams=true&consumers=true').catch(() => undefined);
+      for (const stream of jsz?.account_details?.flatMap((a) => a.stream_detail ?? []) ?? []) {
+        if (!isRunning(stream.cluster?.leader)) return `stream ${stream.name} has no running leader`;
+        if (stream.cluster?.leader === node.name && stream.cluster?.replicas?.some((r) => !r.current)) return `stream ${stream.name} has a copy behind`;
+      }
+    }
+    if (!subject) return '';
+    for (const node of running) {
+      const nc = await connect({ servers: node.url, reconnect: false, timeout: 2_000 }).catch(() => undefined);
+      if (!nc) return `${node.name} refused a connection`;
+      try {
+        await jetstream(nc, { timeout: 2_000 }).publish(subject, '{}');
+      } catch (err) {
+        return `a publish through ${node.name} failed: ${(err as Error).message}`;
+      } finally {
+        await nc.close();
+      }
+    }
+    return '';
   }
 
   /** The node leading a stream, as the running nodes see it (waits through an election). */
