@@ -47,24 +47,10 @@ import { WRITER_CONCURRENCY } from '../../apps/event-store/src/writer/writer-con
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
+import { envInt, envList } from '../support/env.js';
 
 // ---------------------------------------------------------------- configuration
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
-const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
-  const raw = process.env[name];
-  if (!raw) return [...all];
-  const picked = raw.split(',').map((x) => x.trim()).filter(Boolean);
-  const bad = picked.filter((p) => !(all as readonly string[]).includes(p));
-  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; use ${all.join(',')}`);
-  return picked as T[];
-};
 type Side = 'raw' | 'app';
 
 const N = Math.max(1, envInt('BENCH_N', 200_000));

@@ -37,24 +37,10 @@ import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
+import { envInt, envList } from '../support/env.js';
 
 // ---------------------------------------------------------------- configuration
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
-const envList = (name: string, all: string[]): string[] => {
-  const raw = process.env[name];
-  if (!raw) return all;
-  const picked = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = picked.filter((p) => !all.includes(p));
-  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; use ${all.join(',')}`);
-  return picked;
-};
 
 const N = envInt('BENCH_N', 20_000);
 const SEQ_N = envInt('BENCH_SEQ_N', process.env.BENCH_N ? Math.max(1, Math.round(N / 4)) : 5_000);

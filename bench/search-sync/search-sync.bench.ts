@@ -45,16 +45,10 @@ import { AlgoliaStandIn } from '../../apps/search-sync/test/algolia-stand-in.js'
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
+import { envInt } from '../support/env.js';
 
 // ---------------------------------------------------------------- configuration
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
 const SIDE_NAMES = ['raw-local', 'app-local', 'raw-algolia', 'app-algolia'] as const;
 type Side = (typeof SIDE_NAMES)[number];
 const sidesFromEnv = (): Side[] => {

@@ -47,27 +47,13 @@ import { webhookConfigFromEnv } from '../../apps/webhook-dispatcher/src/config/w
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
+import { envInt, envList } from '../support/env.js';
 
-const envInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
-const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
-  const raw = process.env[name];
-  if (!raw) return [...all];
-  const picked = raw.split(',').map((x) => x.trim()).filter(Boolean);
-  const bad = picked.filter((p) => !(all as readonly string[]).includes(p));
-  if (bad.length) throw new Error(`${name}: unknown ${bad.join(', ')}; use ${all.join(',')}`);
-  return picked as T[];
-};
 
 type Side = 'raw' | 'app';
 type Scenario = 'one' | 'twenty' | 'pair' | 'slow';
-const N = envInt('BENCH_N', 5_000);
-const REPEATS = envInt('BENCH_REPEATS', 3);
+const N = envInt('BENCH_N', 5_000, 1);
+const REPEATS = envInt('BENCH_REPEATS', 3, 1);
 const SCENARIOS = envList<Scenario>('BENCH_SCENARIOS', ['one', 'twenty', 'pair', 'slow']);
 const SIDES = envList<Side>('BENCH_SIDES', ['raw', 'app']);
 const defaults = webhookConfigFromEnv({});
