@@ -1,5 +1,5 @@
 import { NonRetryableError } from '@app/events';
-import { EventBatcher, isDataError } from './event-batcher.js';
+import { EventBatcher } from './event-batcher.js';
 import type { EventRow } from './event-row.js';
 
 const row = (id: string): EventRow => ({
@@ -197,18 +197,5 @@ describe(EventBatcher.name, () => {
 
   it('refuses nonsensical options', () => {
     expect(() => new EventBatcher(async () => undefined, { maxBatch: 0 })).toThrow(/maxBatch and maxInFlight must be at least 1/);
-  });
-});
-
-describe(isDataError.name, () => {
-  it.each(['22P05', '22021', '22008', '22P02', '23502', '23514'])('treats SQLSTATE %s as a data error', (code) => {
-    expect(isDataError(pgError(code))).toBe(true);
-  });
-  it.each(['57P01', '08006', '55000', '40P01', '53300', 'ECONNREFUSED', undefined])('treats %s as transient', (code) => {
-    expect(isDataError(code === undefined ? new Error('x') : pgError(code))).toBe(false);
-  });
-  it('is false for things that are not errors', () => {
-    expect(isDataError(null)).toBe(false);
-    expect(isDataError('22P05')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NonRetryableError } from '@app/events';
+import { isPostgresDataError, NonRetryableError } from '@app/events';
 import type { EventRow } from './event-row.js';
 import type { RowWriter } from './insert-events.sql.js';
 
@@ -32,12 +32,6 @@ interface Waiting {
   bytes: number;
   resolve: () => void;
   reject: (err: unknown) => void;
-}
-
-/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the row itself is the problem. */
-export function isDataError(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
 }
 
 function refusal(row: EventRow, err: unknown): NonRetryableError {
@@ -135,7 +129,7 @@ export class EventBatcher {
     try {
       await this.write(batch.map((w) => w.row));
     } catch (err) {
-      if (!isDataError(err)) {
+      if (!isPostgresDataError(err)) {
         for (const w of batch) w.reject(err);
         return;
       }
