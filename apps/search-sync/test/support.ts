@@ -7,6 +7,7 @@ import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { AppModule, type SearchSyncAppOptions } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 import type { SearchSyncConfig } from '../src/config/search-sync-env.js';
+import type { VendorData } from '../../vendor-service/src/vendors/vendor-data.js';
 
 export const CONSUMER = 'search-sync';
 
@@ -90,21 +91,8 @@ export class RawPublisher {
 
 let counter = 0;
 
-/** A vendor as vendor-service's events carry it (VendorData). */
-export interface TestVendor {
-  id: string;
-  name: string;
-  description: string | null;
-  phone: string | null;
-  email: string | null;
-  website: string | null;
-  open: boolean;
-  primaryImage: string | null;
-  lat: number | null;
-  long: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A vendor exactly as vendor-service's events carry it. */
+export type TestVendor = VendorData;
 
 export function vendor(overrides: Partial<TestVendor> = {}): TestVendor {
   counter++;
