@@ -28,16 +28,33 @@ export function envelopeProblems(body: unknown): string[] {
   return problems;
 }
 
+/** The same rules as {@link envelopeProblems}, answering only yes or no: no list is built for a good event. */
+function isValidEnvelope(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const e = body as Record<string, unknown>;
+  return (
+    e.specversion === '1.0' &&
+    isString(e.id) &&
+    isString(e.source) &&
+    isEventType(e.type) &&
+    isString(e.time) &&
+    !Number.isNaN(Date.parse(e.time)) &&
+    'data' in e &&
+    (e.level === undefined || EVENT_LEVELS.includes(e.level as never)) &&
+    (e.subject === undefined || typeof e.subject === 'string')
+  );
+}
+
 /** Decodes and validates a message body; throws {@link InvalidEnvelopeError} naming every problem. */
 export function parseEnvelope(bytes: Uint8Array | string): CloudEvent {
   let body: unknown;
   try {
-    body = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
+    // A view over the message's bytes, not a copy of them.
+    body = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (err) {
     throw new InvalidEnvelopeError([`body is not JSON (${(err as Error).message})`]);
   }
-  const problems = envelopeProblems(body);
-  if (problems.length > 0) throw new InvalidEnvelopeError(problems);
+  if (!isValidEnvelope(body)) throw new InvalidEnvelopeError(envelopeProblems(body));
   const event = body as CloudEvent;
   event.level ??= 'info';
   return event;
