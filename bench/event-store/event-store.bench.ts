@@ -22,7 +22,12 @@
  * Every run checks that exactly the events published were stored, once each. Prints a table, then
  * one JSON line. Progress goes to stderr.
  *
+ * It always starts its own nats-server: it purges EVENTS and runs the app's own `event-store`
+ * durable, which must not touch a live mesh; NATS_URL is therefore not used (DATABASE_URL is: a
+ * database of its own is created there and dropped).
+ *
  * Environment:
+ *   BENCH_DEADLINE_S     overall deadline; past it the bench cleans up and exits 124 (default 1200)
  *   BENCH_N              events per throughput run (default 200000)
  *   BENCH_REPEATS        repeats per side and throughput mode (default 3)
  *   BENCH_MODES          comma list: backlog,live,latency (default all)
@@ -48,6 +53,8 @@ import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
 import { envInt, envList } from '../support/env.js';
+import { armDeadline } from '../support/deadline.js';
+import { printResultRows, ResultRow } from '../support/result-line.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -64,6 +71,7 @@ const PAYLOAD_BYTES = envInt('BENCH_PAYLOAD_BYTES', 430);
 
 const THROUGHPUT_GOAL = 0.7;
 const P99_GOAL_MS = 50;
+const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 1_200, 1) * 1000;
 const RAW_BATCH = 500;
 const RAW_IN_FLIGHT = 2;
 const RAW_DURABLE = 'bench-raw';
@@ -411,6 +419,11 @@ async function main(): Promise<number> {
   let listener: pg.Client | undefined;
   let consumers: Record<Side, Consumer> | undefined;
   try {
+    armDeadline('event-store', DEADLINE_MS, async () => {
+      await server?.close();
+      await db?.drop();
+    });
+    if (process.env.NATS_URL) progress('NATS_URL is not used: this bench needs a nats-server of its own (it purges EVENTS, runs the event-store durable)');
     server = await NatsServerHarness.start();
     db = await TestDatabase.create('bench_event_store');
     progress(`nats-server ${server.url}, database ${db.name}`);
@@ -571,6 +584,12 @@ async function main(): Promise<number> {
         goalsMet,
       }),
     );
+    const rows: ResultRow[] = throughput
+      .filter((t) => Number.isFinite(t.ratio))
+      .map((t) => ({ scenario: `event-store ${t.mode}`, unit: 'events/s', raw: t.raw.median, ours: t.app.median, ratio: t.ratio, goal: t.mode === 'backlog' ? 0.9 : undefined }));
+    const rawLat = lat.find((l) => l.side === 'raw');
+    if (rawLat && appLat) rows.push({ scenario: `event-store publish→row p99 at ${RATE}/s`, unit: 'ms', raw: rawLat.p99, ours: appLat.p99, ratio: rawLat.p99 / appLat.p99, goal: Number((1 / 1.2).toFixed(2)) });
+    printResultRows('event-store', rows);
     return 0;
   } catch (err) {
     console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);

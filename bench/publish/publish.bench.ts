@@ -3,15 +3,18 @@
  *
  *   npm run bench:publish
  *
- * Starts a private nats-server (NatsServerHarness) and a fresh PostgreSQL database (TestDatabase,
- * for the service's outbox, which is only touched when JetStream cannot take a publish), boots an
- * app with EventsModule in this process, and measures, for each mode, raw nats.js and the service
- * alternately (which side goes first flips every repeat), purging the EVENTS stream before each run
- * so both sides write into the same stream state. Reports the median msgs/s of each side, the ratio
- * service/raw and whether the goals (≥ 0.9 sequential, ≥ 0.8 pipelined) are met: a table on stdout,
- * then one JSON line. Progress goes to stderr.
+ * Uses the nats-server at NATS_URL, or starts a private one (NatsServerHarness), and a fresh
+ * PostgreSQL database (TestDatabase, on DATABASE_URL's server, for the service's outbox, which is
+ * only touched when JetStream cannot take a publish), boots an app with EventsModule in this
+ * process, and measures, for each mode, raw nats.js and the service alternately (which side goes
+ * first flips every repeat). Events have a type named for this run (`bench<run id>.created`); the
+ * bench purges only that subject (before each run, and at the end), so it can share a server.
+ * Reports the median msgs/s of each side, the ratio service/raw and whether the goals (≥ 0.95
+ * sequential, ≥ 0.9 pipelined) are met: a table on stdout, then one JSON line. Progress goes to stderr.
  *
  * Environment:
+ *   NATS_URL                 an existing server to use (default: start a private one)
+ *   BENCH_DEADLINE_S         overall deadline; past it the bench cleans up and exits 124 (default 600)
  *   BENCH_N                  messages per pipelined run (default 20000)
  *   BENCH_SEQ_N              messages per sequential run (default 5000, or BENCH_N/4 when BENCH_N is set)
  *   BENCH_REPEATS            measured repeats per side and mode (default 3)
@@ -33,11 +36,15 @@ import {
   STREAM_EVENTS,
   subjectForType,
 } from '@app/events';
-import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
+import { sleep, TestDatabase } from '@app/testing';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
 import { envInt, envList } from '../support/env.js';
+import { natsTarget, NatsTarget } from '../support/nats-target.js';
+import { runId } from '../support/run-id.js';
+import { armDeadline } from '../support/deadline.js';
+import { printResultRows } from '../support/result-line.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -47,10 +54,11 @@ const SEQ_N = envInt('BENCH_SEQ_N', process.env.BENCH_N ? Math.max(1, Math.round
 const REPEATS = Math.max(1, envInt('BENCH_REPEATS', 3));
 const STACK_TRACE_LIMIT = envInt('BENCH_STACK_TRACE_LIMIT', 10);
 const PAYLOAD_BYTES = envInt('BENCH_PAYLOAD_BYTES', 430);
+const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 600, 1) * 1000;
 
 const SERVICE = 'bench';
-const TYPE = 'bench.created';
-const SUBJECT = subjectForType(TYPE); // events.bench.created
+const TYPE = `bench${runId()}.created`;
+const SUBJECT = subjectForType(TYPE); // events.bench<run id>.created
 
 type Side = 'raw' | 'service';
 interface Mode {
@@ -62,9 +70,9 @@ interface Mode {
   goal: number;
 }
 const ALL_MODES: Mode[] = [
-  { key: 'seq', label: 'sequential (1 in flight)', inFlight: 1, n: SEQ_N, warmup: Math.min(500, SEQ_N), goal: 0.9 },
-  { key: 'w100', label: '100 in flight', inFlight: 100, n: N, warmup: Math.min(3_000, N), goal: 0.8 },
-  { key: 'w1000', label: '1000 in flight', inFlight: 1000, n: N, warmup: Math.min(3_000, N), goal: 0.8 },
+  { key: 'seq', label: 'sequential (1 in flight)', inFlight: 1, n: SEQ_N, warmup: Math.min(500, SEQ_N), goal: 0.95 },
+  { key: 'w100', label: '100 in flight', inFlight: 100, n: N, warmup: Math.min(3_000, N), goal: 0.9 },
+  { key: 'w1000', label: '1000 in flight', inFlight: 1000, n: N, warmup: Math.min(3_000, N), goal: 0.9 },
 ];
 const MODES = envList('BENCH_MODES', ALL_MODES.map((m) => m.key)).map((k) => ALL_MODES.find((m) => m.key === k)!);
 const SIDES = envList('BENCH_SIDES', ['raw', 'service']) as Side[];
@@ -154,13 +162,15 @@ function servicePublisher(events: EventsService, data: BenchData): Publisher {
 
 // ---------------------------------------------------------------- runs
 
+/** Messages of this run's subject in EVENTS (the stream may hold others on a shared server). */
 async function streamMessages(jsm: JetStreamManager): Promise<number> {
-  return (await jsm.streams.info(STREAM_EVENTS)).state.messages;
+  const info = await jsm.streams.info(STREAM_EVENTS, { subjects_filter: SUBJECT });
+  return info.state.subjects?.[SUBJECT] ?? 0;
 }
 
 /** One measured (or warm-up) run on a purged stream; returns msgs/s after checking every message landed. */
 async function measure(jsm: JetStreamManager, pub: Publisher, mode: Mode, n: number, what: string): Promise<number> {
-  await jsm.streams.purge(STREAM_EVENTS);
+  await jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
   await sleep(100);
   checkStackTraceLimit(`before ${what}`);
   const before = { ...pub.anomalies };
@@ -188,14 +198,31 @@ async function main(): Promise<number> {
     `N=${N} (pipelined), ${SEQ_N} (sequential), repeats=${REPEATS}, modes=${MODES.map((m) => m.key).join(',')}, ` +
       `sides=${SIDES.join(',')}, Error.stackTraceLimit=${STACK_TRACE_LIMIT}`,
   );
-  let server: NatsServerHarness | undefined;
+  let server: NatsTarget | undefined;
   let db: TestDatabase | undefined;
   let app: INestApplication | undefined;
   let nc: NatsConnection | undefined;
+  const cleanup = async () => {
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        progress(`cleanup: ${what} failed: ${(err as Error).message}`);
+      }
+    };
+    if (app) await step('closing the app', () => app!.close());
+    if (nc && !nc.isClosed()) {
+      await step(`purging ${SUBJECT}`, async () => (await jetstreamManager(nc!)).streams.purge(STREAM_EVENTS, { filter: SUBJECT }));
+      await step('closing the raw connection', () => nc!.close());
+    }
+    if (server) await step('stopping nats-server', () => server!.close());
+    if (db) await step('dropping the database', () => db!.drop());
+  };
+  armDeadline('publish', DEADLINE_MS, cleanup);
   try {
-    server = await NatsServerHarness.start();
+    server = await natsTarget();
     db = await TestDatabase.create('bench');
-    progress(`nats-server ${server.url}, database ${db.name}`);
+    progress(`nats-server ${server.url}${server.external ? ' (external)' : ''}, database ${db.name}, type ${TYPE}`);
 
     // The app provisions the streams (EVENTS, EVENTS_DLQ, EVENTS_REPLAY) on connect.
     const ref = await Test.createTestingModule({
@@ -325,23 +352,17 @@ async function main(): Promise<number> {
         goalsMet: judged.length ? allMet : null,
       }),
     );
+    printResultRows(
+      'publish',
+      judged.map((r) => ({ scenario: `publish ${r.mode.label}`, unit: 'msgs/s', raw: r.raw!.median, ours: r.service!.median, ratio: r.ratio, goal: r.mode.goal })),
+    );
     return 0;
   } catch (err) {
     console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
     if (server) console.error(`nats-server log tail:\n${server.logTail()}`);
     return 1;
   } finally {
-    const step = async (what: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-      } catch (err) {
-        progress(`cleanup: ${what} failed: ${(err as Error).message}`);
-      }
-    };
-    if (app) await step('closing the app', () => app!.close());
-    if (nc && !nc.isClosed()) await step('closing the raw connection', () => nc!.close());
-    if (server) await step('stopping nats-server', () => server!.close());
-    if (db) await step('dropping the database', () => db!.drop());
+    await cleanup();
   }
 }
 

@@ -1,0 +1,146 @@
+/**
+ * Runs every benchmark, one after the other, and prints one table (scenario, raw, ours, ratio)
+ * with the machine's load before and after; the same goes to bench/results/<time>-<commit>.json
+ * (git-ignored) for comparison between commits.
+ *
+ *   npm run bench                       # all of them
+ *   BENCH_ONLY=consume,publish npm run bench
+ *
+ * Each bench is a child process (its progress streams to stderr as it runs) with a deadline of
+ * its own (BENCH_DEADLINE_S, default 1200 s each): past it, its whole process group is killed and
+ * the run exits non-zero. Any failing bench makes the exit code non-zero too. The environment is
+ * passed through, so NATS_URL, DATABASE_URL and the BENCH_* knobs of each bench apply.
+ */
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { join } from 'node:path';
+import { envInt, envList } from './support/env.js';
+import { fmtInt, fmtRatio, table } from './support/format.js';
+import { RESULT_PREFIX, ResultRow } from './support/result-line.js';
+
+const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'webhooks'] as const;
+type Bench = (typeof BENCHES)[number];
+const ONLY = envList<Bench>('BENCH_ONLY', BENCHES);
+const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 1_200, 1) * 1000;
+
+interface Outcome {
+  bench: Bench;
+  status: 'ok' | 'failed' | 'deadline';
+  exitCode: number | null;
+  seconds: number;
+  rows: ResultRow[];
+}
+
+const median = (s: { median: number } | undefined): number => s?.median ?? Number.NaN;
+
+/**
+ * The comparable rows of one bench's stdout: its `BENCH_RESULT` line, or (search-sync and
+ * webhooks, which print their own JSON summary) that summary mapped to rows.
+ */
+export function rowsFrom(bench: Bench, stdout: string): ResultRow[] {
+  const lines = stdout.split('\n');
+  const tagged = lines.find((l) => l.startsWith(RESULT_PREFIX));
+  if (tagged) return (JSON.parse(tagged.slice(RESULT_PREFIX.length)) as { rows: ResultRow[] }).rows;
+  const summary = lines.reverse().find((l) => l.startsWith(`{"bench":"${bench}"`));
+  if (!summary) return [];
+  const j = JSON.parse(summary) as Record<string, unknown>;
+  if (bench === 'search-sync') {
+    const sides = j.sides as Record<string, { rate: { median: number } }>;
+    return (['local', 'algolia'] as const)
+      .filter((t) => sides[`raw-${t}`] && sides[`app-${t}`])
+      .map((t) => {
+        const raw = median(sides[`raw-${t}`].rate);
+        const ours = median(sides[`app-${t}`].rate);
+        return { scenario: `search-sync ${t}`, unit: 'events/s', raw, ours, ratio: ours / raw, goal: 0.7 };
+      });
+  }
+  if (bench === 'webhooks') {
+    const rows = j.rows as { scenario: string; raw?: { median: number }; app?: { median: number }; ratio: number }[];
+    return rows.map((r) => ({ scenario: `webhooks ${r.scenario}`, unit: 'deliveries/s', raw: median(r.raw), ours: median(r.app), ratio: r.ratio }));
+  }
+  return [];
+}
+
+function runOne(bench: Bench): Promise<Outcome> {
+  const started = Date.now();
+  const script = join('dist', 'bench', bench, `${bench}.bench.js`);
+  process.stderr.write(`\n=== ${bench}: node ${script} (deadline ${DEADLINE_MS / 1000} s)\n`);
+  // Own process group, so the deadline also stops the nats-servers and apps it started.
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    process.stderr.write(chunk);
+  });
+  let tripped = false;
+  const timer = setTimeout(() => {
+    tripped = true;
+    process.stderr.write(`=== ${bench}: deadline passed, killing its process group\n`);
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch (err) {
+      process.stderr.write(`=== ${bench}: kill failed: ${(err as Error).message}\n`);
+    }
+  }, DEADLINE_MS);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const seconds = Math.round((Date.now() - started) / 1000);
+      let rows: ResultRow[] = [];
+      try {
+        rows = rowsFrom(bench, stdout);
+      } catch (err) {
+        process.stderr.write(`=== ${bench}: unreadable result line: ${(err as Error).message}\n`);
+      }
+      resolve({ bench, status: tripped ? 'deadline' : code === 0 ? 'ok' : 'failed', exitCode: code, seconds, rows });
+    });
+  });
+}
+
+const commit = (): string => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+async function main(): Promise<number> {
+  const load = (): number[] => loadavg().map((x) => Number(x.toFixed(2)));
+  const loadBefore = load();
+  const outcomes: Outcome[] = [];
+  for (const bench of ONLY) outcomes.push(await runOne(bench));
+  const loadAfter = load();
+
+  const fmt = (unit: string, x: number) => (unit === 'ms' ? x.toFixed(1) : fmtInt(x));
+  const rows = outcomes.flatMap((o) =>
+    o.rows.length
+      ? o.rows.map((r) => [r.scenario, r.unit, fmt(r.unit, r.raw), fmt(r.unit, r.ours), fmtRatio(r.ratio), r.goal ? `≥ ${r.goal}` : '', r.goal ? (r.ratio >= r.goal ? 'yes' : 'NO') : ''])
+      : [[`${o.bench}: ${o.status}${o.exitCode !== null ? ` (exit ${o.exitCode})` : ''}`, '', '', '', '', '', '']],
+  );
+  console.log('');
+  console.log(`Benchmarks at ${commit()}, node ${process.version}, ${cpus().length} CPUs; ratio = ours ÷ raw (latency: raw ÷ ours), medians of each bench's alternating rounds`);
+  console.log(`load average (1/5/15 min) before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')}`);
+  console.log(table(['scenario', 'unit', '>raw', '>ours', '>ratio', '>goal', 'met'], rows));
+  for (const o of outcomes) if (o.status !== 'ok') console.log(`${o.bench}: ${o.status} after ${o.seconds} s (exit ${o.exitCode})`);
+
+  const when = new Date().toISOString();
+  mkdirSync(join('bench', 'results'), { recursive: true });
+  const file = join('bench', 'results', `${when.replace(/[:.]/g, '-')}-${commit()}.json`);
+  writeFileSync(file, JSON.stringify({ when, commit: commit(), node: process.version, cpus: cpus().length, loadBefore, loadAfter, outcomes }, null, 2));
+  console.log(`results: ${file}`);
+  return outcomes.every((o) => o.status === 'ok') ? 0 : 1;
+}
+
+const isMain = process.argv[1]?.endsWith('run-all.js');
+if (isMain) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
