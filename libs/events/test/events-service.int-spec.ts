@@ -74,6 +74,18 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     }
   });
 
+  it('gives each of many concurrent publishes its own Nats-Msg-Id and content type (one header set is reused)', async () => {
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => producer.events.publishEvent('burst.sent', { i })));
+    expect(results.every((r) => !r.queued && !r.duplicate)).toBe(true);
+    const stored = (await readStream(nc, STREAM_EVENTS)).filter((m) => m.subject === 'events.burst.sent');
+    expect(stored).toHaveLength(300);
+    for (const m of stored) {
+      expect(m.header.get(HEADER.msgId)).toBe(m.json<{ id: string }>().id);
+      expect(m.header.get(HEADER.contentType)).toBe('application/cloudevents+json');
+    }
+    expect(new Set(stored.map((m) => m.header.get(HEADER.msgId))).size).toBe(300);
+  });
+
   it('rejects an invalid event type with a message saying how to fix it', async () => {
     await expect(producer.events.publishEvent('Vendor Created', {})).rejects.toThrow(/lowercase "resource.action"/);
   });

@@ -36,11 +36,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class JetStreamPublisher {
   /** Rejecters of the publishes waiting for a PubAck on the current connection. */
   private readonly inFlight = new Set<(err: Error) => void>();
+  /**
+   * One header set for every publish: nats.js writes `Nats-Msg-Id` into it and encodes it
+   * synchronously inside `js.publish()`, before that call returns, so reuse is safe and saves a
+   * header object (and its map) per message.
+   */
+  private readonly h = natsHeaders();
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
     private readonly nats: NatsConnectionManager,
   ) {
+    this.h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
     // A PubAck cannot come back over a lost connection: give up on those publishes now and retry
     // them on the next node (same id), instead of waiting out the publish timeout (5 s).
     nats.onDisconnected(() => {
@@ -50,8 +57,7 @@ export class JetStreamPublisher {
   }
 
   async publish(subject: string, payload: string | Uint8Array, id: string): Promise<PubAck> {
-    const h = natsHeaders();
-    h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+    const h = this.h;
     const js = this.nats.jetstream;
     if (!js || !this.nats.isConnected) {
       if (!this.nats.clustered) throw new JetStreamUnavailableError('not connected to NATS');
