@@ -38,6 +38,18 @@ describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
     await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0);
   });
 
+  it('acks every event of a burst once (acks leave in batches), leaving nothing pending and nothing redelivered', async () => {
+    const ids = (await Promise.all(Array.from({ length: 300 }, (_, i) => producer.events.publishEvent('order.burst', { i })))).map((r) => r.id);
+    await waitFor(async () => (await handled(mesh)).filter((r) => r.type === 'order.burst').length >= 300);
+    const jsm = await jetstreamManager(nc);
+    await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, 'recorder')).num_ack_pending === 0);
+    const rows = (await handled(mesh)).filter((r) => r.type === 'order.burst');
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...ids].sort());
+    expect(rows.every((r) => r.delivery === 1)).toBe(true);
+    const info = await jsm.consumers.info(STREAM_EVENTS, 'recorder');
+    expect(info.num_redelivered).toBe(0);
+  });
+
   it('stores the same event id published twice only once', async () => {
     const first = await producer.events.publishEvent('order.updated', { n: 1 });
     const second = await producer.events.publishEvent('order.updated', { n: 1 }, { id: first.id });
