@@ -40,10 +40,19 @@ const rssMb = (pid: number): number => {
   return Number(m[1]) / 1024;
 };
 
+/** The app's V8 heap (used, total) and external memory in MB, from its own /metrics (prom-client defaults). */
+async function heapMb(url: string): Promise<{ heapUsed: number; heapTotal: number; external: number }> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+  const read = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 1024 / 1024;
+  return { heapUsed: read('nodejs_heap_size_used_bytes'), heapTotal: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
+}
+
 interface Measured {
   app: string;
   idle: number;
   peak: number;
+  /** V8 heap after the settle time: tells retained objects (used) from memory V8 keeps (total). */
+  heapAfter: { heapUsed: number; heapTotal: number; external: number };
   after: { s: number; mb: number }[];
   /** Seconds after the burst until RSS was under GOAL × idle, or undefined. */
   backAt?: number;
@@ -90,8 +99,9 @@ async function measure(app: string): Promise<Measured> {
       after.push({ s, mb });
       if (backAt === undefined && mb < GOAL * idle) backAt = s;
     }
-    progress(`${app}: after ${SETTLE_S} s ${after[after.length - 1].mb.toFixed(0)} MB`);
-    return { app, idle, peak, after, backAt };
+    const heapAfter = await heapMb(proc.url);
+    progress(`${app}: after ${SETTLE_S} s ${after[after.length - 1].mb.toFixed(0)} MB (heap used ${heapAfter.heapUsed.toFixed(0)} MB of ${heapAfter.heapTotal.toFixed(0)}, external ${heapAfter.external.toFixed(0)})`);
+    return { app, idle, peak, heapAfter, after, backAt };
   } finally {
     await proc?.stop();
     await nc.close();
@@ -115,11 +125,11 @@ async function main(): Promise<number> {
   console.log(`RSS of each app as a process: idle, peak while consuming a ${fmtInt(N)}-event burst, and after it (goal: under ${GOAL} × idle within ${SETTLE_S} s)`);
   console.log(
     table(
-      ['app', '>idle MB', '>peak MB', '>+30 s MB', `>+${SETTLE_S} s MB`, '>÷ idle', 'back under goal'],
+      ['app', '>idle MB', '>peak MB', '>+30 s MB', `>+${SETTLE_S} s MB`, '>÷ idle', 'back under goal', '>heap used/total MB'],
       results.map((r) => {
         const last = r.after[r.after.length - 1].mb;
         const at30 = r.after.find((a) => a.s === 30)?.mb ?? Number.NaN;
-        return [r.app, r.idle.toFixed(0), r.peak.toFixed(0), at30.toFixed(0), last.toFixed(0), (last / r.idle).toFixed(2), r.backAt !== undefined ? `yes, at ${r.backAt} s` : 'NO'];
+        return [r.app, r.idle.toFixed(0), r.peak.toFixed(0), at30.toFixed(0), last.toFixed(0), (last / r.idle).toFixed(2), r.backAt !== undefined ? `yes, at ${r.backAt} s` : 'NO', `${r.heapAfter.heapUsed.toFixed(0)}/${r.heapAfter.heapTotal.toFixed(0)}`];
       }),
     ),
   );
