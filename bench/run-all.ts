@@ -7,8 +7,9 @@
  *   BENCH_ONLY=consume,publish npm run bench
  *
  * Each bench is a child process (its progress streams to stderr as it runs) with a deadline of
- * its own (BENCH_DEADLINE_S, default 1200 s each): past it, its whole process group is killed and
- * the run exits non-zero. Any failing bench makes the exit code non-zero too. The environment is
+ * its own (BENCH_DEADLINE_S, default 1200 s each): past it, its process group gets SIGTERM (the
+ * benches with a deadline of their own clean up on it), SIGKILL 15 s later, and the run exits
+ * non-zero. Any failing bench makes the exit code non-zero too. The environment is
  * passed through, so NATS_URL, DATABASE_URL and the BENCH_* knobs of each bench apply.
  */
 import { spawn } from 'node:child_process';
@@ -63,6 +64,18 @@ export function rowsFrom(bench: Bench, stdout: string): ResultRow[] {
   return [];
 }
 
+/** Time a bench gets after SIGTERM to stop its servers and drop its database. */
+const KILL_GRACE_MS = 15_000;
+
+function signalGroup(pid: number, signal: NodeJS.Signals, bench: Bench): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (err) {
+    // ESRCH: the group is already gone.
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') process.stderr.write(`=== ${bench}: ${signal} failed: ${(err as Error).message}\n`);
+  }
+}
+
 function runOne(bench: Bench): Promise<Outcome> {
   const started = Date.now();
   const script = join('dist', 'bench', bench, `${bench}.bench.js`);
@@ -77,12 +90,9 @@ function runOne(bench: Bench): Promise<Outcome> {
   let tripped = false;
   const timer = setTimeout(() => {
     tripped = true;
-    process.stderr.write(`=== ${bench}: deadline passed, killing its process group\n`);
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch (err) {
-      process.stderr.write(`=== ${bench}: kill failed: ${(err as Error).message}\n`);
-    }
+    process.stderr.write(`=== ${bench}: deadline passed, SIGTERM to its process group (SIGKILL in ${KILL_GRACE_MS / 1000} s)\n`);
+    signalGroup(child.pid!, 'SIGTERM', bench);
+    setTimeout(() => signalGroup(child.pid!, 'SIGKILL', bench), KILL_GRACE_MS).unref();
   }, DEADLINE_MS);
   return new Promise((resolve) => {
     child.on('close', (code) => {
