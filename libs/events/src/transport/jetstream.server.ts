@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { lastValueFrom } from 'rxjs';
 import type { Counter, Histogram } from 'prom-client';
 import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
@@ -66,6 +67,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly typeMetrics = new Map<string, TypeMetrics>();
   private readonly leases: LeaseKeeper;
   private closing = false;
+  /** Aborted by close(): cuts short the pauses between retries so nothing outlives the server. */
+  private readonly stopped = new AbortController();
+  private stopOnConnected?: () => void;
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
@@ -95,18 +99,25 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   listen(callback: (...optionalParams: unknown[]) => void): void {
     for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
     // Not awaited: provisioning may wait out an election, and other on-connect hooks should not.
-    this.nats.onConnected((nc) => {
+    this.stopOnConnected = this.nats.onConnected((nc) => {
       this.start(nc).catch((err: Error) => this.logger.error(`consumers not started: ${err.message}`, err.stack));
     });
     callback();
   }
 
+  /** Runs on every (re)connect. close() may run at any await, so nothing starts once it has. */
   private async start(nc: NatsConnection): Promise<void> {
     for (const lane of this.lanes) {
       await this.provision(lane);
+      if (this.closing) return;
       lane.advisories.start(nc, this.nats.manager!);
       lane.loop ??= this.consumeForever(lane);
     }
+  }
+
+  /** Waits `ms`, or less when close() runs meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await delay(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
   }
 
   /** Creates or updates the lane's durable, retrying through a cluster election (503s, timeouts). */
@@ -116,7 +127,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         return await this.ensureDurable(lane);
       } catch (err) {
         this.logger.warn(`durable ${lane.durable} not provisioned (attempt ${attempt}), retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+        await this.pause(Math.min(5_000, 250 * attempt));
       }
     }
   }
@@ -134,23 +145,38 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     });
   }
 
-  /** Keeps a consume loop alive across reconnects, server restarts and consumer re-creation. */
+  /**
+   * Keeps a consume loop alive across reconnects, server restarts and consumer re-creation.
+   * `closing` is checked after every await: close() can only stop the iterator it has seen, so an
+   * iterator that `consume()` hands over after close() must be stopped here, or it pulls forever
+   * and close() waits on this loop forever.
+   */
   private async consumeForever(lane: Lane): Promise<void> {
     while (!this.closing) {
       try {
         const js = this.nats.jetstream;
         if (!js) throw new Error('NATS not connected');
         const consumer = await js.consumers.get(lane.stream, lane.durable);
-        lane.messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });
-        for await (const msg of lane.messages) {
-          if (this.closing) break;
+        if (this.closing) break;
+        const messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });
+        lane.messages = messages;
+        // close() ran while consume() was pending and could not stop an iterator it never saw.
+        // Stopped, the loop below ends at once (its end marker is only processed by iterating).
+        if (this.closing) messages.stop();
+        for await (const msg of messages) {
           await this.gate.acquire();
+          if (this.closing) {
+            // Fetched but not started: hand it straight back rather than run it after shutdown began.
+            this.gate.release();
+            msg.nak();
+            break;
+          }
           void this.handle(msg, lane).finally(() => this.gate.release());
         }
       } catch (err) {
         if (!this.closing) this.logger.warn(`consumer ${lane.durable} stopped (${(err as Error).message}); restarting`);
       }
-      if (!this.closing) await new Promise((r) => setTimeout(r, 1_000));
+      if (!this.closing) await this.pause(1_000);
     }
   }
 
@@ -236,6 +262,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   /** Stops fetching, lets in-flight handlers finish (acks flush with the connection drain). */
   async close(): Promise<void> {
     this.closing = true;
+    this.stopped.abort();
+    this.stopOnConnected?.();
     for (const lane of this.lanes) {
       lane.advisories.stop();
       lane.messages?.stop();
