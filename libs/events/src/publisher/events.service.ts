@@ -3,6 +3,7 @@ import { Subscription } from '@nats-io/transport-node';
 import { EntityManager } from 'typeorm';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
+import { assertEventSize } from '../envelope/event-size.js';
 import { CloudEvent, createEnvelope, EventLevel, EventMessage, PublishOptions, toEventMessage } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
 import { subjectForPattern, subjectForType } from '../envelope/event-type.js';
@@ -51,7 +52,7 @@ export class EventsService {
   async publishEvent<T>(type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
     const subject = subjectForType(event.type);
-    const payload = JSON.stringify(event);
+    const payload = this.serialize(event);
     try {
       const ack = await this.publisher.publish(subject, payload, event.id);
       this.metrics.published.inc({ service: this.config.service, via: 'direct' });
@@ -73,7 +74,7 @@ export class EventsService {
    */
   async publishInTransaction<T>(manager: EntityManager, type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
-    await this.outbox.add([{ id: event.id, source: this.config.service, subject: subjectForType(event.type), payload: JSON.stringify(event) }], manager);
+    await this.outbox.add([{ id: event.id, source: this.config.service, subject: subjectForType(event.type), payload: this.serialize(event) }], manager);
     this.metrics.queued.inc({ service: this.config.service });
     return { id: event.id, queued: true };
   }
@@ -84,6 +85,13 @@ export class EventsService {
     const schemaId = this.schemas.validate(type, data, options.schemaVersion);
     if (schemaId) event.dataschema = schemaId;
     return event;
+  }
+
+  /** The envelope as sent; refuses one over `EVENT_MAX_BYTES`, which consumers would dead-letter. */
+  private serialize(event: CloudEvent): string {
+    const payload = JSON.stringify(event);
+    assertEventSize(payload, this.config.eventMaxBytes);
+    return payload;
   }
 
   debug<T>(type: string, payload: T, options?: PublishOptions) {

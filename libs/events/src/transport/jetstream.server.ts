@@ -9,6 +9,7 @@ import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../e
 import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
+import { EventTooLargeError } from '../envelope/event-size.js';
 import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { DlqPublisher } from '../dlq/dlq.publisher.js';
@@ -200,6 +201,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
+    if (msg.data.length > this.config.eventMaxBytes) {
+      // A publisher that bypassed EventsService; no handler could take it, so no retries.
+      return this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
+    }
     let event: CloudEvent;
     try {
       event = parseEnvelope(msg.data);
@@ -239,15 +244,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       this.logger.warn(`${type} #${msg.seq} failed (delivery ${deliveries}/${this.config.maxDeliver}), retry in ${decision.delayMs} ms: ${errorMessage(err)}`);
       return msg.nak(decision.delayMs);
     }
+    return this.deadLetter(msg, lane, event ? decision.reason : 'invalid_envelope', err);
+  }
+
+  private async deadLetter(msg: JsMsg, lane: Lane, reason: string, err: unknown): Promise<void> {
     try {
       await this.dlq.publish({
         consumer: this.consumerName,
         stream: lane.stream,
         subject: msg.subject,
         streamSeq: msg.seq,
-        deliveries,
+        deliveries: msg.info.deliveryCount,
         data: msg.data,
-        reason: event ? decision.reason : 'invalid_envelope',
+        reason,
         error: errorMessage(err),
       });
       // No reason argument: nats-server 2.9 ignores `+TERM <reason>` and would keep the message pending.
