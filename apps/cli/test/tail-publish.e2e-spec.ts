@@ -172,6 +172,12 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
     expect((await jsm.streams.info(STREAM_EVENTS)).state.last_seq).toBe(before);
   });
 
+  it('publish refuses data PostgreSQL cannot store, naming the JSON path', async () => {
+    const res = await mesh(['publish', 'order.created', '{"lines":["ok","a\\u0000b"]}'], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mesh: order\.created not published: data\.lines\[1\] holds a NUL character/);
+  });
+
   it('refuses an invalid type, invalid JSON, a bad level or an unknown option with one line and exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['publish', 'Vendor Created', '{}'], /Invalid event type "Vendor Created": use lowercase "resource.action"/],

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { argParser, CliError, usageError } from '../cli-error.js';
-import { assertEventSize, checkRegisteredSchema, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, DEFAULT_EVENT_MAX_BYTES, EventTooLargeError, type EventLevel, HEADER, subjectForType } from '../mesh-events.js';
+import { assertEventSize, assertStorable, checkRegisteredSchema, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, DEFAULT_EVENT_MAX_BYTES, EventTooLargeError, type EventLevel, HEADER, subjectForType, UnstorableDataError } from '../mesh-events.js';
 import { withSession } from '../nats/connect.js';
 import { print } from '../output/format.js';
 import { parseEventType, parseLevel } from '../parse-args.js';
@@ -55,8 +55,9 @@ async function publish(type: string, dataArg: string, options: PublishOptions, c
     const payload = JSON.stringify(event);
     try {
       assertEventSize(payload, maxBytes);
+      assertStorable(payload, event);
     } catch (err) {
-      if (err instanceof EventTooLargeError) throw usageError(`${type} not published: ${err.message}`);
+      if (err instanceof EventTooLargeError || err instanceof UnstorableDataError) throw usageError(`${type} not published: ${err.message}`);
       throw err;
     }
     try {

@@ -4,6 +4,7 @@ import { EntityManager } from 'typeorm';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { assertEventSize } from '../envelope/event-size.js';
+import { assertStorable } from '../envelope/jsonb-storable.js';
 import { CloudEvent, createEnvelope, EventLevel, EventMessage, PublishOptions, toEventMessage } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
 import { subjectForPattern, subjectForType } from '../envelope/event-type.js';
@@ -87,10 +88,14 @@ export class EventsService {
     return event;
   }
 
-  /** The envelope as sent; refuses one over `EVENT_MAX_BYTES`, which consumers would dead-letter. */
+  /**
+   * The envelope as sent. Refuses one over `EVENT_MAX_BYTES` (consumers would dead-letter it) or
+   * holding text PostgreSQL cannot store (the event store could never keep it).
+   */
   private serialize(event: CloudEvent): string {
     const payload = JSON.stringify(event);
     assertEventSize(payload, this.config.eventMaxBytes);
+    assertStorable(payload, event);
     return payload;
   }
 
