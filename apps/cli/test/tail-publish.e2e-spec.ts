@@ -164,6 +164,20 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
     expect((await jsm.streams.getMessage(STREAM_EVENTS, { seq }))!.json<CloudEvent>().dataschema).toBe('mesh:schema:shop.opened:v2');
   });
 
+  it('publish refuses an event over EVENT_MAX_BYTES naming the limit, and sends nothing', async () => {
+    const before = (await jsm.streams.info(STREAM_EVENTS)).state.last_seq;
+    const res = await mesh(['publish', 'order.created', '-'], { env: { ...env, EVENT_MAX_BYTES: '2048' }, input: JSON.stringify({ notes: 'x'.repeat(3000) }) });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mesh: order\.created not published: the event is \d+ bytes, over the limit of 2048 bytes \(EVENT_MAX_BYTES\)/);
+    expect((await jsm.streams.info(STREAM_EVENTS)).state.last_seq).toBe(before);
+  });
+
+  it('publish refuses data PostgreSQL cannot store, naming the JSON path', async () => {
+    const res = await mesh(['publish', 'order.created', '{"lines":["ok","a\\u0000b"]}'], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^mesh: order\.created not published: data\.lines\[1\] holds a NUL character/);
+  });
+
   it('refuses an invalid type, invalid JSON, a bad level or an unknown option with one line and exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['publish', 'Vendor Created', '{}'], /Invalid event type "Vendor Created": use lowercase "resource.action"/],

@@ -270,12 +270,13 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
     );
   });
 
-  it('dead-letters only the events PostgreSQL refuses (NUL in data or text, time out of range) and commits the rest of their batch', async () => {
+  it('stores a foreign event with NUL or a lone surrogate escaped and marked, dead-letters one PostgreSQL refuses (time out of range), and commits the rest of their batch', async () => {
     const batcher = store.app.get(EventBatcher);
     const splitsBefore = batcher.stats.splits;
     const good = Array.from({ length: 10 }, (_, i) => createEnvelope('batch.good', { i }, 'test'));
     const nulData = createEnvelope('batch.nul_data', { text: 'before\u0000after' }, 'test');
     const nulText = createEnvelope('batch.nul_text', { ok: true }, 'test', { actor: 'user\u0000x' });
+    const lone = createEnvelope('batch.lone_surrogate', { items: ['ok', 'half \ud800'] }, 'test');
     const badTime = { ...createEnvelope('batch.bad_time', { ok: true }, 'test'), time: '0000-01-01T00:00:00Z' };
 
     // Hold every insert behind a table lock until both INSERT slots are taken and the events to
@@ -291,7 +292,7 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
         await publishRaw(b);
         await waitFor(() => batcher.running === blockers.indexOf(b) + 1, { message: 'the blocker did not take an INSERT slot' });
       }
-      const all = [good[0], nulData, ...good.slice(1, 5), nulText, ...good.slice(5), badTime];
+      const all = [good[0], nulData, ...good.slice(1, 5), nulText, lone, ...good.slice(5), badTime];
       for (const e of all) await publishRaw(e);
       await waitFor(() => batcher.waiting === all.length, { message: `the ${all.length} events did not queue up behind the lock` });
     } finally {
@@ -303,11 +304,15 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
     // (Last in this file: with nats-server 2.9, the transport's `term(reason)` is ignored, so the
     // dead-lettered messages stay ack-pending on the durable; see the report on libs/events.)
 
-    for (const [bad, needle] of [
-      [nulData, 'unsupported Unicode escape sequence'],
-      [nulText, 'unsupported Unicode escape sequence'],
-      [badTime, 'out of range'],
-    ] as const) {
+    // Foreign events (EventsService refuses these): stored, the characters written out as escapes, and marked.
+    await stored(nulData.id);
+    expect(await rowsOf(nulData.id)).toEqual([expect.objectContaining({ data: { text: 'before\\u0000after' }, extensions: { meshescaped: ['data.text'] } })]);
+    await stored(nulText.id);
+    expect(await rowsOf(nulText.id)).toEqual([expect.objectContaining({ actor: 'user\\u0000x', extensions: { meshescaped: ['actor'] } })]);
+    await stored(lone.id);
+    expect(await rowsOf(lone.id)).toEqual([expect.objectContaining({ data: { items: ['ok', 'half \\ud800'] }, extensions: { meshescaped: ['data.items[1]'] } })]);
+
+    for (const [bad, needle] of [[badTime, 'out of range']] as const) {
       expect(await rowsOf(bad.id)).toEqual([]);
       const letter = await waitFor(() => jsm.streams.getMessage(STREAM_DLQ, { last_by_subj: `dlq.${CONSUMER}.${bad.type}` }), {
         message: `${bad.type} was not dead-lettered`,

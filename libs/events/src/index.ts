@@ -7,6 +7,8 @@ export * from './config/duration.js';
 export * from './envelope/cloud-event.js';
 export * from './envelope/envelope-parser.js';
 export * from './envelope/event-type.js';
+export * from './envelope/event-size.js';
+export * from './envelope/jsonb-storable.js';
 export * from './envelope/uuid-v7.js';
 export * from './database/mesh-data-source.js';
 export * from './database/pg-errors.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { argParser, CliError, usageError } from '../cli-error.js';
-import { checkRegisteredSchema, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, type EventLevel, HEADER, subjectForType } from '../mesh-events.js';
+import { assertEventSize, assertStorable, checkRegisteredSchema, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, DEFAULT_EVENT_MAX_BYTES, EventTooLargeError, type EventLevel, HEADER, subjectForType, UnstorableDataError } from '../mesh-events.js';
 import { withSession } from '../nats/connect.js';
 import { print } from '../output/format.js';
 import { parseEventType, parseLevel } from '../parse-args.js';
@@ -33,17 +33,35 @@ function readData(arg: string): unknown {
   }
 }
 
+/** The mesh's limit, as the apps read it (EVENT_MAX_BYTES), so the CLI refuses what consumers would. */
+function eventMaxBytes(): number {
+  const raw = process.env.EVENT_MAX_BYTES;
+  if (raw === undefined || raw === '') return DEFAULT_EVENT_MAX_BYTES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024) throw usageError(`EVENT_MAX_BYTES must be a whole number of bytes, at least 1024 (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
 async function publish(type: string, dataArg: string, options: PublishOptions, command: Command): Promise<void> {
   const data = readData(dataArg);
   const event = createEnvelope(type, data, options.source, { subject: options.subject, level: options.level, id: options.id });
+  const maxBytes = eventMaxBytes();
   const headers = natsHeaders();
   headers.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
   const ack = await withSession(settingsOf(command), async ({ nc, jsm }) => {
     // A schema some producer registered for this type applies here too, as in publishEvent.
     const schemaId = await checkRegisteredSchema(nc, type, data);
     if (schemaId) event.dataschema = schemaId;
+    const payload = JSON.stringify(event);
     try {
-      return await jsm.jetstream().publish(subjectForType(type), JSON.stringify(event), { msgID: event.id, headers });
+      assertEventSize(payload, maxBytes);
+      assertStorable(payload, event);
+    } catch (err) {
+      if (err instanceof EventTooLargeError || err instanceof UnstorableDataError) throw usageError(`${type} not published: ${err.message}`);
+      throw err;
+    }
+    try {
+      return await jsm.jetstream().publish(subjectForType(type), payload, { msgID: event.id, headers });
     } catch (err) {
       // nats.js reports "no responders" (no stream on the subject) as "jetstream is not enabled".
       const noStream = /no responders|not enabled/i.test((err as Error).message);

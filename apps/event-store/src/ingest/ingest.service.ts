@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EventsService, InvalidEventTypeError, SchemaValidationError } from '@app/events';
+import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError } from '@app/events';
 import { AuditPublisher } from '../audit/audit.publisher.js';
 import { ingestEnv } from './ingest-env.js';
 import type { IngestLimits } from './ingest-env.js';
@@ -23,6 +23,8 @@ const IN_FLIGHT = 100;
 function publishErrors(err: unknown): string[] {
   if (err instanceof SchemaValidationError) return err.problems.map((p) => `${p.field}: ${p.message} (${err.schemaId})`);
   if (err instanceof InvalidEventTypeError) return [`type: ${err.message}`];
+  if (err instanceof EventTooLargeError) return [`event: ${err.message}`];
+  if (err instanceof UnstorableDataError) return [err.message];
   return [`event: could not be published: ${err instanceof Error ? err.message : String(err)}`];
 }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { isPostgresDataError, NonRetryableError } from '@app/events';
+import { storableRow } from './storable-row.js';
 import type { EventRow } from './event-row.js';
 import type { RowWriter } from './insert-events.sql.js';
 
@@ -134,6 +135,9 @@ export class EventBatcher {
         return;
       }
       if (batch.length === 1) {
+        // Checked only here, on a refusal: the hot path pays nothing for the rare foreign event.
+        const escaped = storableRow(batch[0].row);
+        if (escaped) return this.writeBatch([{ ...batch[0], row: escaped }]);
         this.stats.refused++;
         const refused = refusal(batch[0].row, err);
         this.logger.warn(refused.message);

@@ -13,6 +13,7 @@ describe(eventsConfigFromEnv.name, () => {
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/mesh',
       streamReplicas: 1,
       eventsMaxAgeMs: 7 * 86_400_000,
+      eventMaxBytes: 256 * 1024,
       maxDeliver: 5,
       backoffMs: [1_000, 5_000, 30_000, 120_000],
       ackWaitMs: 30_000,

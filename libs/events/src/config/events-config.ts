@@ -15,6 +15,8 @@ export interface EventsConfig {
   databaseUrl: string;
   streamReplicas: number;
   eventsMaxAgeMs: number;
+  /** Largest serialised event producers send and consumers accept (`EVENT_MAX_BYTES`). */
+  eventMaxBytes: number;
   maxDeliver: number;
   backoffMs: number[];
   /** How long a delivery may go unacknowledged before the server redelivers it (handlers extend it while running). */
@@ -44,6 +46,7 @@ export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'se
     databaseUrl: env.DATABASE_URL,
     streamReplicas: env.EVENTS_STREAM_REPLICAS,
     eventsMaxAgeMs: parseDuration(env.EVENTS_MAX_AGE)!,
+    eventMaxBytes: env.EVENT_MAX_BYTES,
     maxDeliver: env.CONSUMER_MAX_DELIVER,
     backoffMs: parseDurationList(env.CONSUMER_BACKOFF)!,
     ackWaitMs: parseDuration(env.CONSUMER_ACK_WAIT)!,

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync, ValidationError } from 'class-validator';
+import { DEFAULT_EVENT_MAX_BYTES } from '../envelope/event-size.js';
 import { IsDuration, IsDurationList, IsNatsUrlList, IsPostgresUrl } from './env-validators.js';
 
 const toBool = ({ value }: { value: unknown }) =>
@@ -21,6 +22,8 @@ export class EventsEnv {
   @IsOptional() @Transform(toInt) @IsIn([1, 3, 5], { message: 'must be 1, 3 or 5 (replicas of the JetStream streams)' })
   EVENTS_STREAM_REPLICAS = 1;
   @IsOptional() @IsDuration() EVENTS_MAX_AGE = '7d';
+  /** Largest serialised event; under nats-server's max_payload (1 MiB by default) with room for headers. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(1_000_000) EVENT_MAX_BYTES = DEFAULT_EVENT_MAX_BYTES;
   /** How long a publish keeps retrying through a leader election or a reconnect before it goes to the outbox. */
   @IsOptional() @IsDuration() EVENTS_PUBLISH_RETRY_WINDOW = '15s';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) CONSUMER_MAX_DELIVER = 5;

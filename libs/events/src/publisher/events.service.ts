@@ -3,6 +3,8 @@ import { Subscription } from '@nats-io/transport-node';
 import { EntityManager } from 'typeorm';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
+import { assertEventSize } from '../envelope/event-size.js';
+import { assertStorable } from '../envelope/jsonb-storable.js';
 import { CloudEvent, createEnvelope, EventLevel, EventMessage, PublishOptions, toEventMessage } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
 import { subjectForPattern, subjectForType } from '../envelope/event-type.js';
@@ -55,7 +57,7 @@ export class EventsService {
   async publishEvent<T>(type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
     const subject = subjectForType(event.type);
-    const payload = JSON.stringify(event);
+    const payload = this.serialize(event);
     try {
       const ack = await this.publisher.publish(subject, payload, event.id);
       this.publishedDirect.inc();
@@ -77,7 +79,7 @@ export class EventsService {
    */
   async publishInTransaction<T>(manager: EntityManager, type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
-    await this.outbox.add([{ id: event.id, source: this.config.service, subject: subjectForType(event.type), payload: JSON.stringify(event) }], manager);
+    await this.outbox.add([{ id: event.id, source: this.config.service, subject: subjectForType(event.type), payload: this.serialize(event) }], manager);
     this.metrics.queued.inc({ service: this.config.service });
     return { id: event.id, queued: true };
   }
@@ -88,6 +90,17 @@ export class EventsService {
     const schemaId = this.schemas.validate(type, data, options.schemaVersion);
     if (schemaId) event.dataschema = schemaId;
     return event;
+  }
+
+  /**
+   * The envelope as sent. Refuses one over `EVENT_MAX_BYTES` (consumers would dead-letter it) or
+   * holding text PostgreSQL cannot store (the event store could never keep it).
+   */
+  private serialize(event: CloudEvent): string {
+    const payload = JSON.stringify(event);
+    assertEventSize(payload, this.config.eventMaxBytes);
+    assertStorable(payload, event);
+    return payload;
   }
 
   debug<T>(type: string, payload: T, options?: PublishOptions) {

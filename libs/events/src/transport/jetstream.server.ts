@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Counter, Histogram } from 'prom-client';
 import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
+import { EventTooLargeError } from '../envelope/event-size.js';
 import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { DlqPublisher } from '../dlq/dlq.publisher.js';
@@ -71,6 +73,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.logger.warn(`ack of #${msg.seq} not sent (${(err as Error).message}); the server will redeliver it`),
   );
   private closing = false;
+  /** Aborted by close(): cuts short the pauses between retries so nothing outlives the server. */
+  private readonly stopped = new AbortController();
+  private stopOnConnected?: () => void;
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
@@ -100,18 +105,25 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   listen(callback: (...optionalParams: unknown[]) => void): void {
     for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
     // Not awaited: provisioning may wait out an election, and other on-connect hooks should not.
-    this.nats.onConnected((nc) => {
+    this.stopOnConnected = this.nats.onConnected((nc) => {
       this.start(nc).catch((err: Error) => this.logger.error(`consumers not started: ${err.message}`, err.stack));
     });
     callback();
   }
 
+  /** Runs on every (re)connect. close() may run at any await, so nothing starts once it has. */
   private async start(nc: NatsConnection): Promise<void> {
     for (const lane of this.lanes) {
       await this.provision(lane);
+      if (this.closing) return;
       lane.advisories.start(nc, this.nats.manager!);
       lane.loop ??= this.consumeForever(lane);
     }
+  }
+
+  /** Waits `ms`, or less when close() runs meanwhile. */
+  private async pause(ms: number): Promise<void> {
+    await delay(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
   }
 
   /** Creates or updates the lane's durable, retrying through a cluster election (503s, timeouts). */
@@ -121,7 +133,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         return await this.ensureDurable(lane);
       } catch (err) {
         this.logger.warn(`durable ${lane.durable} not provisioned (attempt ${attempt}), retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+        await this.pause(Math.min(5_000, 250 * attempt));
       }
     }
   }
@@ -139,23 +151,38 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     });
   }
 
-  /** Keeps a consume loop alive across reconnects, server restarts and consumer re-creation. */
+  /**
+   * Keeps a consume loop alive across reconnects, server restarts and consumer re-creation.
+   * `closing` is checked after every await: close() can only stop the iterator it has seen, so an
+   * iterator that `consume()` hands over after close() must be stopped here, or it pulls forever
+   * and close() waits on this loop forever.
+   */
   private async consumeForever(lane: Lane): Promise<void> {
     while (!this.closing) {
       try {
         const js = this.nats.jetstream;
         if (!js) throw new Error('NATS not connected');
         const consumer = await js.consumers.get(lane.stream, lane.durable);
-        lane.messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });
-        for await (const msg of lane.messages) {
-          if (this.closing) break;
+        if (this.closing) break;
+        const messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });
+        lane.messages = messages;
+        // close() ran while consume() was pending and could not stop an iterator it never saw.
+        // Stopped, the loop below ends at once (its end marker is only processed by iterating).
+        if (this.closing) messages.stop();
+        for await (const msg of messages) {
           await this.gate.acquire();
+          if (this.closing) {
+            // Fetched but not started: hand it straight back rather than run it after shutdown began.
+            this.gate.release();
+            msg.nak();
+            break;
+          }
           void this.handle(msg, lane).finally(() => this.gate.release());
         }
       } catch (err) {
         if (!this.closing) this.logger.warn(`consumer ${lane.durable} stopped (${(err as Error).message}); restarting`);
       }
-      if (!this.closing) await new Promise((r) => setTimeout(r, 1_000));
+      if (!this.closing) await this.pause(1_000);
     }
   }
 
@@ -179,6 +206,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
+    if (msg.data.length > this.config.eventMaxBytes) {
+      // A publisher that bypassed EventsService; no handler could take it, so no retries.
+      return this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
+    }
     let event: CloudEvent;
     try {
       event = parseEnvelope(msg.data);
@@ -212,15 +243,19 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       this.logger.warn(`${type} #${msg.seq} failed (delivery ${deliveries}/${this.config.maxDeliver}), retry in ${decision.delayMs} ms: ${errorMessage(err)}`);
       return msg.nak(decision.delayMs);
     }
+    return this.deadLetter(msg, lane, event ? decision.reason : 'invalid_envelope', err);
+  }
+
+  private async deadLetter(msg: JsMsg, lane: Lane, reason: string, err: unknown): Promise<void> {
     try {
       await this.dlq.publish({
         consumer: this.consumerName,
         stream: lane.stream,
         subject: msg.subject,
         streamSeq: msg.seq,
-        deliveries,
+        deliveries: msg.info.deliveryCount,
         data: msg.data,
-        reason: event ? decision.reason : 'invalid_envelope',
+        reason,
         error: errorMessage(err),
       });
       // No reason argument: nats-server 2.9 ignores `+TERM <reason>` and would keep the message pending.
@@ -235,6 +270,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   /** Stops fetching, lets in-flight handlers finish (acks flush with the connection drain). */
   async close(): Promise<void> {
     this.closing = true;
+    this.stopped.abort();
+    this.stopOnConnected?.();
     for (const lane of this.lanes) {
       lane.advisories.stop();
       lane.messages?.stop();
