@@ -57,6 +57,8 @@ export class WebhookEnv {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) WEBHOOK_RETENTION_DAYS = 30;
   /** How often retention runs (also shortly after start-up). */
   @IsOptional() @IsDuration() WEBHOOK_RETENTION_INTERVAL = '1h';
+  /** On shutdown, how long requests already sent may take to finish; still running then, they are cut off and released (not counted as attempts). */
+  @IsOptional() @IsDuration() WEBHOOK_SHUTDOWN_GRACE = '20s';
 }
 
 export interface WebhookConfig {
@@ -73,6 +75,8 @@ export interface WebhookConfig {
   /** 0 keeps settled deliveries for ever. */
   retentionDays: number;
   retentionIntervalMs: number;
+  /** How long shutdown waits for requests in flight before cutting them off (and releasing their leases). */
+  shutdownGraceMs: number;
   /** Bytes of a response body kept in the attempt log. */
   responseExcerptBytes: number;
 }
@@ -96,6 +100,7 @@ export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env)
     leaseMarginMs: parseDuration(env.WEBHOOK_LEASE_MARGIN)!,
     retentionDays: env.WEBHOOK_RETENTION_DAYS,
     retentionIntervalMs: Math.max(1_000, parseDuration(env.WEBHOOK_RETENTION_INTERVAL)!),
+    shutdownGraceMs: parseDuration(env.WEBHOOK_SHUTDOWN_GRACE)!,
     responseExcerptBytes: 1024,
   };
 }

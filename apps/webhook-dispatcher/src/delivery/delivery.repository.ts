@@ -106,6 +106,12 @@ export class DeliveryRepository {
     return rows[1];
   }
 
+  /** Clears the leases of deliveries this instance claimed but did not attempt, so any instance can claim them again at once. */
+  async releaseLeases(m: EntityManager, ids: string[]): Promise<void> {
+    await m.query(`UPDATE webhook_deliveries SET leased_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
+    await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+  }
+
   /** Writes the outcomes of a batch of attempts: delivery state (lease released) and the attempt log. */
   async recordOutcomes(m: EntityManager, outcomes: DeliveryOutcome[]): Promise<void> {
     const updates = outcomes.map((o) => ({
