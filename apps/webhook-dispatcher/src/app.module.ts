@@ -4,6 +4,7 @@ import { WebhookConfigModule } from './config/webhook-config.module.js';
 import type { WebhookConfig } from './config/webhook-env.js';
 import { CreateWebhooks1736000000000 } from './database/migrations/1736000000000-create-webhooks.js';
 import { DeliveryLeases1736000000001 } from './database/migrations/1736000000001-delivery-leases.js';
+import { PausedDeliveries1736000000002 } from './database/migrations/1736000000002-paused-deliveries.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
@@ -37,7 +38,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001] },
+          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002] },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),

@@ -65,16 +65,19 @@ export class DeliveryRepository {
 
   /** Leases up to `limit` due deliveries of one subscription; rows other workers hold are skipped, not waited for. */
   async claim(subscriptionId: string, limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
-    const rows: [ClaimedRow[], number] = await this.dataSource.query(
-      `UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
-       FROM webhook_subscriptions s, webhook_events e, (
-         SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
-         ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
-       WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
-       RETURNING ${CLAIMED_COLUMNS}`,
+    // RETURNING comes in no particular order: sort again, so a lane sends oldest first.
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
+         FROM webhook_subscriptions s, webhook_events e, (
+           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
+           ORDER BY d.next_attempt_at, d.id LIMIT $2 FOR UPDATE SKIP LOCKED) due
+         WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
+         RETURNING ${CLAIMED_COLUMNS}, d.next_attempt_at)
+       SELECT * FROM claimed ORDER BY next_attempt_at, id`,
       [subscriptionId, limit, leaseMarginMs],
     );
-    return rows[0].map(toClaimed);
+    return rows.map(toClaimed);
   }
 
   /**
