@@ -55,6 +55,18 @@ const jsonSafe = (s: string | null) => (s === null ? null : s.replace(/\u0000/g,
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Seconds since the oldest delivery that is due and nobody holds (no lease, or an expired one)
+   * became due, over active subscriptions; 0 when there is none. A number that keeps growing is a stuck backlog.
+   */
+  async oldestDueAgeSeconds(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.next_attempt_at)), 0)::float8 AS age
+       FROM webhook_subscriptions s JOIN webhook_deliveries d ON d.subscription_id = s.id WHERE s.active AND ${DUE}`,
+    );
+    return Math.max(0, Math.round((row as { age: number }).age * 10) / 10);
+  }
+
   /** Active subscriptions that have deliveries due now, with their rate limits. */
   dueSubscriptions(): Promise<{ id: string; rate_limit_per_second: number | null }[]> {
     return this.dataSource.query(
