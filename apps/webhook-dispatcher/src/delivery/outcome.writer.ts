@@ -105,9 +105,9 @@ export class OutcomeWriter {
 
   private async disable(m: EntityManager, id: string, reason: DisableReason, message: string): Promise<void> {
     const [rows] = await m.query(
-      `UPDATE webhook_subscriptions SET active = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
+      `UPDATE webhook_subscriptions SET active = false, disabled_reason = $2, disabled_by = $3, disabled_at = now(), probe_attempts = 0, last_probe_at = NULL, updated_at = now()
        WHERE id = $1 AND active RETURNING id, name, url, consecutive_failures`,
-      [id, message],
+      [id, message, reason],
     );
     const s = (rows as { id: string; name: string; url: string; consecutive_failures: number }[])[0];
     if (!s) return;

@@ -95,9 +95,13 @@ export class SubscriptionsService {
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
       if (patch.active === false && wasActive) Object.assign(set, { active: false, disabledReason: 'disabled through the API', disabledAt: new Date() });
       await m.update(Subscription, { id }, set);
-      if (patch.active === true && !wasActive) await this.resumeWaiting(m, id, patch.dropWaiting === true);
+      if (patch.active === true && !wasActive) {
+        await m.query(`UPDATE webhook_subscriptions SET disabled_by = NULL, probe_attempts = 0, last_probe_at = NULL WHERE id = $1`, [id]);
+        await this.resumeWaiting(m, id, patch.dropWaiting === true);
+      }
       const updated = Object.assign(s, set);
       if (patch.active === false && wasActive) {
+        await m.query(`UPDATE webhook_subscriptions SET disabled_by = 'manual' WHERE id = $1`, [id]);
         await publishDisabled(this.events, m, {
           subscriptionId: id,
           name: updated.name,
@@ -115,7 +119,7 @@ export class SubscriptionsService {
    * Paused deliveries become due in arrival order (their schedule is their creation time), or,
    * dropped, `failed` with the reason; `recover` can still bring dropped ones back.
    */
-  private async resumeWaiting(m: EntityManager, id: string, drop: boolean): Promise<void> {
+  async resumeWaiting(m: EntityManager, id: string, drop: boolean): Promise<void> {
     if (drop) {
       await m.query(
         `UPDATE webhook_deliveries SET status = 'failed', last_error = 'dropped when the subscription was re-enabled (dropWaiting)', updated_at = now()
