@@ -56,6 +56,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private poll?: NodeJS.Timeout;
   private listener?: PgListener;
   private readonly sends = new Set<Promise<void>>();
+  /** Claim statements under way: shutdown waits for them too, since their rows are handed back. */
+  private readonly claims = new Set<Promise<unknown>>();
   /** Cuts off requests still running when the shutdown grace ends. */
   private readonly stopping = new AbortController();
 
@@ -156,7 +158,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       if (tokens <= 0) return this.wakeWhenToken(lane);
       const room = Math.min(laneRoom, globalRoom, tokens, CLAIM_BATCH);
       if (room <= 0) return;
-      const claimed = await this.repository.claim(lane.id, room, this.config.leaseMarginMs);
+      const claim = this.repository.claim(lane.id, room, this.config.leaseMarginMs);
+      this.claims.add(claim);
+      let claimed: ClaimedDelivery[];
+      try {
+        claimed = await claim;
+      } finally {
+        this.claims.delete(claim);
+      }
       lane.bucket?.take(claimed.length);
       // Shutdown began during the claim: hand the rows back rather than send them.
       for (const d of claimed) this.start(lane, d, !this.running);
@@ -211,6 +220,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
+  /** Waits until no claim is under way and every send (or release) has committed; false at the deadline. */
+  private async drain(deadline: number): Promise<boolean> {
+    while (this.sends.size > 0 || this.claims.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await settled([...this.sends, ...[...this.claims].map((c) => c.then(() => undefined, () => undefined))], left))) return false;
+    }
+    return true;
+  }
+
   /**
    * Runs before the shutdown phase closes the HTTP client, the pool and the NATS connection:
    * stop pulling events (fan-outs in progress commit), stop claiming, let requests already sent
@@ -223,10 +241,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     clearInterval(this.poll);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     await this.listener?.stop();
-    if (await settled(this.sends, this.config.shutdownGraceMs)) return;
+    if (await this.drain(Date.now() + this.config.shutdownGraceMs)) return;
     const cut = this.sends.size;
     this.stopping.abort(new Error('the dispatcher is shutting down'));
-    if (await settled(this.sends, RELEASE_GRACE_MS)) {
+    if (await this.drain(Date.now() + RELEASE_GRACE_MS)) {
       this.logger.warn(`${cut} request(s) still running after ${this.config.shutdownGraceMs} ms were cut off; their deliveries were released for the next start`);
     } else {
       this.logger.warn(`${this.sends.size} delivery(ies) not released in time; their leases end on their own and they are sent again then`);
