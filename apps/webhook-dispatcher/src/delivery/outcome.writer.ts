@@ -42,11 +42,6 @@ export class OutcomeWriter {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  /** Outcomes handed over and not yet committed. */
-  get backlog(): number {
-    return this.commit.pending;
-  }
-
   /** Resolves once the outcome is committed. */
   record(outcome: DeliveryOutcome): Promise<void> {
     this.metrics.observe(outcome);
