@@ -4,6 +4,9 @@ import { WebhookConfigModule } from './config/webhook-config.module.js';
 import type { WebhookConfig } from './config/webhook-env.js';
 import { CreateWebhooks1736000000000 } from './database/migrations/1736000000000-create-webhooks.js';
 import { DeliveryLeases1736000000001 } from './database/migrations/1736000000001-delivery-leases.js';
+import { PausedDeliveries1736000000002 } from './database/migrations/1736000000002-paused-deliveries.js';
+import { ReenableProbe1736000000003 } from './database/migrations/1736000000003-reenable-probe.js';
+import { ReenableModule } from './reenable/reenable.module.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
@@ -37,7 +40,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001] },
+          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003] },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
@@ -46,6 +49,7 @@ export class AppModule {
         DeliveriesModule,
         TestSendModule,
         RetentionModule,
+        ReenableModule,
       ],
     };
   }

@@ -48,9 +48,12 @@ describe('webhook delivery (real nats-server, PostgreSQL and local receivers)', 
     await db?.drop();
   });
 
-  /** Leaves only the given subscriptions active, so each test sees just its own endpoints. */
+  /**
+   * Retires each test's subscriptions, so the next test sees just its own endpoints: disabled
+   * ones still collect (paused) deliveries, so they also stop matching anything published.
+   */
   afterEach(async () => {
-    await db.query(`UPDATE webhook_subscriptions SET active = false`);
+    await db.query(`UPDATE webhook_subscriptions SET active = false, event_types = '{test.retired}'`);
   });
 
   it('POSTs the event envelope signed per Standard Webhooks, and standardwebhooks verify accepts it', async () => {
@@ -238,7 +241,7 @@ describe('webhook delivery (real nats-server, PostgreSQL and local receivers)', 
     // Newest first (delivery ids are UUID v7).
     expect(pages.map((d) => d.id)).toEqual(pages.map((d) => d.id).sort().reverse());
     const bad = await api().get('/webhooks/deliveries').set('X-Api-Key', API_KEY).query({ status: 'lost' }).expect(400);
-    expect(bad.body.message).toEqual(['status must be one of pending, succeeded, failed']);
+    expect(bad.body.message).toEqual(['status must be one of pending, paused, succeeded, failed']);
   });
 
   it('re-sends one delivery now, and recovers every failed delivery since a time', async () => {

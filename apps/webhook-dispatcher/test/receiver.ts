@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   body: string;
   /** The status the receiver answered with (undefined when it never answered). */
   status?: number;
+  /** When the answer was written. */
+  answeredAt?: number;
 }
 
 export interface Reply {
@@ -58,9 +60,20 @@ export class Receiver {
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     if (res.destroyed) return;
     received.status = reply.status;
+    received.answeredAt = Date.now();
     res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
     res.end(reply.body ?? '');
     if (reply.status >= 200 && reply.status < 300) this.delivered.push(received);
+  }
+
+  /** Requests received and not answered (yet): what the dispatcher has in flight here. */
+  get unanswered(): number {
+    return this.requests.items.filter((r) => r.status === undefined).length;
+  }
+
+  /** Distinct `webhook-id`s answered with 2xx: the events this endpoint has, however often each came. */
+  get distinctDelivered(): number {
+    return new Set(this.delivered.items.map((r) => r.headers['webhook-id'])).size;
   }
 
   /** Parsed envelopes of the requests answered with 2xx. */

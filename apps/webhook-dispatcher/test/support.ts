@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { connectEventConsumer } from '@app/events';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, subjectForType } from '@app/events';
 import { NatsServerHarness, TestDatabase } from '@app/testing';
 import { AppModule, WebhookDispatcherConfig } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
@@ -32,4 +34,18 @@ export async function startDispatcher(config: WebhookDispatcherConfig): Promise<
   await app.listen(0, '127.0.0.1');
   let closed: Promise<void> | undefined;
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => (closed ??= app.close()) };
+}
+
+/** Publishes `n` events of `type` straight to JetStream (200 in flight), as another producer would; resolves with their ids. */
+export async function publishMany(nc: NatsConnection, type: string, n: number): Promise<string[]> {
+  const js = jetstream(nc);
+  const h = headers();
+  h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+  const ids: string[] = [];
+  for (let start = 0; start < n; start += 200) {
+    const batch = Array.from({ length: Math.min(200, n - start) }, (_, i) => createEnvelope(type, { n: start + i }, 'webhook-test'));
+    await Promise.all(batch.map((e) => js.publish(subjectForType(type), JSON.stringify(e), { msgID: e.id, headers: h })));
+    ids.push(...batch.map((e) => e.id));
+  }
+  return ids;
 }

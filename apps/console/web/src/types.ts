@@ -142,6 +142,8 @@ export interface Subscription {
   disabledReason: string | null;
   disabledAt: string | null;
   previousSecretExpiresAt: string | null;
+  /** Deliveries not settled yet, paused ones included (only `GET /webhooks/subscriptions/:id` sets it). */
+  waitingDeliveries?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -21,6 +21,13 @@ describe('webhookConfigFromEnv', () => {
     );
   });
 
+  it('never probes disabled subscriptions unless WEBHOOK_REENABLE_PROBE gives a schedule, and waits 20 s for requests on shutdown', () => {
+    expect(webhookConfigFromEnv({})).toMatchObject({ reenableProbeMs: [], shutdownGraceMs: 20_000 });
+    expect(webhookConfigFromEnv({ WEBHOOK_REENABLE_PROBE: 'off' }).reenableProbeMs).toEqual([]);
+    expect(webhookConfigFromEnv({ WEBHOOK_REENABLE_PROBE: '1h,6h,24h' }).reenableProbeMs).toEqual([3_600_000, 21_600_000, 86_400_000]);
+    expect(() => webhookConfigFromEnv({ WEBHOOK_REENABLE_PROBE: 'hourly' })).toThrow(/WEBHOOK_REENABLE_PROBE: must be off or a comma-separated list of delays/);
+  });
+
   it('allows private targets and plain http outside production only', () => {
     const env = process.env.NODE_ENV;
     try {

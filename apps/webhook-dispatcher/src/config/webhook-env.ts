@@ -24,6 +24,12 @@ const IsSchedule = rule(
   (v) => typeof v === 'string' && (parseDurationList(v)?.every((ms) => ms >= 10) ?? false),
   'must be a comma-separated list of delays of at least 10ms, such as 1m,5m,15m,1h,6h',
 );
+const probeOff = (v: unknown) => v === '' || String(v).toLowerCase() === 'off';
+const IsProbeSchedule = rule(
+  'isProbeSchedule',
+  (v) => probeOff(v) || (typeof v === 'string' && (parseDurationList(v)?.every((ms) => ms >= 10) ?? false)),
+  'must be off or a comma-separated list of delays of at least 10ms between probes, such as 1h,6h,24h',
+);
 const IsDuration = rule('isDuration', (v) => typeof v === 'string' && parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 24h');
 
 const production = () => process.env.NODE_ENV === 'production';
@@ -57,6 +63,10 @@ export class WebhookEnv {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) WEBHOOK_RETENTION_DAYS = 30;
   /** How often retention runs (also shortly after start-up). */
   @IsOptional() @IsDuration() WEBHOOK_RETENTION_INTERVAL = '1h';
+  /** Probe schedule of auto-disabled subscriptions (the last delay repeats), e.g. 1h,6h,24h; empty or `off` (the default) never probes. */
+  @IsOptional() @IsProbeSchedule() WEBHOOK_REENABLE_PROBE = 'off';
+  /** On shutdown, how long requests already sent may take to finish; still running then, they are cut off and released (not counted as attempts). */
+  @IsOptional() @IsDuration() WEBHOOK_SHUTDOWN_GRACE = '20s';
 }
 
 export interface WebhookConfig {
@@ -73,6 +83,10 @@ export interface WebhookConfig {
   /** 0 keeps settled deliveries for ever. */
   retentionDays: number;
   retentionIntervalMs: number;
+  /** Delays between re-enable probes of an auto-disabled subscription (the last repeats); empty: no probes. */
+  reenableProbeMs: number[];
+  /** How long shutdown waits for requests in flight before cutting them off (and releasing their leases). */
+  shutdownGraceMs: number;
   /** Bytes of a response body kept in the attempt log. */
   responseExcerptBytes: number;
 }
@@ -96,6 +110,8 @@ export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env)
     leaseMarginMs: parseDuration(env.WEBHOOK_LEASE_MARGIN)!,
     retentionDays: env.WEBHOOK_RETENTION_DAYS,
     retentionIntervalMs: Math.max(1_000, parseDuration(env.WEBHOOK_RETENTION_INTERVAL)!),
+    shutdownGraceMs: parseDuration(env.WEBHOOK_SHUTDOWN_GRACE)!,
+    reenableProbeMs: probeOff(env.WEBHOOK_REENABLE_PROBE) ? [] : parseDurationList(env.WEBHOOK_REENABLE_PROBE)!,
     responseExcerptBytes: 1024,
   };
 }

@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
@@ -47,7 +47,12 @@ export class DeliveriesService {
     const claimed = await this.pipeline.claimOne(id, this.config.leaseMarginMs);
     if (claimed === undefined) throw notFound(id);
     if (claimed === 'leased') throw new ConflictException(`Delivery ${id} is being sent right now; look at it again in a moment`);
-    await this.outcomes.record(await this.executor.attempt(claimed));
+    const outcome = await this.executor.attempt(claimed);
+    if (!outcome) {
+      await this.outcomes.release(claimed);
+      throw new ServiceUnavailableException(`The dispatcher is shutting down; delivery ${id} was not sent. Retry it in a moment`);
+    }
+    await this.outcomes.record(outcome);
     return this.get(id);
   }
 

@@ -7,7 +7,11 @@ import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 
 export const USER_AGENT = 'event-mesh-webhook-dispatcher/0.1';
 
-/** One attempt of one delivery: sign, send, judge. Writes nothing; the outcome writer records it. */
+/**
+ * One attempt of one delivery: sign, send, judge. Writes nothing; the outcome writer records it.
+ * Resolves `undefined` when the dispatcher itself cut the request off (shutting down): that is
+ * no attempt, and the caller releases the delivery's lease instead of recording anything.
+ */
 @Injectable()
 export class DeliveryExecutor {
   constructor(
@@ -16,7 +20,7 @@ export class DeliveryExecutor {
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
   ) {}
 
-  async attempt(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+  async attempt(d: ClaimedDelivery, signal?: AbortSignal): Promise<DeliveryOutcome | undefined> {
     const attempt = d.attempts + 1;
     const startedAt = new Date();
     const headers = {
@@ -25,7 +29,8 @@ export class DeliveryExecutor {
       ...d.headers,
       ...this.signer.sign(d.eventId, d.body, d, startedAt),
     };
-    const exchange = await this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs });
+    const exchange = await this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs, signal });
+    if (exchange.interrupted) return undefined;
     const verdict = judge(exchange, attempt, d.maxAttempts, this.config.retryScheduleMs);
     return {
       delivery: d,

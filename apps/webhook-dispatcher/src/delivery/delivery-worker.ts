@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EVENTS_CONFIG, type EventsConfig } from '@app/events';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { EVENTS_CONFIG, JetStreamServer, type EventsConfig } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { DeliveryRepository, DELIVERIES_CHANNEL } from './delivery.repository.js';
 import { DeliveryExecutor } from './delivery-executor.js';
@@ -12,6 +12,7 @@ import type { ClaimedDelivery } from './delivery.types.js';
 /** One subscription's share of this instance: its own in-flight count and rate limit. */
 interface Lane {
   id: string;
+  /** Deliveries claimed here whose outcome is not committed yet: requests in flight and outcomes being written. */
   inFlight: number;
   bucket?: TokenBucket;
   /** The rate limit is known (a scan has seen the subscription), so a wake-up may claim at once. */
@@ -24,9 +25,11 @@ interface Lane {
 
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
-const SHUTDOWN_GRACE_MS = 25_000;
-/** Outcomes sent but not yet committed, at most, before claiming stops. */
-const MAX_UNRECORDED = 2_000;
+/** After the grace, cut-off requests only have their leases released: this bounds that last write. */
+const RELEASE_GRACE_MS = 4_000;
+
+const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
+  Promise.race([Promise.all(work).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
 
 /**
  * Sends due deliveries. Each subscription has a lane: at most WEBHOOK_ENDPOINT_CONCURRENCY
@@ -35,9 +38,13 @@ const MAX_UNRECORDED = 2_000;
  * fills only its own lane and never the others', and replicas share the work without
  * sending a delivery twice. Workers wake on this instance's fan-out commits, on NOTIFY from
  * other instances and re-queues, and on a poll (scheduled retries, expired leases).
+ *
+ * A lane slot stays taken until the outcome is committed, not just until the endpoint answers:
+ * so a crash repeats at most the deliveries whose outcome was not yet durable, and those are
+ * bounded by the lane (WEBHOOK_ENDPOINT_CONCURRENCY per endpoint).
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly lanes = new Map<string, Lane>();
   /** Lanes held back by the instance-wide limit, resumed as requests finish. */
@@ -49,6 +56,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private poll?: NodeJS.Timeout;
   private listener?: PgListener;
   private readonly sends = new Set<Promise<void>>();
+  /** Claim statements under way: shutdown waits for them too, since their rows are handed back. */
+  private readonly claims = new Set<Promise<unknown>>();
+  /** Cuts off requests still running when the shutdown grace ends. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repository: DeliveryRepository,
@@ -57,6 +68,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     signal: DeliverySignal,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
+    @Optional() private readonly consumer?: JetStreamServer,
   ) {
     signal.on((ids) => {
       for (const id of ids) {
@@ -75,7 +87,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     void this.scan();
   }
 
-  /** Requests in flight in this instance. */
+  /** Deliveries in flight in this instance (sent, or answered with the outcome not yet committed). */
   get active(): number {
     return this.inFlight;
   }
@@ -140,16 +152,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private async fill(lane: Lane): Promise<void> {
     while (this.running) {
       const laneRoom = this.config.endpointConcurrency - lane.inFlight;
-      // Outcomes not yet committed count against the instance too, so a slow database slows sending instead of piling up.
-      const globalRoom = Math.min(this.config.concurrency - this.inFlight, MAX_UNRECORDED - this.outcomes.backlog);
+      const globalRoom = this.config.concurrency - this.inFlight;
       if (globalRoom <= 0) this.starved.add(lane);
       const tokens = lane.bucket ? lane.bucket.available() : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
       const room = Math.min(laneRoom, globalRoom, tokens, CLAIM_BATCH);
       if (room <= 0) return;
-      const claimed = await this.repository.claim(lane.id, room, this.config.leaseMarginMs);
+      const claim = this.repository.claim(lane.id, room, this.config.leaseMarginMs);
+      this.claims.add(claim);
+      let claimed: ClaimedDelivery[];
+      try {
+        claimed = await claim;
+      } finally {
+        this.claims.delete(claim);
+      }
       lane.bucket?.take(claimed.length);
-      for (const d of claimed) this.start(lane, d);
+      // Shutdown began during the claim: hand the rows back rather than send them.
+      for (const d of claimed) this.start(lane, d, !this.running);
       if (claimed.length < room) return;
     }
   }
@@ -164,28 +183,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Sends one delivery. Its lane slot is free again as soon as the endpoint has answered; the
-   * outcome commits in the background (the lease keeps the row from being claimed meanwhile).
+   * Sends one delivery and commits its outcome (group commit); its lane slot is free again only
+   * then. A request the dispatcher cut off itself is no attempt: its lease is released instead.
    */
-  private start(lane: Lane, delivery: ClaimedDelivery): void {
+  private start(lane: Lane, delivery: ClaimedDelivery, releaseOnly = false): void {
     lane.inFlight++;
     this.inFlight++;
     const send = (async () => {
-      let outcome;
-      try {
-        outcome = await this.executor.attempt(delivery);
-      } finally {
-        this.release(lane);
-      }
-      await this.outcomes.record(outcome);
+      const outcome = releaseOnly ? undefined : await this.executor.attempt(delivery, this.stopping.signal);
+      if (outcome) await this.outcomes.record(outcome);
+      else await this.outcomes.release(delivery);
     })()
       .catch((err: Error) => {
         // The lease runs out and the delivery is due again: delayed, not lost.
-        this.logger.error(`delivery ${delivery.id} attempt not recorded (${err.message}); it is retried when its lease ends`);
+        this.logger.error(`delivery ${delivery.id} outcome not recorded (${err.message}); it is sent again when its lease ends`);
       })
       .finally(() => {
         this.sends.delete(send);
-        this.resumeStarved();
+        this.release(lane);
       });
     this.sends.add(send);
   }
@@ -205,16 +220,34 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Stops claiming, lets requests in flight finish and their outcomes commit. */
-  async onApplicationShutdown(): Promise<void> {
+  /** Waits until no claim is under way and every send (or release) has committed; false at the deadline. */
+  private async drain(deadline: number): Promise<boolean> {
+    while (this.sends.size > 0 || this.claims.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await settled([...this.sends, ...[...this.claims].map((c) => c.then(() => undefined, () => undefined))], left))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Runs before the shutdown phase closes the HTTP client, the pool and the NATS connection:
+   * stop pulling events (fan-outs in progress commit), stop claiming, let requests already sent
+   * finish within WEBHOOK_SHUTDOWN_GRACE and commit their outcomes; any still running then are
+   * cut off and their leases released, so another replica or the next start sends them at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.close();
     this.running = false;
     clearInterval(this.poll);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     await this.listener?.stop();
-    const all = Promise.all(this.sends);
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), SHUTDOWN_GRACE_MS).unref());
-    if ((await Promise.race([all, timeout])) === 'timeout') {
-      this.logger.warn(`${this.sends.size} request(s) still running after ${SHUTDOWN_GRACE_MS} ms; their leases will bring them back`);
+    if (await this.drain(Date.now() + this.config.shutdownGraceMs)) return;
+    const cut = this.sends.size;
+    this.stopping.abort(new Error('the dispatcher is shutting down'));
+    if (await this.drain(Date.now() + RELEASE_GRACE_MS)) {
+      this.logger.warn(`${cut} request(s) still running after ${this.config.shutdownGraceMs} ms were cut off; their deliveries were released for the next start`);
+    } else {
+      this.logger.warn(`${this.sends.size} delivery(ies) not released in time; their leases end on their own and they are sent again then`);
     }
   }
 }

@@ -55,6 +55,18 @@ const jsonSafe = (s: string | null) => (s === null ? null : s.replace(/\u0000/g,
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Seconds since the oldest delivery that is due and nobody holds (no lease, or an expired one)
+   * became due, over active subscriptions; 0 when there is none. A number that keeps growing is a stuck backlog.
+   */
+  async oldestDueAgeSeconds(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(d.next_attempt_at)), 0)::float8 AS age
+       FROM webhook_subscriptions s JOIN webhook_deliveries d ON d.subscription_id = s.id WHERE s.active AND ${DUE}`,
+    );
+    return Math.max(0, Math.round((row as { age: number }).age * 10) / 10);
+  }
+
   /** Active subscriptions that have deliveries due now, with their rate limits. */
   dueSubscriptions(): Promise<{ id: string; rate_limit_per_second: number | null }[]> {
     return this.dataSource.query(
@@ -65,16 +77,19 @@ export class DeliveryRepository {
 
   /** Leases up to `limit` due deliveries of one subscription; rows other workers hold are skipped, not waited for. */
   async claim(subscriptionId: string, limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
-    const rows: [ClaimedRow[], number] = await this.dataSource.query(
-      `UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
-       FROM webhook_subscriptions s, webhook_events e, (
-         SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
-         ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) due
-       WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
-       RETURNING ${CLAIMED_COLUMNS}`,
+    // RETURNING comes in no particular order: sort again, so a lane sends oldest first.
+    const rows: ClaimedRow[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
+         FROM webhook_subscriptions s, webhook_events e, (
+           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
+           ORDER BY d.next_attempt_at, d.id LIMIT $2 FOR UPDATE SKIP LOCKED) due
+         WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
+         RETURNING ${CLAIMED_COLUMNS}, d.next_attempt_at)
+       SELECT * FROM claimed ORDER BY next_attempt_at, id`,
       [subscriptionId, limit, leaseMarginMs],
     );
-    return rows[0].map(toClaimed);
+    return rows.map(toClaimed);
   }
 
   /**
@@ -104,6 +119,12 @@ export class DeliveryRepository {
     );
     await this.dataSource.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
     return rows[1];
+  }
+
+  /** Clears the leases of deliveries this instance claimed but did not attempt, so any instance can claim them again at once. */
+  async releaseLeases(m: EntityManager, ids: string[]): Promise<void> {
+    await m.query(`UPDATE webhook_deliveries SET leased_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
+    await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   }
 
   /** Writes the outcomes of a batch of attempts: delivery state (lease released) and the attempt log. */

@@ -1,4 +1,5 @@
-export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+/** `paused`: waiting for its disabled subscription to be re-enabled (then `pending`, or dropped as `failed`). */
+export const DELIVERY_STATUSES = ['pending', 'paused', 'succeeded', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A delivery a worker holds the lease of, with what sending it needs. */

@@ -14,8 +14,9 @@ export interface IncomingEvent {
 }
 
 /**
- * Fan-out, group-committed: each event becomes one delivery row per matching active
- * subscription, all rows of a batch in one transaction, and each handler's promise (its ack)
+ * Fan-out, group-committed: each event becomes one delivery row per matching subscription,
+ * `pending` for an active one and `paused` for a disabled one (so no acked event is ever missing
+ * for a subscriber: re-enabling delivers what came meanwhile), all rows of a batch in one transaction, and each handler's promise (its ack)
  * settles only after that commit. `ON CONFLICT DO NOTHING` on (event id, subscription id) makes a
  * redelivered or replayed event harmless: a crash before the commit loses nothing (the event is
  * not acked and comes back), a crash after it sends nothing twice (the rows exist once).
@@ -37,12 +38,12 @@ export class FanOutWriter {
     const woken = new Set<string>();
     await this.dataSource.transaction(async (m) => {
       // Read in the transaction, so a subscription saved before this commit sees the events after it.
-      const subscriptions: MatchableSubscription[] = await m.query(
-        `SELECT id, event_types, filter, max_attempts FROM webhook_subscriptions WHERE active`,
+      const subscriptions: (MatchableSubscription & { active: boolean })[] = await m.query(
+        `SELECT id, event_types, filter, max_attempts, active FROM webhook_subscriptions`,
       );
       if (subscriptions.length === 0) return;
       const events = new Map<string, IncomingEvent>();
-      const rows = { id: [] as string[], event: [] as string[], type: [] as string[], sub: [] as string[], max: [] as number[] };
+      const rows = { id: [] as string[], event: [] as string[], type: [] as string[], sub: [] as string[], max: [] as number[], status: [] as string[] };
       for (const incoming of batch) {
         for (const s of matchingSubscriptions(incoming.event, subscriptions)) {
           events.set(incoming.event.id, incoming);
@@ -51,6 +52,7 @@ export class FanOutWriter {
           rows.type.push(incoming.event.type);
           rows.sub.push(s.id);
           rows.max.push(s.max_attempts);
+          rows.status.push(s.active ? 'pending' : 'paused');
         }
       }
       if (rows.id.length === 0) return;
@@ -59,15 +61,15 @@ export class FanOutWriter {
         `INSERT INTO webhook_events (id, type, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`,
         [list.map((e) => e.event.id), list.map((e) => e.event.type), list.map((e) => e.body)],
       );
-      const inserted: { subscription_id: string }[] = await m.query(
+      const inserted: { subscription_id: string; status: string }[] = await m.query(
         `INSERT INTO webhook_deliveries (id, event_id, event_type, subscription_id, status, max_attempts, next_attempt_at)
-         SELECT id, event_id, event_type, subscription_id, 'pending', max_attempts, now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[]) AS r(id, event_id, event_type, subscription_id, max_attempts)
+         SELECT id, event_id, event_type, subscription_id, status, max_attempts, now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::text[]) AS r(id, event_id, event_type, subscription_id, max_attempts, status)
          ON CONFLICT ON CONSTRAINT webhook_deliveries_once DO NOTHING
-         RETURNING subscription_id`,
-        [rows.id, rows.event, rows.type, rows.sub, rows.max],
+         RETURNING subscription_id, status`,
+        [rows.id, rows.event, rows.type, rows.sub, rows.max, rows.status],
       );
-      for (const r of inserted) woken.add(r.subscription_id);
+      for (const r of inserted) if (r.status === 'pending') woken.add(r.subscription_id);
       if (woken.size > 0) await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
     });
     if (woken.size > 0) this.signal.notify(woken);

@@ -6,7 +6,7 @@ import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { publishDisabled, withoutQuery, type DisableReason } from '../subscriptions/subscription-events.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { GroupCommit } from './group-commit.js';
-import type { DeliveryOutcome } from './delivery.types.js';
+import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 import { WebhookMetrics } from './webhook-metrics.js';
 
 interface Tally {
@@ -18,16 +18,21 @@ interface Tally {
 
 const WRITE_TRIES = 5;
 
+/** What one finished send leaves to commit: its outcome, or (cut off by our own shutdown) just its lease to give back. */
+type Settlement = { outcome: DeliveryOutcome } | { release: ClaimedDelivery };
+
 /**
  * Records attempt outcomes in group-committed batches: delivery state, the attempt log, and the
  * subscriptions' consecutive-failure counts, all in one transaction. A subscription that reaches
  * WEBHOOK_DISABLE_AFTER consecutive failures, or answered 410 Gone, is disabled in that same
  * transaction, and `webhook.subscription_disabled` goes out through the outbox with it.
+ * A delivery the dispatcher interrupted itself is only released (lease cleared), in the same batches:
+ * it is no attempt, and never counts toward disabling.
  */
 @Injectable()
 export class OutcomeWriter {
   private readonly logger = new Logger(OutcomeWriter.name);
-  private readonly commit = new GroupCommit<DeliveryOutcome>((batch) => this.writeWithRetries(batch), 500, 2);
+  private readonly commit = new GroupCommit<Settlement>((batch) => this.writeWithRetries(batch), 500, 2);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -37,19 +42,19 @@ export class OutcomeWriter {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  /** Outcomes handed over and not yet committed. */
-  get backlog(): number {
-    return this.commit.pending;
-  }
-
   /** Resolves once the outcome is committed. */
   record(outcome: DeliveryOutcome): Promise<void> {
     this.metrics.observe(outcome);
-    return this.commit.add(outcome);
+    return this.commit.add({ outcome });
+  }
+
+  /** Gives the delivery's lease back without an attempt (the dispatcher cut the request off itself); resolves once committed. */
+  release(delivery: ClaimedDelivery): Promise<void> {
+    return this.commit.add({ release: delivery });
   }
 
   /** A deadlock or a dropped connection is retried: giving up means the lease runs out and the delivery is sent again. */
-  private async writeWithRetries(batch: DeliveryOutcome[]): Promise<void> {
+  private async writeWithRetries(batch: Settlement[]): Promise<void> {
     for (let tries = 1; ; tries++) {
       try {
         return await this.dataSource.transaction((m) => this.write(m, batch));
@@ -61,7 +66,11 @@ export class OutcomeWriter {
     }
   }
 
-  private async write(m: EntityManager, batch: DeliveryOutcome[]): Promise<void> {
+  private async write(m: EntityManager, settlements: Settlement[]): Promise<void> {
+    const released = settlements.flatMap((s) => ('release' in s ? [s.release.id] : []));
+    if (released.length > 0) await this.repository.releaseLeases(m, released);
+    const batch = settlements.flatMap((s) => ('outcome' in s ? [s.outcome] : []));
+    if (batch.length === 0) return;
     await this.repository.recordOutcomes(m, batch);
     const tallies = new Map<string, Tally>();
     for (const o of batch) {
@@ -91,9 +100,9 @@ export class OutcomeWriter {
 
   private async disable(m: EntityManager, id: string, reason: DisableReason, message: string): Promise<void> {
     const [rows] = await m.query(
-      `UPDATE webhook_subscriptions SET active = false, disabled_reason = $2, disabled_at = now(), updated_at = now()
+      `UPDATE webhook_subscriptions SET active = false, disabled_reason = $2, disabled_by = $3, disabled_at = now(), probe_attempts = 0, last_probe_at = NULL, updated_at = now()
        WHERE id = $1 AND active RETURNING id, name, url, consecutive_failures`,
-      [id, message],
+      [id, message, reason],
     );
     const s = (rows as { id: string; name: string; url: string; consecutive_failures: number }[])[0];
     if (!s) return;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { UrlGuard } from '../ssrf/url-guard.js';
@@ -8,6 +8,8 @@ export interface WebhookRequest {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** Aborted by the dispatcher itself (shutting down): the exchange is `interrupted`, not a failure of the endpoint. */
+  signal?: AbortSignal;
 }
 
 /** What came back (or did not): the attempt log's raw material. */
@@ -19,13 +21,26 @@ export interface WebhookExchange {
   durationMs: number;
   /** Set when no response arrived: timeout, connection error, refused target. */
   error: string | null;
+  /**
+   * The dispatcher cut the request off itself (shutting down, its client closed): nothing is
+   * known about the endpoint, so this is no attempt against it.
+   */
+  interrupted?: boolean;
 }
+
+/** undici's errors for a request on a client this process closed or destroyed. */
+const OWN_CLIENT_CLOSED = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
 
 const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 };
+
+function closedByUs(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return OWN_CLIENT_CLOSED.has(e.code ?? '') || OWN_CLIENT_CLOSED.has(e.cause?.code ?? '');
+}
 
 function describeError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
@@ -42,7 +57,7 @@ function describeError(err: unknown, timeoutMs: number): string {
  * attempt); one deadline covers connecting, sending and reading the response excerpt.
  */
 @Injectable()
-export class WebhookHttpClient implements OnModuleDestroy {
+export class WebhookHttpClient implements OnApplicationShutdown {
   private readonly agent: Agent;
 
   constructor(
@@ -62,12 +77,14 @@ export class WebhookHttpClient implements OnModuleDestroy {
         body: req.body,
         headers: req.headers,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal: req.signal ? AbortSignal.any([AbortSignal.timeout(req.timeoutMs), req.signal]) : AbortSignal.timeout(req.timeoutMs),
       });
       const body = await this.excerpt(res.body);
       return { status: res.statusCode, headers: flatten(res.headers), body, durationMs: elapsed(), error: null };
     } catch (err) {
-      return { status: null, headers: {}, body: null, durationMs: elapsed(), error: describeError(err, req.timeoutMs) };
+      const interrupted = req.signal?.aborted === true || closedByUs(err);
+      const error = interrupted ? 'interrupted: the dispatcher stopped before the endpoint answered' : describeError(err, req.timeoutMs);
+      return { status: null, headers: {}, body: null, durationMs: elapsed(), error, ...(interrupted ? { interrupted } : {}) };
     }
   }
 
@@ -88,7 +105,12 @@ export class WebhookHttpClient implements OnModuleDestroy {
     return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Closed last, in the shutdown phase, after the workers have stopped claiming and their
+   * requests have finished (DeliveryWorker.beforeApplicationShutdown): closing it earlier made
+   * every send fail with UND_ERR_CLOSED and disabled healthy subscriptions.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 }

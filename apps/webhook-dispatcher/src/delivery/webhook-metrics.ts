@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '@app/events';
 import type { DeliveryOutcome } from './delivery.types.js';
+import { DeliveryRepository } from './delivery.repository.js';
 
 /** The dispatcher's own series on the app's registry (`GET /metrics`), next to the shared event-path ones. */
 @Injectable()
@@ -10,7 +11,7 @@ export class WebhookMetrics {
   private readonly duration: Histogram;
   readonly disabled: Counter<'reason'>;
 
-  constructor(metrics: MetricsService) {
+  constructor(metrics: MetricsService, repository: DeliveryRepository) {
     const registers = [metrics.registry];
     this.attempts = new Counter({
       name: 'mesh_webhook_attempts_total',
@@ -25,6 +26,19 @@ export class WebhookMetrics {
       registers,
     });
     this.disabled = new Counter({ name: 'mesh_webhook_subscriptions_disabled_total', help: 'Subscriptions disabled, by reason', labelNames: ['reason'], registers });
+    new Gauge({
+      name: 'mesh_webhook_oldest_due_seconds',
+      help: 'Age of the oldest webhook delivery that is due and not being sent (0 when none): a stuck backlog keeps growing',
+      registers,
+      // Read at scrape time; a failed read leaves the last value rather than failing the scrape.
+      async collect() {
+        try {
+          this.set(await repository.oldestDueAgeSeconds());
+        } catch {
+          return;
+        }
+      },
+    });
   }
 
   observe(o: DeliveryOutcome): void {

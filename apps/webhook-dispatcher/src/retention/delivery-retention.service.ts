@@ -57,7 +57,7 @@ export class DeliveryRetentionService implements OnApplicationBootstrap, OnModul
     if (days === 0) return { deliveries: 0, events: 0 };
     const deliveries = await this.batches(
       `DELETE FROM webhook_deliveries WHERE id IN (
-         SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < now() - $1 * interval '1 day'
+         SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed') AND updated_at < now() - $1 * interval '1 day'
          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
       days,
     );

@@ -33,3 +33,22 @@ export function publishDisabled(events: EventsService, m: EntityManager, data: S
     level: 'warn',
   });
 }
+
+/** Data of `webhook.subscription_enabled`. */
+export interface SubscriptionEnabledData {
+  subscriptionId: string;
+  name: string;
+  /** Without query string (it may carry tokens). */
+  url: string;
+  /** `probe`: a signed `webhook.ping` was answered 2xx. */
+  reason: 'probe';
+  /** Probes it took. */
+  probes: number;
+}
+
+export const SUBSCRIPTION_ENABLED = 'webhook.subscription_enabled';
+
+/** Publishes `webhook.subscription_enabled` inside the transaction that re-enabled it (through the outbox). */
+export function publishEnabled(events: EventsService, m: EntityManager, data: SubscriptionEnabledData) {
+  return events.publishInTransaction(m, SUBSCRIPTION_ENABLED, data, { subject: data.subscriptionId, resourceType: 'webhook_subscription' });
+}

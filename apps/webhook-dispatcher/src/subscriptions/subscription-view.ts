@@ -21,6 +21,11 @@ export interface SubscriptionView {
   previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Deliveries not settled yet (`pending`, and `paused` ones that wait while it is disabled);
+   * only on `GET /webhooks/subscriptions/:id` and PATCH answers.
+   */
+  waitingDeliveries?: number;
 }
 
 /** `*` is stored as NATS's `>`; the API gives it back as written. */

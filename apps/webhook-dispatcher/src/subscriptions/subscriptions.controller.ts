@@ -35,8 +35,8 @@ export class SubscriptionsController {
 
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionView> {
-    const empty = UpdateSubscriptionDto.emptyBodyMessage(body);
-    if (empty) throw new BadRequestException([empty]);
+    const problem = UpdateSubscriptionDto.emptyBodyMessage(body) ?? UpdateSubscriptionDto.dropWaitingMessage(body);
+    if (problem) throw new BadRequestException([problem]);
     return this.subscriptions.update(id, body);
   }
 

@@ -10,6 +10,7 @@ import { SubscriptionView, toSubscriptionView } from './subscription-view.js';
 import { newSigningSecret } from './signing-secret.js';
 import { publishDisabled, withoutQuery } from './subscription-events.js';
 import { TIMEOUT_MS } from './dto/subscription-validators.js';
+import { DELIVERIES_CHANNEL } from '../delivery/delivery.repository.js';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 
@@ -68,10 +69,14 @@ export class SubscriptionsService {
   }
 
   async get(id: string): Promise<SubscriptionView> {
-    return toSubscriptionView(await this.find(this.dataSource.manager, id));
+    const s = await this.find(this.dataSource.manager, id);
+    return { ...toSubscriptionView(s), waitingDeliveries: await this.waiting(this.dataSource.manager, id) };
   }
 
-  /** Applies the changes; `active` false→true resets the failure count, true→false publishes `webhook.subscription_disabled`. */
+  /**
+   * Applies the changes; `active` false→true resets the failure count and resumes the deliveries
+   * that waited (or drops them with `dropWaiting`), true→false publishes `webhook.subscription_disabled`.
+   */
   async update(id: string, patch: UpdateSubscriptionDto): Promise<SubscriptionView> {
     if (patch.url !== undefined) await this.assertUrl(patch.url);
     return this.dataSource.transaction(async (m) => {
@@ -90,8 +95,13 @@ export class SubscriptionsService {
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
       if (patch.active === false && wasActive) Object.assign(set, { active: false, disabledReason: 'disabled through the API', disabledAt: new Date() });
       await m.update(Subscription, { id }, set);
+      if (patch.active === true && !wasActive) {
+        await m.query(`UPDATE webhook_subscriptions SET disabled_by = NULL, probe_attempts = 0, last_probe_at = NULL WHERE id = $1`, [id]);
+        await this.resumeWaiting(m, id, patch.dropWaiting === true);
+      }
       const updated = Object.assign(s, set);
       if (patch.active === false && wasActive) {
+        await m.query(`UPDATE webhook_subscriptions SET disabled_by = 'manual' WHERE id = $1`, [id]);
         await publishDisabled(this.events, m, {
           subscriptionId: id,
           name: updated.name,
@@ -101,8 +111,33 @@ export class SubscriptionsService {
           consecutiveFailures: updated.consecutiveFailures,
         });
       }
-      return toSubscriptionView(updated);
+      return { ...toSubscriptionView(updated), waitingDeliveries: await this.waiting(m, id) };
     });
+  }
+
+  /**
+   * Paused deliveries become due in arrival order (their schedule is their creation time), or,
+   * dropped, `failed` with the reason; `recover` can still bring dropped ones back.
+   */
+  async resumeWaiting(m: EntityManager, id: string, drop: boolean): Promise<void> {
+    if (drop) {
+      await m.query(
+        `UPDATE webhook_deliveries SET status = 'failed', last_error = 'dropped when the subscription was re-enabled (dropWaiting)', updated_at = now()
+         WHERE subscription_id = $1 AND (status = 'paused' OR (status = 'pending' AND (leased_until IS NULL OR leased_until < now())))`,
+        [id],
+      );
+      return;
+    }
+    await m.query(
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = created_at, updated_at = now() WHERE subscription_id = $1 AND status = 'paused'`,
+      [id],
+    );
+    await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+  }
+
+  private async waiting(m: EntityManager, id: string): Promise<number> {
+    const [row] = await m.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 AND status IN ('pending', 'paused')`, [id]);
+    return (row as { n: number }).n;
   }
 
   /** Deletes the subscription with its deliveries and their log. */

@@ -12,7 +12,8 @@ export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'acti
 /**
  * Body of `PATCH /webhooks/subscriptions/:id`: the fields to change, at least one. Null clears
  * `filter`, `rateLimitPerSecond` and `description`. Setting `active: true` on a disabled
- * subscription re-enables it and resets its failure count.
+ * subscription re-enables it, resets its failure count and sends the deliveries that waited
+ * (oldest first), unless `dropWaiting: true`.
  */
 export class UpdateSubscriptionDto {
   @ifPresent @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
@@ -44,6 +45,18 @@ export class UpdateSubscriptionDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string | null;
+
+  /**
+   * With `active: true` on a disabled subscription: drop (mark `failed`) the deliveries that
+   * waited while it was disabled instead of sending them. Not a field of the subscription.
+   */
+  @ifPresent @IsBoolean()
+  dropWaiting?: boolean;
+
+  /** The message of a `dropWaiting` that has nothing to apply to, or undefined. */
+  static dropWaitingMessage(dto: UpdateSubscriptionDto): string | undefined {
+    return dto.dropWaiting !== undefined && dto.active !== true ? 'dropWaiting applies only with active: true (re-enabling a disabled subscription)' : undefined;
+  }
 
   /** The message of a PATCH with nothing to change, or undefined when the body names a field. */
   static emptyBodyMessage(dto: UpdateSubscriptionDto): string | undefined {
