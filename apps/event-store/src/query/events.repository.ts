@@ -20,7 +20,7 @@ export class EventsRepository {
   list(filter: EventFilter, limit: number, cursor?: EventCursor): Promise<EventRow[]> {
     const params = new SqlParams();
     const where = filterConditions(filter, params);
-    if (cursor) where.push(`(time, id) < (${params.add(cursor.time)}::timestamptz, ${params.add(cursor.id)}::uuid)`);
+    if (cursor) where.push(`(time, id) < (${params.add(cursor.time)}::timestamptz, ${params.add(cursor.id)}::text)`);
     const sql = `SELECT ${EVENT_COLUMNS} FROM events ${whereClause(where)} ORDER BY time DESC, id DESC LIMIT ${params.add(limit)}`;
     return this.db.query<EventRow[]>(sql, params.values);
   }
