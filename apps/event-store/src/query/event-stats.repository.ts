@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { StatsGroup } from './dto/stats.query.js';
-import { filterConditions } from './sql/event-filter.js';
 import { SqlParams, whereClause } from './sql/sql-params.js';
+import { planStatsWindow } from './stats-window.js';
 
 export interface TypeStatsRow {
   type: string;
@@ -18,15 +18,19 @@ export interface GroupRow {
   count: string;
 }
 
-/** Fixed SQL per grouping: the user picks one by name, never writes any. UTC buckets for hour and day. */
+/** Fixed SQL per grouping, over the window's hour buckets: the user picks one by name, never writes any. UTC buckets for hour and day. */
 const GROUP_KEYS: Record<Exclude<StatsGroup, 'type'>, { key: string; order: string }> = {
-  level: { key: 'level', order: 'count(*) DESC, 1' },
-  source: { key: 'source', order: 'count(*) DESC, 1' },
-  hour: { key: `date_trunc('hour', time AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`, order: '1' },
-  day: { key: `date_trunc('day', time AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`, order: '1' },
+  level: { key: 'level', order: 'sum(count) DESC, 1' },
+  source: { key: 'source', order: 'sum(count) DESC, 1' },
+  hour: { key: 'hour', order: '1' },
+  day: { key: `date_trunc('day', hour, 'UTC')`, order: '1' },
 };
 
-/** Aggregates over a time window, read from one snapshot so the per-type figures and the groups agree. */
+/**
+ * Aggregates over a time window, read from the hourly rollup (`event_rollup`, kept by the writer's
+ * transaction) for the whole hours and from `events` for the ragged ends, in one snapshot so the
+ * per-type figures and the groups agree.
+ */
 @Injectable()
 export class EventStatsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -40,18 +44,40 @@ export class EventStatsRepository {
 
   private types(m: EntityManager, from: Date | undefined, to: Date | undefined): Promise<TypeStatsRow[]> {
     const params = new SqlParams();
-    const where = whereClause(filterConditions({ from, to }, params));
     return m.query<TypeStatsRow[]>(
-      `SELECT type, count(*) AS count, count(*) FILTER (WHERE level = 'error') AS errors, min(time) AS first_seen, max(time) AS last_seen
-       FROM events ${where} GROUP BY type ORDER BY count(*) DESC, type`,
+      `WITH buckets AS (${bucketsSql(from, to, params)})
+       SELECT type, sum(count) AS count, sum(errors) AS errors, min(first_time) AS first_seen, max(last_time) AS last_seen
+       FROM buckets GROUP BY type ORDER BY sum(count) DESC, type`,
       params.values,
     );
   }
 
   private groups(m: EntityManager, from: Date | undefined, to: Date | undefined, groupBy: Exclude<StatsGroup, 'type'>): Promise<GroupRow[]> {
     const params = new SqlParams();
-    const where = whereClause(filterConditions({ from, to }, params));
     const { key, order } = GROUP_KEYS[groupBy];
-    return m.query<GroupRow[]>(`SELECT ${key} AS key, count(*) AS count FROM events ${where} GROUP BY 1 ORDER BY ${order}`, params.values);
+    return m.query<GroupRow[]>(
+      `WITH buckets AS (${bucketsSql(from, to, params)}) SELECT ${key} AS key, sum(count) AS count FROM buckets GROUP BY 1 ORDER BY ${order}`,
+      params.values,
+    );
   }
+}
+
+/** The window's hour × type × level × source buckets: rollup rows, plus the ragged ends counted from `events` (time index). */
+function bucketsSql(from: Date | undefined, to: Date | undefined, params: SqlParams): string {
+  const plan = planStatsWindow(from, to);
+  const parts: string[] = [];
+  if (plan.rollup) {
+    const where: string[] = [];
+    if (plan.rollup.from) where.push(`hour >= ${params.add(plan.rollup.from)}`);
+    if (plan.rollup.to) where.push(`hour < ${params.add(plan.rollup.to)}`);
+    parts.push(`SELECT hour, type, level, source, count, errors, first_time, last_time FROM event_rollup ${whereClause(where)}`);
+  }
+  for (const piece of plan.raw) {
+    parts.push(`SELECT date_trunc('hour', time, 'UTC') AS hour, type, level, source, count(*) AS count,
+        count(*) FILTER (WHERE level = 'error') AS errors, min(time) AS first_time, max(time) AS last_time
+      FROM events WHERE time >= ${params.add(piece.from)} AND time < ${params.add(piece.to)} GROUP BY 1, 2, 3, 4`);
+  }
+  // An empty window (from = to) still needs a typed, empty set.
+  if (parts.length === 0) parts.push('SELECT hour, type, level, source, count, errors, first_time, last_time FROM event_rollup WHERE false');
+  return parts.join(' UNION ALL ');
 }
