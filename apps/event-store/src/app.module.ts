@@ -4,6 +4,7 @@ import { StoredEvent } from './store/stored-event.entity.js';
 import { CreateEvents1734000000000 } from './store/migrations/1734000000000-create-events.js';
 import { TextEventIds1764700000000 } from './store/migrations/1764700000000-text-event-ids.js';
 import { EventSummaries1764700001000 } from './store/migrations/1764700001000-event-summaries.js';
+import { KeysetFilterIndexes1764700002000 } from './store/migrations/1764700002000-keyset-filter-indexes.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
@@ -26,7 +27,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000] },
         }),
         EventsHealthModule,
         WriterModule,
