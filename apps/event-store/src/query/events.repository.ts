@@ -22,9 +22,10 @@ export class EventsRepository {
 
   /**
    * Newest first (`time DESC, id DESC`), after `cursor` when given; `limit` rows at most. A wildcard
-   * `type` is first matched against the type catalogue (a few dozen rows): the page is then one
-   * keyset index range per matching type, merged in order (a Merge Append that stops at `limit`),
-   * instead of a regex filter over the time index that reads every newer event of other types.
+   * `type` is first matched against the type catalogue (a few dozen rows): the page is then read as
+   * at most `limit` rows from each matching type's keyset index range, of which the newest `limit`
+   * are kept, instead of a regex filter over the time index that reads every newer event of other
+   * types (PostgreSQL 15 plans no ordered merge for `type = ANY(…)` nor for a UNION ALL of them).
    */
   async list(filter: EventFilter, limit: number, cursor?: EventCursor): Promise<EventRow[]> {
     const match = filter.type === undefined ? undefined : typeMatch(filter.type);
@@ -40,10 +41,12 @@ export class EventsRepository {
     const params = new SqlParams();
     const where = filterConditions(filter, params);
     if (cursor) where.push(`(time, id) < (${params.add(cursor.time)}::timestamptz, ${params.add(cursor.id)}::text)`);
-    const from = types
-      ? `(${types.map((type) => `SELECT ${EVENT_COLUMNS} FROM events ${whereClause([`type = ${params.add(type)}`, ...where])}`).join(' UNION ALL ')}) page`
-      : `events ${whereClause(where)}`;
-    const sql = `SELECT ${types ? '*' : EVENT_COLUMNS} FROM ${from} ORDER BY time DESC, id DESC LIMIT ${params.add(limit)}`;
+    const max = params.add(limit);
+    if (!types) return this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events ${whereClause(where)} ORDER BY time DESC, id DESC LIMIT ${max}`, params.values);
+    // Per type, its newest `limit` rows from its index range; then the newest `limit` of those.
+    const perType = `SELECT ${EVENT_COLUMNS} FROM events ${whereClause(['events.type = t.type', ...where])} ORDER BY time DESC, id DESC LIMIT ${max}`;
+    const sql = `SELECT page.* FROM unnest(${params.add(types)}::text[]) AS t(type) CROSS JOIN LATERAL (${perType}) page
+      ORDER BY page.time DESC, page.id DESC LIMIT ${max}`;
     return this.db.query<EventRow[]>(sql, params.values);
   }
 
