@@ -21,12 +21,14 @@ const TRUE_ROLLUP = `SELECT date_trunc('hour', time, 'UTC') AS hour, type, level
     (count(*) FILTER (WHERE level = 'error'))::int AS errors, min(time) AS first_time, max(time) AS last_time
   FROM events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
 const ROLLUP = `SELECT hour, type, level, source, count::int, errors::int, first_time, last_time FROM event_rollup ORDER BY 1, 2, 3, 4`;
+const TRUE_DAILY = TRUE_ROLLUP.replace("date_trunc('hour', time, 'UTC') AS hour", "date_trunc('day', time, 'UTC') AS day");
+const DAILY = `SELECT day, type, level, source, count::int, errors::int, first_time, last_time FROM event_rollup_daily ORDER BY 1, 2, 3, 4`;
 const TRUE_TYPES = `SELECT type, count(*)::int AS count, min(time) AS first_seen, max(time) AS last_seen,
     (SELECT e.id FROM events e WHERE e.type = o.type ORDER BY e.time DESC, e.id DESC LIMIT 1) AS example_id
   FROM events o GROUP BY type ORDER BY type`;
 const TYPES_ROWS = `SELECT type, count::int, first_seen, last_seen, example_id FROM event_types ORDER BY type`;
 
-describe('event-store summaries: the hourly rollup and the type catalogue stay exact (real nats-server and PostgreSQL)', () => {
+describe('event-store summaries: the hourly and daily rollups and the type catalogue stay exact (real nats-server and PostgreSQL)', () => {
   let nats: NatsServerHarness;
   let db: TestDatabase;
   let store: RunningEventStore;
@@ -61,6 +63,7 @@ describe('event-store summaries: the hourly rollup and the type catalogue stay e
     const [rollup, truth] = [await rows(ROLLUP), await rows(TRUE_ROLLUP)];
     expect(truth.length).toBeGreaterThanOrEqual(minBuckets);
     expect(rollup).toEqual(truth);
+    expect(await rows(DAILY)).toEqual(await rows(TRUE_DAILY));
     expect(await rows(TYPES_ROWS)).toEqual(await rows(TRUE_TYPES));
   };
   const consumerIdle = () =>
@@ -107,11 +110,12 @@ describe('event-store summaries: the hourly rollup and the type catalogue stay e
     expect(total).toBe(3_500);
   });
 
-  it('serves stats for whole-hour, ragged, one-hour and open windows and every groupBy exactly as count(*) over events', async () => {
+  it('serves stats for whole-day, whole-hour, ragged, one-hour and open windows and every groupBy exactly as count(*) over events', async () => {
     const windows: [from?: string, to?: string][] = [
       [undefined, undefined],
       ['2025-06-02T00:00:00Z', '2025-06-03T00:00:00Z'],
       ['2025-06-01T22:17:31.250Z', '2025-06-02T13:41:07.900Z'],
+      ['2025-06-01T22:17:31.250Z', '2025-06-03T13:41:07.900Z'],
       ['2025-06-02T05:10:00Z', '2025-06-02T05:50:00Z'],
       ['2025-06-02T05:10:00Z', '2025-06-02T06:20:00Z'],
       ['2025-06-02T09:30:00Z', undefined],
@@ -151,6 +155,7 @@ describe('event-store summaries: the hourly rollup and the type catalogue stay e
     // The history above is from 2025, all past retention: start again (TRUNCATE empties the summaries too).
     await pool.query('TRUNCATE events');
     expect(await rows(ROLLUP)).toEqual([]);
+    expect(await rows(DAILY)).toEqual([]);
     expect(await rows(TYPES_ROWS)).toEqual([]);
     // Aged events, now − 44 days for 32 hours, one type only there (it must leave the catalogue), and young ones that stay.
     const now = Date.now();
@@ -189,6 +194,7 @@ describe('event-store summaries: the hourly rollup and the type catalogue stay e
 
   it('rebuilds both from events with one call (the upgrade path)', async () => {
     await pool.query(`UPDATE event_rollup SET count = count + 5 WHERE type = 'sum.order.paid'`);
+    await pool.query(`DELETE FROM event_rollup_daily WHERE type = 'sum.order.failed'`);
     await pool.query(`DELETE FROM event_types WHERE type = 'sum.lead.lost'`);
     await pool.query(`UPDATE event_types SET example_id = 'nope', count = 1 WHERE type = 'sum.vendor.created'`);
     await expect(expectExact()).rejects.toThrow();

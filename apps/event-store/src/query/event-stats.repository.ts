@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { StatsGroup } from './dto/stats.query.js';
 import { SqlParams, whereClause } from './sql/sql-params.js';
-import { planStatsWindow } from './stats-window.js';
+import { planStatsWindow, type TimeRange } from './stats-window.js';
 
 export interface TypeStatsRow {
   type: string;
@@ -22,14 +22,14 @@ export interface GroupRow {
 const GROUP_KEYS: Record<Exclude<StatsGroup, 'type'>, { key: string; order: string }> = {
   level: { key: 'level', order: 'sum(count) DESC, 1' },
   source: { key: 'source', order: 'sum(count) DESC, 1' },
-  hour: { key: 'hour', order: '1' },
-  day: { key: `date_trunc('day', hour, 'UTC')`, order: '1' },
+  hour: { key: 'bucket', order: '1' },
+  day: { key: `date_trunc('day', bucket, 'UTC')`, order: '1' },
 };
 
 /**
- * Aggregates over a time window, read from the hourly rollup (`event_rollup`, kept by the writer's
- * transaction) for the whole hours and from `events` for the ragged ends, in one snapshot so the
- * per-type figures and the groups agree.
+ * Aggregates over a time window, read from the rollups kept by the writer's transaction
+ * (`event_rollup_daily` for whole days, `event_rollup` for whole hours) and from `events` for the
+ * ragged ends, in one snapshot so the per-type figures and the groups agree.
  */
 @Injectable()
 export class EventStatsRepository {
@@ -45,7 +45,7 @@ export class EventStatsRepository {
   private types(m: EntityManager, from: Date | undefined, to: Date | undefined): Promise<TypeStatsRow[]> {
     const params = new SqlParams();
     return m.query<TypeStatsRow[]>(
-      `WITH buckets AS (${bucketsSql(from, to, params)})
+      `WITH buckets AS (${bucketsSql(from, to, params, true)})
        SELECT type, sum(count) AS count, sum(errors) AS errors, min(first_time) AS first_seen, max(last_time) AS last_seen
        FROM buckets GROUP BY type ORDER BY sum(count) DESC, type`,
       params.values,
@@ -56,28 +56,32 @@ export class EventStatsRepository {
     const params = new SqlParams();
     const { key, order } = GROUP_KEYS[groupBy];
     return m.query<GroupRow[]>(
-      `WITH buckets AS (${bucketsSql(from, to, params)}) SELECT ${key} AS key, sum(count) AS count FROM buckets GROUP BY 1 ORDER BY ${order}`,
+      `WITH buckets AS (${bucketsSql(from, to, params, groupBy !== 'hour')}) SELECT ${key} AS key, sum(count) AS count FROM buckets GROUP BY 1 ORDER BY ${order}`,
       params.values,
     );
   }
 }
 
-/** The window's hour × type × level × source buckets: rollup rows, plus the ragged ends counted from `events` (time index). */
-function bucketsSql(from: Date | undefined, to: Date | undefined, params: SqlParams): string {
-  const plan = planStatsWindow(from, to);
+/**
+ * The window's bucket × type × level × source rows: daily rollup rows for whole days, hourly ones
+ * for the whole hours around them (every hour when grouping by hour), and the ragged ends counted
+ * from `events` (time index). `bucket` is the UTC day or hour the row counts.
+ */
+function bucketsSql(from: Date | undefined, to: Date | undefined, params: SqlParams, days: boolean): string {
+  const plan = planStatsWindow(from, to, { days });
+  const range = (column: string, r: TimeRange) =>
+    whereClause([r.from && `${column} >= ${params.add(r.from)}`, r.to && `${column} < ${params.add(r.to)}`].filter((c): c is string => !!c));
   const parts: string[] = [];
-  if (plan.rollup) {
-    const where: string[] = [];
-    if (plan.rollup.from) where.push(`hour >= ${params.add(plan.rollup.from)}`);
-    if (plan.rollup.to) where.push(`hour < ${params.add(plan.rollup.to)}`);
-    parts.push(`SELECT hour, type, level, source, count, errors, first_time, last_time FROM event_rollup ${whereClause(where)}`);
+  if (plan.daily) parts.push(`SELECT day AS bucket, type, level, source, count, errors, first_time, last_time FROM event_rollup_daily ${range('day', plan.daily)}`);
+  for (const hours of plan.hourly) {
+    parts.push(`SELECT hour AS bucket, type, level, source, count, errors, first_time, last_time FROM event_rollup ${range('hour', hours)}`);
   }
   for (const piece of plan.raw) {
-    parts.push(`SELECT date_trunc('hour', time, 'UTC') AS hour, type, level, source, count(*) AS count,
+    parts.push(`SELECT date_trunc('hour', time, 'UTC') AS bucket, type, level, source, count(*) AS count,
         count(*) FILTER (WHERE level = 'error') AS errors, min(time) AS first_time, max(time) AS last_time
       FROM events WHERE time >= ${params.add(piece.from)} AND time < ${params.add(piece.to)} GROUP BY 1, 2, 3, 4`);
   }
   // An empty window (from = to) still needs a typed, empty set.
-  if (parts.length === 0) parts.push('SELECT hour, type, level, source, count, errors, first_time, last_time FROM event_rollup WHERE false');
+  if (parts.length === 0) parts.push('SELECT hour AS bucket, type, level, source, count, errors, first_time, last_time FROM event_rollup WHERE false');
   return parts.join(' UNION ALL ');
 }
