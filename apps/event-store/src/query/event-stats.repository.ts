@@ -37,6 +37,9 @@ export class EventStatsRepository {
 
   read(from: Date | undefined, to: Date | undefined, groupBy: StatsGroup): Promise<{ types: TypeStatsRow[]; groups?: GroupRow[] }> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
+      // These reads are a few thousand summary rows: starting parallel workers costs more than it
+      // saves (150 ms of a 176 ms stats call on a busy machine, measured by the queries bench).
+      await m.query('SET LOCAL max_parallel_workers_per_gather = 0');
       const types = await this.types(m, from, to);
       return groupBy === 'type' ? { types } : { types, groups: await this.groups(m, from, to, groupBy) };
     });
