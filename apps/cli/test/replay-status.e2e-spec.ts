@@ -27,7 +27,7 @@ describe('mesh replay and mesh status (built CLI, real nats-server, PostgreSQL a
   afterAll(() => m?.close());
 
   const stored = async (ids: string[]) =>
-    (await m.db.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE id = ANY($1::uuid[])', [ids])).rows[0].n === String(ids.length);
+    (await m.db.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE id = ANY($1::text[])', [ids])).rows[0].n === String(ids.length);
 
   it('replay re-delivers stored events to the named consumer through the event-store API', async () => {
     const ids = [

@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
 import { StoredEvent } from './store/stored-event.entity.js';
 import { CreateEvents1734000000000 } from './store/migrations/1734000000000-create-events.js';
+import { TextEventIds1764700000000 } from './store/migrations/1764700000000-text-event-ids.js';
+import { EventSummaries1764700001000 } from './store/migrations/1764700001000-event-summaries.js';
+import { KeysetFilterIndexes1764700002000 } from './store/migrations/1764700002000-keyset-filter-indexes.js';
+import { DailyRollup1764700003000 } from './store/migrations/1764700003000-daily-rollup.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
@@ -24,7 +28,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000] },
         }),
         EventsHealthModule,
         WriterModule,

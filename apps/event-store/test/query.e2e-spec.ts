@@ -129,6 +129,9 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       ['type=order.>', 'de'],
       ['type=*.created', 'ag'],
       ['type=*.*.failed', 'e'],
+      ['type=nothing.*', ''],
+      ['type=*.failed&level=error', ''],
+      ['type=*.webhook_failure&level=error', 'h'],
       ['type=*', 'abcdefghij'],
       ['type=>', 'abcdefghij'],
       ['source=order-service', 'de'],
@@ -206,10 +209,11 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       expect(resolved.body).toMatchObject({ resolved: true, resolvedAt: at(101), resolvedBy: 'carol' });
     });
 
-    it('answers 404 naming an unknown event and 400 for an id that is not a UUID', async () => {
-      const missing = uuidv7();
-      expect(messageOf(await request(url).get(`/events/${missing}`).expect(404))).toBe(`Event ${missing} not found`);
-      expect(messageOf(await request(url).get('/events/not-a-uuid').expect(400))).toBe('id must be a UUID');
+    it('answers 404 naming an unknown event (any id form) and 400 for an id over 256 characters', async () => {
+      for (const missing of [uuidv7(), 'not-a-uuid', 'oDFKhn1ZQTIohvkNHqP6RY']) {
+        expect(messageOf(await request(url).get(`/events/${missing}`).expect(404))).toBe(`Event ${missing} not found`);
+      }
+      expect(messageOf(await request(url).get(`/events/${'x'.repeat(257)}`).expect(400))).toBe('id must be a CloudEvents id: 1 to 256 characters');
     });
 
     const bad: [query: string, parameter: string, message: RegExp][] = [
@@ -549,7 +553,8 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       expect(messageOf(await admin(`/events/${resolveIds.warn}/unresolve`).expect(409))).toMatch(/warn-level event: only error-level events/);
       const missing = uuidv7();
       expect(messageOf(await admin(`/events/${missing}/resolve`).expect(404))).toBe(`Event ${missing} not found`);
-      expect(messageOf(await admin('/events/nope/resolve').expect(400))).toBe('id must be a UUID');
+      expect(messageOf(await admin('/events/nope/resolve').expect(404))).toBe('Event nope not found');
+      expect(messageOf(await admin(`/events/${'x'.repeat(257)}/resolve`).expect(400))).toBe('id must be a CloudEvents id: 1 to 256 characters');
       expect(messageOf(await admin(`/events/${resolveIds.error}/resolve`).send({ by: 5 }).expect(400))).toMatch(/by must be a string/);
       expect(messageOf(await admin(`/events/${resolveIds.error}/resolve`).send({ by: '' }).expect(400))).toMatch(/by should not be empty/);
       expect(messageOf(await admin(`/events/${resolveIds.error}/resolve`).send({ reason: 'x' }).expect(400))).toMatch(/property reason should not exist/);

@@ -8,6 +8,8 @@ import { connectEventConsumer, EventsModule, JetStreamContext } from '@app/event
 import type { CloudEvent } from '@app/events';
 import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import type { EventStoreConfig } from '../src/app.module.js';
+import { EventReplayer } from '../src/replay/event-replayer.service.js';
+import { ReplayJobs } from '../src/replay/replay-jobs.service.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
 const ADMIN = 'replay-suite-admin-key';
@@ -277,6 +279,82 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
     // ...and the consumer got each of them once.
     const got = await nextReplayed(toA, before, 2300);
     expect(got.map((d) => d.event.id).sort()).toEqual([...expected].sort());
+  });
+
+  const replayJob = (body: Record<string, unknown>) => replay(body).set('Prefer', 'respond-async');
+  const jobOf = (jobId: string) => request(store.url).get(`/events/replay/${jobId}`).set('X-Api-Key', ADMIN);
+  /** `n` events of `type`, one microsecond apart in 2023, stored a second ago. */
+  const seedMany = (type: string, n: number) =>
+    db.query(
+      `INSERT INTO events (id, type, source, level, time, received_at, data)
+       SELECT 'job-' || $1::text || '-' || g, $1, 'seed', 'info', '2023-06-01T00:00:00Z'::timestamptz + g * interval '1 microsecond',
+         now() - interval '1 second', jsonb_build_object('g', g)
+       FROM generate_series(1, $2::int) AS g`,
+      [type, n],
+    );
+  const finished = (jobId: string) =>
+    waitFor(
+      async () => {
+        const job = (await jobOf(jobId).expect(200)).body;
+        return job.state === 'running' ? undefined : job;
+      },
+      { timeoutMs: 60_000, message: `replay job ${jobId} did not finish` },
+    );
+
+  it('runs a replay as a job with Prefer: respond-async: 202 at once with the job, its progress by GET, every event delivered once', async () => {
+    await seedMany('jobbed.item', 3_000);
+    const before = replayed(toB).length;
+    const res = await replayJob({ consumer: B, type: 'jobbed.item' }).expect(202);
+    const { jobId } = res.body;
+    expect(res.headers.location).toBe(`/events/replay/${jobId}`);
+    expect(res.body).toMatchObject({ consumer: B, state: 'running', limit: 100_000, filter: { type: 'jobbed.item', limit: 100_000 }, finishedAt: null, error: null });
+
+    const job = await finished(jobId);
+    expect(job).toMatchObject({ jobId, state: 'done', queued: 3_000, error: null, finishedAt: expect.any(String) });
+    const got = await nextReplayed(toB, before, 3_000);
+    expect(new Set(got.map((d) => d.event.id)).size).toBe(3_000);
+
+    // A check that fails does so before any job starts; an unknown job is a 404 naming it.
+    expect((await replayJob({ consumer: 'nobody' }).expect(404)).body.message).toMatch(/^No consumer app "nobody"/);
+    expect((await jobOf('no-such-job').expect(404)).body.message).toMatch(/^No replay job no-such-job in this event-store process/);
+    await request(store.url).get(`/events/replay/${jobId}`).expect(401);
+  });
+
+  it('cancels a running job with DELETE: it stops after its current batch, keeps what it queued, and a second DELETE is a 409', async () => {
+    await seedMany('cancelled.item', 30_000);
+    const audits = new Collector<CloudEvent>();
+    const sub = nc.subscribe('events.audit.events_replayed', {
+      callback: (err, msg) => {
+        if (!err && msg.json<CloudEvent>().data) audits.push(msg.json<CloudEvent>());
+      },
+    });
+    await nc.flush();
+    try {
+      const { jobId } = (await replayJob({ consumer: A, type: 'cancelled.item' }).expect(202)).body;
+      // Progress is visible while it runs.
+      await waitFor(async () => (await jobOf(jobId).expect(200)).body.queued >= 1_000, { timeoutMs: 30_000, message: 'no progress was reported' });
+      const cancelled = await request(store.url).delete(`/events/replay/${jobId}`).set('X-Api-Key', ADMIN).expect(200);
+      expect(cancelled.body).toMatchObject({ jobId, state: 'cancelled', error: 'cancelled by admin-api', finishedAt: expect.any(String) });
+      expect(cancelled.body.queued).toBeGreaterThanOrEqual(1_000);
+      expect(cancelled.body.queued).toBeLessThan(30_000);
+      expect((await jobOf(jobId).expect(200)).body).toEqual(cancelled.body);
+      const again = await request(store.url).delete(`/events/replay/${jobId}`).set('X-Api-Key', ADMIN).expect(409);
+      expect(again.body.message).toBe(`Replay job ${jobId} is already cancelled: only a running job can be cancelled`);
+      const audit = (await waitFor(() => audits.items.find((a) => (a.data as { cancelled?: string }).cancelled), { message: 'the cancelled replay was not audited' }))!;
+      expect(audit.data).toMatchObject({ consumer: A, queued: cancelled.body.queued, cancelled: 'cancelled by admin-api' });
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('ends running jobs as cancelled by the shutdown, not failed, when the app stops', async () => {
+    await seedMany('shutdown.item', 20_000);
+    const jobs = new ReplayJobs(store.app.get(EventReplayer));
+    const { jobId } = jobs.start(A, { type: 'shutdown.item' }, 100_000, { type: 'shutdown.item' });
+    await waitFor(() => jobs.get(jobId).queued > 0, { timeoutMs: 30_000, message: 'the job did not start' });
+    await jobs.onModuleDestroy();
+    expect(jobs.get(jobId)).toMatchObject({ state: 'cancelled', error: 'the event-store shut down' });
+    expect(jobs.get(jobId).queued).toBeLessThan(20_000);
   });
 
   it('records each replay as audit.events_replayed', async () => {

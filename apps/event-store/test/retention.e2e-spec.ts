@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RetentionService } from '../src/retention/retention.service.js';
-import type { RetentionConfig } from '../src/retention/event-store-env.js';
+import { retentionConfigFromEnv, type RetentionConfig } from '../src/retention/event-store-env.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
 describe('event-store retention (real PostgreSQL)', () => {
@@ -15,7 +15,7 @@ describe('event-store retention (real PostgreSQL)', () => {
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('event_store_retention');
-    store = await startEventStore(storeTestConfig(nats, db));
+    store = await startEventStore(storeTestConfig(nats, db), { retention: retentionConfigFromEnv() });
     retention = store.app.get(RetentionService);
     dataSource = store.app.get(DataSource);
   });

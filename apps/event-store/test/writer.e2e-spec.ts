@@ -169,6 +169,34 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'dup.tested'`)).rows[0].n).toBe(2);
   });
 
+  it('stores any CloudEvents id (NUID, ULID, order-42, UUID v7) once each, served by GET /events/:id, and dead-letters an id over 256 characters', async () => {
+    const ids = ['oDFKhn1ZQTIohvkNHqP6RY', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 'order-42', uuidv7(), 'tenant/a|b:42'];
+    const envelopes = ids.map((id, i) => ({ ...createEnvelope('ids.tested', { i }, 'other-client'), id }));
+    for (const e of envelopes) await publishRaw(e);
+    // Each again as a new stream message (another client's retry): still one row.
+    for (const e of envelopes) await publishRaw({ ...e, data: { copy: 'second' } }, { msgID: `again-${e.id}` });
+    for (const id of ids) await stored(id);
+    await consumerIdle();
+    const rows = (await pool.query(`SELECT id, data FROM events WHERE type = 'ids.tested' ORDER BY id`)).rows;
+    expect(rows.map((r) => r.id)).toEqual([...ids].sort());
+    for (const r of rows) expect(r.data).toEqual({ i: ids.indexOf(r.id) });
+    for (const id of ids) {
+      const res = await fetch(`${store.url}/events/${encodeURIComponent(id)}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id, type: 'ids.tested' });
+    }
+
+    const tooLong = { ...createEnvelope('ids.too_long', { n: 1 }, 'other-client'), id: 'x'.repeat(257) };
+    await publishRaw(tooLong, { msgID: 'too-long' });
+    const letter = await waitFor(() => jsm.streams.getMessage(STREAM_DLQ, { last_by_subj: `dlq.${CONSUMER}.ids.too_long` }), {
+      message: 'the event with a 257-character id was not dead-lettered',
+    });
+    expect(letter!.header.get(HEADER.dlqReason)).toBe('non_retryable');
+    expect(letter!.header.get(HEADER.error)).toContain(`PostgreSQL refused event ${'x'.repeat(40)}… (257 characters)`);
+    expect(letter!.header.get(HEADER.error)).toContain('violates check constraint "events_id_length"');
+    expect((await pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'ids.too_long'`)).rows[0].n).toBe(0);
+  });
+
   it('stores a redelivered event once: after failed attempts (nak), and when a previous delivery had already committed it', async () => {
     // Fails the first two inserts of one event (a transient, non-data error); a sequence counts
     // attempts outside the rolled-back transactions.

@@ -223,8 +223,8 @@ describe('POST /search/reindex into the local index, during live traffic (real n
     await s.raw.idle();
     await waitFor(async () => (await storedEventCount(s.db)) === s.published());
     const ids = await lastEventIds(lagging.map((v) => v.id));
-    await s.db.query(`CREATE TABLE held_events AS SELECT * FROM events WHERE id = ANY($1::uuid[])`, [ids]);
-    await s.db.query(`DELETE FROM events WHERE id = ANY($1::uuid[])`, [ids]);
+    await s.db.query(`CREATE TABLE held_events AS SELECT * FROM events WHERE id = ANY($1::text[])`, [ids]);
+    await s.db.query(`DELETE FROM events WHERE id = ANY($1::text[])`, [ids]);
 
     const job = (await startReindex(s).expect(202)).body as ReindexJob;
     // The store catches up once the history read is over.

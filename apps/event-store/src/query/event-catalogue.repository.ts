@@ -18,11 +18,11 @@ export class EventCatalogueRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   seenTypes(): Promise<SeenTypeRow[]> {
-    // One index probe per type (events_type_time) for its latest event.
+    // `event_types` (kept by the writer's transaction) holds one row per type: one primary-key
+    // probe each for the example's data, whatever the history's size.
     return this.db.query<SeenTypeRow[]>(
-      `SELECT t.type, t.count, t.first_seen, t.last_seen, latest.id AS example_id, latest.data AS example, latest.dataschema
-       FROM (SELECT type, count(*) AS count, min(time) AS first_seen, max(time) AS last_seen FROM events GROUP BY type) t
-       CROSS JOIN LATERAL (SELECT id, data, dataschema FROM events e WHERE e.type = t.type ORDER BY e.time DESC, e.id DESC LIMIT 1) latest
+      `SELECT t.type, t.count, t.first_seen, t.last_seen, t.example_id, e.data AS example, e.dataschema
+       FROM event_types t LEFT JOIN events e ON e.id = t.example_id
        ORDER BY t.type`,
     );
   }

@@ -1,4 +1,12 @@
-import { BadRequestException, ParseUUIDPipe } from '@nestjs/common';
+import { BadRequestException, PipeTransform } from '@nestjs/common';
+import { MAX_EVENT_ID_LENGTH } from '../store/event-id.js';
 
-/** `:id` of an event: a UUID, refused by name otherwise. */
-export const eventIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(['id must be a UUID']) });
+export const EVENT_ID_MESSAGE = `id must be a CloudEvents id: 1 to ${MAX_EVENT_ID_LENGTH} characters`;
+
+/** `:id` of an event: any non-empty CloudEvents id up to 256 characters (UUID, NUID, ULID, `order-42`). */
+export const eventIdPipe = (): PipeTransform<string, string> => ({
+  transform(value: string): string {
+    if (typeof value !== 'string' || value.length === 0 || [...value].length > MAX_EVENT_ID_LENGTH) throw new BadRequestException([EVENT_ID_MESSAGE]);
+    return value;
+  },
+});

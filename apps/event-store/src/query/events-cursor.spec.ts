@@ -9,8 +9,14 @@ describe('event cursors', () => {
     expect(decodeCursor(encoded)).toEqual(cursor);
   });
 
+  it('round-trips any CloudEvents id: NUID, ULID, a name with `|`, non-ASCII', () => {
+    for (const id of ['oDFKhn1ZQTIohvkNHqP6RY', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 'order-42', 'a|b|c', 'commande-été-😀', 'x'.repeat(256)]) {
+      expect(decodeCursor(encodeCursor({ time: cursor.time, id }))).toEqual({ time: cursor.time, id });
+    }
+  });
+
   it('refuses strings it did not produce', () => {
-    const bad = ['', 'abc', '!!!', Buffer.from('2025-03-01|x').toString('base64url'), Buffer.from(`2025-13-01T00:00:00.000000Z|${cursor.id}`).toString('base64url')];
+    const bad = ['', 'abc', '!!!', Buffer.from('2025-03-01|x').toString('base64url'), Buffer.from(`2025-13-01T00:00:00.000000Z|${cursor.id}`).toString('base64url'), encodeCursor({ time: cursor.time, id: '' }), encodeCursor({ time: cursor.time, id: 'x'.repeat(257) })];
     for (const value of bad) expect(decodeCursor(value)).toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@ export interface EventCursor {
   id: string;
 }
 
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+// The id is any CloudEvents id (1–256 characters, `|` included): everything after the time's `|`.
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|([\s\S]{1,256})$/u;
 
 /** Opaque to clients: base64url of `time|id`. */
 export const encodeCursor = (cursor: EventCursor): string => Buffer.from(`${cursor.time}|${cursor.id}`, 'utf8').toString('base64url');

@@ -8,6 +8,15 @@ import { StoredEventsReader } from './stored-events.reader.js';
 export interface ReplayOutcome {
   consumer: string;
   queued: number;
+  /** Present when the replay was stopped before the end of its match: why. */
+  cancelled?: string;
+}
+
+export interface ReplayRunOptions {
+  /** Aborting stops the replay between two batches (what was queued stays queued). */
+  signal?: AbortSignal;
+  /** Called after each batch with the total queued so far. */
+  onProgress?: (queued: number) => void;
 }
 
 /**
@@ -28,13 +37,32 @@ export class EventReplayer {
   /** Queues the matching events (oldest first, at most `limit`) and records `audit.events_replayed`. */
   async replayTo(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>): Promise<ReplayOutcome> {
     await this.assertKnownConsumer(consumer);
+    return this.run(consumer, filter, limit, echo);
+  }
+
+  /**
+   * The replay itself, for a consumer already checked with {@link assertKnownConsumer}: batch after
+   * batch until the match, `limit` or `options.signal` ends it; recorded as `audit.events_replayed`.
+   */
+  async run(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>, options: ReplayRunOptions = {}): Promise<ReplayOutcome> {
+    const { signal, onProgress } = options;
     let queued = 0;
     try {
-      for await (const batch of this.reader.batches(filter, limit)) queued += await this.replay.replay(consumer, batch);
+      for await (const batch of this.reader.batches(filter, limit)) {
+        if (signal?.aborted) break;
+        queued += await this.replay.replay(consumer, batch);
+        onProgress?.(queued);
+      }
     } catch (err) {
       const message = (err as Error).message;
       await this.record({ consumer, queued, filter: echo, error: message });
       throw new ServiceUnavailableException(`Replay to ${consumer} stopped after ${queued} events: ${message}`);
+    }
+    if (signal?.aborted) {
+      const cancelled = String(signal.reason ?? 'cancelled');
+      this.logger.log(`replay to ${consumer} cancelled after ${queued} events: ${cancelled}`);
+      await this.record({ consumer, queued, filter: echo, cancelled });
+      return { consumer, queued, cancelled };
     }
     this.logger.log(`replayed ${queued} events to ${consumer}`);
     await this.record({ consumer, queued, filter: echo });
@@ -42,7 +70,7 @@ export class EventReplayer {
   }
 
   /** A consumer app that has run once has its replay durable; a name without one is most likely a typo. */
-  private async assertKnownConsumer(consumer: string): Promise<void> {
+  async assertKnownConsumer(consumer: string): Promise<void> {
     const jsm = this.nats.manager;
     if (!jsm || !this.nats.isConnected) throw new ServiceUnavailableException('NATS is not connected; try again when /health/events is up');
     try {

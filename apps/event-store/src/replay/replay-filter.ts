@@ -32,12 +32,12 @@ export function replayBatchQuery(filter: ReplayFilter, storedBefore: Date, curso
   const where = [`received_at <= ${param(storedBefore)}`];
   const type = filter.type === undefined ? undefined : typeCondition(filter.type, param);
   if (type) where.push(type);
-  if (filter.id !== undefined) where.push(`id = ${param(filter.id)}::uuid`);
+  if (filter.id !== undefined) where.push(`id = ${param(filter.id)}::text`);
   if (filter.resourceType !== undefined) where.push(`resource_type = ${param(filter.resourceType)}`);
   if (filter.resourceId !== undefined) where.push(`resource_id = ${param(filter.resourceId)}`);
   if (filter.from) where.push(`time >= ${param(filter.from)}`);
   if (filter.to) where.push(`time < ${param(filter.to)}`);
-  if (cursor) where.push(`(time, id) > (${param(cursor.time)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  if (cursor) where.push(`(time, id) > (${param(cursor.time)}::timestamptz, ${param(cursor.id)}::text)`);
   const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY time, id LIMIT ${param(size)}`;
   return { sql, params };
 }

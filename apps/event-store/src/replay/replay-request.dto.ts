@@ -1,4 +1,5 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_EVENT_ID_LENGTH } from '../store/event-id.js';
 import { IsAfter, IsIsoTime, IsTypePattern } from './replay-validators.js';
 
 export const REPLAY_MAX_EVENTS = 100_000;
@@ -11,8 +12,8 @@ export class ReplayRequestDto {
   @Matches(/^[a-z0-9_-]+$/, { message: "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync" })
   consumer!: string;
 
-  /** One stored event by id (with the other fields, all must match). */
-  @IsOptional() @IsUUID('all', { message: 'id must be an event id (a UUID)' })
+  /** One stored event by its CloudEvents id (with the other fields, all must match). */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(MAX_EVENT_ID_LENGTH)
   id?: string;
 
   /** An event type or a NATS-style pattern. */

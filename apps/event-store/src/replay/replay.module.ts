@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { EventReplayer } from './event-replayer.service.js';
 import { ReplayController } from './replay.controller.js';
+import { ReplayJobs } from './replay-jobs.service.js';
 import { StoredEventsReader } from './stored-events.reader.js';
 
-/** `POST /events/replay`: stored events back to one consumer app (see ReplayController). */
+/** `POST /events/replay`: stored events back to one consumer app, at once or as a job (see ReplayController). */
 @Module({
   imports: [AuditModule],
   controllers: [ReplayController],
-  providers: [StoredEventsReader, EventReplayer],
+  providers: [StoredEventsReader, EventReplayer, ReplayJobs],
 })
 export class ReplayModule {}

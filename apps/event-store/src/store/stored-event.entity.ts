@@ -3,7 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** One event as stored: the envelope's attributes as columns (indexed for the queries), data as jsonb. */
 @Entity({ name: 'events' })
 export class StoredEvent {
-  @PrimaryColumn('uuid') id!: string;
+  /** Any non-empty CloudEvents id up to 256 characters (UUID v7, NUID, ULID, `order-42`). */
+  @PrimaryColumn('text', { collation: 'C' }) id!: string;
   @Column('bigint', { name: 'stream_seq', nullable: true }) streamSeq!: string | null;
   @Column('text') type!: string;
   @Column('text') source!: string;

@@ -35,10 +35,14 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+/** An id short enough for a log line or a header, whatever its length (an over-long id is itself a reason for refusal). */
+const shownId = (id: string): string => (id.length <= 80 ? id : `${id.slice(0, 40)}… (${[...id].length} characters)`);
+
 function refusal(row: EventRow, err: unknown): NonRetryableError {
   const e = err as { message?: string; detail?: string; code?: string };
-  const detail = e.detail ? ` (${e.detail})` : '';
-  return new NonRetryableError(`PostgreSQL refused event ${row.id}: ${e.message ?? String(err)}${detail} [SQLSTATE ${e.code}]`);
+  // The detail repeats the whole row: left out when it would drown the reason.
+  const detail = e.detail && e.detail.length <= 300 ? ` (${e.detail})` : '';
+  return new NonRetryableError(`PostgreSQL refused event ${shownId(row.id)}: ${e.message ?? String(err)}${detail} [SQLSTATE ${e.code}]`);
 }
 
 /**

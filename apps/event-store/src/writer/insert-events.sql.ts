@@ -3,7 +3,7 @@ import type { EventRow } from './event-row.js';
 
 /** The columns the writer fills, with their types; `resolved*` keep their defaults. */
 const COLUMNS: [name: keyof EventRow, type: string][] = [
-  ['id', 'uuid'],
+  ['id', 'text'],
   ['stream_seq', 'bigint'],
   ['type', 'text'],
   ['source', 'text'],
