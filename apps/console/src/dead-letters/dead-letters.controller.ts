@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard, type RedriveReport, type StoredDeadLetter } from '@app/events';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, type RedriveReport, type StoredDeadLetter, StrictIntPipe } from '@app/events';
 import { DeadLetterFilterDto, ListDeadLettersQuery, RedriveDto } from './dead-letters.dto.js';
 import { DeadLetterList, DeadLettersService } from './dead-letters.service.js';
 
@@ -22,7 +22,7 @@ export class DeadLettersController {
 
   @Get(':seq')
   @ApiKey('when-configured')
-  show(@Param('seq', ParseIntPipe) seq: number): Promise<StoredDeadLetter> {
+  show(@Param('seq', new StrictIntPipe(1, Number.MAX_SAFE_INTEGER)) seq: number): Promise<StoredDeadLetter> {
     return this.letters.show(seq);
   }
 
