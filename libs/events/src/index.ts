@@ -38,3 +38,4 @@ export * from './http/edge-validation.js';
 export * from './http/bad-text.js';
 export * from './http/security-headers.js';
 export * from './http/failure-aggregator.js';
+export * from './http/uuid.pipe.js';

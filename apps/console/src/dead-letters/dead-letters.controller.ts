@@ -3,7 +3,8 @@ import { ApiKey, ApiKeyGuard, type RedriveReport, type StoredDeadLetter, StrictI
 import { DeadLetterFilterDto, ListDeadLettersQuery, RedriveDto } from './dead-letters.dto.js';
 import { DeadLetterList, DeadLettersService } from './dead-letters.service.js';
 
-const filterOf = (dto: DeadLetterFilterDto) => ({ consumer: dto.consumer, type: dto.type });
+// `?? undefined`: IsOptional lets null through, and null means "not given" here.
+const filterOf = (dto: DeadLetterFilterDto) => ({ consumer: dto.consumer ?? undefined, type: dto.type ?? undefined });
 
 /**
  * `EVENTS_DLQ` for the page: reads need the key once one is set; redrive and purge always need it.

@@ -1,4 +1,5 @@
-import { BadRequestException, ParseUUIDPipe } from '@nestjs/common';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { edgeError } from '@app/events';
 
 /** `:id` of an event: a UUID, refused by name otherwise. */
-export const eventIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(['id must be a UUID']) });
+export const eventIdPipe = () => new ParseUUIDPipe({ exceptionFactory: () => edgeError(400, ['id must be a UUID'], 'id') });

@@ -17,7 +17,7 @@ export interface EdgeErrorBody {
  * An HttpException whose body is already in the edge's shape.
  * @example throw edgeError(400, 'limit must be a whole number from 1 to 100', 'limit')
  */
-export function edgeError(status: HttpStatus | number, message: string, field?: string): HttpException {
+export function edgeError(status: HttpStatus | number, message: string | string[], field?: string): HttpException {
   const body: EdgeErrorBody = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...(field ? { field } : {}) };
   return new HttpException(body, status);
 }

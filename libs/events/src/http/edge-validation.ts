@@ -24,11 +24,26 @@ function flatten(errors: ValidationError[]): { messages: string[]; fields: strin
 }
 
 /**
+ * Nest turns a `number` path or query parameter into a number with `Number()`, which takes `0x10`,
+ * ` 5`, `-1` and `1e3`; here only decimal digits become a number, anything else is a 400 naming it.
+ */
+class EdgeValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.data && metadata.metatype === Number && (metadata.type === 'param' || metadata.type === 'query') && value !== undefined) {
+      const n = toStrictInt({ value });
+      if (typeof n !== 'number') throw edgeError(HttpStatus.BAD_REQUEST, `${metadata.data} must be a whole number in decimal digits (at most 16)`, metadata.data);
+      return n;
+    }
+    return super.transformPrimitive(value, metadata);
+  }
+}
+
+/**
  * The mesh's ValidationPipe: unknown fields refused by name, values transformed, and every 400
  * carrying `field` (the first field at fault) beside Nest's list of messages.
  */
 export function edgeValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new EdgeValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
