@@ -39,3 +39,4 @@ export * from './http/bad-text.js';
 export * from './http/security-headers.js';
 export * from './http/failure-aggregator.js';
 export * from './http/uuid.pipe.js';
+export * from './http/listen-host.js';
