@@ -76,5 +76,7 @@ describe('edge text checks', () => {
     expect(jsonDeeperThan('{"a":'.repeat(32) + '1' + '}'.repeat(32), 32)).toBe(false);
     expect(jsonDeeperThan(JSON.stringify({ s: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["\\' }), 3)).toBe(false);
     expect(jsonDeeperThan('['.repeat(100_000), 32)).toBe(true);
+    expect(jsonDeeperThan(Buffer.from(JSON.stringify({ 'é[[[[': ['😀{{{{'] })), 2)).toBe(false);
+    expect(jsonDeeperThan(Buffer.from('{"é":'.repeat(3) + '1' + '}'.repeat(3)), 2)).toBe(true);
   });
 });

@@ -56,7 +56,7 @@ export function edgeBodyParser(options: BodyParserOptions): Middleware {
     limit: options.limitBytes,
     type: () => true,
     verify: (_req, _res, buf) => {
-      if (jsonDeeperThan(buf.toString('utf8'), options.maxDepth)) {
+      if (jsonDeeperThan(buf, options.maxDepth)) {
         throw Object.assign(new Error('too deep'), { status: 400, type: 'entity.too.deep' });
       }
     },
