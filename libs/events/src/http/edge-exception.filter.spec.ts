@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { BadRequestException, Logger } from '@nestjs/common';
+import { BadRequestException, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { EdgeExceptionFilter } from './edge-exception.filter.js';
 import { badText, jsonDeeperThan } from './bad-text.js';
@@ -51,6 +51,11 @@ describe(EdgeExceptionFilter.name, () => {
     expect(lines.join()).not.toContain(PHONE);
     const plain = filter.answer(new TypeError("Cannot read properties of null (reading 'split')"), req);
     expect(plain.message).not.toContain('split');
+  });
+
+  it("keeps a route's own error detail (terminus's failing indicators) in a 503", () => {
+    const down = new ServiceUnavailableException({ status: 'error', error: { database: { status: 'down' } }, service: 'x' });
+    expect(filter.answer(down, req)).toMatchObject({ statusCode: 503, error: { database: { status: 'down' } }, service: 'x' });
   });
 
   it("gives an HttpException the edge's shape and finds the field in a validation message", () => {

@@ -74,7 +74,9 @@ export class EdgeExceptionFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const given: Record<string, unknown> = typeof response === 'object' && response !== null ? { ...(response as object) } : { message: response };
     const message = (given.message as string | string[] | undefined) ?? exception.message;
-    const body: EdgeErrorBody = { ...given, statusCode: status, error: typeof given.error === 'string' ? given.error : (STATUS_CODES[status] ?? 'Error'), message };
+    // An `error` that is not a string is the route's own documented detail (terminus's failing indicators on /health/events): kept.
+    const error = given.error !== undefined && given.error !== null ? (given.error as string) : (STATUS_CODES[status] ?? 'Error');
+    const body: EdgeErrorBody = { ...given, statusCode: status, error, message };
     if (body.field === undefined && status < 500) {
       const field = FIELD_OF_MESSAGE.exec(firstMessage(message) ?? '')?.[1];
       if (field) body.field = field;
