@@ -66,6 +66,29 @@ describe('webhook subscriptions API (real nats-server and PostgreSQL)', () => {
     await api().get(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(404);
   });
 
+  it('masks custom header values in every answer, and keeps a stored value that a PATCH sends back masked', async () => {
+    const { body: s } = await api()
+      .post('/webhooks/subscriptions')
+      .set('X-Api-Key', API_KEY)
+      .send({ ...valid, headers: { Authorization: 'Bearer top-secret-token', 'X-Tenant': 'a' } })
+      .expect(201);
+    expect(s.headers).toEqual({ Authorization: '<redacted>', 'X-Tenant': '<redacted>' });
+    for (const res of [
+      await api().get(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(200),
+      await api().get('/webhooks/subscriptions').set('X-Api-Key', API_KEY).expect(200),
+    ]) {
+      expect(JSON.stringify(res.body)).not.toContain('top-secret-token');
+    }
+    const patched = await api()
+      .patch(`/webhooks/subscriptions/${s.id}`)
+      .set('X-Api-Key', API_KEY)
+      .send({ headers: { Authorization: '<redacted>', 'X-Tenant': 'b' } })
+      .expect(200);
+    expect(patched.body.headers).toEqual({ Authorization: '<redacted>', 'X-Tenant': '<redacted>' });
+    const { rows } = await db.query<{ headers: Record<string, string> }>('SELECT headers FROM webhook_subscriptions WHERE id = $1', [s.id]);
+    expect(rows[0]!.headers).toEqual({ Authorization: 'Bearer top-secret-token', 'X-Tenant': 'b' });
+  });
+
   it('rotates the secret: the new one is returned, the old one stays valid for the grace period', async () => {
     const { body: s } = await api().post('/webhooks/subscriptions').set('X-Api-Key', API_KEY).send(valid).expect(201);
     const rotated = await api().post(`/webhooks/subscriptions/${s.id}/rotate-secret`).set('X-Api-Key', API_KEY).send({ gracePeriodMs: 60_000 }).expect(201);
