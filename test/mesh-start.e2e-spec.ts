@@ -233,13 +233,15 @@ afterAll(() => {
 
 describe('npm start launcher (scripts/mesh/start.ts)', () => {
   it('starts NATS, PostgreSQL and every built app, serves a vendor, and stops everything on SIGINT', async () => {
-    const env = await isolatedEnv();
+    // No admin key: a warning, and every app on 127.0.0.1 only.
+    const env = await isolatedEnv({ ADMIN_API_KEY: '' });
     const base = Number(env.MESH_PORT_BASE);
     const built = discoverApps(APPS_DIR, base);
     const launcher = Launcher.start(env);
 
     await launcher.waitFor(READY, 90_000);
     const out = launcher.output;
+    expect(out).toContain('warning: ADMIN_API_KEY is not set');
     expect(out).toContain('starting /');
     expect(out).toContain('-js on port');
     expect(out).toContain('starting an embedded PostgreSQL');
@@ -302,11 +304,29 @@ describe('npm start launcher (scripts/mesh/start.ts)', () => {
       }
     }
 
+    // Each app's output is in its log file, not on the terminal; it listens on 127.0.0.1 only.
+    for (const app of apps) {
+      expect(readFileSync(join(dataDir, 'logs', `${app.name}.log`), 'utf8')).toMatch(/listening on http:\/\/(localhost|127\.0\.0\.1):\d+ \(127\.0\.0\.1 only\)/);
+      expect(out).not.toMatch(new RegExp(`^${app.name} +\\|.*listening on`, 'm'));
+    }
+    // `mesh status` finds this mesh's apps and NATS from its state file, without MESH_PORT_BASE.
+    const cliEnv: NodeJS.ProcessEnv = { ...process.env, MESH_DATA_DIR: dataDir };
+    delete cliEnv.MESH_PORT_BASE;
+    delete cliEnv.NATS_URL;
+    const status = JSON.parse(execFileSync(process.execPath, ['dist/apps/cli/src/main.js', 'status', '--json'], { env: cliEnv, encoding: 'utf8' })) as {
+      ok: boolean;
+      apps: Array<{ name: string; url: string }>;
+    };
+    expect(status.ok).toBe(true);
+    expect(status.apps.map((a) => [a.name, a.url]).sort()).toEqual(apps.map((a) => [a.name, `http://127.0.0.1:${a.port}`]).sort());
+
     launcher.signal('SIGINT');
     const exit = await launcher.waitExit(60_000);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(launcher.output).toContain('mesh stopped');
     expect(launcher.output).not.toContain('!!');
+    expect(launcher.output).not.toMatch(/\bWARN\b|warning:(?! ADMIN_API_KEY)/i);
+    expect(existsSync(join(dataDir, 'state.json'))).toBe(false);
     await expectAllGone(
       [...apps.map((a) => a.pid), nats.pid, postgres.pid],
       [...apps.map((a) => a.port), Number(new URL(nats.url).port), Number(new URL(postgres.url).port)],
@@ -327,7 +347,9 @@ describe('npm start launcher (scripts/mesh/start.ts)', () => {
     // What each app was given.
     const given = (await getJson(`http://127.0.0.1:${app('steady').port}/env`)).body;
     expect(given).toEqual({ pid: app('steady').pid, PORT: String(app('steady').port), NATS_URL: nats.url, DATABASE_URL: postgres.url });
-    expect(launcher.output).toMatch(/^steady +\| steady: listening on port \d+$/m);
+    // Its output is in .mesh/logs/steady.log; the terminal has only the launcher's lines and errors.
+    expect(readFileSync(join(dataDir, 'logs', 'steady.log'), 'utf8')).toMatch(/^steady: listening on port \d+$/m);
+    expect(launcher.output).not.toContain('steady: listening on port');
 
     await fetch(`http://127.0.0.1:${app('crasher').port}/crash`).catch(() => undefined);
     await launcher.waitFor(/crasher \(pid \d+\) exited unexpectedly with code 3/, 10_000);
@@ -341,7 +363,7 @@ describe('npm start launcher (scripts/mesh/start.ts)', () => {
     const exit = await launcher.waitExit(60_000);
     expect(exit).toEqual({ code: 1, signal: null });
     expect(launcher.output).toContain('stubborn did not stop within 1.5 s: killed (SIGKILL)');
-    expect(launcher.output).toContain('steady: SIGTERM: closing');
+    expect(readFileSync(join(dataDir, 'logs', 'steady.log'), 'utf8')).toContain('steady: SIGTERM: closing');
     await expectAllGone(
       [...apps.map((a) => a.pid), nats.pid, postgres.pid],
       [...apps.map((a) => a.port), Number(new URL(nats.url).port), Number(new URL(postgres.url).port)],

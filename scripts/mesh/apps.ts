@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { eachLine, LineLog } from './output.js';
 import { httpGet, Interrupted, LOCALHOST, MeshError, sleep } from './net.js';
@@ -55,7 +55,16 @@ export function selectApps(all: AppSpec[], only: string[] | undefined): AppSpec[
   return all.filter((a) => only.includes(a.name));
 }
 
-/** One app as a child process: output streamed with its name in front, last lines kept. */
+/**
+ * Where an app's output goes: all of it to `logFile`; on the terminal only its stderr (Nest writes
+ * errors there) unless `verbose`, each line with the app's name in front.
+ */
+export interface AppOutput {
+  logFile: string;
+  verbose: boolean;
+}
+
+/** One app as a child process: output to its log file (and errors to the terminal), last lines kept. */
 export class AppProcess {
   readonly log = new LineLog(40);
   exit?: ExitInfo;
@@ -81,7 +90,11 @@ export class AppProcess {
     return this.pid !== undefined && this.exit === undefined;
   }
 
-  start(env: NodeJS.ProcessEnv, cwd: string): void {
+  start(env: NodeJS.ProcessEnv, cwd: string, output: AppOutput): void {
+    mkdirSync(join(output.logFile, '..'), { recursive: true });
+    const file = createWriteStream(output.logFile, { flags: 'a' });
+    // A log file that cannot be written must not take the app down with it: the terminal still has its errors.
+    file.on('error', () => undefined);
     const child = spawn(process.execPath, [this.spec.main], {
       cwd,
       env: { ...env, PORT: String(this.spec.port) },
@@ -93,13 +106,19 @@ export class AppProcess {
     this.pid = child.pid;
     eachLine(child.stdout, (line) => {
       this.log.push(line);
-      process.stdout.write(`${this.label} ${line}\n`);
+      file.write(`${line}\n`);
+      if (output.verbose) process.stdout.write(`${this.label} ${line}\n`);
     });
     eachLine(child.stderr, (line) => {
       this.log.push(line);
+      file.write(`${line}\n`);
       process.stderr.write(`${this.label} ${line}\n`);
     });
-    this.exited = exitOf(child).then((exit) => (this.exit = exit));
+    this.exited = exitOf(child).then((exit) => {
+      this.exit = exit;
+      file.end();
+      return exit;
+    });
   }
 
   /** Polls /health/events until it answers 200; a MeshError with the last answer and output after `deadline`. */

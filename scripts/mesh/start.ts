@@ -35,6 +35,14 @@
  *   MESH_STOP_GRACE_MS       how long a process may take to stop before SIGKILL (default 10000)
  *   MESH_APP_URLS            passed to the apps as name=http://127.0.0.1:port,... of the apps started
  *                            (the console reads it), unless already set
+ *   MESH_VERBOSE             1: every line of every app on the terminal too; otherwise each app's
+ *                            output goes to <data>/logs/<app>.log and only its errors (stderr) show
+ *   EVENT_STORE_URL          passed on as the event-store this mesh started (search-sync's reindex
+ *                            reads it), unless already set, so it follows MESH_PORT_BASE
+ *   ADMIN_API_KEY            unset: a warning, and the apps listen on 127.0.0.1 only (HOST): their
+ *                            admin routes are refused then, but their read routes are open
+ *
+ * While it runs, <data>/state.json says where the apps and NATS listen (`mesh status` reads it).
  * Every other variable (LOG_LEVEL, CONSUMER_BACKOFF, ...) is passed on to the apps unchanged.
  */
 import { mkdirSync } from 'node:fs';
@@ -46,6 +54,7 @@ import { canBind, Interrupted, LOCALHOST, MeshError } from './net.js';
 import { prefix, say, shout } from './output.js';
 import { ensureDatabase, LocalPostgres, planPostgres } from './postgres.js';
 import { describeExit, signalProcess } from './process.js';
+import { removeState, writeState } from './state.js';
 import { type InfraRow, maskPassword, renderSummary, shortPath } from './table.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -58,6 +67,7 @@ interface Options {
   portBase: number;
   only?: string[];
   graceMs: number;
+  verbose: boolean;
   natsUrl: string;
   databaseUrl: string;
 }
@@ -78,6 +88,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     portBase: intOption(env, 'MESH_PORT_BASE', DEFAULT_PORT_BASE, 1, 65_000),
     only: only && only.length > 0 ? only : undefined,
     graceMs: intOption(env, 'MESH_STOP_GRACE_MS', 10_000, 0, 600_000),
+    verbose: env.MESH_VERBOSE === '1' || env.MESH_VERBOSE === 'true',
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/mesh',
   };
@@ -203,6 +214,16 @@ async function startMesh(mesh: Mesh, opts: Options, abort: AbortSignal): Promise
   const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: mesh.natsUrl, DATABASE_URL: mesh.databaseUrl };
   // The console proxies to the other apps and shows their health: tell it where they listen.
   env.MESH_APP_URLS ||= specs.map((s) => `${s.name}=http://${LOCALHOST}:${s.port}`).join(',');
+  // Every cross-app URL follows MESH_PORT_BASE: search-sync's reindex reads this mesh's event store.
+  const store = specs.find((s) => s.name === 'event-store');
+  if (store) env.EVENT_STORE_URL ||= `http://${LOCALHOST}:${store.port}`;
+  if (!env.ADMIN_API_KEY) {
+    env.HOST ||= LOCALHOST;
+    say(`warning: ADMIN_API_KEY is not set, so admin routes are refused and read routes are open to anyone who reaches the apps;`);
+    say(`  they listen on ${env.HOST} only. Set ADMIN_API_KEY (sent as X-Api-Key) before exposing them.`);
+  }
+  const logDir = join(opts.dataDir, 'logs');
+  if (specs.length > 0 && !opts.verbose) say(`each app's output goes to ${shortPath(logDir)}/<app>.log; its errors show here too (MESH_VERBOSE=1 shows everything)`);
   // The apps write to a pipe; colours only when the launcher's own output is a terminal.
   if (!process.stdout.isTTY && env.FORCE_COLOR === undefined) env.NO_COLOR ??= '1';
   mesh.apps = specs.map((spec, i) => new AppProcess(spec, prefix(spec.name, width, i + 1)));
@@ -210,7 +231,7 @@ async function startMesh(mesh: Mesh, opts: Options, abort: AbortSignal): Promise
     say(`starting ${specs.map((s) => `${s.name} (:${s.port})`).join(', ')}; apps run their migrations at start-up`);
     say(`waiting up to ${HEALTH_TIMEOUT_MS / 1000} s for every GET /health/events to answer 200`);
   }
-  for (const app of mesh.apps) app.start(env, ROOT);
+  for (const app of mesh.apps) app.start(env, ROOT, { logFile: join(logDir, `${app.name}.log`), verbose: opts.verbose });
 
   // Start-up fails on the first app that exits or stays unhealthy; the others stop waiting.
   const waiting = new AbortController();
@@ -239,6 +260,12 @@ async function startMesh(mesh: Mesh, opts: Options, abort: AbortSignal): Promise
   }
   check();
 
+  writeState(opts.dataDir, {
+    pid: process.pid,
+    startedAt: new Date(started).toISOString(),
+    natsUrl: mesh.natsUrl,
+    apps: mesh.apps.map((a) => ({ name: a.name, url: `http://${LOCALHOST}:${a.spec.port}` })),
+  });
   process.stdout.write(
     renderSummary({ seconds: (Date.now() - started) / 1000, apps: mesh.apps, appsDir: opts.appsDir, infra, natsUrl: mesh.natsUrl }),
   );
@@ -293,8 +320,10 @@ async function main(): Promise<number> {
   process.on('exit', () => mesh.killEverything());
 
   let code: number;
+  let dataDir: string | undefined;
   try {
     const opts = readOptions(process.env);
+    dataDir = opts.dataDir;
     graceMs = opts.graceMs;
     await startMesh(mesh, opts, abort.signal);
     code = await watch(mesh, abort.signal);
@@ -309,6 +338,7 @@ async function main(): Promise<number> {
       code = 1;
     }
   }
+  if (dataDir) removeState(dataDir, process.pid);
   await mesh.stopAll(graceMs);
   const startedAnything = mesh.apps.length > 0 || mesh.nats !== undefined || mesh.pg !== undefined;
   if (code === 0) say('mesh stopped');

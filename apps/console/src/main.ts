@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { listenHost } from '@app/events';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, SERVICE_NAME } from './app.module.js';
 import { configureApp } from './configure-app.js';
@@ -7,5 +8,6 @@ import { configureApp } from './configure-app.js';
 const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.forRoot()));
 app.enableShutdownHooks();
 const port = Number(process.env.PORT || 3005);
-await app.listen(port, '0.0.0.0');
-new Logger(SERVICE_NAME).log(`listening on http://localhost:${port} (all interfaces); open it in a browser`);
+const { host, shown } = listenHost();
+await app.listen(port, host);
+new Logger(SERVICE_NAME).log(`listening on http://localhost:${port} (${shown}); open it in a browser`);

@@ -1,10 +1,12 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
-import { applyIngestBodyLimit } from './ingest/body-limit.js';
+import type { INestApplication } from '@nestjs/common';
+import { configureHttpEdge } from '@app/events';
+import { ingestEnv, type IngestLimits } from './ingest/ingest-env.js';
 
-/** What main.ts and the tests both apply: validated input, unknown fields and parameters refused by name. */
+/**
+ * What main.ts and the tests both apply: the mesh's HTTP edge, with the body limit raised to
+ * INGEST_MAX_BODY_BYTES for HTTP ingest (the 413 names it).
+ */
 export function configureApp<T extends INestApplication>(app: T): T {
-  // Before init, so it replaces Nest's own 100kb JSON parser (HTTP ingest takes up to INGEST_MAX_BODY_BYTES).
-  applyIngestBodyLimit(app);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  return app;
+  const { maxBodyBytes } = app.get<IngestLimits>(ingestEnv.KEY);
+  return configureHttpEdge(app, { limitBytes: maxBodyBytes, limitSetting: 'INGEST_MAX_BODY_BYTES' });
 }

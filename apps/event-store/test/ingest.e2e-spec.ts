@@ -213,6 +213,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         statusCode: 400,
         error: 'Bad Request',
         message: `The event was rejected: ${TYPE_RULE}`,
+        field: 'type',
         results: [{ index: 0, ok: false, errors: [TYPE_RULE] }],
         accepted: 0,
         rejected: 1,
@@ -247,7 +248,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
     ]);
     expect((await post('/events/batch', [{ type: 'x.y', data: 1 }]).expect(400)).body.message).toMatch(/^The body must be \{"events": \[\.\.\.\]\}/);
     expect((await post('/events', [{ type: 'x.y', data: 1 }]).expect(400)).body.message).toMatch(/^The body must be one event as a JSON object/);
-    const text = await request(store.url).post('/events').set('X-Api-Key', ADMIN).set('Content-Type', 'text/plain').send('x.y').expect(400);
+    const text = await request(store.url).post('/events').set('X-Api-Key', ADMIN).set('Content-Type', 'text/plain').send('x.y').expect(415);
     expect(text.body.message).toMatch(/Content-Type: application\/json/);
   });
 
@@ -270,7 +271,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
     expect(res.body).toEqual({
       statusCode: 413,
       error: 'Payload Too Large',
-      message: `The request body is ${Buffer.byteLength(body)} bytes, over the limit of 1048576 bytes (INGEST_MAX_BODY_BYTES): send fewer or smaller events per request`,
+      message: `The request body is ${Buffer.byteLength(body)} bytes, over the limit of 1048576 bytes (INGEST_MAX_BODY_BYTES): send a smaller body`,
     });
   });
 

@@ -1,7 +1,10 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { configureHttpEdge } from '@app/events';
 
-/** What main.ts and the tests both apply: validated input, unknown fields refused by name. */
+/**
+ * What main.ts and the tests both apply: the mesh's HTTP edge (JSON only, validated input, one
+ * error shape, security headers). Twilio posts its callbacks form-encoded, so those routes take forms.
+ */
 export function configureApp<T extends INestApplication>(app: T): T {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  return app;
+  return configureHttpEdge(app, { formRoutes: [/^\/sms\/(status|inbound)\/[^/]+\/?$/] });
 }

@@ -1,10 +1,10 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { configureHttpEdge } from '@app/events';
 
 /**
- * What main.ts and the tests both apply to the app: validated input, where an unknown field is a
- * 400 naming it (`property foo should not exist`).
+ * What main.ts and the tests both apply: the mesh's HTTP edge (JSON only, validated input where an
+ * unknown field is a 400 naming it, one error shape, security headers).
  */
 export function configureApp<T extends INestApplication>(app: T): T {
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  return app;
+  return configureHttpEdge(app);
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { listenHost } from '@app/events';
 import { AppModule, SERVICE_NAME } from './app.module.js';
 import { configureApp } from './configure-app.js';
 
@@ -7,5 +8,6 @@ const app = configureApp(await NestFactory.create(AppModule.forRoot()));
 app.enableShutdownHooks();
 // PORT is validated with the rest of the environment while the module is built.
 const port = Number(process.env.PORT || 3000);
-await app.listen(port, '0.0.0.0');
-new Logger(SERVICE_NAME).log(`listening on http://localhost:${port} (all interfaces); try GET /health/events`);
+const { host, shown } = listenHost();
+await app.listen(port, host);
+new Logger(SERVICE_NAME).log(`listening on http://localhost:${port} (${shown}); try GET /health/events`);

@@ -106,8 +106,8 @@ describe('vendor-service (real nats-server and PostgreSQL)', () => {
       const all = await sub.received.waitForCount(4);
       expect(all.map((m) => m.event.type)).toEqual(['vendor.created', 'vendor.created', 'vendor.created', 'vendor.deleted']);
 
-      expect((await request(url).get('/vendors').query({ limit: 101 }).expect(400)).body.message).toContain('limit must not be greater than 100');
-      expect((await request(url).get('/vendors/not-a-uuid').expect(400)).body.message).toMatch(/uuid/);
+      expect((await request(url).get('/vendors').query({ limit: 101 }).expect(400)).body.message).toContain('limit must be a whole number from 1 to 100, in decimal digits');
+      expect((await request(url).get('/vendors/not-a-uuid').expect(400)).body).toMatchObject({ field: 'id', message: expect.stringMatching(/UUID/) });
       await request(url).get(`/vendors/${crypto.randomUUID()}`).expect(404);
       await request(url).patch(`/vendors/${crypto.randomUUID()}`).send({ open: true }).expect(404);
       await request(url).delete(`/vendors/${crypto.randomUUID()}`).expect(404);

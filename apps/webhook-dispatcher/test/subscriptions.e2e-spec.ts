@@ -60,10 +60,33 @@ describe('webhook subscriptions API (real nats-server and PostgreSQL)', () => {
       .set('X-Api-Key', API_KEY)
       .send({ name: 'renamed', filter: null, rateLimitPerSecond: null, timeoutMs: 500, eventTypes: ['vendor.*'] })
       .expect(200);
-    expect(patched.body).toMatchObject({ name: 'renamed', filter: null, rateLimitPerSecond: null, timeoutMs: 500, eventTypes: ['vendor.*'], headers: { 'X-Tenant': 'a' } });
+    expect(patched.body).toMatchObject({ name: 'renamed', filter: null, rateLimitPerSecond: null, timeoutMs: 500, eventTypes: ['vendor.*'], headers: { 'X-Tenant': '<redacted>' } });
     expect(patched.body).not.toHaveProperty('secret');
     await api().delete(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(204);
     await api().get(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(404);
+  });
+
+  it('masks custom header values in every answer, and keeps a stored value that a PATCH sends back masked', async () => {
+    const { body: s } = await api()
+      .post('/webhooks/subscriptions')
+      .set('X-Api-Key', API_KEY)
+      .send({ ...valid, headers: { Authorization: 'Bearer top-secret-token', 'X-Tenant': 'a' } })
+      .expect(201);
+    expect(s.headers).toEqual({ Authorization: '<redacted>', 'X-Tenant': '<redacted>' });
+    for (const res of [
+      await api().get(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(200),
+      await api().get('/webhooks/subscriptions').set('X-Api-Key', API_KEY).expect(200),
+    ]) {
+      expect(JSON.stringify(res.body)).not.toContain('top-secret-token');
+    }
+    const patched = await api()
+      .patch(`/webhooks/subscriptions/${s.id}`)
+      .set('X-Api-Key', API_KEY)
+      .send({ headers: { Authorization: '<redacted>', 'X-Tenant': 'b' } })
+      .expect(200);
+    expect(patched.body.headers).toEqual({ Authorization: '<redacted>', 'X-Tenant': '<redacted>' });
+    const { rows } = await db.query<{ headers: Record<string, string> }>('SELECT headers FROM webhook_subscriptions WHERE id = $1', [s.id]);
+    expect(rows[0]!.headers).toEqual({ Authorization: 'Bearer top-secret-token', 'X-Tenant': 'b' });
   });
 
   it('rotates the secret: the new one is returned, the old one stays valid for the grace period', async () => {

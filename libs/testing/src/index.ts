@@ -3,3 +3,4 @@ export * from './nats-server.js';
 export * from './wait.js';
 export * from './nats-cluster.js';
 export * from './app-process.js';
+export * from './log-capture.js';

@@ -6,7 +6,7 @@ import { openSession } from '../nats/connect.js';
 import { shownServers } from '../nats/nats-settings.js';
 import { print } from '../output/format.js';
 import { parsePositiveInt } from '../parse-args.js';
-import { type AppTarget, checkApp, defaultTargets, parseAppTarget } from '../status/app-health.js';
+import { type AppTarget, checkApp, defaultTargets, parseAppTarget, runningMesh } from '../status/app-health.js';
 import { settingsOf } from './connection-options.js';
 
 interface StatusOptions {
@@ -25,7 +25,10 @@ interface NatsState {
 }
 
 async function readNats(command: Command): Promise<NatsState> {
-  const settings = settingsOf(command);
+  let settings = settingsOf(command);
+  // No server named: the running npm start's, which may have taken another port than 4222.
+  const mesh = command.optsWithGlobals<{ server?: string }>().server || process.env.NATS_URL ? undefined : runningMesh();
+  if (mesh) settings = { ...settings, servers: [mesh.natsUrl] };
   const servers = shownServers(settings);
   try {
     const session = await openSession(settings);

@@ -1,5 +1,7 @@
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT_BASE, DEFAULT_PORTS, discoverApps } from '../../../../scripts/mesh/apps.js';
+import { readState } from '../../../../scripts/mesh/state.js';
 import { usageError } from '../cli-error.js';
 
 export interface AppTarget {
@@ -25,11 +27,23 @@ const TIMEOUT_MS = 3_000;
 /** dist/apps, next to this build of the CLI (dist/apps/cli/src/status/). */
 const BUILT_APPS = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Where `npm start` keeps its data (and state.json) for this build: MESH_DATA_DIR, else .mesh in the checkout. */
+const meshDataDir = (env: NodeJS.ProcessEnv, appsDir: string) => (env.MESH_DATA_DIR ? resolve(env.MESH_DATA_DIR) : join(appsDir, '..', '..', '.mesh'));
+
+/** The `npm start` running from this checkout (its state.json), unless MESH_PORT_BASE points elsewhere. */
+export const runningMesh = (env: NodeJS.ProcessEnv = process.env, appsDir = BUILT_APPS) => (env.MESH_PORT_BASE ? undefined : readState(meshDataDir(env, appsDir)));
+
 /**
- * The apps `npm start` would run, at the ports it gives them (the launcher's own table, MESH_APPS
- * and MESH_PORT_BASE), or every app of DESIGN.md's port table where none is built next to the CLI.
+ * The apps of the running `npm start` (its state.json) unless MESH_PORT_BASE is given; else the
+ * apps it would run, at the ports it gives them (the launcher's own table, MESH_APPS and
+ * MESH_PORT_BASE), or every app of DESIGN.md's port table where none is built next to the CLI.
  */
 export function defaultTargets(env: NodeJS.ProcessEnv = process.env, appsDir = BUILT_APPS): AppTarget[] {
+  const running = runningMesh(env, appsDir);
+  if (running) {
+    const only = env.MESH_APPS?.split(',').map((s) => s.trim()).filter(Boolean);
+    return running.apps.filter((a) => !only || only.includes(a.name)).map((a) => ({ name: a.name, url: a.url }));
+  }
   const base = env.MESH_PORT_BASE ? Number(env.MESH_PORT_BASE) : DEFAULT_PORT_BASE;
   if (!Number.isInteger(base) || base < 1 || base > 65_000) throw usageError(`Invalid MESH_PORT_BASE ${JSON.stringify(env.MESH_PORT_BASE)}: use a port such as 4000`);
   const built = discoverApps(appsDir, base);

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard, type RedriveReport, type StoredDeadLetter } from '@app/events';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, type RedriveReport, type StoredDeadLetter, StrictIntPipe } from '@app/events';
 import { DeadLetterFilterDto, ListDeadLettersQuery, RedriveDto } from './dead-letters.dto.js';
 import { DeadLetterList, DeadLettersService } from './dead-letters.service.js';
 
-const filterOf = (dto: DeadLetterFilterDto) => ({ consumer: dto.consumer, type: dto.type });
+// `?? undefined`: IsOptional lets null through, and null means "not given" here.
+const filterOf = (dto: DeadLetterFilterDto) => ({ consumer: dto.consumer ?? undefined, type: dto.type ?? undefined });
 
 /**
  * `EVENTS_DLQ` for the page: reads need the key once one is set; redrive and purge always need it.
@@ -22,7 +23,7 @@ export class DeadLettersController {
 
   @Get(':seq')
   @ApiKey('when-configured')
-  show(@Param('seq', ParseIntPipe) seq: number): Promise<StoredDeadLetter> {
+  show(@Param('seq', new StrictIntPipe(1, Number.MAX_SAFE_INTEGER)) seq: number): Promise<StoredDeadLetter> {
     return this.letters.show(seq);
   }
 

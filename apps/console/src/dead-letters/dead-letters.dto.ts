@@ -1,5 +1,5 @@
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { StrictInt } from '@app/events';
 import { IsEventPattern } from '../common/is-event-pattern.js';
 
 const CONSUMER = /^[a-z0-9_-]+$/;
@@ -16,7 +16,7 @@ export class DeadLetterFilterDto {
 
 /** Query of `GET /api/dead-letters`. */
 export class ListDeadLettersQuery extends DeadLetterFilterDto {
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1) @Max(500)
+  @IsOptional() @StrictInt(1, 500)
   limit: number = 50;
 }
 
@@ -28,6 +28,7 @@ export class RedriveDto extends DeadLetterFilterDto {
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
   @Min(1, { each: true })
+  @Max(Number.MAX_SAFE_INTEGER, { each: true })
   seqs?: number[];
 
   @IsOptional() @IsBoolean()

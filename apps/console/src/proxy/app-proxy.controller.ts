@@ -24,8 +24,11 @@ export class AppProxyController {
 
   @All(':app/*path')
   async forward(@Param('app') app: string, @Req() req: IncomingRequest, @Res() res: OutgoingResponse): Promise<void> {
-    const prefix = `/api/apps/${encodeURIComponent(app)}`;
-    const path = req.originalUrl.slice(prefix.length) || '/';
+    // The rest of the raw URL after the app's segment as sent (`event-stor%65` and `event-store` differ in length).
+    const rest = req.originalUrl.slice('/api/apps/'.length);
+    const end = rest.search(/[/?]/);
+    const tail = end < 0 ? '' : rest.slice(end);
+    const path = tail.startsWith('/') ? tail : `/${tail}`;
     // Nest has parsed a JSON body already; it goes on as JSON.
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const answer = await this.proxy.forward(app, { method: req.method, path, headers: req.headers, body });

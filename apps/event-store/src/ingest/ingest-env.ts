@@ -27,7 +27,7 @@ const IsWholeNumber =
 
 /** The HTTP ingest's limits, validated at start-up; a bad value stops the app naming the variable. */
 export class IngestEnv {
-  /** Largest request body, in bytes, the JSON parser accepts (see `applyIngestBodyLimit`). */
+  /** Largest request body, in bytes, the JSON parser accepts (the 413 names it; see configure-app.ts). */
   @Transform(toInt(DEFAULTS.maxBodyBytes)) @IsWholeNumber(1024, 64 * 1024 * 1024)
   INGEST_MAX_BODY_BYTES = DEFAULTS.maxBodyBytes;
 

@@ -47,6 +47,9 @@ export class IngestController {
     const first = outcome.results[0];
     const message =
       items.length === 1 && first && !first.ok ? `The event was rejected: ${first.errors.join('; ')}` : `All ${items.length} events were rejected; see each result's errors`;
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...outcome });
+    // Each error starts with the field it is about (`type: is required`).
+    const firstField = first && !first.ok ? /^([\w.[\]]+):/.exec(first.errors[0] ?? '')?.[1] : undefined;
+    const field = firstField && (items.length === 1 ? firstField : `events[0].${firstField}`);
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...(field ? { field } : {}), ...outcome });
   }
 }

@@ -1,4 +1,5 @@
-import { BadRequestException, PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
+import { edgeError } from '@app/events';
 import { MAX_EVENT_ID_LENGTH } from '../store/event-id.js';
 
 export const EVENT_ID_MESSAGE = `id must be a CloudEvents id: 1 to ${MAX_EVENT_ID_LENGTH} characters`;
@@ -6,7 +7,9 @@ export const EVENT_ID_MESSAGE = `id must be a CloudEvents id: 1 to ${MAX_EVENT_I
 /** `:id` of an event: any non-empty CloudEvents id up to 256 characters (UUID, NUID, ULID, `order-42`). */
 export const eventIdPipe = (): PipeTransform<string, string> => ({
   transform(value: string): string {
-    if (typeof value !== 'string' || value.length === 0 || [...value].length > MAX_EVENT_ID_LENGTH) throw new BadRequestException([EVENT_ID_MESSAGE]);
+    if (typeof value !== 'string' || value.length === 0 || [...value].length > MAX_EVENT_ID_LENGTH) {
+      throw edgeError(400, [EVENT_ID_MESSAGE], 'id');
+    }
     return value;
   },
 });

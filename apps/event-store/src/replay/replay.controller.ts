@@ -38,10 +38,11 @@ export class ReplayController {
     @Res({ passthrough: true }) res: { status(code: number): unknown; setHeader(name: string, value: string): unknown },
   ): Promise<ReplayResponse | ReplayJob> {
     const filter: ReplayFilter = {
-      id: body.id,
-      type: body.type,
-      resourceType: body.resourceType,
-      resourceId: body.resourceId,
+      // `?? undefined`: IsOptional lets null through, and null means "not given" here.
+      id: body.id ?? undefined,
+      type: body.type ?? undefined,
+      resourceType: body.resourceType ?? undefined,
+      resourceId: body.resourceId ?? undefined,
       from: body.from === undefined ? undefined : new Date(body.from),
       to: body.to === undefined ? undefined : new Date(body.to),
     };

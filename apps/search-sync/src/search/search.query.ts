@@ -1,7 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { StrictInt } from '@app/events';
 
 /** `GET /search?index=vendors&q=taco&page=0&hitsPerPage=20`. */
 export class SearchQueryDto {
@@ -12,7 +10,7 @@ export class SearchQueryDto {
 
   @IsOptional() @IsString() @MaxLength(512) q: string = '';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000) page: number = 0;
+  @IsOptional() @StrictInt(0, 1000) page: number = 0;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) hitsPerPage: number = 20;
+  @IsOptional() @StrictInt(1, 100) hitsPerPage: number = 20;
 }

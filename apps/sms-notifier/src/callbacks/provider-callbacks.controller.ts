@@ -1,5 +1,5 @@
-import { BadRequestException, Controller, ForbiddenException, Header, HttpCode, Inject, Logger, NotFoundException, Param, Post, Req } from '@nestjs/common';
-import { EventsService } from '@app/events';
+import { BadRequestException, Controller, ForbiddenException, Header, HttpCode, Inject, Logger, NotFoundException, OnModuleDestroy, Param, Post, Req } from '@nestjs/common';
+import { EventsService, FailureAggregator } from '@app/events';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, toE164 } from '../phone/phone-number.js';
@@ -10,14 +10,32 @@ import { TwilioSignatureVerifier } from './twilio-signature.js';
 
 type TwilioForm = Record<string, string | undefined>;
 
+interface SignatureFailure {
+  provider: string;
+  route: 'status' | 'inbound';
+  has_signature_header: boolean;
+  url: string;
+  remote: string;
+}
+
 /**
  * What providers post to this app, each checked against the provider's signature (not the admin
  * key): delivery status (`/sms/status/:provider`) and inbound replies (`/sms/inbound/:provider`)
  * for STOP / START. Only Twilio signs its callbacks, so only Twilio has them.
  */
 @Controller('sms')
-export class ProviderCallbacksController {
+export class ProviderCallbacksController implements OnModuleDestroy {
   private readonly logger = new Logger(ProviderCallbacksController.name);
+  /**
+   * Anyone can post a forged callback: the first per source address and route is recorded at once,
+   * then one event per source and route per minute with the count, so the history cannot be flooded.
+   */
+  private readonly signatureFailures = new FailureAggregator<SignatureFailure>((r) => {
+    this.logger.warn(`refused ${r.count} ${r.details.route} callback(s) from ${r.details.remote} claiming to be from ${r.details.provider}: ${r.details.has_signature_header ? 'bad' : 'no'} X-Twilio-Signature for ${r.details.url}`);
+    this.events
+      .warn('sms.signature_verification_failure', { ...r.details, count: r.count, window_start: r.windowStart, window_end: r.windowEnd ?? null })
+      .catch((err: Error) => this.logger.error(`sms.signature_verification_failure not published: ${err.message}`));
+  });
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
@@ -26,6 +44,10 @@ export class ProviderCallbacksController {
     private readonly optOuts: OptOutsRepository,
     private readonly events: EventsService,
   ) {}
+
+  onModuleDestroy(): void {
+    this.signatureFailures.flush();
+  }
 
   /** 204 once applied; 403 for a bad signature; 404 for an unknown provider or message. */
   @Post('status/:provider')
@@ -60,10 +82,8 @@ export class ProviderCallbacksController {
     }
     if (!this.verifier.verify(req)) {
       const hasSignature = typeof req.headers['x-twilio-signature'] === 'string';
-      this.logger.warn(`refused a ${route} callback claiming to be from ${provider}: ${hasSignature ? 'bad' : 'no'} X-Twilio-Signature for ${this.verifier.signedUrl(req)}`);
-      await this.events
-        .warn('sms.signature_verification_failure', { provider, route, has_signature_header: hasSignature, url: this.verifier.signedUrl(req), remote: req.ip ?? null })
-        .catch((err: Error) => this.logger.error(`sms.signature_verification_failure not published: ${err.message}`));
+      const remote = req.ip ?? 'unknown';
+      this.signatureFailures.record(`${remote} ${route}`, { provider, route, has_signature_header: hasSignature, url: this.verifier.signedUrl(req), remote });
       throw new ForbiddenException('Invalid X-Twilio-Signature: the request was not signed by the Twilio account this app uses (check SMS_PUBLIC_BASE_URL matches the URL Twilio calls)');
     }
     return (req.body ?? {}) as TwilioForm;

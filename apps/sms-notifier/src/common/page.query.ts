@@ -1,9 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { MAX_OFFSET, StrictInt } from '@app/events';
 
 /** `?limit=&offset=` of the list routes. */
 export class PageQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @StrictInt(1, 500) limit?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional() @StrictInt(0, MAX_OFFSET) offset?: number;
 }

@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, edgeError, UuidPipe } from '@app/events';
 import { CreateRuleDto } from './dto/create-rule.dto.js';
 import { UpdateRuleDto } from './dto/update-rule.dto.js';
 import { RulesService } from './rules.service.js';
@@ -18,7 +18,7 @@ export class RulesController {
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<SmsRule> {
+  get(@Param('id', UuidPipe) id: string): Promise<SmsRule> {
     return this.rules.get(id);
   }
 
@@ -29,14 +29,14 @@ export class RulesController {
   }
 
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateRuleDto): Promise<SmsRule> {
-    if (Object.values(body).every((v) => v === undefined)) throw new BadRequestException(['the body changes nothing: send at least one field of the rule']);
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateRuleDto): Promise<SmsRule> {
+    if (Object.values(body).every((v) => v === undefined)) throw edgeError(400, ['the body changes nothing: send at least one field of the rule'], 'body');
     return this.rules.update(id, body);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  remove(@Param('id', UuidPipe) id: string): Promise<void> {
     return this.rules.remove(id);
   }
 }

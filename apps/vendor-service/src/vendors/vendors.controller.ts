@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { edgeError, UuidPipe } from '@app/events';
 import { CreateVendorDto } from './dto/create-vendor.dto.js';
 import { UpdateVendorDto } from './dto/update-vendor.dto.js';
 import { ListVendorsQuery } from './dto/list-vendors.query.js';
@@ -22,22 +23,22 @@ export class VendorsController {
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<VendorData> {
+  get(@Param('id', UuidPipe) id: string): Promise<VendorData> {
     return this.vendors.get(id);
   }
 
   /** 200 with the vendor after the change; publishes `vendor.updated` when something changed. */
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateVendorDto): Promise<VendorData> {
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateVendorDto): Promise<VendorData> {
     const empty = UpdateVendorDto.emptyBodyMessage(body);
-    if (empty) throw new BadRequestException([empty]);
+    if (empty) throw edgeError(400, [empty], 'body');
     return this.vendors.update(id, body);
   }
 
   /** 204; publishes `vendor.deleted` with the vendor as it was. */
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  remove(@Param('id', UuidPipe) id: string): Promise<void> {
     return this.vendors.remove(id);
   }
 }

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, UuidPipe } from '@app/events';
 import { DeliveriesService, type DeliveryDetail } from './deliveries.service.js';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
 import { RecoverQuery } from '../subscriptions/dto/recover.query.js';
@@ -22,21 +22,21 @@ export class DeliveriesController {
   /** One delivery with its attempt log and the event it carries. */
   @Get('deliveries/:id')
   @ApiKey('when-configured')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<DeliveryDetail> {
+  get(@Param('id', UuidPipe) id: string): Promise<DeliveryDetail> {
     return this.deliveries.get(id);
   }
 
   /** Sends it again now and answers with the result (409 while a worker is sending it). */
   @Post('deliveries/:id/retry')
   @HttpCode(200)
-  retry(@Param('id', ParseUUIDPipe) id: string): Promise<DeliveryDetail> {
+  retry(@Param('id', UuidPipe) id: string): Promise<DeliveryDetail> {
     return this.deliveries.retry(id);
   }
 
   /** Every failed delivery of the subscription created since `since` gets one more attempt now. */
   @Post('subscriptions/:id/recover')
   @HttpCode(202)
-  recover(@Param('id', ParseUUIDPipe) id: string, @Query() query: RecoverQuery) {
+  recover(@Param('id', UuidPipe) id: string, @Query() query: RecoverQuery) {
     return this.deliveries.recover(id, new Date(query.since));
   }
 }

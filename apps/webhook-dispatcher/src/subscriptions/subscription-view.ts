@@ -12,6 +12,7 @@ export interface SubscriptionView {
   timeoutMs: number;
   maxAttempts: number;
   rateLimitPerSecond: number | null;
+  /** Names as set, each value shown as REDACTED_HEADER (they are often credentials). */
   headers: Record<string, string>;
   description: string | null;
   consecutiveFailures: number;
@@ -26,6 +27,17 @@ export interface SubscriptionView {
    * only on `GET /webhooks/subscriptions/:id` and PATCH answers.
    */
   waitingDeliveries?: number;
+}
+
+/**
+ * What every answer shows for a custom header's value; sent back in a PATCH, it keeps the stored
+ * value, so a client can edit the other headers without knowing them.
+ */
+export const REDACTED_HEADER = '<redacted>';
+
+/** The stored headers after a PATCH of `given`: a value of REDACTED_HEADER keeps the stored one. */
+export function mergeHeaders(stored: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(given).map(([name, value]) => [name, value === REDACTED_HEADER && name in stored ? stored[name] : value]));
 }
 
 /** `*` is stored as NATS's `>`; the API gives it back as written. */
@@ -43,7 +55,7 @@ export function toSubscriptionView(s: Subscription, now = new Date()): Subscript
     timeoutMs: s.timeoutMs,
     maxAttempts: s.maxAttempts,
     rateLimitPerSecond: s.rateLimitPerSecond,
-    headers: s.headers,
+    headers: Object.fromEntries(Object.keys(s.headers).map((name) => [name, REDACTED_HEADER])),
     description: s.description,
     consecutiveFailures: s.consecutiveFailures,
     disabledReason: s.disabledReason,

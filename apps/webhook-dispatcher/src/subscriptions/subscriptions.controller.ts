@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, edgeError, UuidPipe } from '@app/events';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 import { ListSubscriptionsQuery } from './dto/list-subscriptions.query.js';
@@ -29,27 +29,27 @@ export class SubscriptionsController {
 
   @Get(':id')
   @ApiKey('when-configured')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<SubscriptionView> {
+  get(@Param('id', UuidPipe) id: string): Promise<SubscriptionView> {
     return this.subscriptions.get(id);
   }
 
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionView> {
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionView> {
     const problem = UpdateSubscriptionDto.emptyBodyMessage(body) ?? UpdateSubscriptionDto.dropWaitingMessage(body);
-    if (problem) throw new BadRequestException([problem]);
+    if (problem) throw edgeError(400, [problem], 'body');
     return this.subscriptions.update(id, body);
   }
 
   /** 204; its deliveries and their log go with it. */
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  remove(@Param('id', UuidPipe) id: string): Promise<void> {
     return this.subscriptions.remove(id);
   }
 
   /** 201 with the new `secret`; the old one still signs until `previousSecretExpiresAt`. */
   @Post(':id/rotate-secret')
-  rotateSecret(@Param('id', ParseUUIDPipe) id: string, @Body() body: RotateSecretDto): Promise<SubscriptionWithSecret> {
+  rotateSecret(@Param('id', UuidPipe) id: string, @Body() body: RotateSecretDto): Promise<SubscriptionWithSecret> {
     return this.subscriptions.rotateSecret(id, body.gracePeriodMs);
   }
 }

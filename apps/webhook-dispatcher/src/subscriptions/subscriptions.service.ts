@@ -6,7 +6,7 @@ import { EventsService, normalizePattern } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { UrlGuard } from '../ssrf/url-guard.js';
 import { Subscription } from './subscription.entity.js';
-import { SubscriptionView, toSubscriptionView } from './subscription-view.js';
+import { mergeHeaders, SubscriptionView, toSubscriptionView } from './subscription-view.js';
 import { newSigningSecret } from './signing-secret.js';
 import { publishDisabled, withoutQuery } from './subscription-events.js';
 import { TIMEOUT_MS } from './dto/subscription-validators.js';
@@ -90,7 +90,7 @@ export class SubscriptionsService {
       if (patch.timeoutMs !== undefined) set.timeoutMs = patch.timeoutMs;
       if (patch.maxAttempts !== undefined) set.maxAttempts = patch.maxAttempts;
       if (patch.rateLimitPerSecond !== undefined) set.rateLimitPerSecond = patch.rateLimitPerSecond;
-      if (patch.headers !== undefined) set.headers = patch.headers;
+      if (patch.headers !== undefined) set.headers = mergeHeaders(s.headers, patch.headers);
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
       if (patch.active === false && wasActive) Object.assign(set, { active: false, disabledReason: 'disabled through the API', disabledAt: new Date() });

@@ -67,7 +67,7 @@ describe(assertEventType.name, () => {
 });
 
 describe(normalizePattern.name, () => {
-  it.each(['vendor.created', 'vendor.*', '*.created', 'order.>', '>', 'a.*.c', 'vendor'])('keeps the valid pattern %s as is', (pattern) => {
+  it.each(['vendor.created', 'vendor.*', '*.created', 'order.>', '>', 'a.*.c', 'a.>'])('keeps the valid pattern %s as is', (pattern) => {
     expect(normalizePattern(pattern)).toBe(pattern);
   });
 
@@ -75,11 +75,11 @@ describe(normalizePattern.name, () => {
     expect(normalizePattern('*')).toBe('>');
   });
 
-  it.each(['', 'Vendor.*', 'vendor.', '.created', 'vendor..created', '>.created', 'order.>.x', 'vendor.cre*', 'vendor.**', 'vendor created'])(
+  it.each(['', 'Vendor.*', 'vendor.', '.created', 'vendor..created', '>.created', 'order.>.x', 'vendor.cre*', 'vendor.**', 'vendor created', 'vendor', '_', 'a'.repeat(300)])(
     'rejects %j naming the pattern and the expected form',
     (pattern) => {
       expect(() => normalizePattern(pattern)).toThrow(
-        `Invalid event pattern ${JSON.stringify(pattern)}: use dot-separated lowercase tokens with NATS wildcards`,
+        `Invalid event pattern ${JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern)}: use dot-separated lowercase tokens with NATS wildcards`,
       );
     },
   );

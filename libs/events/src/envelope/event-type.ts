@@ -21,17 +21,22 @@ export function assertEventType(type: unknown): asserts type is string {
   if (!isEventType(type)) throw new InvalidEventTypeError(type);
 }
 
+/** Longest pattern accepted: a subject token list this long is already far past any real type. */
+export const MAX_PATTERN_LENGTH = 255;
+
 /**
  * Validates a NATS-style type pattern (`vendor.created`, `vendor.*`, `order.>`, `>`); `*` alone means all.
+ * One literal token (`vendor`, `_`) is refused: a type has at least two, so it could never match.
  * Returns the normalised pattern.
  */
 export function normalizePattern(pattern: string): string {
   const p = pattern === '*' ? '>' : pattern;
-  const tokens = p.split('.');
-  const ok = tokens.every((t, i) => PATTERN_TOKEN.test(t) && (t !== '>' || i === tokens.length - 1));
+  const tokens = p.length > MAX_PATTERN_LENGTH ? [] : p.split('.');
+  const oneLiteral = tokens.length === 1 && tokens[0] !== '>';
+  const ok = !oneLiteral && tokens.length > 0 && tokens.every((t, i) => PATTERN_TOKEN.test(t) && (t !== '>' || i === tokens.length - 1));
   if (!ok) {
     throw new Error(
-      `Invalid event pattern ${JSON.stringify(pattern)}: use dot-separated lowercase tokens with NATS wildcards, e.g. "vendor.created", "vendor.*", "order.>"`,
+      `Invalid event pattern ${JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern)}: use dot-separated lowercase tokens with NATS wildcards (at most ${MAX_PATTERN_LENGTH} characters, at least two tokens unless "*" or ">"), e.g. "vendor.created", "vendor.*", "order.>"`,
     );
   }
   return p;

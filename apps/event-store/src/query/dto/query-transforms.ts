@@ -10,10 +10,10 @@ export const toList = ({ value }: TransformArgs): unknown => {
 /** `true` / `false` only; anything else is left for `@IsBoolean` to refuse by name. */
 export const toBoolean = ({ value }: TransformArgs): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
-/** A decimal integer, lowered to `max` when above it (clamped, not refused); anything else is left for `@IsInt`. */
+/** Decimal digits, lowered to `max` when above it (clamped, not refused); anything else (`0x10`, ` 5`, ``) is left for `@IsInt`. */
 export const toClampedInt =
   (max: number) =>
   ({ value }: TransformArgs): unknown => {
-    if (typeof value !== 'string' || !/^[+-]?\d+$/.test(value.trim())) return value;
+    if (typeof value !== 'string' || !/^[0-9]+$/.test(value)) return value;
     return Math.min(Number(value), max);
   };

@@ -1,16 +1,10 @@
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { MAX_OFFSET, StrictInt } from '@app/events';
 
 /** Query of `GET /vendors`: newest first, `limit` (1–100, default 50) from `offset` (default 0). */
 export class ListVendorsQuery {
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @StrictInt(1, 100)
   limit = 50;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @StrictInt(0, MAX_OFFSET)
   offset = 0;
 }

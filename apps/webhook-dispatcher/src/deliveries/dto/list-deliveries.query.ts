@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { StrictInt } from '@app/events';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../delivery/delivery.types.js';
 
 /** Query of `GET /webhooks/deliveries`: newest first, keyset-paginated by `cursor` (the last page's `nextCursor`). */
@@ -13,7 +13,7 @@ export class ListDeliveriesQuery {
   @IsOptional() @IsIn(DELIVERY_STATUSES, { message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @StrictInt(1, 100)
   limit = 50;
 
   /** The id of the last delivery of the previous page. */
