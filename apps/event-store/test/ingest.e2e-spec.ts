@@ -155,6 +155,14 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
     expect(stored?.json<CloudEvent>()).toMatchObject({ id, type: 'payment.retried', data: { amount: 5 } });
   });
 
+  it('takes any CloudEvents id a client chose (NUID, ULID, order-42) and refuses one over 256 characters by name', async () => {
+    for (const id of ['oDFKhn1ZQTIohvkNHqP6RY', '01JDQ8Z1V7M6Y0S2E3K4N5P6Q7', `order-${Date.now()}`]) {
+      expect((await post('/events', { id, type: 'order.placed', data: {} }).expect(200)).body.results).toEqual([{ index: 0, ok: true, id, queued: false }]);
+    }
+    const res = await post('/events', { id: 'x'.repeat(257), type: 'order.placed', data: {} }).expect(400);
+    expect(res.body).toMatchObject({ field: 'id', message: expect.stringContaining('id: must be shorter than or equal to 256 characters') });
+  });
+
   it('publishes only the valid events of a mixed batch, in order, and answers each one by index', async () => {
     await store.app.get(SchemaRegistry).register('invoice.issued', 1, {
       type: 'object',

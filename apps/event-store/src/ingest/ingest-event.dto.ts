@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, IsUUID, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
 import { EVENT_LEVELS, isEventType } from '@app/events';
 import type { EventLevel } from '@app/events';
 
@@ -30,9 +30,11 @@ export class IngestEventDto {
   @IsPresent()
   data!: unknown;
 
-  /** Reuse it on retries: JetStream drops a repeat within its duplicate window. */
-  @IsOptional() @IsUUID('all', { message: '$property must be a UUID (reuse the same one to make a retry idempotent)' })
-  id?: string;
+  /**
+   * Any CloudEvents id (UUID, NUID, ULID, `order-42`), as the store keeps any. Reuse it on retries:
+   * JetStream drops a repeat within its duplicate window.
+   */
+  @apply(text(256)) id?: string;
 
   /** `http-ingest` when absent. */
   @apply(text(200)) source?: string;
