@@ -53,9 +53,8 @@ describe('a slow endpoint does not hold up the others (real nats-server, Postgre
     expect(failed.attemptLog[0].durationMs).toBeGreaterThanOrEqual(450);
     expect(await deliveries(fastSub.id, 'succeeded')).toHaveLength(n);
     expect(fast.delivered.items).toHaveLength(n);
-    // Never more than the per-endpoint bound at once on the slow endpoint.
-    const starts = slow.requests.items.map((r) => r.at).sort((a, b) => a - b);
-    const overlapping = Math.max(...starts.map((t) => starts.filter((u) => u >= t && u < t + 450).length));
-    expect(overlapping).toBeLessThanOrEqual(ENDPOINT_CONCURRENCY);
+    // Never more than the per-endpoint bound open at once on the slow endpoint, counted by the
+    // receiver from arrival to close (start times alone counted arrival jitter under load as overlap).
+    expect(slow.maxOpen).toBe(ENDPOINT_CONCURRENCY);
   });
 });

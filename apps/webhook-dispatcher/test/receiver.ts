@@ -30,6 +30,9 @@ export class Receiver {
   /** Requests answered with a 2xx. */
   readonly delivered = new Collector<ReceivedRequest>();
   reply: (n: number, req: ReceivedRequest) => Reply = () => ({ status: 200, body: 'ok' });
+  /** Most requests open at once (arrived, not yet answered or given up by the client). */
+  maxOpen = 0;
+  private open = 0;
   private count = 0;
 
   private readonly server: Server;
@@ -50,6 +53,8 @@ export class Receiver {
   }
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+    this.maxOpen = Math.max(this.maxOpen, ++this.open);
+    res.on('close', () => this.open--);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));

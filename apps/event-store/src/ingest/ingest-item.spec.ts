@@ -18,9 +18,9 @@ describe(checkIngestItem.name, () => {
     ]);
     expect(errorsOf({ type: 'vendor.created' })).toEqual(['data: is required (any JSON value, e.g. {})']);
     expect(
-      errorsOf({ type: 'x.y', data: {}, id: 'abc', time: 'yesterday', level: 'fatal', source: '', actor: 7, colour: 'red' }),
+      errorsOf({ type: 'x.y', data: {}, id: '', time: 'yesterday', level: 'fatal', source: '', actor: 7, colour: 'red' }),
     ).toEqual([
-      'id: must be a UUID (reuse the same one to make a retry idempotent)',
+      'id: should not be empty',
       'source: should not be empty',
       'time: must be an RFC 3339 timestamp with its offset, e.g. 2025-03-01T10:00:00Z',
       'level: must be one of debug, info, warn, error',
