@@ -46,10 +46,21 @@ export class TwilioStandIn {
   readonly requests: TwilioRequest[] = [];
   /** Every message created, oldest first, as the list returns it. */
   readonly messages: Record<string, unknown>[] = [];
+  /**
+   * While set, a create is taken (the message exists, the list shows it) but never answered: the
+   * caller cannot learn it was accepted, as when it dies before Twilio's answer is recorded.
+   */
+  holdCreates = false;
+  /** Creates taken and never answered (while `holdCreates` was set). */
+  held = 0;
   private readonly script: ScriptedAnswer[] = [];
 
   private readonly server: Server = createServer((req, res) => {
     void this.handle(req).then(({ status, body }) => {
+      if (req.method === 'POST' && status === 201 && this.holdCreates) {
+        this.held++;
+        return;
+      }
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     });
@@ -179,6 +190,8 @@ export class TwilioStandIn {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    this.server.closeAllConnections(); // held requests would keep it open
+    return closed;
   }
 }
