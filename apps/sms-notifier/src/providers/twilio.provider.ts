@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { TwilioConfig } from '../config/sms-config.js';
-import { createHash } from 'node:crypto';
 import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, SentSms, SmsProvider, UnrecordedSms } from './sms-provider.js';
 
 const TWILIO_API = 'https://api.twilio.com';
