@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createEnvelope } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 
@@ -88,6 +89,24 @@ describe('sms-notifier with the HTTP gateway provider (real nats-server and Post
     ]);
     expect(sent.data).toMatchObject({ smsId: id, provider: 'http', providerMessageId: '8792002', encoding: 'UCS-2', segments: 1 });
     expect(sms.logger.lines.join('\n')).not.toContain('+989125550101');
+  });
+
+  it('sends an unrecorded claim again under the same idempotency key (the gateway drops a repeat), with no unknown outcome', async () => {
+    const event = createEnvelope('order.status_changed', { orderId: 78, newStatus: 'Started', phone: '+989125550102', locale: 'en' }, 'shop');
+    const id = crypto.randomUUID();
+    await db.query(
+      `INSERT INTO sms_messages (id, event_id, rule_id, recipient, status, event_type, template_key, locale, body, encoding, segments, attempts, claimed_at)
+       VALUES ($1, $2, '0193a000-0000-7000-8000-000000000001', '+989125550102', 'sending', 'order.status_changed', 'order_confirmation', 'en', 'Order 78', 'GSM-7', 1, 1, now() - interval '1 hour')`,
+      [id, event.id],
+    );
+    const before = gateway.requests.length;
+    await mesh.publishEnvelope(event);
+    await mesh.waitOutcome(event.id, 'sms.sent');
+    await mesh.settled();
+
+    expect(gateway.requests.slice(before)).toEqual([{ path: '/v1/SECRET-API-KEY/sms/send.json', idempotencyKey: id, form: { receptor: '+989125550102', message: 'Order 78', sender: '10004346' } }]);
+    expect(mesh.outcomesOf(event.id).map((e) => e.type)).toEqual(['sms.sent']);
+    expect(sms.logger.lines.some((l) => l.includes(`SMS ${id}: http drops a repeat of its idempotency key`))).toBe(true);
   });
 
   it('has no status callback route for a provider that does not sign its reports', async () => {

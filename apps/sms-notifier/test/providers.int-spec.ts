@@ -1,8 +1,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConsoleSmsProvider } from '../src/providers/console.provider.js';
 import { HttpGatewaySmsProvider } from '../src/providers/http-gateway.provider.js';
 import { createSmsProvider } from '../src/providers/providers.module.js';
-import { ProviderRejectedError, ProviderUnavailableError } from '../src/providers/sms-provider.js';
+import { ProviderRejectedError, ProviderUnavailableError, type SmsProvider } from '../src/providers/sms-provider.js';
 import { TwilioSmsProvider } from '../src/providers/twilio.provider.js';
 import type { HttpGatewayConfig, SmsConfig } from '../src/config/sms-config.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
@@ -124,6 +125,55 @@ describe(TwilioSmsProvider.name, () => {
     // The stand-in is gone: nothing listens at its address any more.
     const closed = new TwilioSmsProvider({ accountSid: ACCOUNT, authToken: 't', from: '+15005550006', apiBaseUrl }, 2_000);
     await expect(closed.send(SMS)).rejects.toThrow(/^Twilio unreachable \((ECONNREFUSED|ECONNRESET)\)/);
+  });
+});
+
+describe(`${TwilioSmsProvider.name}.findSent (Messages list on the stand-in, through the twilio client)`, () => {
+  const ACCOUNT = 'AC' + 'c3'.repeat(16);
+
+  it('finds the message an unrecorded claim sent, across list pages, and only that one', async () => {
+    const api = await TwilioStandIn.start(ACCOUNT);
+    try {
+      const provider = new TwilioSmsProvider({ accountSid: ACCOUNT, authToken: 't', from: '+15005550006', apiBaseUrl: api.url }, 5_000);
+      const claimedAt = new Date();
+      const lost = await provider.send(SMS);
+      // 120 newer messages to the number push the lost one to the third page of 50.
+      for (let i = 0; i < 120; i++) await provider.send({ ...SMS, text: `other ${i}`, idempotencyKey: `k${i}` });
+      const unrecorded = { ...SMS, claimedAt, recordedIds: new Set<string>() };
+
+      expect(await provider.findSent(unrecorded)).toEqual({ kind: 'found', providerMessageId: lost.providerMessageId });
+      const lists = api.requests.filter((r) => r.method === 'GET');
+      expect(lists.length).toBeGreaterThanOrEqual(2); // followed next_page_uri
+      const first = new URL(lists[0].path, 'http://x').searchParams;
+      expect(first.get('To')).toBe(SMS.to);
+      expect(first.get('DateSent>')).toBe(`${claimedAt.toISOString().slice(0, 10)}T00:00:00Z`);
+
+      // Already recorded for another row, another text, another number, or created long before the claim: not this SMS.
+      expect(await provider.findSent({ ...unrecorded, recordedIds: new Set([lost.providerMessageId]) })).toEqual({ kind: 'not_found' });
+      expect(await provider.findSent({ ...unrecorded, text: 'never sent' })).toEqual({ kind: 'not_found' });
+      expect(await provider.findSent({ ...unrecorded, to: '+989121234500' })).toEqual({ kind: 'not_found' });
+      expect(await provider.findSent({ ...unrecorded, claimedAt: new Date(Date.now() + 3_600_000) })).toEqual({ kind: 'not_found' });
+
+      api.failNext({ status: 503 });
+      await expect(provider.findSent(unrecorded)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('lets a gateway with an idempotency key resend, and says unknown for one without a key and for the console', async () => {
+    const config: HttpGatewayConfig = {
+      url: 'http://127.0.0.1:9/send',
+      method: 'POST',
+      contentType: 'application/json',
+      bodyTemplate: '{}',
+      authHeader: 'Authorization',
+      idempotencyHeader: 'Idempotency-Key',
+      messageIdPath: 'id',
+    };
+    const unrecorded = { ...SMS, claimedAt: new Date(), recordedIds: new Set<string>() };
+    const providers: SmsProvider[] = [new HttpGatewaySmsProvider(config, 1_000), new HttpGatewaySmsProvider({ ...config, idempotencyHeader: undefined }, 1_000), new ConsoleSmsProvider()];
+    expect(await Promise.all(providers.map((p) => p.findSent(unrecorded)))).toEqual([{ kind: 'idempotent' }, { kind: 'unknown' }, { kind: 'unknown' }]);
   });
 });
 

@@ -200,6 +200,41 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(sms.logger.lines.some((l) => l.includes(`SMS ${fresh.id}`) && l.includes('never recorded'))).toBe(true);
   });
 
+  it('records an unrecorded claim that Twilio already holds as sent with its SID, found through the Messages list, and sends nothing again', async () => {
+    const p = use(phone());
+    const orderId = 5271;
+    const text = `Your order #${orderId} has been placed and is being processed`;
+    const before = twilioApi.requests.length;
+    const event = createEnvelope('order.status_changed', { orderId, newStatus: 'Started', phone: p.e164, locale: 'en' }, 'shop', { resourceType: 'order', resourceId: String(orderId) });
+    const id = crypto.randomUUID();
+    await db.query(
+      `INSERT INTO sms_messages (id, event_id, rule_id, recipient, status, event_type, template_key, locale, body, encoding, segments, attempts, claimed_at)
+       VALUES ($1, $2, $3, $4, 'sending', 'order.status_changed', 'order_confirmation', 'en', $5, 'GSM-7', 1, 1, now() - interval '1 hour')`,
+      [id, event.id, ORDER_RULE, p.e164, text],
+    );
+    // The crashed attempt had reached Twilio: the stand-in holds the message, created after the claim.
+    const lost = await fetch(`${twilioApi.url}/2010-04-01/Accounts/${ACCOUNT}/Messages.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: p.e164, From: FROM, Body: text }),
+    }).then((r) => r.json() as Promise<{ sid: string }>);
+
+    await mesh.publishEnvelope(event);
+    const sent = await mesh.waitOutcome(event.id, 'sms.sent');
+    await mesh.settled();
+
+    const after = twilioApi.requests.slice(before);
+    expect(after.filter((r) => r.method === 'POST')).toHaveLength(1); // the test's own create only
+    const lookups = after.filter((r) => r.method === 'GET');
+    expect(lookups).toHaveLength(1);
+    const query = new URL(lookups[0].path, 'http://x').searchParams;
+    expect(query.get('To')).toBe(p.e164);
+    expect(query.get('DateSent>')).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
+    expect(sent.data).toMatchObject({ smsId: id, providerMessageId: lost.sid });
+    expect(await row(event.id)).toMatchObject([{ id, status: 'sent', provider_message_id: lost.sid, attempts: 1 }]);
+    expect(sms.logger.lines.some((l) => l.includes(`SMS ${id}`) && l.includes('not sending it again'))).toBe(true);
+  });
+
   it('publishes sms.failed and acks when the provider rejects the SMS for good', async () => {
     const p = use(phone());
     const message = `The 'To' number ${p.e164} is not a valid phone number. ${'x'.repeat(300)}`;
@@ -418,7 +453,7 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} \d+/);
     expect(metrics.text).toMatch(/sms_provider_request_duration_seconds_count\{provider="twilio",result="accepted"\} \d+/);
     const health = await request(sms.url).get('/health/events').expect(200);
-    expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio' });
+    expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio', unknownOutcomes: { resent: 0, skipped: 0, last: null } });
     expect(health.body.details.consumer).toMatchObject({ name: 'sms-notifier', status: 'up' });
   });
 

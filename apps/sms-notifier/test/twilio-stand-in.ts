@@ -30,17 +30,37 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
+/** Twilio's DateSent filters compare the day (GMT) only: `2026-12-03` or `2026-12-03T10:00:00Z` both mean that day. */
+const dayOf = (value: string): string | undefined => (/^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined);
+
 /**
- * A local stand-in for Twilio's Messages API (`POST /2010-04-01/Accounts/{sid}/Messages.json`,
- * form-encoded, basic auth), answering as Twilio does: 201 with the Message resource, or an error
- * body `{code, message, more_info, status}`. Tests queue answers with `failNext`.
+ * A local stand-in for Twilio's Messages API, answering as Twilio does:
+ * - `POST /2010-04-01/Accounts/{sid}/Messages.json` (form-encoded, basic auth): 201 with the
+ *   Message resource, or an error body `{code, message, more_info, status}`;
+ * - `GET` of the same path: the list, newest first, filtered by `To`, `From`, `DateSent`,
+ *   `DateSent<`, `DateSent>` (by day), paged by `PageSize` (default 50, at most 1000), `Page` and
+ *   `PageToken`, with `next_page_uri` and the other paging fields.
+ * Messages count as sent at once (`date_sent` set). Tests queue answers with `failNext`.
  */
 export class TwilioStandIn {
   readonly requests: TwilioRequest[] = [];
+  /** Every message created, oldest first, as the list returns it. */
+  readonly messages: Record<string, unknown>[] = [];
+  /**
+   * While set, a create is taken (the message exists, the list shows it) but never answered: the
+   * caller cannot learn it was accepted, as when it dies before Twilio's answer is recorded.
+   */
+  holdCreates = false;
+  /** Creates taken and never answered (while `holdCreates` was set). */
+  held = 0;
   private readonly script: ScriptedAnswer[] = [];
 
   private readonly server: Server = createServer((req, res) => {
     void this.handle(req).then(({ status, body }) => {
+      if (req.method === 'POST' && status === 201 && this.holdCreates) {
+        this.held++;
+        return;
+      }
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     });
@@ -67,6 +87,11 @@ export class TwilioStandIn {
     return this.requests.filter((r) => r.form.To === to && r.answered === 201);
   }
 
+  /** Creates-requests only (the list calls are left out). */
+  creates(): TwilioRequest[] {
+    return this.requests.filter((r) => r.method === 'POST');
+  }
+
   to(to: string): TwilioRequest[] {
     return this.requests.filter((r) => r.form.To === to);
   }
@@ -80,21 +105,70 @@ export class TwilioStandIn {
       record.answered = status;
       return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
     };
-    if (req.method !== 'POST' || req.url !== expectedPath) return error(404, 20404, `The requested resource ${req.url} was not found`);
+    const url = new URL(req.url!, 'http://stand-in');
+    if (url.pathname !== expectedPath || (req.method !== 'POST' && req.method !== 'GET')) return error(404, 20404, `The requested resource ${req.url} was not found`);
     const scripted = this.script.shift();
     if (scripted) return error(scripted.status, scripted.code ?? 20500, scripted.message ?? 'Internal Server Error');
+    if (req.method === 'GET') {
+      record.answered = 200;
+      return { status: 200, body: this.list(url, expectedPath) };
+    }
+    return this.create(form, record);
+  }
+
+  private list(url: URL, path: string): Record<string, unknown> {
+    const q = url.searchParams;
+    const day = (name: string) => {
+      const v = q.get(name);
+      return v === null ? undefined : (dayOf(v) ?? 'invalid');
+    };
+    const [on, before, after] = [day('DateSent'), day('DateSent<'), day('DateSent>')];
+    const matches = this.messages
+      .filter((m) => {
+        const sent = m.date_sent ? new Date(m.date_sent as string).toISOString().slice(0, 10) : undefined;
+        if (q.has('To') && m.to !== q.get('To')) return false;
+        if (q.has('From') && m.from !== q.get('From')) return false;
+        if ((on || before || after) && !sent) return false;
+        if (on && sent !== on) return false;
+        if (before && sent! > before) return false;
+        if (after && sent! < after) return false;
+        return true;
+      })
+      .reverse();
+    const pageSize = Math.min(Math.max(Number(q.get('PageSize') ?? 50) || 50, 1), 1000);
+    const page = Math.max(Number(q.get('Page') ?? 0) || 0, 0);
+    const start = page * pageSize;
+    const items = matches.slice(start, start + pageSize);
+    const pageUri = (n: number) => {
+      const next = new URLSearchParams(q);
+      next.set('PageSize', String(pageSize));
+      next.set('Page', String(n));
+      return `${path}?${next.toString()}`;
+    };
+    return {
+      messages: items,
+      uri: `${path}?${url.searchParams.toString()}`,
+      first_page_uri: pageUri(0),
+      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+      next_page_uri: start + pageSize < matches.length ? pageUri(page + 1) : null,
+      page,
+      page_size: pageSize,
+      start,
+      end: start + Math.max(items.length - 1, 0),
+    };
+  }
+
+  private create(form: Record<string, string>, record: TwilioRequest): { status: number; body: unknown } {
     const sid = `SM${randomBytes(16).toString('hex')}`;
     record.answered = 201;
     record.sid = sid;
     const now = new Date().toUTCString();
-    return {
-      status: 201,
-      body: {
+    const message = {
         account_sid: this.accountSid,
         api_version: '2010-04-01',
         body: form.Body,
         date_created: now,
-        date_sent: null,
+        date_sent: now,
         date_updated: now,
         direction: 'outbound-api',
         error_code: null,
@@ -106,15 +180,18 @@ export class TwilioStandIn {
         price: null,
         price_unit: 'USD',
         sid,
-        status: 'queued',
+        status: 'sent',
         subresource_uris: { media: `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}/Media.json` },
         to: form.To,
         uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}.json`,
-      },
     };
+    this.messages.push(message);
+    return { status: 201, body: message };
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+    this.server.closeAllConnections(); // held requests would keep it open
+    return closed;
   }
 }

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseDuration, validateEnv } from '@app/events';
-import { SmsEnv, SmsProviderName } from './sms-env.js';
+import { SmsEnv, SmsProviderName, UnknownOutcomeAction } from './sms-env.js';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -33,6 +33,8 @@ export interface SmsConfig {
   maxEventAgeMs: number;
   /** A `sending` claim older than this is taken as a crashed attempt (see README, "Exactly once"). */
   sendingLeaseMs: number;
+  /** An unrecorded claim the provider cannot reconcile is sent again or skipped (default `skip`). */
+  unknownOutcome?: UnknownOutcomeAction;
   publicBaseUrl?: string;
   twilio?: TwilioConfig;
   http?: HttpGatewayConfig;
@@ -47,6 +49,7 @@ export function smsConfigFromEnv(env: SmsEnv): SmsConfig {
     providerTimeoutMs,
     maxEventAgeMs: parseDuration(env.SMS_MAX_EVENT_AGE)!,
     sendingLeaseMs: providerTimeoutMs + 5_000,
+    unknownOutcome: env.SMS_UNKNOWN_OUTCOME,
     publicBaseUrl: env.SMS_PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
       ? {

@@ -13,6 +13,7 @@ describe(SmsEnv.name, () => {
       providerTimeoutMs: 10_000,
       maxEventAgeMs: 86_400_000,
       sendingLeaseMs: 15_000,
+      unknownOutcome: 'skip',
       publicBaseUrl: undefined,
       twilio: undefined,
       http: undefined,
@@ -23,6 +24,11 @@ describe(SmsEnv.name, () => {
     expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '0s' })).maxEventAgeMs).toBe(0);
     expect(smsConfigFromEnv(validate({ SMS_MAX_EVENT_AGE: '2h' })).maxEventAgeMs).toBe(7_200_000);
     expect(() => validate({ SMS_MAX_EVENT_AGE: 'forever' })).toThrow(/SMS_MAX_EVENT_AGE: must be a duration such as 30m, 24h, 2d \(0s turns it off\)/);
+  });
+
+  it('reads SMS_UNKNOWN_OUTCOME (resend or skip) and refuses anything else, naming the choices', () => {
+    expect(smsConfigFromEnv(validate({ SMS_UNKNOWN_OUTCOME: 'resend' })).unknownOutcome).toBe('resend');
+    expect(() => validate({ SMS_UNKNOWN_OUTCOME: 'ask' })).toThrow(/SMS_UNKNOWN_OUTCOME: must be one of resend, skip/);
   });
 
   it('names every bad variable, without echoing secrets', () => {

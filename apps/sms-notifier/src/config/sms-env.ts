@@ -5,6 +5,8 @@ import { parseDuration } from '@app/events';
 
 export const SMS_PROVIDERS = ['console', 'twilio', 'http'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+export const UNKNOWN_OUTCOME_ACTIONS = ['resend', 'skip'] as const;
+export type UnknownOutcomeAction = (typeof UNKNOWN_OUTCOME_ACTIONS)[number];
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
 const URL_OPTIONS = { require_protocol: true, protocols: ['http', 'https'], require_tld: false };
@@ -58,6 +60,12 @@ export class SmsEnv {
    * customers. Replays are exempt. `0s` turns it off.
    */
   @IsDuration() SMS_MAX_EVENT_AGE = '24h';
+  /**
+   * What to do with a claim whose outcome was never recorded when the provider cannot say whether
+   * it took it (console, a gateway without idempotency key). `skip` by default: a second SMS cannot
+   * be taken back, a skipped one is reported (sms.outcome_unknown) and can be re-sent by hand.
+   */
+  @IsIn(UNKNOWN_OUTCOME_ACTIONS, { message: `$property must be one of ${UNKNOWN_OUTCOME_ACTIONS.join(', ')}` }) SMS_UNKNOWN_OUTCOME: UnknownOutcomeAction = 'skip';
   /** The URL the provider reaches this app at; status callbacks are signed over it. */
   @IsOptional() @IsUrl(URL_OPTIONS) SMS_PUBLIC_BASE_URL?: string;
 

@@ -53,6 +53,15 @@ export class SmsMessagesRepository {
     return row.n;
   }
 
+  /** Provider message ids recorded for one number since a time (reconciling an unrecorded claim). */
+  async providerIdsSince(m: EntityManager, recipient: string, since: Date): Promise<Set<string>> {
+    const rows = (await m.query(`SELECT provider_message_id AS id FROM sms_messages WHERE recipient = $1 AND provider_message_id IS NOT NULL AND created_at >= $2`, [
+      recipient,
+      since,
+    ])) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
   findByProviderId(m: EntityManager, provider: string, providerMessageId: string): Promise<SmsMessage | null> {
     return m.findOne(SmsMessage, { where: { provider, providerMessageId }, lock: { mode: 'pessimistic_write' } });
   }

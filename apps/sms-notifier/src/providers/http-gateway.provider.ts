@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import type { HttpGatewayConfig } from '../config/sms-config.js';
 import { readPath } from '../rules/json-path.js';
-import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, retryAfterMs, SentSms, SmsProvider } from './sms-provider.js';
+import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, retryAfterMs, SentSms, SmsProvider } from './sms-provider.js';
 
 const ESCAPE: Record<HttpGatewayConfig['contentType'], (v: unknown) => string> = {
   // Inside a JSON string literal: the template supplies the quotes.
@@ -24,6 +24,14 @@ export class HttpGatewaySmsProvider implements SmsProvider {
     private readonly timeoutMs: number,
   ) {
     Mustache.parse(config.bodyTemplate); // a broken template stops start-up, not the first send
+  }
+
+  /**
+   * Gateways have no common lookup call. One that honours the idempotency header drops a resend
+   * with the same key, so resending is safe; without the header (`none`) nobody can tell.
+   */
+  async findSent(): Promise<Reconciliation> {
+    return this.config.idempotencyHeader ? { kind: 'idempotent' } : { kind: 'unknown' };
   }
 
   async send(sms: OutgoingSms): Promise<SentSms> {

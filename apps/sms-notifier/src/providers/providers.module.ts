@@ -4,6 +4,7 @@ import { ConsoleSmsProvider } from './console.provider.js';
 import { HttpGatewaySmsProvider } from './http-gateway.provider.js';
 import { SMS_PROVIDER, SmsProvider } from './sms-provider.js';
 import { TwilioSmsProvider } from './twilio.provider.js';
+import { UnknownOutcomes } from './unknown-outcomes.js';
 
 /** The configured provider; an unknown name or missing settings stop start-up rather than fall back. */
 export function createSmsProvider(config: SmsConfig): SmsProvider {
@@ -22,7 +23,7 @@ export function createSmsProvider(config: SmsConfig): SmsProvider {
 }
 
 @Module({
-  providers: [{ provide: SMS_PROVIDER, inject: [SMS_CONFIG], useFactory: createSmsProvider }],
-  exports: [SMS_PROVIDER],
+  providers: [{ provide: SMS_PROVIDER, inject: [SMS_CONFIG], useFactory: createSmsProvider }, UnknownOutcomes],
+  exports: [SMS_PROVIDER, UnknownOutcomes],
 })
 export class ProvidersModule {}

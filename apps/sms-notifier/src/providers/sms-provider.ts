@@ -9,6 +9,21 @@ export interface OutgoingSms {
   statusCallbackUrl?: string;
 }
 
+/** A claim whose outcome was never recorded (the app crashed, or its commit failed, after calling the provider). */
+export interface UnrecordedSms extends OutgoingSms {
+  /** When the lost attempt was claimed: the provider cannot have taken it before. */
+  claimedAt: Date;
+  /** Provider ids already recorded for this recipient: a match among them is another SMS with the same text, not this one. */
+  recordedIds: ReadonlySet<string>;
+}
+
+/**
+ * What the provider says about an unrecorded claim: it took it (`found`), it did not
+ * (`not_found`), a resend with the same key is dropped by the provider (`idempotent`), or it
+ * cannot tell (`unknown`, SMS_UNKNOWN_OUTCOME decides).
+ */
+export type Reconciliation = { kind: 'found'; providerMessageId: string } | { kind: 'not_found' } | { kind: 'idempotent' } | { kind: 'unknown' };
+
 export interface SentSms {
   providerMessageId: string;
   /** Segments the provider billed, when it says. */
@@ -24,6 +39,8 @@ export interface SmsProvider {
   /** The provider posts signed delivery reports to `/sms/status/<name>` (Twilio). */
   readonly statusCallbacks: boolean;
   send(sms: OutgoingSms): Promise<SentSms>;
+  /** Asked before re-sending an unrecorded claim; throws {@link ProviderUnavailableError} when the provider cannot be asked now. */
+  findSent(sms: UnrecordedSms): Promise<Reconciliation>;
 }
 
 export const SMS_PROVIDER = Symbol('SMS_PROVIDER');

@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { TwilioConfig } from '../config/sms-config.js';
-import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, SentSms, SmsProvider } from './sms-provider.js';
+import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, SentSms, SmsProvider, UnrecordedSms } from './sms-provider.js';
 
 const TWILIO_API = 'https://api.twilio.com';
+/** Twilio's clock and ours may differ: a message created this long before our claim may still be ours. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** Most messages to one number read while reconciling; beyond that the outcome counts as unknown. */
+const LOOKUP_LIMIT = 1_000;
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The twilio package's own HTTP client, sending to another origin: `edge`/`region` only change the
@@ -25,8 +32,8 @@ class RebasedRequestClient extends twilio.RequestClient {
 
 /**
  * Twilio Programmable Messaging through the `twilio` package. Its Messages API takes no
- * idempotency key, so a crash after Twilio accepted and before the result was recorded can send
- * twice (README, "Exactly once").
+ * idempotency key, so an unrecorded claim is looked up in the Messages list before any resend
+ * (README, "Exactly once").
  */
 export class TwilioSmsProvider implements SmsProvider {
   readonly name = 'twilio';
@@ -55,6 +62,28 @@ export class TwilioSmsProvider implements SmsProvider {
     } catch (err) {
       throw classify(err);
     }
+  }
+
+  /**
+   * Lists the messages to the number sent since the claim's day (Twilio filters DateSent by day)
+   * and matches the body's digest, created after the claim, whose SID is not already recorded.
+   * The list does not return the StatusCallback URL, so the body is the only marker it gives back.
+   */
+  async findSent(sms: UnrecordedSms): Promise<Reconciliation> {
+    const day = new Date(Date.UTC(sms.claimedAt.getUTCFullYear(), sms.claimedAt.getUTCMonth(), sms.claimedAt.getUTCDate()));
+    const wanted = digest(sms.text);
+    const earliest = sms.claimedAt.getTime() - CLOCK_SKEW_MS;
+    let listed;
+    try {
+      listed = await this.client.messages.list({ to: sms.to, dateSentAfter: day, pageSize: 100, limit: LOOKUP_LIMIT });
+    } catch (err) {
+      throw classify(err);
+    }
+    const match = listed.find(
+      (m) => m.direction.startsWith('outbound') && m.body != null && digest(m.body) === wanted && m.dateCreated.getTime() >= earliest && !sms.recordedIds.has(m.sid),
+    );
+    if (match) return { kind: 'found', providerMessageId: match.sid };
+    return listed.length >= LOOKUP_LIMIT ? { kind: 'unknown' } : { kind: 'not_found' };
   }
 }
 

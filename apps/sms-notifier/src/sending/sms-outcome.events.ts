@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventsService, type EventLevel } from '@app/events';
 import type { SmsMessage } from '../messages/sms-message.entity.js';
+import type { UnknownOutcomeAction } from '../config/sms-env.js';
 import { maskPhone } from '../phone/phone-number.js';
 
 /** Why an SMS was not sent (`sms.failed`) or held back (`sms.suppressed`). */
@@ -30,6 +31,7 @@ export interface SmsEventMap {
   'sms.suppressed': SmsOutcome & { reason: SuppressionReason };
   'sms.delivered': SmsOutcome & { providerStatus: string };
   'sms.undelivered': SmsOutcome & { providerStatus: string; errorCode: string | null };
+  'sms.outcome_unknown': SmsOutcome & { action: UnknownOutcomeAction; claimedAt: string };
 }
 
 const LEVEL: Record<keyof SmsEventMap, EventLevel> = {
@@ -38,6 +40,7 @@ const LEVEL: Record<keyof SmsEventMap, EventLevel> = {
   'sms.suppressed': 'info',
   'sms.delivered': 'info',
   'sms.undelivered': 'warn',
+  'sms.outcome_unknown': 'warn',
 };
 
 /**

@@ -6,7 +6,8 @@ import { SmsMessage, type MessageStatus } from '../messages/sms-message.entity.j
 import { SmsMessagesRepository } from '../messages/sms-messages.repository.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, redactPhones } from '../phone/phone-number.js';
-import { SMS_PROVIDER, ProviderRejectedError, ProviderUnavailableError, type SentSms, type SmsProvider } from '../providers/sms-provider.js';
+import { SMS_PROVIDER, ProviderRejectedError, ProviderUnavailableError, type Reconciliation, type SentSms, type SmsProvider } from '../providers/sms-provider.js';
+import { UnknownOutcomes } from '../providers/unknown-outcomes.js';
 import type { FailureReason, SuppressionReason } from './sms-outcome.events.js';
 import { SmsOutcomeEvents } from './sms-outcome.events.js';
 import { SmsMetrics } from './sms-metrics.js';
@@ -33,16 +34,18 @@ export interface SmsRequest {
 
 export type SendOutcome = { kind: 'done' } | { kind: 'retry'; afterMs?: number; error: string };
 
-type Claim = { kind: 'send'; message: SmsMessage } | { kind: 'done' } | { kind: 'busy'; afterMs: number };
+type Claim = { kind: 'send'; message: SmsMessage } | { kind: 'done' } | { kind: 'busy'; afterMs: number } | { kind: 'retry'; afterMs?: number; error: string };
+
+const DAY_MS = 24 * 3600_000;
 
 const FINAL = new Set<MessageStatus>(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
 
 /**
  * Sends one SMS at most once per (event, rule, recipient). The attempt is claimed in PostgreSQL
  * (unique key, recipient lock for the opt-out and rate checks) before the provider is called, and
- * its outcome is recorded together with its `sms.*` event. What remains: a crash after the
- * provider accepted and before the outcome committed leaves a `sending` row; once its lease
- * expires a redelivery sends again with the same idempotency key (README, "Exactly once").
+ * its outcome is recorded together with its `sms.*` event. A crash after the provider accepted and
+ * before the outcome committed leaves a `sending` row; once its lease expires the provider is asked
+ * whether it took it before anything is sent again (README, "Exactly once").
  */
 @Injectable()
 export class SmsSender {
@@ -55,12 +58,13 @@ export class SmsSender {
     private readonly optOuts: OptOutsRepository,
     private readonly outcomes: SmsOutcomeEvents,
     private readonly metrics: SmsMetrics,
+    private readonly unknownOutcomes: UnknownOutcomes,
   ) {}
 
   /** `lastDelivery`: a provider outage now ends the SMS as failed instead of asking for a retry. */
   async send(request: SmsRequest, lastDelivery: boolean): Promise<SendOutcome> {
     const claim = await this.messages.transaction((m) => this.claim(m, request));
-    if (claim.kind === 'done') return claim;
+    if (claim.kind === 'done' || claim.kind === 'retry') return claim;
     if (claim.kind === 'busy') return { kind: 'retry', afterMs: claim.afterMs, error: 'another delivery of this event is sending the SMS' };
     return this.callProvider(claim.message, lastDelivery);
   }
@@ -105,7 +109,9 @@ export class SmsSender {
     if (row.status === 'sending' && row.claimedAt) {
       const age = Date.now() - row.claimedAt.getTime();
       if (age < this.config.sendingLeaseMs) return { kind: 'busy', afterMs: this.config.sendingLeaseMs - age };
-      this.logger.warn(`SMS ${row.id} to ${maskPhone(row.recipient)} was claimed ${age} ms ago and never recorded (crashed?); sending it again with the same idempotency key`);
+      this.logger.warn(`SMS ${row.id} to ${maskPhone(row.recipient)} was claimed ${age} ms ago and never recorded (crashed?); asking ${this.provider.name} whether it took it`);
+      const settled = await this.reconcile(m, row, row.claimedAt);
+      if (settled) return settled;
     }
     if (await this.optOuts.isOptedOut(row.recipient, m)) {
       const done = await this.messages.update(m, row, { status: 'suppressed', reason: 'opted_out', claimedAt: null });
@@ -114,6 +120,58 @@ export class SmsSender {
       return { kind: 'done' };
     }
     return { kind: 'send', message: await this.messages.update(m, row, { status: 'sending', attempts: row.attempts + 1, claimedAt: new Date() }) };
+  }
+
+  /**
+   * Runs under the claim's row lock, so one replica reconciles it. Resolves to a final claim
+   * (found at the provider, or skipped), a retry (the provider cannot be asked now), or undefined:
+   * send again.
+   */
+  private async reconcile(m: EntityManager, row: SmsMessage, claimedAt: Date): Promise<Claim | undefined> {
+    const recordedIds = await this.messages.providerIdsSince(m, row.recipient, new Date(claimedAt.getTime() - DAY_MS));
+    let answer: Reconciliation;
+    try {
+      answer = await this.provider.findSent({ to: row.recipient, text: row.body!, idempotencyKey: row.id, claimedAt, recordedIds });
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError) {
+        const error = redactPhones(err.message).slice(0, 200);
+        this.logger.warn(`SMS ${row.id}: cannot ask ${this.provider.name} whether it took it yet, retrying later: ${error}`);
+        return { kind: 'retry', afterMs: err.retryAfterMs, error };
+      }
+      // A refused lookup (credentials without list rights, …) tells nothing about the SMS.
+      if (!(err instanceof ProviderRejectedError)) throw err;
+      this.logger.warn(`SMS ${row.id}: ${this.provider.name} refused the lookup: ${redactPhones(err.message).slice(0, 200)}`);
+      answer = { kind: 'unknown' };
+    }
+    switch (answer.kind) {
+      case 'found': {
+        const done = await this.messages.update(m, row, {
+          status: 'sent',
+          provider: this.provider.name,
+          providerMessageId: answer.providerMessageId,
+          providerError: null,
+          claimedAt: null,
+          sentAt: new Date(),
+        });
+        await this.outcomes.publish(m, 'sms.sent', done, {});
+        this.count('sent', 'reconciled');
+        this.logger.log(`SMS ${row.id} to ${maskPhone(row.recipient)} was taken by ${this.provider.name} before the crash (${answer.providerMessageId}); not sending it again`);
+        return { kind: 'done' };
+      }
+      case 'not_found':
+      case 'idempotent':
+        this.logger.log(`SMS ${row.id}: ${answer.kind === 'not_found' ? `${this.provider.name} never took it` : `${this.provider.name} drops a repeat of its idempotency key`}; sending it again`);
+        return undefined;
+      case 'unknown': {
+        const action = this.config.unknownOutcome ?? 'skip';
+        this.unknownOutcomes.record(this.provider.name, action);
+        const changes = action === 'skip' ? { status: 'suppressed' as const, reason: 'outcome_unknown', provider: this.provider.name, claimedAt: null } : {};
+        const updated = await this.messages.update(m, row, changes);
+        await this.outcomes.publish(m, 'sms.outcome_unknown', updated, { action, claimedAt: claimedAt.toISOString() });
+        this.logger.warn(`SMS ${row.id} to ${maskPhone(row.recipient)}: ${this.provider.name} cannot tell whether it was sent; SMS_UNKNOWN_OUTCOME=${action}`);
+        return action === 'skip' ? { kind: 'done' } : undefined;
+      }
+    }
   }
 
   private async callProvider(message: SmsMessage, lastDelivery: boolean): Promise<SendOutcome> {
