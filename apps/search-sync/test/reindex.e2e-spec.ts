@@ -52,6 +52,15 @@ class Model {
     const all = [...this.live.values()];
     return all[Math.floor(Math.random() * all.length)];
   }
+  /** `n` different live vendors (two `any()` calls may draw the same one). */
+  distinct(n: number): TestVendor[] {
+    const all = [...this.live.values()];
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [all[i], all[j]] = [all[j], all[i]];
+    }
+    return all.slice(0, n);
+  }
   expected() {
     return [...this.live.values()].map((v) => ({ objectID: v.id, name: v.name })).sort((a, b) => (a.objectID < b.objectID ? -1 : 1));
   }
@@ -218,7 +227,7 @@ describe('POST /search/reindex into the local index, during live traffic (real n
 
   it('waits for changes the live index has and the event store has not stored yet, then includes them', async () => {
     // The event store lags: the last events of three vendors are not stored yet (held aside here).
-    const lagging = [s.model.any(), s.model.any(), s.model.any()];
+    const lagging = s.model.distinct(3);
     for (const v of lagging) await s.model.update(v, `Lagging ${v.id.slice(-4)}`);
     await s.raw.idle();
     await waitFor(async () => (await storedEventCount(s.db)) === s.published());
@@ -239,7 +248,7 @@ describe('POST /search/reindex into the local index, during live traffic (real n
   });
 
   it('carries over the live record of a vendor whose history is gone (retention), and counts it', async () => {
-    const old = [s.model.any(), s.model.any()];
+    const old = s.model.distinct(2);
     const ids = await lastEventIds(old.map((v) => v.id));
     await s.db.query(`DELETE FROM events WHERE resource_id = ANY($1)`, [old.map((v) => v.id)]);
     await s.db.query(`UPDATE search_sync_state SET applied_at = now() - interval '1 day' WHERE event_id = ANY($1)`, [ids]);
