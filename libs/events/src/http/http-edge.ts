@@ -3,7 +3,7 @@ import { edgeBodyParser } from './json-body.parser.js';
 import { EdgeExceptionFilter } from './edge-exception.filter.js';
 import { edgeInputCheck } from './edge-input.middleware.js';
 import { edgeValidationPipe } from './edge-validation.js';
-import { API_CSP, securityHeaders } from './security-headers.js';
+import { API_CSP, type CspDirectives, securityHeaders } from './security-headers.js';
 
 export interface HttpEdgeOptions {
   /** Largest request body in bytes (default 100 KiB, Nest's own). */
@@ -15,7 +15,7 @@ export interface HttpEdgeOptions {
   /** Paths that take form bodies too (provider callbacks); every other route takes JSON only. */
   formRoutes?: RegExp[];
   /** The page's policy for an app that serves one (the console); APIs get `default-src 'none'`. */
-  contentSecurityPolicy?: string;
+  contentSecurityPolicy?: CspDirectives;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024;
