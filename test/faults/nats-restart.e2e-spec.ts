@@ -44,7 +44,17 @@ describe('fault: nats-server restarted under a connected event-store (real proce
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
         const e = createEnvelope('fault.nats_restart', { tag, i }, 'faults');
-        await js.publish(subjectForType(e.type), JSON.stringify(e), { msgID: e.id });
+        // As a mesh producer does: a publish whose PubAck was lost to the restart (the server may
+        // still be restoring its streams) is sent again with the same id, which JetStream dedupes.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await js.publish(subjectForType(e.type), JSON.stringify(e), { msgID: e.id, timeout: 2_000 });
+            break;
+          } catch (err) {
+            if (attempt >= 10) throw err;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
         ids.push(e.id);
       }
       return ids;
