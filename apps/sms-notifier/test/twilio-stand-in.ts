@@ -53,10 +53,13 @@ export class TwilioStandIn {
   holdCreates = false;
   /** Creates taken and never answered (while `holdCreates` was set). */
   held = 0;
+  /** Each answer leaves this long after the request is handled: a real API's round trip, so sends are in flight when a test stops the app. */
+  answerDelayMs = 0;
   private readonly script: ScriptedAnswer[] = [];
 
   private readonly server: Server = createServer((req, res) => {
-    void this.handle(req).then(({ status, body }) => {
+    void this.handle(req).then(async ({ status, body }) => {
+      if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
       if (req.method === 'POST' && status === 201 && this.holdCreates) {
         this.held++;
         return;
