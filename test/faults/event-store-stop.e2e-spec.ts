@@ -2,6 +2,8 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType } from '@app/events';
 import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { tallyEffects } from './support/fault-tally.js';
+import { SIGTERM_EXIT_LIMIT_MS, sigtermTimed } from './support/sigterm.js';
 
 const N = 5_000;
 
@@ -50,11 +52,8 @@ describe('fault: event-store stopped under load (real processes)', () => {
     const count = async () =>
       (await db.query<{ id: string; n: string }>('SELECT id, count(*) AS n FROM events WHERE id = ANY($1) GROUP BY id', [sent])).rows;
     await waitFor(async () => (await count()).length === sent.length, { timeoutMs: 60_000, message: `${label}: not every event was stored` });
-    const rows = await count();
-    const duplicates = rows.filter((r) => Number(r.n) > 1).length;
-    const lost = sent.length - rows.length;
-    process.stdout.write(`[faults] ${label}: sent ${sent.length} / stored ${rows.length} / duplicates ${duplicates} / lost ${lost}\n`);
-    expect({ stored: rows.length, duplicates, lost }).toEqual({ stored: sent.length, duplicates: 0, lost: 0 });
+    const seen = new Map((await count()).map((r) => [r.id, Number(r.n)]));
+    expect(tallyEffects(label, sent, seen)).toEqual({ sent: sent.length, stored: sent.length, duplicates: 0, lost: 0 });
   }
 
   it('SIGTERM mid-stream: exits cleanly in under 30 s, and a new instance stores the rest, each event once', async () => {
@@ -62,12 +61,9 @@ describe('fault: event-store stopped under load (real processes)', () => {
     const sending = send('sigterm');
     const baseline = await storedCount();
     await waitFor(async () => (await storedCount()) > baseline + 500, { timeoutMs: 30_000, message: 'the store did not start writing' });
-    const stopAt = Date.now();
-    await first.stop();
-    const exitMs = Date.now() - stopAt;
-    expect(await first.exited).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(exitMs).toBeLessThan(30_000);
-    process.stdout.write(`[faults] SIGTERM: event-store exited in ${exitMs} ms\n`);
+    const { exitMs, exit } = await sigtermTimed(first);
+    expect(exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(exitMs).toBeLessThan(SIGTERM_EXIT_LIMIT_MS);
     await start();
     await expectStoredOnce('SIGTERM under load', await sending);
   });

@@ -38,6 +38,8 @@ export class AlgoliaStandIn {
   maxRecordBytes = 10_000;
   /** Tasks answer `notPublished` this many times before `published`, as real tasks take a moment. */
   taskPolls = 1;
+  /** Each answer leaves this long after the request is applied: a real API's round trip, so writes are in flight when a test stops the app. */
+  answerDelayMs = 0;
   private readonly script: { match: RegExp; answer: Scripted }[] = [];
   private failing?: { match: RegExp; until: number; status: number };
   private readonly taskSeen = new Map<number, number>();
@@ -136,6 +138,7 @@ export class AlgoliaStandIn {
       res.on('close', () => this.hung.delete(res));
       return;
     }
+    if (this.answerDelayMs > 0) await new Promise((r) => setTimeout(r, this.answerDelayMs));
     send(result.status, result.body);
   }
 
