@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { connect, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { SchemaRegistry } from '@app/events';
+import { DEFAULT_EVENT_MAX_BYTES, SchemaRegistry } from '@app/events';
 import type { CloudEvent } from '@app/events';
 import { Collector, NatsServerHarness, TestDatabase } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
@@ -280,6 +280,52 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
       statusCode: 413,
       error: 'Payload Too Large',
       message: `The request body is ${Buffer.byteLength(body)} bytes, over the limit of 1048576 bytes (INGEST_MAX_BODY_BYTES): send a smaller body`,
+    });
+  });
+
+  it('refuses an event over EVENT_MAX_BYTES with a 413 naming the limit in bytes, alone or as a whole batch of such', async () => {
+    const sub = await watch();
+    try {
+      const big = { type: 'blob.uploaded', data: { text: 'x'.repeat(DEFAULT_EVENT_MAX_BYTES) } };
+      const one = await post('/events', big).expect(413);
+      expect(one.body).toEqual({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: expect.stringMatching(/^The event was rejected: event: the event is \d+ bytes, over the limit of 262144 bytes \(EVENT_MAX_BYTES\)/),
+        limitBytes: 262144,
+        results: [{ index: 0, ok: false, reason: 'too_large', limitBytes: 262144, errors: [expect.stringContaining('over the limit of 262144 bytes')] }],
+        accepted: 0,
+        rejected: 1,
+      });
+      const all = await post('/events/batch', { events: [big, big] }).expect(413);
+      expect(all.body).toMatchObject({
+        message: "All 2 events were rejected: each is over the limit of 262144 bytes (EVENT_MAX_BYTES); see each result's errors",
+        limitBytes: 262144,
+        accepted: 0,
+        rejected: 2,
+      });
+      // Size and another reason together are a 400: the client has more than size to fix.
+      const mixed = await post('/events/batch', { events: [big, { type: 'Bad Type', data: {} }] }).expect(400);
+      expect(mixed.body.results.map((r: { reason?: string }) => r.reason)).toEqual(['too_large', undefined]);
+      await post('/events', { type: 'marker.sent', data: {} }).expect(200);
+      const received = [...(await sub.untilAudit()), ...(await sub.untilAudit()), ...(await sub.untilAudit()), ...(await sub.untilAudit())];
+      expect(received.map((m) => m.event.type).filter((t) => t !== 'audit.events_ingested')).toEqual(['marker.sent']);
+    } finally {
+      sub.stop();
+    }
+  });
+
+  it('publishes the rest of a batch with one event over EVENT_MAX_BYTES, and names that item by index', async () => {
+    const big = { type: 'blob.uploaded', data: { text: 'x'.repeat(DEFAULT_EVENT_MAX_BYTES) } };
+    const res = await post('/events/batch', { events: [{ type: 'blob.uploaded', data: { n: 0 } }, big, { type: 'blob.uploaded', data: { n: 2 } }] }).expect(200);
+    expect(res.body).toEqual({
+      results: [
+        { index: 0, ok: true, id: expect.stringMatching(UUID), queued: false },
+        { index: 1, ok: false, reason: 'too_large', limitBytes: 262144, errors: [expect.stringMatching(/^event: the event is \d+ bytes, over the limit of 262144 bytes/)] },
+        { index: 2, ok: true, id: expect.stringMatching(UUID), queued: false },
+      ],
+      accepted: 2,
+      rejected: 1,
     });
   });
 

@@ -1,15 +1,30 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, HttpCode, PayloadTooLargeException, Post, Res, UseGuards } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ApiKey, ApiKeyGuard } from '@app/events';
-import { IngestOutcome, IngestService } from './ingest.service.js';
+import { IngestOutcome, IngestResult, IngestService } from './ingest.service.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The 413 for a request whose every item was refused for its size alone; undefined otherwise. */
+function tooLargeOnly(outcome: IngestOutcome): PayloadTooLargeException | undefined {
+  const failed = outcome.results.filter((r): r is Extract<IngestResult, { ok: false }> => !r.ok);
+  if (failed.length === 0 || !failed.every((r) => r.reason === 'too_large')) return undefined;
+  const limitBytes = failed[0].limitBytes;
+  const message =
+    failed.length === 1
+      ? `The event was rejected: ${failed[0].errors.join('; ')}`
+      : `All ${failed.length} events were rejected: each is over the limit of ${limitBytes} bytes (EVENT_MAX_BYTES); see each result's errors`;
+  return new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message, limitBytes, ...outcome });
+}
 
 /**
  * `POST /events` (one event) and `POST /events/batch` (`{ "events": [...] }`), admin key only.
  * Answers 200 with per-item results when at least one event was accepted, 400 (same body plus a
  * message) when none was; 400 for a malformed body or too many events, 413 for a body over
  * INGEST_MAX_BODY_BYTES, 429 with Retry-After over the key's rate.
+ * An event over EVENT_MAX_BYTES is refused alone, like any invalid item (`reason: "too_large"`,
+ * `limitBytes` in its result), so the rest of its batch still goes through; when nothing was
+ * accepted and size is the only reason, the answer is 413 naming the limit instead of 400.
  */
 @Controller('events')
 @UseGuards(ApiKeyGuard)
@@ -44,6 +59,8 @@ export class IngestController {
     }
     const outcome = await this.ingest.ingest(items);
     if (outcome.accepted > 0) return outcome;
+    const tooLarge = tooLargeOnly(outcome);
+    if (tooLarge) throw tooLarge;
     const first = outcome.results[0];
     const message =
       items.length === 1 && first && !first.ok ? `The event was rejected: ${first.errors.join('; ')}` : `All ${items.length} events were rejected; see each result's errors`;

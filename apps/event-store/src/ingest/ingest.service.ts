@@ -9,7 +9,7 @@ import { TokenBucketLimiter } from './rate-limiter.js';
 
 export type IngestResult =
   | { index: number; ok: true; id: string; queued: boolean; duplicate?: true }
-  | { index: number; ok: false; errors: string[] };
+  | { index: number; ok: false; errors: string[]; reason?: 'too_large'; limitBytes?: number };
 
 export interface IngestOutcome {
   results: IngestResult[];
@@ -92,6 +92,8 @@ export class IngestService {
           return r.duplicate ? { index, ok: true, id: r.id, queued: r.queued, duplicate: true } : { index, ok: true, id: r.id, queued: r.queued };
         } catch (err) {
           if (!(err instanceof SchemaValidationError)) this.logger.warn(`ingested ${type} not published: ${(err as Error).message}`);
+          // Marked so the controller can answer 413 when size is all that stopped the request.
+          if (err instanceof EventTooLargeError) return { index, ok: false, errors: publishErrors(err), reason: 'too_large', limitBytes: err.maxBytes };
           return { index, ok: false, errors: publishErrors(err) };
         }
       };
