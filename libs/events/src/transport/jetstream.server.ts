@@ -179,6 +179,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           }
           void this.handle(msg, lane).finally(() => this.gate.release());
         }
+        // nats.js ends the iterator without an error when its connection closes or its
+        // subscription drains; anything but our own close() is worth a line before the restart.
+        if (!this.closing) this.logger.warn(`consumer ${lane.durable}: its message iterator ended; restarting`);
       } catch (err) {
         if (!this.closing) this.logger.warn(`consumer ${lane.durable} stopped (${(err as Error).message}); restarting`);
       }
