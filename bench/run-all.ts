@@ -12,7 +12,6 @@
  * non-zero. Any failing bench makes the exit code non-zero too. The environment is
  * passed through, so NATS_URL, DATABASE_URL and the BENCH_* knobs of each bench apply.
  */
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
@@ -20,6 +19,7 @@ import { join } from 'node:path';
 import { envInt, envList } from './support/env.js';
 import { fmtInt, fmtRatio, table } from './support/format.js';
 import { RESULT_PREFIX, ResultRow } from './support/result-line.js';
+import { runBenchChild } from './support/child-run.js';
 
 const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'webhooks'] as const;
 type Bench = (typeof BENCHES)[number];
@@ -64,49 +64,17 @@ export function rowsFrom(bench: Bench, stdout: string): ResultRow[] {
   return [];
 }
 
-/** Time a bench gets after SIGTERM to stop its servers and drop its database. */
-const KILL_GRACE_MS = 15_000;
-
-function signalGroup(pid: number, signal: NodeJS.Signals, bench: Bench): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (err) {
-    // ESRCH: the group is already gone.
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') process.stderr.write(`=== ${bench}: ${signal} failed: ${(err as Error).message}\n`);
-  }
-}
-
-function runOne(bench: Bench): Promise<Outcome> {
-  const started = Date.now();
+async function runOne(bench: Bench): Promise<Outcome> {
   const script = join('dist', 'bench', bench, `${bench}.bench.js`);
   process.stderr.write(`\n=== ${bench}: node ${script} (deadline ${DEADLINE_MS / 1000} s)\n`);
-  // Own process group, so the deadline also stops the nats-servers and apps it started.
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    process.stderr.write(chunk);
-  });
-  let tripped = false;
-  const timer = setTimeout(() => {
-    tripped = true;
-    process.stderr.write(`=== ${bench}: deadline passed, SIGTERM to its process group (SIGKILL in ${KILL_GRACE_MS / 1000} s)\n`);
-    signalGroup(child.pid!, 'SIGTERM', bench);
-    setTimeout(() => signalGroup(child.pid!, 'SIGKILL', bench), KILL_GRACE_MS).unref();
-  }, DEADLINE_MS);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = Math.round((Date.now() - started) / 1000);
-      let rows: ResultRow[] = [];
-      try {
-        rows = rowsFrom(bench, stdout);
-      } catch (err) {
-        process.stderr.write(`=== ${bench}: unreadable result line: ${(err as Error).message}\n`);
-      }
-      resolve({ bench, status: tripped ? 'deadline' : code === 0 ? 'ok' : 'failed', exitCode: code, seconds, rows });
-    });
-  });
+  const run = await runBenchChild(script, bench, DEADLINE_MS);
+  let rows: ResultRow[] = [];
+  try {
+    rows = rowsFrom(bench, run.stdout);
+  } catch (err) {
+    process.stderr.write(`=== ${bench}: unreadable result line: ${(err as Error).message}\n`);
+  }
+  return { bench, status: run.status, exitCode: run.exitCode, seconds: run.seconds, rows };
 }
 
 const commit = (): string => {
