@@ -2,6 +2,7 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType } from '@app/events';
 import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { tallyEffects } from './support/fault-tally.js';
 
 const healthStatus = async (app: AppProcess): Promise<number> => {
   try {
@@ -73,10 +74,7 @@ describe('fault: nats-server restarted under a connected event-store (real proce
     const count = async () =>
       (await db.query<{ id: string; n: string }>('SELECT id, count(*) AS n FROM events WHERE id = ANY($1) GROUP BY id', [sent])).rows;
     await waitFor(async () => (await count()).length === sent.length, { timeoutMs: 30_000, message: 'not every event was stored' });
-    const rows = await count();
-    const duplicates = rows.filter((r) => Number(r.n) > 1).length;
-    const lost = sent.length - rows.length;
-    process.stdout.write(`[faults] nats restart: sent ${sent.length} / stored ${rows.length} / duplicates ${duplicates} / lost ${lost} (${Date.now() - started} ms)\n`);
-    expect({ stored: rows.length, duplicates, lost }).toEqual({ stored: sent.length, duplicates: 0, lost: 0 });
+    const seen = new Map((await count()).map((r) => [r.id, Number(r.n)]));
+    expect(tallyEffects('nats restart', sent, seen, `(${Date.now() - started} ms)`)).toEqual({ sent: sent.length, stored: sent.length, duplicates: 0, lost: 0 });
   });
 });

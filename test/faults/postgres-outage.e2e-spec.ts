@@ -3,6 +3,7 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType } from '@app/events';
 import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { tallyEffects } from './support/fault-tally.js';
 
 const N = 20_000;
 
@@ -68,11 +69,8 @@ describe('fault: PostgreSQL unreachable during a 20,000-event stream into event-
     const count = async () =>
       (await db.query<{ id: string; n: string }>('SELECT id, count(*) AS n FROM events WHERE id = ANY($1) GROUP BY id', [ids])).rows;
     await waitFor(async () => (await count()).length === N, { timeoutMs: 120_000, intervalMs: 1_000, message: 'not every event was stored' });
-    const rows = await count();
-    const duplicates = rows.filter((r) => Number(r.n) > 1).length;
-    const lost = N - rows.length;
-    process.stdout.write(`[faults] PostgreSQL outage: sent ${ids.length} / stored ${rows.length} / duplicates ${duplicates} / lost ${lost}\n`);
-    expect({ stored: rows.length, duplicates, lost }).toEqual({ stored: N, duplicates: 0, lost: 0 });
+    const seen = new Map((await count()).map((r) => [r.id, Number(r.n)]));
+    expect(tallyEffects('PostgreSQL outage', ids, seen)).toEqual({ sent: N, stored: N, duplicates: 0, lost: 0 });
     expect(store.running).toBe(true);
   });
 });
