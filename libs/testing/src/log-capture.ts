@@ -1,6 +1,5 @@
 import { ConsoleLogger } from '@nestjs/common';
-import { inspect } from 'node:util';
-import { writeRunLog } from './run-log.js';
+import { formatLogLine, writeRunLog } from './run-log.js';
 
 /**
  * A Nest logger that keeps every line the apps of a test log, at every level, errors with their
@@ -18,7 +17,7 @@ export class LogCapture extends ConsoleLogger {
   }
 
   private keep(level: string, parts: unknown[]): void {
-    const line = [level, ...parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 6, showHidden: false })))].join(' ');
+    const line = formatLogLine(level, parts);
     this.lines.push(line);
     writeRunLog(`${line}\n`);
   }

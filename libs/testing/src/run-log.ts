@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { inspect } from 'node:util';
 
 /**
  * Where a test run's logs go, one file per suite and one per child process, so a check after the
@@ -30,3 +31,7 @@ export function runLogFile(child?: string): string {
 export function writeRunLog(text: string | Uint8Array, child?: string): void {
   appendFileSync(runLogFile(child), text);
 }
+
+/** A logger call as one line: the level, then each part (objects and errors in full, as a dump would show them). */
+export const formatLogLine = (level: string, parts: unknown[]): string =>
+  [level, ...parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 6, showHidden: false })))].join(' ');

@@ -1,4 +1,5 @@
-import { setRunLogSuite, writeRunLog } from '../run-log.js';
+import { ConsoleLogger } from '@nestjs/common';
+import { formatLogLine, setRunLogSuite, writeRunLog } from '../run-log.js';
 
 /**
  * setupFilesAfterEnv: everything a suite prints (Nest's ConsoleLogger writes to process.stdout and
@@ -51,4 +52,14 @@ if (typeof jestConsoleClass.write === 'function') {
   jestConsole._stderr = teed.stderr;
 } else {
   throw new Error(`run-log setup: Jest's console (${console.constructor.name}) is of a kind it cannot keep lines of`);
+}
+
+// Apps in tests mostly print only errors and warnings; what they would print at the other levels
+// in production goes to the run log all the same, so a leak at 'log' or 'debug' level is seen too.
+for (const level of ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const) {
+  const original = ConsoleLogger.prototype[level];
+  ConsoleLogger.prototype[level] = function (this: ConsoleLogger, message: unknown, ...rest: unknown[]) {
+    if (!this.isLevelEnabled(level)) writeRunLog(`${formatLogLine(level, [message, ...rest])}\n`);
+    return original.call(this, message, ...rest);
+  };
 }
