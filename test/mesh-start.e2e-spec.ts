@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Msg } from '@nats-io/transport-node';
 import pg from 'pg';
-import { freePort } from '@app/testing';
+import { freePort, writeRunLog } from '@app/testing';
 import { DEFAULT_PORT_BASE, DEFAULT_PORTS, discoverApps } from '../scripts/mesh/apps.js';
 
 // The `npm start` launcher, run for real: node on the built launcher, as a child process with a
@@ -29,7 +29,10 @@ class Launcher {
   readonly exited: Promise<Exit>;
 
   private constructor(private readonly child: ChildProcess) {
-    const onData = (chunk: Buffer) => (this.out += chunk.toString());
+    const onData = (chunk: Buffer) => {
+      this.out += chunk.toString();
+      writeRunLog(chunk, `launcher-${child.pid}`);
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     this.exited = new Promise((resolve) =>
@@ -234,6 +237,9 @@ afterAll(() => {
   mkdirSync('test-output/mesh-start', { recursive: true });
   started.forEach((launcher, i) => writeFileSync(`test-output/mesh-start/${i + 1}.log`, launcher.output));
   for (const launcher of started) launcher.kill();
+  // The apps' own logs (.mesh/logs) go to the run log too, for the secret scan after the whole run.
+  const appLogs = join(dataDir, 'logs');
+  if (existsSync(appLogs)) for (const file of readdirSync(appLogs)) writeRunLog(readFileSync(join(appLogs, file)), `mesh-logs-${file}`);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
