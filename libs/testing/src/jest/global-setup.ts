@@ -25,5 +25,6 @@ function resolveLibsTsSources(): void {
 /** Each run starts with no logs, so the teardown's scan judges this run and no earlier one. */
 export default function clearRunLogs(): void {
   resolveLibsTsSources();
+  // RUN_LOG_DIR of run-log.ts, spelled out: this file's own imports load before the mapping above.
   rmSync(resolve(process.env.TEST_LOG_DIR ?? 'test-output/logs'), { recursive: true, force: true });
 }
