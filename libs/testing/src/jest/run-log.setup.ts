@@ -1,4 +1,5 @@
 import { ConsoleLogger } from '@nestjs/common';
+import { TestingLogger } from '@nestjs/testing/services/testing-logger.service.js';
 import { formatLogLine, setRunLogSuite, writeRunLog } from '../run-log.js';
 
 /**
@@ -61,5 +62,15 @@ for (const level of ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as con
   ConsoleLogger.prototype[level] = function (this: ConsoleLogger, message: unknown, ...rest: unknown[]) {
     if (!this.isLevelEnabled(level)) writeRunLog(`${formatLogLine(level, [message, ...rest])}\n`);
     return original.call(this, message, ...rest);
+  };
+}
+
+// Test.createTestingModule logs through TestingLogger, which drops every level but errors, and
+// keeps it when a test asks for levels (`logger: ['error', 'warn']`): its dropped lines too.
+for (const level of ['log', 'warn', 'debug', 'verbose'] as const) {
+  const original = TestingLogger.prototype[level];
+  TestingLogger.prototype[level] = function (this: TestingLogger, message: unknown, ...rest: unknown[]) {
+    writeRunLog(`${formatLogLine(level, [message, ...rest])}\n`);
+    return original.call(this, message as string);
   };
 }
