@@ -37,6 +37,13 @@ export const PROVIDER_KEYS = {
   smsGatewayPathKey: 'SECRET-API-KEY',
 } as const;
 
+/** NATS passwords, and credentials written into server URLs (`user:password@`). */
+export const CREDENTIALS = {
+  cliNatsPassword: 'cli-s3cret',
+  cliSpecUrlCredentials: 'ops:s3cret@',
+  envSpecUrlCredentials: 'user:pass@',
+} as const;
+
 /** Custom `Authorization` values given to webhook subscriptions. */
 export const WEBHOOK_HEADERS = {
   badInput: 'Bearer header-secret-bad-input-0123456789',
@@ -106,6 +113,7 @@ export function testSecretNeedles(): SecretNeedle[] {
     ...named('TWILIO', { badInputToken: TWILIO.badInputToken, smsSuiteToken: TWILIO.smsSuiteToken, crashToken: TWILIO.crashToken, envSpecToken: TWILIO.envSpecToken }),
     { label: 'TWILIO.smsSuiteBasicAuth', text: basicAuth(TWILIO.smsSuiteAccount, TWILIO.smsSuiteToken).slice('Basic '.length) },
     ...named('PROVIDER_KEYS', PROVIDER_KEYS),
+    ...named('CREDENTIALS', CREDENTIALS),
     ...named('WEBHOOK_HEADERS', WEBHOOK_HEADERS),
     // The token part alone, so `Authorization: Bearer …` split over a log line's fields still shows.
     ...named('WEBHOOK_HEADERS.token', Object.fromEntries(Object.entries(WEBHOOK_HEADERS).map(([k, v]) => [k, v.replace(/^Bearer /, '')]))),
