@@ -21,11 +21,16 @@ const common = {
     // Not `x.json.js`: libphonenumber-js ships its metadata as JS modules of that name.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
   },
+  // Every suite's output also goes to test-output/logs/, for the secret scan after the run.
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/run-log.setup.ts'],
 };
 export default {
   rootDir: '.',
   // Integration suites start servers and processes; a deadline per wait lives in the tests themselves.
   testTimeout: 120000,
+  // The run's logs start empty; after the run, a secret or phone number of the tests in any of them fails it.
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
     {

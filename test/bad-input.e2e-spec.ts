@@ -5,7 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { connectEventConsumer } from '@app/events';
-import { freePort, LogCapture, NatsServerHarness, TestDatabase } from '@app/testing';
+import { ADMIN_KEYS, freePort, LogCapture, NatsServerHarness, PHONES, phoneSpellings, TestDatabase, TWILIO, WEBHOOK_HEADERS } from '@app/testing';
 import { AppModule as VendorModule } from '../apps/vendor-service/src/app.module.js';
 import { configureApp as configureVendor } from '../apps/vendor-service/src/configure-app.js';
 import { AppModule as StoreModule } from '../apps/event-store/src/app.module.js';
@@ -29,11 +29,12 @@ import { TwilioStandIn } from '../apps/sms-notifier/test/twilio-stand-in.js';
  * the run used.
  */
 
-const KEY = 'bad-input-admin-key';
-const PHONE = '+14155550123';
-const PHONE_NATIONAL = '4155550123';
-const TWILIO_TOKEN = 'twilio-auth-token-bad-input';
-const HEADER_SECRET = 'Bearer header-secret-bad-input-0123456789';
+// From the registry the whole-run log scan reads (libs/testing/src/test-secrets.ts).
+const KEY = ADMIN_KEYS.badInput;
+const PHONE = PHONES.badInput;
+const PHONE_NATIONAL = phoneSpellings(PHONE).find((s) => s.form === 'national digits')!.text;
+const TWILIO_TOKEN = TWILIO.badInputToken;
+const HEADER_SECRET = WEBHOOK_HEADERS.badInput;
 
 interface Route {
   app: string;
@@ -279,7 +280,7 @@ describe('bad input over every route of every app (real nats-server and PostgreS
   });
 
   it('refuses the cross-site form write on POST /vendors with a 415 saying what to send', async () => {
-    const res = await fetch(`${url('vendor-service')}/vendors`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=forged&phone=%2B14155550199' });
+    const res = await fetch(`${url('vendor-service')}/vendors`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `name=forged&phone=${encodeURIComponent(PHONES.badInputForm)}` });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { message: string }).message).toContain('application/json');
   });

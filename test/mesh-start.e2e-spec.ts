@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Msg } from '@nats-io/transport-node';
 import pg from 'pg';
-import { freePort } from '@app/testing';
+import { freePort, writeRunLog } from '@app/testing';
 import { DEFAULT_PORT_BASE, DEFAULT_PORTS, discoverApps } from '../scripts/mesh/apps.js';
 
 // The `npm start` launcher, run for real: node on the built launcher, as a child process with a
@@ -29,7 +29,10 @@ class Launcher {
   readonly exited: Promise<Exit>;
 
   private constructor(private readonly child: ChildProcess) {
-    const onData = (chunk: Buffer) => (this.out += chunk.toString());
+    const onData = (chunk: Buffer) => {
+      this.out += chunk.toString();
+      writeRunLog(chunk, `launcher-${child.pid}`);
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     this.exited = new Promise((resolve) =>
@@ -158,6 +161,12 @@ function serverRow(output: string, service: string): { url: string; pid: number 
   return { url: m[1]!, pid: Number(m[2]) };
 }
 
+/** The environment a process was started with (Linux: /proc/<pid>/environ). */
+function startEnvOf(pid: number): Map<string, string> {
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+  return new Map(entries.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -228,6 +237,9 @@ afterAll(() => {
   mkdirSync('test-output/mesh-start', { recursive: true });
   started.forEach((launcher, i) => writeFileSync(`test-output/mesh-start/${i + 1}.log`, launcher.output));
   for (const launcher of started) launcher.kill();
+  // The apps' own logs (.mesh/logs) go to the run log too, for the secret scan after the whole run.
+  const appLogs = join(dataDir, 'logs');
+  if (existsSync(appLogs)) for (const file of readdirSync(appLogs)) writeRunLog(readFileSync(join(appLogs, file)), `mesh-logs-${file}`);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -254,6 +266,19 @@ describe('npm start launcher (scripts/mesh/start.ts)', () => {
       if (known !== undefined) expect(app.port).toBe(base + known - DEFAULT_PORT_BASE);
       expect(app.health).toBe(`http://127.0.0.1:${app.port}/health/events`);
       expect((await fetch(app.health)).status).toBe(200);
+    }
+    // Every cross-app URL follows MESH_PORT_BASE (search-sync's reindex once reached another mesh's
+    // event store on 3001), and with no admin key every app binds 127.0.0.1: as each app was started.
+    const store = apps.find((a) => a.name === 'event-store');
+    const appUrls = apps.map((a) => `${a.name}=http://127.0.0.1:${a.port}`).sort();
+    for (const app of apps) {
+      const given = startEnvOf(app.pid);
+      expect({ app: app.name, HOST: given.get('HOST'), EVENT_STORE_URL: given.get('EVENT_STORE_URL'), MESH_APP_URLS: given.get('MESH_APP_URLS')?.split(',').sort() }).toEqual({
+        app: app.name,
+        HOST: '127.0.0.1',
+        EVENT_STORE_URL: store ? `http://127.0.0.1:${store.port}` : undefined,
+        MESH_APP_URLS: appUrls,
+      });
     }
 
     // Its own servers, on the ports of the URLs that did not answer.

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { waitFor } from '@app/testing';
+import { waitFor, writeRunLog } from '@app/testing';
 
 export const CLI = 'dist/apps/cli/main.js';
 
@@ -33,8 +33,12 @@ export class CliProcess {
   readonly exited: Promise<CliResult>;
 
   constructor(private readonly child: ChildProcess) {
+    // Also to the run log, for the secret scan after the whole run.
+    const toRunLog = (c: Buffer) => writeRunLog(c, `mesh-cli-${child.pid}`);
     child.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+    child.stdout!.on('data', toRunLog);
+    child.stderr!.on('data', toRunLog);
     this.exited = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout: this.stdout, stderr: this.stderr }));
   }
 

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { connectEventConsumer, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, STREAM_REPLAY, subjectForType, type CloudEvent, type EventsConfig } from '@app/events';
-import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { formatLogLine, NatsServerHarness, TestDatabase, waitFor, writeRunLog } from '@app/testing';
 import { AppModule, type SearchSyncAppOptions } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 import type { SearchSyncConfig } from '../src/config/search-sync-env.js';
@@ -11,10 +11,11 @@ import type { VendorData } from '../../vendor-service/src/vendors/vendor-data.js
 
 export const CONSUMER = 'search-sync';
 
-/** Warnings the failure tests provoke on purpose are asserted, not printed. */
+/** Warnings the failure tests provoke on purpose are asserted, not printed (only kept in the run log, for the secret scan). */
 class QuietLogger extends ConsoleLogger {
   override warn(message: unknown, ...rest: unknown[]): void {
     if (process.env.SEARCH_SYNC_TEST_VERBOSE) super.warn(message, ...rest);
+    else writeRunLog(`${formatLogLine('warn', [message, ...rest])}\n`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, AppProcess, NatsServerHarness, TestDatabase, TWILIO, waitFor } from '@app/testing';
 import { MeshProbe } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
@@ -18,14 +18,14 @@ describe('sms-notifier killed -9 mid-run with Twilio (real process, nats-server,
   const env = () => ({
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
-    ADMIN_API_KEY: 'sms-crash-admin-key',
+    ADMIN_API_KEY: ADMIN_KEYS.smsCrash,
     CONSUMER_ACK_WAIT: '3s',
     CONSUMER_BACKOFF: '200ms,500ms,1s',
     SMS_PROVIDER: 'twilio',
     SMS_PROVIDER_TIMEOUT: '10s',
     SMS_RATE_LIMIT_PER_HOUR: '0',
     TWILIO_ACCOUNT_SID: ACCOUNT,
-    TWILIO_AUTH_TOKEN: 'crash-test-token',
+    TWILIO_AUTH_TOKEN: TWILIO.crashToken,
     TWILIO_FROM: '+15005550006',
     TWILIO_API_BASE_URL: api.url,
   });

@@ -1,14 +1,14 @@
 import request from 'supertest';
 import twilio from 'twilio';
 import { createEnvelope, ReplayService, type CloudEvent } from '@app/events';
-import { freePort, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { freePort, NatsServerHarness, PHONES, TestDatabase, TWILIO, waitFor } from '@app/testing';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
 const ADMIN = 'sms-suite-admin-key';
-const ACCOUNT = 'AC' + 'a1'.repeat(16);
-const AUTH_TOKEN = 'twilio-test-auth-token';
-const FROM = '+15005550006';
+const ACCOUNT = TWILIO.smsSuiteAccount;
+const AUTH_TOKEN = TWILIO.smsSuiteToken;
+const FROM = PHONES.twilioFrom;
 const RATE = 3;
 const LEASE_MS = 1_500;
 const ORDER_RULE = '0193a000-0000-7000-8000-000000000001';

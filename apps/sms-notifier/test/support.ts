@@ -3,18 +3,20 @@ import { Test } from '@nestjs/testing';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { connectEventConsumer, createEnvelope, type CloudEvent, type PublishOptions } from '@app/events';
-import { Collector, freePort, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { Collector, freePort, NatsServerHarness, TestDatabase, waitFor, writeRunLog } from '@app/testing';
 import { AppModule, SmsNotifierConfig } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 
-/** Keeps every line the app logs, so a test can check no full phone number ever appears. */
+/** Keeps every line the app logs, so a test can check no full phone number ever appears; the run log (secret scan) gets them too. */
 export class RecordingLogger extends ConsoleLogger {
   readonly lines: string[] = [];
   constructor() {
     super({ logLevels: ['log', 'error', 'warn', 'debug', 'verbose'] });
   }
   private keep(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
+    const line = [level, message, ...rest].map((p) => (p instanceof Error ? `${p.message} ${p.stack}` : typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+    this.lines.push(line);
+    writeRunLog(`${line}\n`);
   }
   override log(message: unknown, ...rest: unknown[]): void {
     this.keep('log', message, rest);

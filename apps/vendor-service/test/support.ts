@@ -2,7 +2,7 @@ import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { connect, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import type { CloudEvent } from '@app/events';
-import { Collector } from '@app/testing';
+import { Collector, formatLogLine, writeRunLog } from '@app/testing';
 import { AppModule, VendorServiceConfig } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 
@@ -11,13 +11,13 @@ export interface RunningVendorService {
   url: string;
 }
 
-/** Marks the database errors a test provokes on purpose (their 500s are asserted, not logged). */
+/** Marks the database errors a test provokes on purpose (their 500s are asserted, not printed; the run log keeps them for the secret scan). */
 export const PROVOKED = 'test: provoked';
 
 class TestLogger extends ConsoleLogger {
   override error(message: unknown, ...rest: unknown[]): void {
-    if (message instanceof Error && message.message.startsWith(PROVOKED)) return;
-    super.error(message, ...rest);
+    if (message instanceof Error && message.message.startsWith(PROVOKED)) writeRunLog(`${formatLogLine('error', [message, ...rest])}\n`);
+    else super.error(message, ...rest);
   }
 }
 

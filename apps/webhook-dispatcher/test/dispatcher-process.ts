@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { deferred } from '@app/testing';
+import { deferred, writeRunLog } from '@app/testing';
 
 const MAIN = 'dist/apps/webhook-dispatcher/main.js';
 
@@ -21,6 +21,10 @@ export class DispatcherProcess {
     // Runs from the build; build it when a developer runs this suite alone.
     if (!existsSync(MAIN)) execFileSync(process.execPath, ['scripts/build.js'], { stdio: 'inherit' });
     const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Everything it prints also goes to the run log, for the secret scan after the whole run.
+    const toRunLog = (chunk: Buffer) => writeRunLog(chunk, `webhook-dispatcher-${child.pid}`);
+    child.stdout!.on('data', toRunLog);
+    child.stderr!.on('data', toRunLog);
     let output = '';
     const ready = deferred<string>();
     const onData = (chunk: Buffer) => {

@@ -3,12 +3,12 @@ import { Test } from '@nestjs/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, subjectForType } from '@app/events';
-import { NatsServerHarness, TestDatabase } from '@app/testing';
+import { ADMIN_KEYS, NatsServerHarness, TestDatabase } from '@app/testing';
 import { AppModule, WebhookDispatcherConfig } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 import type { WebhookConfig } from '../src/config/webhook-env.js';
 
-export const API_KEY = 'test-admin-key';
+export const API_KEY = ADMIN_KEYS.shared;
 
 export interface RunningDispatcher {
   app: INestApplication;

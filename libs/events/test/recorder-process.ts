@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { Deferred, deferred } from '@app/testing';
+import { Deferred, deferred, writeRunLog } from '@app/testing';
 import type { Mesh } from './support.js';
 
 const MAIN = 'dist/test/fixtures/recorder/main.js';
@@ -14,6 +14,7 @@ export class RecorderProcess {
 
   private constructor(private readonly child: ChildProcess) {
     const onData = (chunk: Buffer) => {
+      writeRunLog(chunk, `recorder-${child.pid}`);
       this.output += chunk.toString();
       for (const w of this.waiters) if (this.output.includes(w.text)) w.done.resolve();
     };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { freePort } from './nats-server.js';
 import { waitFor } from './wait.js';
+import { runLogFile, writeRunLog } from './run-log.js';
 
 const LOG_CHARS = 20_000;
 
@@ -29,7 +30,10 @@ export class AppProcess {
     readonly port: number,
     private readonly child: ChildProcess,
   ) {
+    // All of it to test-output/logs/<suite>.<app>-<pid>.log for the whole-run secret scan; the last part kept here.
+    const logName = `${app}-${child.pid}`;
     const onData = (chunk: Buffer) => {
+      writeRunLog(chunk, logName);
       this.output = (this.output + chunk.toString()).slice(-LOG_CHARS);
     };
     child.stdout!.on('data', onData);
@@ -75,6 +79,11 @@ export class AppProcess {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The file that holds everything the process printed. */
+  get logFile(): string {
+    return runLogFile(`${this.app}-${this.pid}`);
   }
 
   /** What the process printed (the last 20,000 characters). */

@@ -4,3 +4,6 @@ export * from './wait.js';
 export * from './nats-cluster.js';
 export * from './app-process.js';
 export * from './log-capture.js';
+export * from './run-log.js';
+export * from './test-secrets.js';
+export * from './log-scan.js';

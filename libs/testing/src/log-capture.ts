@@ -1,11 +1,12 @@
 import { ConsoleLogger } from '@nestjs/common';
-import { inspect } from 'node:util';
+import { formatLogLine, writeRunLog } from './run-log.js';
 
 /**
  * A Nest logger that keeps every line the apps of a test log, at every level, errors with their
  * whole object (own properties included, as an error dump would show them), and prints only errors.
  * Give the same instance to every app of a run, then `leaks(secrets)` says which secret or phone
- * number any line held.
+ * number any line held. Every kept line also goes to the suite's run log (test-output/logs), which
+ * the scan after the whole run reads.
  * @example const logs = new LogCapture(); Test…createNestApplication({ logger: logs }); expect(logs.leaks([secret])).toEqual([]);
  */
 export class LogCapture extends ConsoleLogger {
@@ -16,7 +17,9 @@ export class LogCapture extends ConsoleLogger {
   }
 
   private keep(level: string, parts: unknown[]): void {
-    this.lines.push([level, ...parts.map((p) => (typeof p === 'string' ? p : inspect(p, { depth: 6, showHidden: false })))].join(' '));
+    const line = formatLogLine(level, parts);
+    this.lines.push(line);
+    writeRunLog(`${line}\n`);
   }
 
   override log(message: unknown, ...rest: unknown[]): void {
