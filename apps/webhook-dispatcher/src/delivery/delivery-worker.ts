@@ -126,6 +126,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           lane.configured = true;
           void this.pump(lane);
         }
+        // Lanes holding rows claimed ahead have no unleased due rows to show up above: start (or hand back) those too.
+        for (const lane of this.lanes.values()) if (lane.ready.length > 0) void this.pump(lane);
       } while (this.rescan && this.running);
     } catch (err) {
       this.logger.warn(`looking for due deliveries failed (${(err as Error).message}); next poll retries`);
@@ -211,6 +213,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       lane.bucket?.take(1);
       this.start(lane, delivery);
     }
+    // Held back by the instance-wide limit: resumed when any request finishes. Without this, rows
+    // claimed ahead sat leased in a lane nothing woke (the scan sees only unleased rows) until their lease ended.
+    if (lane.ready.length > 0 && this.inFlight >= this.config.concurrency) this.starved.add(lane);
   }
 
   private handBackReady(lane: Lane): void {
