@@ -266,17 +266,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private release(lane: Lane): void {
     lane.inFlight--;
     this.inFlight--;
-    // The next request starts at once from the rows claimed ahead; the pump claims more when they run low (in batches).
+    // Lanes waiting for the instance-wide limit go first, so a lane with rows in hand cannot keep every freed slot.
+    this.resumeStarved();
+    // Then the next request starts at once from the rows claimed ahead; the pump claims more when they run low (in batches).
     if (this.running) this.startReady(lane);
     void this.pump(lane);
-    this.resumeStarved();
   }
 
   private resumeStarved(): void {
-    for (const starved of this.starved) {
-      this.starved.delete(starved);
-      void this.pump(starved);
-    }
+    // A lane that still finds no room adds itself again: take a snapshot first.
+    const waiting = [...this.starved];
+    this.starved.clear();
+    for (const lane of waiting) void this.pump(lane);
   }
 
   /** Waits until no claim is under way and every send (or release) has committed; false at the deadline. */
