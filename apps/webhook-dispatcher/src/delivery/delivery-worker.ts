@@ -32,6 +32,13 @@ interface Ready {
   sendBy: number;
 }
 
+/**
+ * Longest a row claimed ahead waits for a slot before its lease is handed back: it was claimed
+ * from an active subscription with its url and secret of then, so a subscription disabled or
+ * changed meanwhile gets at most this much of the old state.
+ */
+const READY_MAX_MS = 2_000;
+
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
@@ -193,7 +200,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         this.claims.delete(claim);
       }
       // The lease is at least the timeout plus the margin from the claim: a request started within half the margin ends inside it.
-      const sendBy = claimedAt + this.config.leaseMarginMs / 2;
+      const sendBy = claimedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
       for (const delivery of claimed) lane.ready.push({ delivery, sendBy });
       // Shutdown began during the claim: hand the rows back rather than send them.
       if (!this.running) return this.handBackReady(lane);
