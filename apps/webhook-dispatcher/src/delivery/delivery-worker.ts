@@ -98,6 +98,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         else void this.scan();
       }
     });
+    signal.onDisabled((id) => {
+      const lane = this.lanes.get(id);
+      if (lane) this.handBackReady(lane);
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -5,6 +5,7 @@ import { EventsService } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { publishDisabled, withoutQuery, type DisableReason } from '../subscriptions/subscription-events.js';
 import { DeliveryRepository, type CountedSubscription, type SubscriptionTally } from './delivery.repository.js';
+import { DeliverySignal } from './delivery-signal.js';
 import { GroupCommit } from './group-commit.js';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 import { WebhookMetrics } from './webhook-metrics.js';
@@ -37,6 +38,7 @@ export class OutcomeWriter {
     private readonly events: EventsService,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     private readonly metrics: WebhookMetrics,
+    private readonly signal: DeliverySignal,
   ) {}
 
   /** Resolves once the outcome is committed. */
@@ -115,6 +117,8 @@ export class OutcomeWriter {
     );
     const s = (rows as { id: string; name: string; url: string; consecutive_failures: number }[])[0];
     if (!s) return;
+    // Rows this instance claimed ahead for it are handed back unsent (new ones are not claimed: it is inactive).
+    this.signal.disabled(s.id);
     this.logger.warn(`subscription ${s.id} (${s.name}) disabled: ${message}`);
     this.metrics.disabled.inc({ reason });
     await publishDisabled(this.events, m, { subscriptionId: s.id, name: s.name, url: withoutQuery(s.url), reason, message, consecutiveFailures: s.consecutive_failures });
