@@ -14,6 +14,8 @@ interface Lane {
   id: string;
   /** Deliveries claimed here whose outcome is not committed yet: requests in flight and outcomes being written. */
   inFlight: number;
+  /** Claimed ahead, oldest first, to start the moment a slot frees. */
+  ready: Ready[];
   bucket?: TokenBucket;
   /** The rate limit is known (a scan has seen the subscription), so a wake-up may claim at once. */
   configured: boolean;
@@ -22,6 +24,20 @@ interface Lane {
   /** Pending wake-up once the rate limit has a token again. */
   timer?: NodeJS.Timeout;
 }
+
+/** A delivery claimed ahead of a free slot. */
+interface Ready {
+  delivery: ClaimedDelivery;
+  /** Date.now() after which its lease may no longer cover a request's timeout: handed back instead of sent. */
+  sendBy: number;
+}
+
+/**
+ * Longest a row claimed ahead waits for a slot before its lease is handed back: it was claimed
+ * from an active subscription with its url and secret of then, so a subscription disabled or
+ * changed meanwhile gets at most this much of the old state.
+ */
+const READY_MAX_MS = 2_000;
 
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
@@ -42,6 +58,11 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  * A lane slot stays taken until the outcome is committed, not just until the endpoint answers:
  * so a crash repeats at most the deliveries whose outcome was not yet durable, and those are
  * bounded by the lane (WEBHOOK_ENDPOINT_CONCURRENCY per endpoint).
+ *
+ * A lane without a rate limit also holds up to a lane's worth of rows claimed ahead (leased, not
+ * sent), so a freed slot starts its next request at once instead of waiting for a claim round
+ * trip, and claims come in batches. Rows claimed ahead were never sent: a crash repeats none of
+ * them (they are due again when their lease ends), and shutdown hands them back.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -76,6 +97,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         if (lane?.configured) void this.pump(lane);
         else void this.scan();
       }
+    });
+    signal.onDisabled((id) => {
+      const lane = this.lanes.get(id);
+      if (lane) this.handBackReady(lane);
     });
   }
 
@@ -112,6 +137,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           lane.configured = true;
           void this.pump(lane);
         }
+        // Lanes holding rows claimed ahead have no unleased due rows to show up above: start (or hand back) those too.
+        for (const lane of this.lanes.values()) if (lane.ready.length > 0) void this.pump(lane);
       } while (this.rescan && this.running);
     } catch (err) {
       this.logger.warn(`looking for due deliveries failed (${(err as Error).message}); next poll retries`);
@@ -123,7 +150,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private lane(id: string): Lane {
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id, inFlight: 0, configured: false, pumping: false, again: false };
+      lane = { id, inFlight: 0, ready: [], configured: false, pumping: false, again: false };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -150,14 +177,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async fill(lane: Lane): Promise<void> {
+    const half = Math.ceil(this.config.endpointConcurrency / 2);
     while (this.running) {
-      const laneRoom = this.config.endpointConcurrency - lane.inFlight;
+      this.startReady(lane);
       const globalRoom = this.config.concurrency - this.inFlight;
-      if (globalRoom <= 0) this.starved.add(lane);
+      if (globalRoom <= 0) {
+        this.starved.add(lane);
+        return;
+      }
       const tokens = lane.bucket ? lane.bucket.available() : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
-      const room = Math.min(laneRoom, globalRoom, tokens, CLAIM_BATCH);
-      if (room <= 0) return;
+      // A rate-limited lane claims only what it may send now: rows held ahead would wait for tokens with their lease running.
+      const ahead = lane.bucket ? 0 : this.config.endpointConcurrency;
+      const laneRoom = this.config.endpointConcurrency - lane.inFlight;
+      const room = Math.min(laneRoom + ahead - lane.ready.length, globalRoom + ahead, tokens, CLAIM_BATCH);
+      // Claim in batches of half a lane at least, unless the lane is idle or the limits allow no more.
+      const idle = lane.inFlight === 0 && lane.ready.length === 0;
+      if (room <= 0 || (!idle && room < Math.min(half, tokens))) return;
+      const claimedAt = Date.now();
       const claim = this.repository.claim(lane.id, room, this.config.leaseMarginMs);
       this.claims.add(claim);
       let claimed: ClaimedDelivery[];
@@ -166,11 +203,43 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       } finally {
         this.claims.delete(claim);
       }
-      lane.bucket?.take(claimed.length);
+      // The lease is at least the timeout plus the margin from the claim: a request started within half the margin ends inside it.
+      const sendBy = claimedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
+      for (const delivery of claimed) lane.ready.push({ delivery, sendBy });
       // Shutdown began during the claim: hand the rows back rather than send them.
-      for (const d of claimed) this.start(lane, d, !this.running);
-      if (claimed.length < room) return;
+      if (!this.running) return this.handBackReady(lane);
+      if (claimed.length < room) return this.startReady(lane);
     }
+  }
+
+  /** Starts ready rows while the lane, the instance and the rate limit have room; stale ones are handed back. */
+  private startReady(lane: Lane): void {
+    while (lane.ready.length > 0 && lane.inFlight < this.config.endpointConcurrency && this.inFlight < this.config.concurrency) {
+      if (lane.bucket && lane.bucket.available() <= 0) return this.wakeWhenToken(lane);
+      const { delivery, sendBy } = lane.ready.shift()!;
+      if (Date.now() > sendBy) {
+        this.handBack(delivery);
+        continue;
+      }
+      lane.bucket?.take(1);
+      this.start(lane, delivery);
+    }
+    // Held back by the instance-wide limit: resumed when any request finishes. Without this, rows
+    // claimed ahead sat leased in a lane nothing woke (the scan sees only unleased rows) until their lease ended.
+    if (lane.ready.length > 0 && this.inFlight >= this.config.concurrency) this.starved.add(lane);
+  }
+
+  private handBackReady(lane: Lane): void {
+    for (const { delivery } of lane.ready.splice(0)) this.handBack(delivery);
+  }
+
+  /** Releases the lease of a row claimed but never sent, so any instance can claim it at once. */
+  private handBack(delivery: ClaimedDelivery): void {
+    const work = this.outcomes.release(delivery).catch((err: Error) => {
+      this.logger.error(`delivery ${delivery.id} not handed back (${err.message}); it is due again when its lease ends`);
+    });
+    const tracked = work.finally(() => this.sends.delete(tracked));
+    this.sends.add(tracked);
   }
 
   private wakeWhenToken(lane: Lane): void {
@@ -186,11 +255,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * Sends one delivery and commits its outcome (group commit); its lane slot is free again only
    * then. A request the dispatcher cut off itself is no attempt: its lease is released instead.
    */
-  private start(lane: Lane, delivery: ClaimedDelivery, releaseOnly = false): void {
+  private start(lane: Lane, delivery: ClaimedDelivery): void {
     lane.inFlight++;
     this.inFlight++;
     const send = (async () => {
-      const outcome = releaseOnly ? undefined : await this.executor.attempt(delivery, this.stopping.signal);
+      const outcome = await this.executor.attempt(delivery, this.stopping.signal);
       if (outcome) await this.outcomes.record(outcome);
       else await this.outcomes.release(delivery);
     })()
@@ -208,16 +277,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private release(lane: Lane): void {
     lane.inFlight--;
     this.inFlight--;
-    // Refill in batches (at half the lane's room), not one claim per finished request.
-    if (lane.inFlight <= Math.floor(this.config.endpointConcurrency / 2)) void this.pump(lane);
+    // Lanes waiting for the instance-wide limit go first, so a lane with rows in hand cannot keep every freed slot.
     this.resumeStarved();
+    // Then the next request starts at once from the rows claimed ahead; the pump claims more when they run low (in batches).
+    if (this.running) this.startReady(lane);
+    void this.pump(lane);
   }
 
   private resumeStarved(): void {
-    for (const starved of this.starved) {
-      this.starved.delete(starved);
-      void this.pump(starved);
-    }
+    // A lane that still finds no room adds itself again: take a snapshot first.
+    const waiting = [...this.starved];
+    this.starved.clear();
+    for (const lane of waiting) void this.pump(lane);
   }
 
   /** Waits until no claim is under way and every send (or release) has committed; false at the deadline. */
@@ -241,6 +312,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     clearInterval(this.poll);
     for (const lane of this.lanes.values()) clearTimeout(lane.timer);
     await this.listener?.stop();
+    for (const lane of this.lanes.values()) this.handBackReady(lane);
     if (await this.drain(Date.now() + this.config.shutdownGraceMs)) return;
     const cut = this.sends.size;
     this.stopping.abort(new Error('the dispatcher is shutting down'));

@@ -127,8 +127,14 @@ export class DeliveryRepository {
     await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   }
 
-  /** Writes the outcomes of a batch of attempts: delivery state (lease released) and the attempt log. */
-  async recordOutcomes(m: EntityManager, outcomes: DeliveryOutcome[]): Promise<void> {
+  /**
+   * Writes the outcomes of a batch of attempts in one statement (one round trip, one commit):
+   * delivery state (lease released), the attempt log, and each subscription's consecutive-failure
+   * count. Returns the subscriptions whose count changed or that answered 410, for the disable check.
+   * A subscription row whose count stays the same (successes on a healthy endpoint) is not
+   * rewritten, so concurrent batches of one lane do not queue on its row lock.
+   */
+  async recordOutcomes(outcomes: DeliveryOutcome[], tallies: SubscriptionTally[]): Promise<CountedSubscription[]> {
     const updates = outcomes.map((o) => ({
       id: o.delivery.id,
       status: o.status,
@@ -137,23 +143,46 @@ export class DeliveryRepository {
       last_status: o.attempt.responseStatus,
       last_error: o.lastError?.slice(0, 1000) ?? null,
     }));
-    await m.query(
-      `UPDATE webhook_deliveries d SET status = o.status, attempts = GREATEST(d.attempts, o.attempt), leased_until = NULL,
-         next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
-         last_status = o.last_status, last_error = o.last_error, updated_at = now(),
-         delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
-       FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text)
-       WHERE d.id = o.id`,
-      [JSON.stringify(updates)],
+    // The statement's command is UPDATE, so TypeORM answers [rows, row count].
+    const [counted]: [CountedSubscription[], number] = await this.dataSource.query(
+      `WITH delivered AS (
+         UPDATE webhook_deliveries d SET status = o.status, attempts = GREATEST(d.attempts, o.attempt), leased_until = NULL,
+           next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
+           last_status = o.last_status, last_error = o.last_error, updated_at = now(),
+           delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
+         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text)
+         WHERE d.id = o.id RETURNING d.id),
+       logged AS (
+         INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
+           response_headers, response_body, duration_ms, error, started_at)
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS a(delivery_id uuid, event_id text, subscription_id uuid, attempt int, url text,
+           request_headers jsonb, response_status int, response_headers jsonb, response_body text, duration_ms int, error text, started_at timestamptz)
+         RETURNING id)
+       UPDATE webhook_subscriptions s
+       SET consecutive_failures = CASE WHEN x.reset THEN x.failures ELSE s.consecutive_failures + x.failures END
+       FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, reset boolean, failures int, gone boolean)
+       WHERE s.id = x.id AND (x.gone OR s.consecutive_failures <> CASE WHEN x.reset THEN x.failures ELSE s.consecutive_failures + x.failures END)
+       RETURNING s.id, s.active, s.consecutive_failures`,
+      [JSON.stringify(updates), JSON.stringify(outcomes.map((o) => attemptRow(o.attempt))), JSON.stringify(tallies)],
     );
-    await m.query(
-      `INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
-         response_headers, response_body, duration_ms, error, started_at)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(delivery_id uuid, event_id text, subscription_id uuid, attempt int, url text,
-         request_headers jsonb, response_status int, response_headers jsonb, response_body text, duration_ms int, error text, started_at timestamptz)`,
-      [JSON.stringify(outcomes.map((o) => attemptRow(o.attempt)))],
-    );
+    return counted;
   }
+}
+
+/** What a batch of outcomes does to one subscription's consecutive-failure count. */
+export interface SubscriptionTally {
+  id: string;
+  /** A success came in this batch: the count restarts from the failures after the last one. */
+  reset: boolean;
+  failures: number;
+  /** It answered 410 Gone. */
+  gone: boolean;
+}
+
+export interface CountedSubscription {
+  id: string;
+  active: boolean;
+  consecutive_failures: number;
 }
 
 function attemptRow(a: AttemptRecord) {

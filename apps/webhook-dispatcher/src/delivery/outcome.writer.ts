@@ -4,17 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventsService } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { publishDisabled, withoutQuery, type DisableReason } from '../subscriptions/subscription-events.js';
-import { DeliveryRepository } from './delivery.repository.js';
+import { DeliveryRepository, type CountedSubscription, type SubscriptionTally } from './delivery.repository.js';
+import { DeliverySignal } from './delivery-signal.js';
 import { GroupCommit } from './group-commit.js';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 import { WebhookMetrics } from './webhook-metrics.js';
-
-interface Tally {
-  /** A success came in this batch: the count restarts from the failures after the last one. */
-  reset: boolean;
-  failures: number;
-  gone: boolean;
-}
 
 const WRITE_TRIES = 5;
 
@@ -22,17 +16,21 @@ const WRITE_TRIES = 5;
 type Settlement = { outcome: DeliveryOutcome } | { release: ClaimedDelivery };
 
 /**
- * Records attempt outcomes in group-committed batches: delivery state, the attempt log, and the
- * subscriptions' consecutive-failure counts, all in one transaction. A subscription that reaches
- * WEBHOOK_DISABLE_AFTER consecutive failures, or answered 410 Gone, is disabled in that same
- * transaction, and `webhook.subscription_disabled` goes out through the outbox with it.
+ * Records attempt outcomes in group-committed batches. A batch is one statement (one round trip,
+ * one commit: delivery state, the attempt log, the subscriptions' consecutive-failure counts),
+ * because a lane slot waits for that commit and round trips on a busy event loop are what it
+ * waits for. A subscription that reached WEBHOOK_DISABLE_AFTER consecutive failures, or answered
+ * 410 Gone, is then disabled in a transaction of its own with `webhook.subscription_disabled`
+ * through the outbox; should the process die between the two, the count is stored and the next
+ * failure disables it.
  * A delivery the dispatcher interrupted itself is only released (lease cleared), in the same batches:
  * it is no attempt, and never counts toward disabling.
  */
 @Injectable()
 export class OutcomeWriter {
   private readonly logger = new Logger(OutcomeWriter.name);
-  private readonly commit = new GroupCommit<Settlement>((batch) => this.writeWithRetries(batch), 500, 2);
+  // Four writes at once (of a pool of 10): a batch waiting behind two slow commits held its lane slots idle.
+  private readonly commit = new GroupCommit<Settlement>((batch) => this.write(batch), 500, 4);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -40,6 +38,7 @@ export class OutcomeWriter {
     private readonly events: EventsService,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     private readonly metrics: WebhookMetrics,
+    private readonly signal: DeliverySignal,
   ) {}
 
   /** Resolves once the outcome is committed. */
@@ -53,59 +52,73 @@ export class OutcomeWriter {
     return this.commit.add({ release: delivery });
   }
 
-  /** A deadlock or a dropped connection is retried: giving up means the lease runs out and the delivery is sent again. */
-  private async writeWithRetries(batch: Settlement[]): Promise<void> {
+  /**
+   * A deadlock or a dropped connection is retried: giving up means the lease runs out and the
+   * delivery is sent again. Each step is retried on its own, since a step that failed wrote nothing.
+   */
+  private async withRetries<T>(what: string, work: () => Promise<T>): Promise<T> {
     for (let tries = 1; ; tries++) {
       try {
-        return await this.dataSource.transaction((m) => this.write(m, batch));
+        return await work();
       } catch (err) {
         if (tries >= WRITE_TRIES) throw err;
-        this.logger.warn(`recording ${batch.length} outcome(s) failed (try ${tries}/${WRITE_TRIES}): ${(err as Error).message}`);
+        this.logger.warn(`${what} failed (try ${tries}/${WRITE_TRIES}): ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 100 * 2 ** tries));
       }
     }
   }
 
-  private async write(m: EntityManager, settlements: Settlement[]): Promise<void> {
+  private async write(settlements: Settlement[]): Promise<void> {
     const released = settlements.flatMap((s) => ('release' in s ? [s.release.id] : []));
-    if (released.length > 0) await this.repository.releaseLeases(m, released);
+    if (released.length > 0) {
+      await this.withRetries(`releasing ${released.length} lease(s)`, () => this.dataSource.transaction((m) => this.repository.releaseLeases(m, released)));
+    }
     const batch = settlements.flatMap((s) => ('outcome' in s ? [s.outcome] : []));
     if (batch.length === 0) return;
-    await this.repository.recordOutcomes(m, batch);
-    const tallies = new Map<string, Tally>();
+    const tallies = new Map<string, SubscriptionTally>();
     for (const o of batch) {
-      const t = tallies.get(o.delivery.subscriptionId) ?? { reset: false, failures: 0, gone: false };
+      const id = o.delivery.subscriptionId;
+      const t = tallies.get(id) ?? { id, reset: false, failures: 0, gone: false };
       if (o.effect === 'success') Object.assign(t, { reset: true, failures: 0 });
       else t.failures++;
       if (o.effect === 'gone') t.gone = true;
-      tallies.set(o.delivery.subscriptionId, t);
+      tallies.set(id, t);
     }
-    const counted: { id: string; active: boolean; consecutive_failures: number }[] = (
-      await m.query(
-        `UPDATE webhook_subscriptions s
-         SET consecutive_failures = CASE WHEN x.reset THEN x.failures ELSE s.consecutive_failures + x.failures END
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, reset boolean, failures int)
-         WHERE s.id = x.id RETURNING s.id, s.active, s.consecutive_failures`,
-        [JSON.stringify([...tallies].sort(([a], [b]) => a.localeCompare(b)).map(([id, t]) => ({ id, reset: t.reset, failures: t.failures })))],
-      )
-    )[0];
-    for (const s of counted) {
-      if (!s.active) continue;
-      if (tallies.get(s.id)!.gone) await this.disable(m, s.id, 'gone', 'the endpoint answered 410 Gone');
-      else if (s.consecutive_failures >= this.config.disableAfter) {
-        await this.disable(m, s.id, 'consecutive_failures', `${s.consecutive_failures} consecutive failed attempts (WEBHOOK_DISABLE_AFTER=${this.config.disableAfter})`);
-      }
+    // Sorted, so two batches touching the same subscriptions lock their rows in the same order.
+    const counted = await this.withRetries(`recording ${batch.length} outcome(s)`, () =>
+      this.repository.recordOutcomes(batch, [...tallies.values()].sort((a, b) => a.id.localeCompare(b.id))),
+    );
+    for (const s of counted) await this.disableIfDue(s, tallies.get(s.id)!.gone);
+  }
+
+  /**
+   * The outcomes are committed by now: a failure here is logged, not passed to their senders. The
+   * count stays stored, so the subscription's next failed attempt tries again.
+   */
+  private async disableIfDue(s: CountedSubscription, gone: boolean): Promise<void> {
+    if (!s.active || (!gone && s.consecutive_failures < this.config.disableAfter)) return;
+    const [reason, message]: [DisableReason, string] = gone
+      ? ['gone', 'the endpoint answered 410 Gone']
+      : ['consecutive_failures', `${s.consecutive_failures} consecutive failed attempts (WEBHOOK_DISABLE_AFTER=${this.config.disableAfter})`];
+    // A success committed meanwhile resets the count: the disable checks it again under the row lock.
+    const minFailures = gone ? null : this.config.disableAfter;
+    try {
+      await this.withRetries(`disabling subscription ${s.id}`, () => this.dataSource.transaction((m) => this.disable(m, s.id, reason, message, minFailures)));
+    } catch (err) {
+      this.logger.error(`subscription ${s.id} should be disabled (${message}) but that failed (${(err as Error).message}); its next failed attempt tries again`);
     }
   }
 
-  private async disable(m: EntityManager, id: string, reason: DisableReason, message: string): Promise<void> {
+  private async disable(m: EntityManager, id: string, reason: DisableReason, message: string, minFailures: number | null): Promise<void> {
     const [rows] = await m.query(
       `UPDATE webhook_subscriptions SET active = false, disabled_reason = $2, disabled_by = $3, disabled_at = now(), probe_attempts = 0, last_probe_at = NULL, updated_at = now()
-       WHERE id = $1 AND active RETURNING id, name, url, consecutive_failures`,
-      [id, message, reason],
+       WHERE id = $1 AND active AND ($4::int IS NULL OR consecutive_failures >= $4::int) RETURNING id, name, url, consecutive_failures`,
+      [id, message, reason, minFailures],
     );
     const s = (rows as { id: string; name: string; url: string; consecutive_failures: number }[])[0];
     if (!s) return;
+    // Rows this instance claimed ahead for it are handed back unsent (new ones are not claimed: it is inactive).
+    this.signal.disabled(s.id);
     this.logger.warn(`subscription ${s.id} (${s.name}) disabled: ${message}`);
     this.metrics.disabled.inc({ reason });
     await publishDisabled(this.events, m, { subscriptionId: s.id, name: s.name, url: withoutQuery(s.url), reason, message, consecutiveFailures: s.consecutive_failures });
