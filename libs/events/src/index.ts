@@ -17,6 +17,7 @@ export * from './schemas/schema-registry.js';
 export * from './schemas/schema-validation.error.js';
 export * from './schemas/schema-bucket.js';
 export * from './publisher/events.service.js';
+export * from './publisher/events-service.port.js';
 export * from './publisher/publish-result.js';
 export * from './outbox/outbox.repository.js';
 export * from './outbox/outbox-relay.js';
