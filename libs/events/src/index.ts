@@ -2,6 +2,8 @@ export * from './events.module.js';
 export * from './events-module-options.js';
 export * from './events.constants.js';
 export * from './config/events-env.js';
+export * from './config/env-transforms.js';
+export { validationRule } from './config/env-validators.js';
 export * from './config/events-config.js';
 export * from './config/duration.js';
 export * from './envelope/cloud-event.js';
