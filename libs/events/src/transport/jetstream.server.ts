@@ -64,6 +64,8 @@ interface Lane {
 @Injectable()
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly transportId = JETSTREAM_TRANSPORT;
+  /** Handler failures are this transport's to report (retry or dead-letter), not Nest's to log. */
+  override readonly propagatesEventHandlerErrors = true;
   private readonly gate: ConcurrencyGate;
   private readonly lanes: Lane[];
   private readonly patternCache = new Map<string, MessageHandler[]>();
