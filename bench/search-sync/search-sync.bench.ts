@@ -103,7 +103,7 @@ function prepare(): { ids: string[]; payloads: string[]; subjects: string[] } {
       const event =
         version === 0
           ? createEnvelope('vendor.created', v, 'vendor-service', { subject: v.id, resourceType: 'vendor', time: new Date(t0 + i).toISOString() })
-          : createEnvelope('vendor.updated', { vendor: v, changes: ['name'] }, 'vendor-service', { subject: v.id, resourceType: 'vendor', time: new Date(t0 + N + i).toISOString() });
+          : createEnvelope('vendor.updated', v, 'vendor-service', { subject: v.id, resourceType: 'vendor', extensions: { changedfields: 'name' }, time: new Date(t0 + N + i).toISOString() });
       ids.push(event.id);
       payloads.push(JSON.stringify(event));
       subjects.push(subjectForType(event.type));

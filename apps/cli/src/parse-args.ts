@@ -1,9 +1,7 @@
-import { assertEventType, EVENT_LEVELS, type EventLevel, normalizePattern, parseDuration } from './mesh-events.js';
-
-const CONSUMER = /^[a-z0-9_-]+$/;
+import { assertEventType, CONSUMER_NAME, CONSUMER_NAME_RULE, EVENT_LEVELS, type EventLevel, normalizePattern, parseDuration } from './mesh-events.js';
 
 export function parseConsumer(value: string): string {
-  if (!CONSUMER.test(value)) throw new Error(`use the app's durable name: lowercase letters, digits, _ or -, e.g. search-sync`);
+  if (!CONSUMER_NAME.test(value)) throw new Error(`use ${CONSUMER_NAME_RULE}`);
   return value;
 }
 

@@ -70,16 +70,16 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 /** The known set every filter is checked against (ids are filled in by beforeAll). */
 const SEED: Record<Name, SeedRow> = {
   a: { type: 'vendor.created', source: 'vendor-service', subject: 'v1', resourceType: 'vendor', resourceId: 'v1', audience: 'public', actor: 'alice', correlationId: 'c1', time: at(0), data: { name: 'Taco Stand', tags: ['mexican'] }, streamSeq: 1 },
-  b: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v1', audience: 'public', actor: 'alice', correlationId: 'c1', time: at(20), data: { vendor: { name: 'Taco Stand' }, changes: ['open'] }, streamSeq: 2 },
+  b: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v1', audience: 'public', actor: 'alice', correlationId: 'c1', time: at(20), data: { name: 'Taco Stand' }, extensions: { changedfields: 'open' }, streamSeq: 2 },
   c: { type: 'vendor.deleted', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v2', level: 'warn', audience: 'internal', actor: 'bob', correlationId: 'c2', time: at(40), data: { name: 'Bao Bus' }, streamSeq: 3 },
   d: { type: 'order.status_changed', source: 'order-service', resourceType: 'order', resourceId: 'o1', audience: 'internal', actor: 'bob', correlationId: 'c1', time: at(60), data: { status: 'paid' }, streamSeq: 4 },
   e: { type: 'order.payment.failed', source: 'order-service', resourceType: 'order', resourceId: 'o1', level: 'error', audience: 'ops', correlationId: 'c3', time: at(80), data: { reason: 'coupon 100%_off refused' }, streamSeq: 5 },
   f: { type: 'whatsapp.send_failure', source: 'sms-notifier', resourceType: 'lead', resourceId: 'l1', level: 'error', audience: 'ops', time: at(100), data: { error: 'timeout' }, resolved: true, resolvedAt: at(101), resolvedBy: 'carol', streamSeq: 6 },
   g: { type: 'vendor.created', source: 'vendor-service', subject: 'v3', resourceType: 'vendor', resourceId: 'v3', level: 'debug', audience: 'public', actor: 'alice', dataschema: 'mesh:schema:vendor.created:v1', time: at(120), data: { name: 'Crepe Corner' }, extensions: { traceparent: TRACEPARENT, tenant: 'acme' }, streamSeq: 7 },
   h: { type: 'stripe.webhook_failure', source: 'billing', level: 'error', time: at(140), data: { reason: 'status_mismatch' }, streamSeq: null },
-  i: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v3', audience: 'public', actor: 'carol', time: at(160), data: { vendor: { name: 'Crêpe Corner' }, changes: ['name'] }, streamSeq: 9 },
+  i: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v3', audience: 'public', actor: 'carol', time: at(160), data: { name: 'Crêpe Corner' }, extensions: { changedfields: 'name' }, streamSeq: 9 },
   // Same time as i: the id breaks the tie.
-  j: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v3', audience: 'public', actor: 'carol', time: at(160), data: { vendor: { name: 'Crepe Corner' }, changes: ['name'] }, streamSeq: 10 },
+  j: { type: 'vendor.updated', source: 'vendor-service', resourceType: 'vendor', resourceId: 'v3', audience: 'public', actor: 'carol', time: at(160), data: { name: 'Crepe Corner' }, extensions: { changedfields: 'name' }, streamSeq: 10 },
 };
 const NAMES = Object.keys(SEED) as Name[];
 

@@ -119,7 +119,7 @@ const at = (time?: string) => (time ? { time } : {});
 /** vendor.created / updated / deleted envelopes as vendor-service publishes them. */
 export const vendorEvent = {
   created: (v: Vendor, time?: string) => createEnvelope('vendor.created', v, 'vendor-service', { subject: v.id, resourceType: 'vendor', ...at(time) }),
-  updated: (v: Vendor, time?: string, changes = ['name']) =>
-    createEnvelope('vendor.updated', { vendor: v, changes }, 'vendor-service', { subject: v.id, resourceType: 'vendor', ...at(time) }),
+  updated: (v: Vendor, time?: string, changedfields = 'name') =>
+    createEnvelope('vendor.updated', v, 'vendor-service', { subject: v.id, resourceType: 'vendor', extensions: { changedfields }, ...at(time) }),
   deleted: (v: Vendor, time?: string) => createEnvelope('vendor.deleted', v, 'vendor-service', { subject: v.id, resourceType: 'vendor', ...at(time) }),
 };

@@ -24,3 +24,7 @@ export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 export const dlqSubject = (consumer: string, type: string) => `dlq.${consumer}.${type}`;
 export const replaySubject = (consumer: string, type: string) => `replay.${consumer}.${type}`;
 export const replayDurable = (consumer: string) => `${consumer}-replay`;
+
+/** A consumer app's durable name (`search-sync`): one subject token, so `dlq.<consumer>.>` stays exact. */
+export const CONSUMER_NAME = /^[a-z0-9_-]+$/;
+export const CONSUMER_NAME_RULE = "a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync";

@@ -1,4 +1,5 @@
 import { DynamicModule, FactoryProvider, Module, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENTS_CONFIG, EVENTS_SERVICE } from './events.constants.js';
@@ -17,6 +18,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { DlqPublisher } from './dlq/dlq.publisher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { JetStreamServer } from './transport/jetstream.server.js';
+import { MeshExceptionFilter } from './transport/mesh-exception.filter.js';
 
 const OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
 
@@ -41,6 +43,8 @@ const services: Provider[] = [
   MetricsService,
   DlqPublisher,
   ReplayService,
+  // App-wide so that the event consumer, which inherits the app's config, gets it (connect-event-consumer.ts).
+  { provide: APP_FILTER, useClass: MeshExceptionFilter },
   {
     provide: JetStreamServer,
     inject: [EVENTS_CONFIG, NatsConnectionManager, DlqPublisher, MetricsService],

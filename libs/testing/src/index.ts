@@ -7,3 +7,5 @@ export * from './log-capture.js';
 export * from './run-log.js';
 export * from './test-secrets.js';
 export * from './log-scan.js';
+export * from './in-memory-events.service.js';
+export * from './events-service.contract.js';

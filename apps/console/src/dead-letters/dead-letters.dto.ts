@@ -1,13 +1,12 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { StrictInt } from '@app/events';
+import { CONSUMER_NAME, CONSUMER_NAME_RULE, StrictInt } from '@app/events';
 import { IsEventPattern } from '../common/is-event-pattern.js';
 
-const CONSUMER = /^[a-z0-9_-]+$/;
-const CONSUMER_MESSAGE = "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync";
+const CONSUMER_MESSAGE = `consumer must be ${CONSUMER_NAME_RULE}`;
 
 /** Which dead letters: one consumer app's, of a type or pattern; both optional. */
 export class DeadLetterFilterDto {
-  @IsOptional() @IsString() @MaxLength(100) @Matches(CONSUMER, { message: CONSUMER_MESSAGE })
+  @IsOptional() @IsString() @MaxLength(100) @Matches(CONSUMER_NAME, { message: CONSUMER_MESSAGE })
   consumer?: string;
 
   @IsOptional() @IsString() @MaxLength(200) @IsEventPattern()

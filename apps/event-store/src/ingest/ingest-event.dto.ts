@@ -1,12 +1,6 @@
-import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
-import { EVENT_LEVELS, isEventType } from '@app/events';
+import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, MaxLength } from 'class-validator';
+import { EVENT_LEVELS, isEventType, validationRule as rule } from '@app/events';
 import type { EventLevel } from '@app/events';
-
-const rule =
-  (name: string, validate: (value: unknown) => boolean, message: string) =>
-  (options?: ValidationOptions): PropertyDecorator =>
-  (target, property) =>
-    registerDecorator({ name, target: target.constructor, propertyName: property as string, options: { message, ...options }, validator: { validate } });
 
 /** The library's type rule (DESIGN.md "Subjects"), with its wording. */
 const IsEventType = rule(

@@ -1,4 +1,5 @@
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CONSUMER_NAME, CONSUMER_NAME_RULE } from '@app/events';
 import { MAX_EVENT_ID_LENGTH } from '../store/event-id.js';
 import { IsAfter, IsIsoTime, IsTypePattern } from './replay-validators.js';
 
@@ -9,7 +10,7 @@ export class ReplayRequestDto {
   /** The consumer app's durable name (`search-sync`); its `<consumer>-replay` durable gets the events. */
   @IsString()
   @MaxLength(100)
-  @Matches(/^[a-z0-9_-]+$/, { message: "consumer must be a consumer app's durable name: lowercase letters, digits, _ or -, e.g. search-sync" })
+  @Matches(CONSUMER_NAME, { message: `consumer must be ${CONSUMER_NAME_RULE}` })
   consumer!: string;
 
   /** One stored event by its CloudEvents id (with the other fields, all must match). */

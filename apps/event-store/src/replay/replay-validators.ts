@@ -1,11 +1,5 @@
-import { normalizePattern } from '@app/events';
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-
-const rule =
-  (name: string, message: string, validate: (value: unknown, args: ValidationArguments) => boolean) =>
-  (options?: ValidationOptions): PropertyDecorator =>
-  (target, property) =>
-    registerDecorator({ name, target: target.constructor, propertyName: property as string, options: { message, ...options }, validator: { validate } });
+import { normalizePattern, validationRule as rule } from '@app/events';
+import { ValidationOptions } from 'class-validator';
 
 const isPattern = (value: unknown): boolean => {
   try {
@@ -22,15 +16,19 @@ export const isIsoTime = (value: unknown): value is string => typeof value === '
 /** An event type or a NATS-style pattern (`vendor.created`, `vendor.*`, `vendor.>`). */
 export const IsTypePattern = rule(
   'isTypePattern',
-  '$property must be an event type or a NATS-style pattern of lowercase tokens, e.g. vendor.created, vendor.* or vendor.>',
   isPattern,
+  '$property must be an event type or a NATS-style pattern of lowercase tokens, e.g. vendor.created, vendor.* or vendor.>',
 );
 
-export const IsIsoTime = rule('isIsoTime', '$property must be an ISO 8601 date or a date-time with its offset, e.g. 2025-03-01T10:00:00Z', isIsoTime);
+export const IsIsoTime = rule('isIsoTime', isIsoTime, '$property must be an ISO 8601 date or a date-time with its offset, e.g. 2025-03-01T10:00:00Z');
 
 /** Later than the time in the sibling property `other`, when both are valid times. */
 export const IsAfter = (other: string, options?: ValidationOptions) =>
-  rule('isAfter', `$property must be after ${other}`, (value, args) => {
-    const start = (args.object as Record<string, unknown>)[other];
-    return !isIsoTime(value) || !isIsoTime(start) || Date.parse(value) > Date.parse(start);
-  })(options);
+  rule(
+    'isAfter',
+    (value, args) => {
+      const start = (args.object as Record<string, unknown>)[other];
+      return !isIsoTime(value) || !isIsoTime(start) || Date.parse(value) > Date.parse(start);
+    },
+    `$property must be after ${other}`,
+  )(options);

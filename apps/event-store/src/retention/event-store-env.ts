@@ -1,8 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
-import { parseDuration, validateEnv } from '@app/events';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+import { parseDuration, toInt, validateEnv } from '@app/events';
 
 /** The shortest retention interval accepted: anything shorter would only load the database. */
 export const MIN_RETENTION_INTERVAL_MS = 1_000;

@@ -1,6 +1,6 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { EVENTS_CONFIG, JetStreamContext, type CloudEvent, type EventsConfig } from '@app/events';
+import { JetStreamContext, type CloudEvent } from '@app/events';
 import { EventBatcher } from './event-batcher.js';
 import { toEventRow } from './event-row.js';
 
@@ -12,16 +12,13 @@ import { toEventRow } from './event-row.js';
  */
 @Controller()
 export class EventStoreHandler {
-  constructor(
-    private readonly batcher: EventBatcher,
-    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
-  ) {}
+  constructor(private readonly batcher: EventBatcher) {}
 
   @EventPattern<string>('>')
   store(@Payload() event: CloudEvent, @Ctx() ctx: JetStreamContext): Promise<void> {
     // The EVENTS stream sequence, only for deliveries from that stream: a replay's sequence is
     // the replay stream's, and the row first stored keeps the original one.
-    const streamSeq = ctx.getConsumer() === this.config.consumer ? ctx.getStreamSequence() : undefined;
+    const streamSeq = ctx.isReplay() ? undefined : ctx.getStreamSequence();
     return this.batcher.add(toEventRow(event, streamSeq, new Date()), ctx.getMessage().data.length);
   }
 }

@@ -1,8 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
-import { parseDuration, validateEnv } from '@app/events';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+import { parseDuration, toInt, validateEnv } from '@app/events';
 
 function IsShortDuration(maxMs: number, options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>

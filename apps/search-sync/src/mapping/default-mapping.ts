@@ -11,7 +11,7 @@ export const DEFAULT_MAPPING: SearchMapping = {
       index: 'vendors',
       events: {
         'vendor.created': { action: 'upsert' },
-        'vendor.updated': { action: 'upsert', from: 'vendor' },
+        'vendor.updated': { action: 'upsert' },
         'vendor.deleted': { action: 'delete' },
       },
       objectID: 'id',

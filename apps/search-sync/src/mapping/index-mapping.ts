@@ -3,7 +3,7 @@ export type MappingAction = 'upsert' | 'delete';
 
 export interface EventRule {
   action: MappingAction;
-  /** Dotted path of the resource inside `data` (`vendor` for `vendor.updated`'s `{ vendor, changes }`); absent: `data` itself. */
+  /** Dotted path of the resource inside `data`, for producers that wrap it (`{ order: {...} }`); absent: `data` itself. */
   from?: string;
 }
 

@@ -46,8 +46,8 @@ describe(RecordBuilder.name, () => {
     ]);
   });
 
-  it('reads vendor.updated from data.vendor and leaves _geoloc out without both coordinates', () => {
-    const event = createEnvelope('vendor.updated', { vendor: { ...vendor, lat: null }, changes: ['lat'] }, 'vendor-service');
+  it('reads vendor.updated from data, as vendor.created, and leaves _geoloc out without both coordinates', () => {
+    const event = createEnvelope('vendor.updated', { ...vendor, lat: null }, 'vendor-service', { extensions: { changedfields: 'lat' } });
     const [op] = builder.operations(event);
     expect(op.action).toBe('upsert');
     expect(op.record).not.toHaveProperty('_geoloc');
@@ -65,10 +65,21 @@ describe(RecordBuilder.name, () => {
     expect(builder.operations(createEnvelope('order.created', { id: 'o-1' }, 'shop'))).toEqual([]);
   });
 
+  it('reads the resource at a rule\'s `from` path, for a producer that wraps it', () => {
+    const [index] = DEFAULT_MAPPING.indexes;
+    const wrapped = new RecordBuilder({ indexes: [{ ...index, events: { 'vendor.updated': { action: 'upsert', from: 'vendor' } } }] });
+    const [op] = wrapped.operations(createEnvelope('vendor.updated', { vendor, changes: ['name'] }, 'vendor-service'));
+    expect(op).toMatchObject({ objectID: 'v-1', action: 'upsert', record: { name: 'Taco Stand' } });
+    const unwrapped = createEnvelope('vendor.updated', vendor, 'vendor-service');
+    expect(() => wrapped.operations(unwrapped)).toThrow(NonRetryableError);
+    expect(() => wrapped.operations(unwrapped)).toThrow(/data\.vendor is not an object/);
+    expect(() => wrapped.operations(createEnvelope('vendor.updated', { vendor: { name: 'x' } }, 'vendor-service'))).toThrow(/data\.vendor\.id \(the objectID of vendors\) is missing/);
+  });
+
   it('refuses, as non-retryable, an event whose data holds no objectID, naming the path', () => {
-    const event = createEnvelope('vendor.updated', { vendor: { name: 'x' }, changes: [] }, 'vendor-service');
+    const event = createEnvelope('vendor.updated', { name: 'x' }, 'vendor-service');
     expect(() => builder.operations(event)).toThrow(NonRetryableError);
-    expect(() => builder.operations(event)).toThrow(/data\.vendor\.id \(the objectID of vendors\) is missing/);
+    expect(() => builder.operations(event)).toThrow(/data\.id \(the objectID of vendors\) is missing/);
     expect(() => builder.operations(createEnvelope('vendor.created', null, 'vendor-service'))).toThrow(/data is not an object/);
   });
 

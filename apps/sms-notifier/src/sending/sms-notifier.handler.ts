@@ -1,6 +1,6 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { EVENTS_CONFIG, JetStreamContext, RetryLaterError, type CloudEvent, type EventsConfig } from '@app/events';
+import { JetStreamContext, RetryLaterError, type CloudEvent } from '@app/events';
 import { isOwnEventType } from '../rules/compiled-rule.js';
 import { SmsDispatcher } from './sms-dispatcher.service.js';
 
@@ -11,24 +11,17 @@ import { SmsDispatcher } from './sms-dispatcher.service.js';
  */
 @Controller()
 export class SmsNotifierHandler {
-  constructor(
-    private readonly dispatcher: SmsDispatcher,
-    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
-  ) {}
+  constructor(private readonly dispatcher: SmsDispatcher) {}
 
   @EventPattern<string>('>')
   async onEvent(@Payload() event: CloudEvent, @Ctx() ctx: JetStreamContext): Promise<void> {
     // Our own sms.* outcomes come back through events.>; they never trigger an SMS.
     if (isOwnEventType(event.type)) return;
-    const deliveries = ctx.getDeliveryCount();
-    const outcomes = await this.dispatcher.dispatch(event, {
-      lastDelivery: deliveries >= this.config.maxDeliver,
-      replayed: ctx.getConsumer() !== this.config.consumer,
-    });
+    const outcomes = await this.dispatcher.dispatch(event, { lastDelivery: ctx.isLastDelivery(), replayed: ctx.isReplay() });
     const retries = outcomes.flatMap((o) => (o.kind === 'retry' ? [o] : []));
     if (retries.length === 0) return;
-    const scheduled = this.config.backoffMs[Math.min(deliveries - 1, this.config.backoffMs.length - 1)] ?? 1_000;
-    const delay = Math.max(scheduled, ...retries.map((r) => r.afterMs ?? 0));
+    // Never sooner than the schedule; later when a provider asked for it (Retry-After).
+    const delay = Math.max(ctx.nextDelay(), ...retries.map((r) => r.afterMs ?? 0));
     throw new RetryLaterError(`${retries.length} SMS of ${event.type} ${event.id} to retry: ${retries[0].error}`, delay);
   }
 }

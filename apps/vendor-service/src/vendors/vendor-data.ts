@@ -16,7 +16,7 @@ export interface VendorData {
   updatedAt: string;
 }
 
-/** The fields a client may write, in the order `vendor.updated` lists its changes. */
+/** The fields a client may write, in the order `vendor.updated`'s `changedfields` lists them. */
 export const VENDOR_FIELDS = ['name', 'description', 'phone', 'email', 'website', 'open', 'primaryImage', 'lat', 'long'] as const;
 export type VendorField = (typeof VENDOR_FIELDS)[number];
 

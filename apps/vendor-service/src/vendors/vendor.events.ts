@@ -1,10 +1,11 @@
-import type { VendorData, VendorField } from './vendor-data.js';
+import type { VendorData } from './vendor-data.js';
 
-/** `vendor.updated`: the vendor after the change and the names of the fields that changed. */
-export interface VendorUpdated {
-  vendor: VendorData;
-  changes: VendorField[];
-}
+/**
+ * CloudEvents extension of `vendor.updated` naming the changed fields, comma-separated in
+ * `VENDOR_FIELDS` order: extension values are scalars, and `data` stays the vendor as the design
+ * says (the same as `vendor.created`).
+ */
+export const CHANGED_FIELDS_EXTENSION = 'changedfields';
 
 /**
  * The vendor events this service publishes, type → data (like immich's EventMap), so a publish
@@ -12,7 +13,8 @@ export interface VendorUpdated {
  */
 export interface VendorEvents {
   'vendor.created': VendorData;
-  'vendor.updated': VendorUpdated;
+  /** The vendor after the change; the changed field names are in {@link CHANGED_FIELDS_EXTENSION}. */
+  'vendor.updated': VendorData;
   /** The vendor as it was before the delete. */
   'vendor.deleted': VendorData;
 }

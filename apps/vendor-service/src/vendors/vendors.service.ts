@@ -65,7 +65,7 @@ export class VendorsService {
       set.updatedAt = new Date();
       await m.update(Vendor, { id }, set);
       const data = toVendorData(Object.assign(vendor, set));
-      await this.events.publish(m, 'vendor.updated', id, { vendor: data, changes });
+      await this.events.publish(m, 'vendor.updated', id, data, changes);
       return data;
     });
   }

@@ -1,36 +1,19 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
-import { parseDuration, parseDurationList, validateEnv } from '@app/events';
-
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
-    : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
-
-function rule(name: string, test: (v: unknown) => boolean, message: string) {
-  return (options?: ValidationOptions): PropertyDecorator =>
-    (target, propertyName) =>
-      registerDecorator({
-        name,
-        target: target.constructor,
-        propertyName: propertyName as string,
-        options: { message: `$property ${message}`, ...options },
-        validator: { validate: test },
-      });
-}
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { parseDuration, parseDurationList, toBool, toInt, validateEnv, validationRule as rule } from '@app/events';
 
 const IsSchedule = rule(
   'isRetrySchedule',
   (v) => typeof v === 'string' && (parseDurationList(v)?.every((ms) => ms >= 10) ?? false),
-  'must be a comma-separated list of delays of at least 10ms, such as 1m,5m,15m,1h,6h',
+  '$property must be a comma-separated list of delays of at least 10ms, such as 1m,5m,15m,1h,6h',
 );
 const probeOff = (v: unknown) => v === '' || String(v).toLowerCase() === 'off';
 const IsProbeSchedule = rule(
   'isProbeSchedule',
   (v) => probeOff(v) || (typeof v === 'string' && (parseDurationList(v)?.every((ms) => ms >= 10) ?? false)),
-  'must be off or a comma-separated list of delays of at least 10ms between probes, such as 1h,6h,24h',
+  '$property must be off or a comma-separated list of delays of at least 10ms between probes, such as 1h,6h,24h',
 );
-const IsDuration = rule('isDuration', (v) => typeof v === 'string' && parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 24h');
+const IsDuration = rule('isDuration', (v) => typeof v === 'string' && parseDuration(v) !== undefined, '$property must be a duration such as 500ms, 30s, 24h');
 
 const production = () => process.env.NODE_ENV === 'production';
 

@@ -1,16 +1,16 @@
-import { ValidationOptions, registerDecorator } from 'class-validator';
+import { ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
 import { parseDuration, parseDurationList } from './duration.js';
 
-function rule(name: string, test: (value: unknown) => boolean, message: string) {
+/**
+ * A class-validator decorator from a test and its message (`$property` names the field), for
+ * environment classes and DTOs alike.
+ * @example
+ * const IsEven = validationRule('isEven', (v) => Number(v) % 2 === 0, '$property must be even');
+ */
+export function validationRule(name: string, validate: (value: unknown, args: ValidationArguments) => boolean, message: string) {
   return (options?: ValidationOptions): PropertyDecorator =>
-    (target, propertyName) =>
-      registerDecorator({
-        name,
-        target: target.constructor,
-        propertyName: propertyName as string,
-        options: { message: `$property ${message}`, ...options },
-        validator: { validate: test },
-      });
+    (target, property) =>
+      registerDecorator({ name, target: target.constructor, propertyName: property as string, options: { message, ...options }, validator: { validate } });
 }
 
 const isNatsUrl = (url: string) => {
@@ -22,23 +22,23 @@ const isNatsUrl = (url: string) => {
   }
 };
 
-export const IsNatsUrlList = rule(
+export const IsNatsUrlList = validationRule(
   'isNatsUrlList',
   (v) => typeof v === 'string' && v.split(',').every((u) => isNatsUrl(u.trim())),
-  'must be a NATS server URL or a comma-separated list of them, e.g. nats://127.0.0.1:4222',
+  '$property must be a NATS server URL or a comma-separated list of them, e.g. nats://127.0.0.1:4222',
 );
-export const IsPostgresUrl = rule(
+export const IsPostgresUrl = validationRule(
   'isPostgresUrl',
   (v) => typeof v === 'string' && /^postgres(ql)?:\/\/[^/]+/.test(v),
-  'must be a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/mesh',
+  '$property must be a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/mesh',
 );
-export const IsDuration = rule(
+export const IsDuration = validationRule(
   'isDuration',
   (v) => typeof v === 'string' && parseDuration(v) !== undefined,
-  'must be a duration such as 30s, 10m, 7d',
+  '$property must be a duration such as 30s, 10m, 7d',
 );
-export const IsDurationList = rule(
+export const IsDurationList = validationRule(
   'isDurationList',
   (v) => typeof v === 'string' && parseDurationList(v) !== undefined,
-  'must be a comma-separated list of durations such as 1s,5s,30s,2m',
+  '$property must be a comma-separated list of durations such as 1s,5s,30s,2m',
 );

@@ -3,11 +3,8 @@ import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync, ValidationError } from 'class-validator';
 import { DEFAULT_EVENT_MAX_BYTES } from '../envelope/event-size.js';
 import { IsDuration, IsDurationList, IsNatsUrlList, IsPostgresUrl } from './env-validators.js';
+import { toBool, toInt } from './env-transforms.js';
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true
-    : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /**
  * The environment every mesh app shares (see DESIGN.md "Configuration").

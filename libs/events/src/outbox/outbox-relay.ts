@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { JetStreamPublisher } from '../publisher/jetstream-publisher.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { PgListener } from '../database/pg-listener.js';
 import { OUTBOX_CHANNEL, OutboxRepository } from './outbox.repository.js';
 
 const BATCH = 500;
@@ -21,8 +21,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private wake?: () => void;
-  private listener?: pg.Client;
-  private relisten?: NodeJS.Timeout;
+  /** NOTIFY on commit wakes the relay at once; the poll covers the time it is lost. */
+  private listener?: PgListener;
   private loop?: Promise<void>;
 
   constructor(
@@ -36,7 +36,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     this.running = true;
     this.nats.onConnected(() => this.kick());
-    void this.listen();
+    this.listener = new PgListener(this.config.databaseUrl, OUTBOX_CHANNEL, () => this.kick());
+    this.listener.start();
     this.loop = this.run();
   }
 
@@ -86,40 +87,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** A dedicated LISTEN connection; the relay still polls if it is lost, so this is only about latency. */
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', () => this.kick());
-    client.on('error', (err) => {
-      this.logger.warn(`outbox LISTEN connection lost (${err.message}); polling until it is back`);
-      this.listener = undefined;
-      this.scheduleListen();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listener = client;
-    } catch (err) {
-      this.logger.warn(`outbox LISTEN failed (${(err as Error).message}); polling instead`);
-      await client.end().catch(() => undefined);
-      this.scheduleListen();
-    }
-  }
-
-  /** One pending retry at most, cancelled at shutdown, never keeping the process alive. */
-  private scheduleListen(): void {
-    if (!this.running || this.relisten) return;
-    this.relisten = setTimeout(() => {
-      this.relisten = undefined;
-      if (this.running) void this.listen();
-    }, 2_000).unref();
-  }
-
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    clearTimeout(this.relisten);
     this.kick();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 }

@@ -5,7 +5,7 @@ import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { assertEventSize } from '../envelope/event-size.js';
 import { assertStorable } from '../envelope/jsonb-storable.js';
-import { CloudEvent, createEnvelope, EventLevel, EventMessage, PublishOptions, toEventMessage } from '../envelope/cloud-event.js';
+import { CloudEvent, createEnvelope, EventLevel, PublishOptions, toEventMessage } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
 import { subjectForPattern, subjectForType } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
@@ -14,26 +14,18 @@ import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { JetStreamPublisher, JetStreamUnavailableError } from './jetstream-publisher.js';
 import { PublishResult } from './publish-result.js';
+import type { EventCallback, EventsHealth, EventSubscription, IEventsService } from './events-service.port.js';
 
 const LEVEL_RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export type EventCallback = (message: EventMessage, event: CloudEvent) => void | Promise<void>;
-
-export interface EventsHealth {
-  status: 'up' | 'down';
-  service: string;
-  nats: { connected: boolean; server?: string };
-  failedEventsCount: number;
-  timestamp: string;
-}
-
 /**
- * The producer side of the mesh. Inject it by class or by the `EventsService` token.
+ * The producer side of the mesh over JetStream: the {@link IEventsService} bound to the
+ * `EventsService` token. Inject it by class for what the port does not carry (`publishInTransaction`).
  * @example
  * await events.publishEvent('vendor.created', vendor, { subject: vendor.id, resourceType: 'vendor' });
  */
 @Injectable()
-export class EventsService {
+export class EventsService implements IEventsService {
   private readonly logger = new Logger(EventsService.name);
   /** The counter child of direct publishes, labelled once rather than per event. */
   private readonly publishedDirect;
@@ -126,16 +118,16 @@ export class EventsService {
   }
 
   /** Live (non-durable) view of every event, as the original `EventMessage` plus the envelope. */
-  subscribeToEvents(callback: EventCallback): { unsubscribe(): void } {
+  subscribeToEvents(callback: EventCallback): EventSubscription {
     return this.subscribe('events.>', callback);
   }
 
   /** Live (non-durable) view of one type or a NATS-style pattern (`vendor.*`, `order.>`). */
-  subscribeToEventType(pattern: string, callback: EventCallback): { unsubscribe(): void } {
+  subscribeToEventType(pattern: string, callback: EventCallback): EventSubscription {
     return this.subscribe(subjectForPattern(pattern), callback);
   }
 
-  private subscribe(subject: string, callback: EventCallback): { unsubscribe(): void } {
+  private subscribe(subject: string, callback: EventCallback): EventSubscription {
     let sub: Subscription | undefined;
     let cancelled = false;
     const attach = () => {
@@ -150,7 +142,9 @@ export class EventsService {
           } catch (e) {
             return this.logger.warn(`ignoring a malformed message on ${msg.subject}: ${(e as Error).message}`);
           }
-          Promise.resolve(callback(toEventMessage(event), event)).catch((e: Error) =>
+          // Called inside the promise: a callback that throws synchronously would otherwise throw
+          // into nats.js' dispatch and break the connection's other subscriptions and PubAcks.
+          new Promise<void>((resolve) => resolve(callback(toEventMessage(event), event))).catch((e: Error) =>
             this.logger.error(`subscriber of ${subject} failed on ${event.id}: ${e.message}`, e.stack),
           );
         },

@@ -4,14 +4,18 @@ export type FailureDecision =
   | { action: 'retry'; delayMs: number }
   | { action: 'dead-letter'; reason: 'non_retryable' | 'max_deliveries' };
 
+/** The schedule's delay after a failed delivery `deliveryCount` (1-based), its last one beyond its end. */
+export function scheduledDelay(deliveryCount: number, backoffMs: readonly number[]): number {
+  return backoffMs[Math.min(deliveryCount - 1, backoffMs.length - 1)] ?? 0;
+}
+
 /**
  * What to do with a failed delivery: retry with the schedule's delay for this attempt (or the
  * handler's own), or dead-letter when the error is permanent or this was the last delivery.
  * A bare nak redelivers at once, so the delay always comes from here (DESIGN.md).
  */
-export function decideFailure(err: unknown, deliveryCount: number, maxDeliver: number, backoffMs: number[]): FailureDecision {
+export function decideFailure(err: unknown, deliveryCount: number, maxDeliver: number, backoffMs: readonly number[]): FailureDecision {
   if (isNonRetryable(err)) return { action: 'dead-letter', reason: 'non_retryable' };
   if (deliveryCount >= maxDeliver) return { action: 'dead-letter', reason: 'max_deliveries' };
-  const scheduled = backoffMs[Math.min(deliveryCount - 1, backoffMs.length - 1)] ?? 0;
-  return { action: 'retry', delayMs: retryDelayOf(err) ?? scheduled };
+  return { action: 'retry', delayMs: retryDelayOf(err) ?? scheduledDelay(deliveryCount, backoffMs) };
 }

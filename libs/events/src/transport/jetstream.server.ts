@@ -20,7 +20,7 @@ import { ensureDurable } from './consumer-provisioner.js';
 import { decideFailure } from './failure-policy.js';
 import { runHandlers } from './handler-chain.js';
 import { errorMessage } from './handler-errors.js';
-import { JetStreamContext } from './jetstream.context.js';
+import { DeliveryLane, JetStreamContext } from './jetstream.context.js';
 import { LeaseKeeper } from './lease-keeper.js';
 
 export const JETSTREAM_TRANSPORT = Symbol('JETSTREAM_TRANSPORT');
@@ -48,6 +48,8 @@ interface Lane {
   messages?: ConsumerMessages;
   advisories: MaxDeliveriesListener;
   loop?: Promise<void>;
+  /** What each delivery's context tells its handlers, made once per lane. */
+  delivery: DeliveryLane;
 }
 
 /**
@@ -62,6 +64,8 @@ interface Lane {
 @Injectable()
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly transportId = JETSTREAM_TRANSPORT;
+  /** Handler failures are this transport's to report (retry or dead-letter), not Nest's to log. */
+  override readonly propagatesEventHandlerErrors = true;
   private readonly gate: ConcurrencyGate;
   private readonly lanes: Lane[];
   private readonly patternCache = new Map<string, MessageHandler[]>();
@@ -91,10 +95,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     // Long handlers keep their lease instead of being redelivered to another replica.
     this.leases = new LeaseKeeper(config.ackWaitMs / 3);
     const consumer = config.consumer;
+    const { maxDeliver, backoffMs } = config;
     this.lanes = [
-      { stream: STREAM_EVENTS, durable: consumer, filterSubject: 'events.>' },
-      { stream: STREAM_REPLAY, durable: replayDurable(consumer), filterSubject: `replay.${consumer}.>` },
-    ].map((lane) => ({ ...lane, advisories: new MaxDeliveriesListener(dlq, lane.stream, lane.durable, consumer) }));
+      { stream: STREAM_EVENTS, durable: consumer, filterSubject: 'events.>', replay: false },
+      { stream: STREAM_REPLAY, durable: replayDurable(consumer), filterSubject: `replay.${consumer}.>`, replay: true },
+    ].map(({ replay, ...lane }) => ({
+      ...lane,
+      advisories: new MaxDeliveriesListener(dlq, lane.stream, lane.durable, consumer),
+      delivery: { durable: lane.durable, replay, maxDeliver, backoffMs },
+    }));
   }
 
   get consumerName(): string {
@@ -225,7 +234,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const started = performance.now();
     this.leases.hold(msg);
     try {
-      await runHandlers(handlers, event, new JetStreamContext([msg, event, lane.durable]));
+      await runHandlers(handlers, event, new JetStreamContext([msg, event, lane.delivery]));
       this.acks.ack(msg);
       metrics.consumed.inc();
     } catch (err) {
