@@ -19,10 +19,10 @@ export class EventCatalogueRepository {
 
   seenTypes(): Promise<SeenTypeRow[]> {
     // `event_types` (kept by the writer's transaction) holds one row per type: one primary-key
-    // probe each for the example's data, whatever the history's size.
+    // probe in `event_ids` and one index probe in the example's partition each for the example's data, whatever the history's size.
     return this.db.query<SeenTypeRow[]>(
       `SELECT t.type, t.count, t.first_seen, t.last_seen, t.example_id, e.data AS example, e.dataschema
-       FROM event_types t LEFT JOIN events e ON e.id = t.example_id
+       FROM event_types t LEFT JOIN event_ids i ON i.id = t.example_id LEFT JOIN events e ON e.time = i.time AND e.id = i.id
        ORDER BY t.type`,
     );
   }
