@@ -6,6 +6,7 @@ import { TextEventIds1764700000000 } from './store/migrations/1764700000000-text
 import { EventSummaries1764700001000 } from './store/migrations/1764700001000-event-summaries.js';
 import { KeysetFilterIndexes1764700002000 } from './store/migrations/1764700002000-keyset-filter-indexes.js';
 import { DailyRollup1764700003000 } from './store/migrations/1764700003000-daily-rollup.js';
+import { PartitionsModule } from './partitions/partitions.module.js';
 import { TimePartitions1764700004000 } from './store/migrations/1764700004000-time-partitions.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
@@ -36,6 +37,7 @@ export class AppModule {
         QueryModule,
         IngestModule,
         ReplayModule,
+        PartitionsModule,
         RetentionModule,
       ],
     };
