@@ -218,10 +218,11 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
       await pool.query('DROP SEQUENCE flaky_attempts');
     }
 
-    // The ack of a committed delivery was lost: the row is there when the message comes again.
+    // The ack of a committed delivery was lost: the row (and its id's claim) is there when the message comes again.
     const lost = createEnvelope('redelivery.tested', { attempt: 'again' }, 'test');
     await pool.query(
-      `INSERT INTO events (id, stream_seq, type, source, level, time, data) VALUES ($1, 7, $2, $3, 'info', $4, '{"attempt":"first"}')`,
+      `WITH claim AS (INSERT INTO event_ids (id, time) VALUES ($1, $4))
+       INSERT INTO events (id, stream_seq, type, source, level, time, data) VALUES ($1, 7, $2, $3, 'info', $4, '{"attempt":"first"}')`,
       [lost.id, lost.type, lost.source, lost.time],
     );
     await publishRaw(lost);

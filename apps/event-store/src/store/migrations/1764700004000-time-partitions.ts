@@ -186,7 +186,7 @@ export class TimePartitions1764700004000 implements MigrationInterface {
     await q.query(`CREATE TABLE events (LIKE events_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (time)`);
     await q.query(`CREATE TABLE events_archive (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (time)`);
     await q.query(`CREATE TABLE events_default PARTITION OF events DEFAULT`);
-    await q.query(`CREATE TABLE event_ids (id text COLLATE "C" PRIMARY KEY CHECK (char_length(id) BETWEEN 1 AND 256), time timestamptz NOT NULL)`);
+    await q.query(`CREATE TABLE event_ids (id text COLLATE "C" PRIMARY KEY CONSTRAINT events_id_length CHECK (char_length(id) BETWEEN 1 AND 256), time timestamptz NOT NULL)`);
     for (const fn of [PARTITION_NAME, PARTITION_DAYS, ENSURE_PARTITION, ENSURE_ARCHIVE_PARTITION, ARCHIVE_PARTITION, ARCHIVE_STRAYS, PRUNE_ARCHIVE, CLEAR_ARCHIVE]) {
       await q.query(fn);
     }
