@@ -81,9 +81,9 @@ describe('event-store time partitions (real PostgreSQL)', () => {
     const other = row('partition.dup', '2027-02-02T12:00:00Z', { copy: 'other' });
     await write([{ ...first, time: '2027-02-01T12:00:00Z', data: { copy: 'again' } }, { ...first, time: '2027-02-02T09:00:00Z', data: { copy: 'again' } }, other]);
     await write([{ ...other, data: { copy: 'other again' } }, { ...other, data: { copy: 'other again' } }]);
-    // A new id twice in one batch: one row.
+    // A new id twice in one batch: one row, the first in the batch.
     const twin = row('partition.dup', '2027-02-03T12:00:00Z', { copy: 'twin' });
-    await write([twin, { ...twin, time: '2027-02-01T08:00:00Z' }]);
+    await write([twin, { ...twin, time: '2027-02-01T08:00:00Z', data: { copy: 'twin again' } }]);
 
     expect(await rows(`SELECT id, data FROM events WHERE type = 'partition.dup' ORDER BY time`)).toEqual([
       { id: first.id, data: { copy: 'first' } },

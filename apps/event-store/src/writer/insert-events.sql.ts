@@ -31,8 +31,8 @@ const COLUMNS: [name: keyof EventRow, type: string][] = [
  *
  * `events` is partitioned by time, so no unique index holds `id` alone: the id is claimed in
  * `event_ids` (its primary key) in the same statement, and only the rows whose claim succeeded are
- * inserted, so the dedup is exact across partitions and the archive. `DISTINCT ON` keeps one row of
- * an id sent twice in the batch. A table of another shape (`table` other than `events`, as the raw
+ * inserted, so the dedup is exact across partitions and the archive. Of an id sent twice in one
+ * batch, the first in the batch is kept. A table of another shape (`table` other than `events`, as the raw
  * side of the bench) keeps `ON CONFLICT (id)` on its own primary key.
  */
 export function insertEventsSql(table = 'events'): string {
@@ -41,7 +41,8 @@ export function insertEventsSql(table = 'events'): string {
   const record = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
   const rows = `json_to_recordset($1::json) AS r(${record})`;
   if (table !== 'events') return `INSERT INTO ${table} (${names}) SELECT ${names} FROM ${rows} ON CONFLICT (id) DO NOTHING`;
-  return `WITH batch AS (SELECT DISTINCT ON (id) ${names} FROM ${rows} ORDER BY id),
+  const numbered = `ROWS FROM (json_to_recordset($1::json) AS (${record})) WITH ORDINALITY AS r(${names}, n)`;
+  return `WITH batch AS (SELECT DISTINCT ON (id) ${names} FROM ${numbered} ORDER BY id, n),
     claimed AS (INSERT INTO event_ids (id, time) SELECT id, time FROM batch ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id)
     INSERT INTO events (${names}) SELECT ${names} FROM batch JOIN claimed USING (id)`;
 }
