@@ -150,7 +150,8 @@ async function fill(): Promise<number> {
     await db.query(`INSERT INTO event_ids (id, time) SELECT id, time FROM events`);
     log('event_ids filled');
     for (const index of indexes) {
-      await db.query(index.def);
+      // A partitioned index reads `ON ONLY events` (the parent alone, left invalid): build it on every partition.
+      await db.query(index.def.replace(' ON ONLY ', ' ON '));
       log(`index ${index.name} built`);
     }
     const summaries = (await db.query(`SELECT * FROM rebuild_event_summaries()`)).rows[0];
