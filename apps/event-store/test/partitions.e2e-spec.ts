@@ -46,27 +46,34 @@ describe('event-store time partitions (real PostgreSQL)', () => {
     return toEventRow(envelope, undefined, new Date());
   };
 
-  it('creates the days ahead (yesterday to today + 7, UTC) across a month boundary, once, and each partition holds one UTC day', async () => {
-    expect(await partitions.ensure(new Date('2027-01-30T12:00:00Z'))).toBe(9);
-    expect(await partitions.ensure(new Date('2027-01-30T23:00:00Z'))).toBe(0);
-    const days = await liveDays();
-    for (const day of ['20270129', '20270130', '20270131', '20270201', '20270206']) expect(days).toContain(day);
-    expect(days).not.toContain('20270207');
+  it('creates the weeks holding yesterday to today + 7 days (UTC, Monday to Sunday) across a month boundary, once', async () => {
+    // Thursday 29 April 2027: its week runs into May, and the next one starts on Monday 3 May.
+    expect(await partitions.ensure(new Date('2027-04-29T12:00:00Z'))).toBe(2);
+    expect(await partitions.ensure(new Date('2027-04-29T23:00:00Z'))).toBe(0);
+    const weeks = await liveDays();
+    expect(weeks).toEqual(expect.arrayContaining(['20270426', '20270503']));
+    expect(weeks).not.toContain('20270510');
 
-    const lastOfJanuary = row('partition.edge', '2027-01-31T23:59:59.999999Z');
-    const firstOfFebruary = row('partition.edge', '2027-02-01T00:00:00Z');
-    await write([lastOfJanuary, firstOfFebruary]);
-    expect(await partitionOf(lastOfJanuary.id)).toBe('events_p20270131');
-    expect(await partitionOf(firstOfFebruary.id)).toBe('events_p20270201');
+    const edges = ['2027-04-26T00:00:00Z', '2027-04-30T23:59:59.999999Z', '2027-05-01T00:00:00Z', '2027-05-02T23:59:59.999999Z', '2027-05-03T00:00:00Z'].map((t) =>
+      row('partition.edge', t),
+    );
+    await write(edges);
+    expect(await Promise.all(edges.map((e) => partitionOf(e.id)))).toEqual([
+      'events_p20270426',
+      'events_p20270426',
+      'events_p20270426',
+      'events_p20270426',
+      'events_p20270503',
+    ]);
   });
 
-  it('stores an event outside every partition in events_default and moves it into its day when that is created, summaries unchanged', async () => {
+  it('stores an event outside every partition in events_default and moves it into its week when that is created, summaries unchanged', async () => {
     const stray = row('partition.stray', '2027-03-15T10:00:00Z', { n: 1 });
     await write([stray]);
     expect(await partitionOf(stray.id)).toBe('events_default');
     const before = await rows(SUMMARIES);
 
-    expect(await partitions.ensure(new Date('2027-03-14T08:00:00Z'))).toBe(9);
+    expect(await partitions.ensure(new Date('2027-03-14T08:00:00Z'))).toBe(2);
     expect(await partitionOf(stray.id)).toBe('events_p20270315');
     expect((await rows(`SELECT count(*)::int AS n FROM events_default`))[0].n).toBe(0);
     expect(await rows(SUMMARIES)).toEqual(before);
@@ -75,6 +82,7 @@ describe('event-store time partitions (real PostgreSQL)', () => {
   });
 
   it("deduplicates an id across partitions with the writer's statement, also within one batch, keeping the first stored", async () => {
+    expect(await partitions.ensure(new Date('2027-01-30T12:00:00Z'))).toBe(2); // the weeks of 25 January and 1 February
     const first = row('partition.dup', '2027-01-31T12:00:00Z', { copy: 'first' });
     await write([first]);
     // The same id later with another time (another partition), twice in a batch, and beside a new event.
@@ -90,7 +98,7 @@ describe('event-store time partitions (real PostgreSQL)', () => {
       { id: other.id, data: { copy: 'other' } },
       { id: twin.id, data: { copy: 'twin' } },
     ]);
-    expect(await partitionOf(first.id)).toBe('events_p20270131');
+    expect(await partitionOf(first.id)).toBe('events_p20270125');
     expect((await rows(`SELECT count(*)::int AS n FROM event_rollup WHERE type = 'partition.dup'`))[0].n).toBeGreaterThanOrEqual(2);
     expect((await rows(`SELECT sum(count)::int AS n FROM event_rollup WHERE type = 'partition.dup'`))[0].n).toBe(3);
     expect((await rows(`SELECT count::int FROM event_types WHERE type = 'partition.dup'`))[0].count).toBe(3);
@@ -106,15 +114,16 @@ describe('event-store time partitions (real PostgreSQL)', () => {
       expect(res.body).toMatchObject({ id: event.id, data: { i } });
       expect(new Date(res.body.time as string).toISOString()).toBe(new Date(event.time).toISOString());
     }
-    expect(await partitionOf('01JEX7Z7Q9M3Y1V4W5T6R8K2PD')).toBe('events_p20270205');
+    expect(await partitionOf('01JEX7Z7Q9M3Y1V4W5T6R8K2PD')).toBe('events_p20270201');
     await request(store.url).get('/events/order-43').expect(404);
   });
 
   it('keeps the dedup across the archive: an archived id written again is skipped, and GET /events?archived=true lists it', async () => {
-    const archived = row('partition.archived', '2027-01-29T05:00:00Z', { copy: 'first' });
+    expect(await partitions.ensure(new Date('2027-01-12T12:00:00Z'))).toBe(2); // the weeks of 11 and 18 January
+    const archived = row('partition.archived', '2027-01-13T05:00:00Z', { copy: 'first' });
     await write([archived]);
-    expect(Number((await rows(`SELECT archive_event_partition('2027-01-29') AS n`))[0].n)).toBe(1);
-    expect(await liveDays()).not.toContain('20270129');
+    expect(Number((await rows(`SELECT archive_event_partition('2027-01-11') AS n`))[0].n)).toBe(1);
+    expect(await liveDays()).not.toContain('20270111');
 
     await write([{ ...archived, data: { copy: 'again' } }]);
     expect(await partitionOf(archived.id)).toBeUndefined();

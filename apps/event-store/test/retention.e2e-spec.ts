@@ -54,7 +54,7 @@ describe('event-store retention (real PostgreSQL)', () => {
   }
   const count = async (table: 'events' | 'events_archive' | 'events_default', tag: string) =>
     (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE correlation_id = $1`, [tag])).rows[0].n;
-  /** Gives every day the stored events fall on its partition (the app creates only the days around today). */
+  /** Gives every day the stored events fall on its partition (the app creates only the weeks around today). */
   const partitionTheirDays = () => db.query(`SELECT ensure_event_partition(d) FROM (SELECT DISTINCT (time AT TIME ZONE 'UTC')::date AS d FROM events) days`);
   const relation = async (name: string) =>
     (await db.query<{ oid: number; parent: string | null }>(
@@ -80,10 +80,11 @@ describe('event-store retention (real PostgreSQL)', () => {
     );
   };
 
-  it('archives each whole day older than EVENT_RETENTION_DAYS (default 30) by moving its partition: the same table, every column, summaries exact', async () => {
+  it('archives each whole week older than EVENT_RETENTION_DAYS (default 30) by moving its partition: the same table, every column, summaries exact', async () => {
     expect(retention.config.days).toBe(30);
+    // 38 days old: its week ended at least 31 days ago, whatever the weekday today; 29 days: its week ends later than 30 days ago.
     await insertAged('old', 45, 3);
-    await insertAged('just-old', 31);
+    await insertAged('just-old', 38);
     await insertAged('young', 29, 2);
     await insertAged('fresh', 0, 2);
     await partitionTheirDays();
@@ -136,7 +137,7 @@ describe('event-store retention (real PostgreSQL)', () => {
   });
 
   it('prunes archived days EVENT_ARCHIVE_DAYS after their retention, with their ids; 0 keeps the archive', async () => {
-    await insertAged('ancient', 65, 2);
+    await insertAged('ancient', 68, 2);
     await insertAged('old', 45, 2);
     await insertAged('young', 3);
     await partitionTheirDays();
@@ -149,12 +150,12 @@ describe('event-store retention (real PostgreSQL)', () => {
     expect(await count('events_archive', 'ancient')).toBe(2);
     expect(await ids('ancient')).toBe(2);
 
-    // 30 + 30 days: the 65-day-old day goes, the 45-day-old one stays.
+    // 30 + 30 days: the week of the 68-day-old events ended over 60 days ago and goes; the 45-day-old one stays.
     expect(await retention.run()).toEqual({ archived: 0, partitions: 0, pruned: 1 });
     expect(await count('events_archive', 'ancient')).toBe(0);
     expect(await count('events_archive', 'old')).toBe(2);
     expect(await ids('old')).toBe(2);
-    expect(await idsLeft()).toBe(3); // old × 2 and young: the ancient ids went with their day
+    expect(await idsLeft()).toBe(3); // old × 2 and young: the ancient ids went with their partition
     await expectSummariesExact();
   });
 

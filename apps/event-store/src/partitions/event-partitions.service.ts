@@ -1,16 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Days created ahead of today: a week of writes never waits on a partition. */
+/** Days covered ahead of today: next week's partition exists from the start of this one's last 7 days. */
 export const PARTITION_DAYS_AHEAD = 7;
 /** Yesterday too, for events published late around midnight. */
 export const PARTITION_DAYS_BEHIND = 1;
 const INTERVAL_MS = 3_600_000;
 
 /**
- * Keeps the daily partitions of `events` created ahead (yesterday to today + 7 days, UTC): at
- * start-up, before the first batch is written, and every hour. An event outside them is still
- * stored, in `events_default`, and moved into its day's partition when that one is created.
+ * Keeps the weekly partitions of `events` created ahead (those holding yesterday to today + 7
+ * days, UTC): at start-up, before the first batch is written, and every hour. An event outside
+ * them is still stored, in `events_default`, and moved into its partition when that one is created.
  */
 @Injectable()
 export class EventPartitionsService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,7 +51,7 @@ export class EventPartitionsService implements OnApplicationBootstrap, OnModuleD
       [now, PARTITION_DAYS_BEHIND, PARTITION_DAYS_AHEAD],
     )) as { created: number }[];
     const created = rows[0].created;
-    if (created > 0) this.logger.log(`created ${created} daily partition(s) of events`);
+    if (created > 0) this.logger.log(`created ${created} weekly partition(s) of events`);
     return created;
   }
 }

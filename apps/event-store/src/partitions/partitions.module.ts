@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventPartitionsService } from './event-partitions.service.js';
 
-/** The daily partitions of `events`, created ahead of the writes. */
+/** The weekly partitions of `events`, created ahead of the writes. */
 @Module({ providers: [EventPartitionsService], exports: [EventPartitionsService] })
 export class PartitionsModule {}

@@ -55,15 +55,22 @@ export class EventsRepository {
   }
 
   /**
-   * `event_ids` gives the event's time, so the row is read from its one partition through the
-   * `(time, id)` index (no unique index holds `id` alone on a partitioned table).
+   * `event_ids` gives the event's time, then the row is read from its one partition through the
+   * `(time, id)` index (no unique index holds `id` alone on a partitioned table). Two statements:
+   * with the time as a parameter PostgreSQL prunes to that partition when planning; a join would
+   * be planned over every partition and pruned only when run.
    */
   async findById(id: string): Promise<EventRow | undefined> {
-    const rows = await this.db.query<EventRow[]>(
-      `SELECT e.* FROM event_ids i CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM events WHERE time = i.time AND id = i.id) e WHERE i.id = $1`,
-      [id],
-    );
+    const time = await this.timeOf(id);
+    if (time === undefined) return undefined;
+    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events WHERE time = $1 AND id = $2`, [time, id]);
     return rows[0];
+  }
+
+  /** The stored time of event `id` (PostgreSQL's text, microseconds kept), from `event_ids`. */
+  private async timeOf(id: string, manager: EntityManager = this.db.manager): Promise<string | undefined> {
+    const rows: { time: string }[] = await manager.query(`SELECT time::text AS time FROM event_ids WHERE id = $1`, [id]);
+    return rows[0]?.time;
   }
 
   /**
@@ -89,11 +96,13 @@ export class EventsRepository {
    */
   /** Inside `manager`'s transaction when given, so the audit event commits with the change. */
   async setResolved(id: string, resolved: boolean, by: string, manager: EntityManager = this.db.manager): Promise<EventRow | undefined> {
-    const set = resolved ? 'resolved = true, resolved_at = now(), resolved_by = $2' : 'resolved = false, resolved_at = NULL, resolved_by = NULL';
-    const params: unknown[] = resolved ? [id, by] : [id];
+    const time = await this.timeOf(id, manager);
+    if (time === undefined) return undefined;
+    const set = resolved ? 'resolved = true, resolved_at = now(), resolved_by = $3' : 'resolved = false, resolved_at = NULL, resolved_by = NULL';
+    const params: unknown[] = resolved ? [id, time, by] : [id, time];
     // The CTE makes the statement a SELECT, so TypeORM returns plain rows.
     const sql = `WITH changed AS (
-        UPDATE events SET ${set} WHERE id = $1 AND time = (SELECT time FROM event_ids WHERE id = $1) AND level = 'error' AND resolved = ${resolved ? 'false' : 'true'} RETURNING *
+        UPDATE events SET ${set} WHERE id = $1 AND time = $2::timestamptz AND level = 'error' AND resolved = ${resolved ? 'false' : 'true'} RETURNING *
       ) SELECT ${EVENT_COLUMNS} FROM changed`;
     const rows: EventRow[] = await manager.query(sql, params);
     return rows[0];

@@ -6,20 +6,20 @@ import { RETENTION_CONFIG, type RetentionConfig } from './event-store-env.js';
 export interface RetentionRun {
   /** Events moved to the archive (whole days, and strays of the default partition). */
   archived: number;
-  /** Daily partitions detached from `events` into the archive. */
+  /** Partitions (weeks) detached from `events` into the archive. */
   partitions: number;
-  /** Archived days dropped after EVENT_ARCHIVE_DAYS. */
+  /** Archived partitions dropped after EVENT_ARCHIVE_DAYS. */
   pruned: number;
 }
 
 /**
- * Retention by partition. Every daily partition of `events` whose whole day is older than
+ * Retention by partition. Every partition (a UTC week) of `events` whose whole range is older than
  * `EVENT_RETENTION_DAYS` is detached and attached to `events_archive` (catalogue changes, in
  * milliseconds, no row copied and no dead row left; the summaries drop that day in the same
  * transaction). Events kept in `events_default` (their time was outside every partition) move
- * row by row, in bounded batches. Archived days are dropped `EVENT_ARCHIVE_DAYS` after their
- * retention. So an event leaves `events` within a day after its `time` is `EVENT_RETENTION_DAYS`
- * old. Runs shortly after start-up and then every `EVENT_RETENTION_INTERVAL`; replicas serialise
+ * row by row, in bounded batches, at the exact cutoff. Archived partitions are dropped
+ * `EVENT_ARCHIVE_DAYS` after their retention. So an event leaves `events` within a week after its
+ * `time` is `EVENT_RETENTION_DAYS` old. Runs shortly after start-up and then every `EVENT_RETENTION_INTERVAL`; replicas serialise
  * on an advisory lock in the SQL functions.
  */
 @Injectable()
@@ -100,17 +100,17 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     }
     if (result.archived > 0 || result.pruned > 0) {
       this.logger.log(
-        `archived ${result.archived} event(s) older than ${days} day(s) (${result.partitions} daily partition(s)); pruned ${result.pruned} archived day(s)`,
+        `archived ${result.archived} event(s) older than ${days} day(s) (${result.partitions} weekly partition(s)); pruned ${result.pruned} archived partition(s)`,
       );
     }
     return result;
   }
 
-  /** The days of `table`'s partitions that end at least `age` days ago (UTC dates, `YYYY-MM-DD`). */
+  /** The first days of `table`'s partitions that end at least `age` days ago (UTC dates, `YYYY-MM-DD`). */
   private async daysOlderThan(table: 'events' | 'events_archive', age: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
       `SELECT to_char(d, 'YYYY-MM-DD') AS day FROM event_partition_days($1::regclass) AS d
-        WHERE (d + 1)::timestamp AT TIME ZONE 'UTC' <= now() - make_interval(days => $2::int) ORDER BY d`,
+        WHERE event_partition_end(d)::timestamp AT TIME ZONE 'UTC' <= now() - make_interval(days => $2::int) ORDER BY d`,
       [table, age],
     )) as { day: string }[];
     return rows.map((r) => r.day);
