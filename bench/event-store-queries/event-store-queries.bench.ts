@@ -301,7 +301,9 @@ async function main(): Promise<void> {
       log(`filled in ${(fillMs / 1000).toFixed(0)} s`);
     }
     const size = await app.dataSource.query(
-      `SELECT pg_size_pretty(pg_table_size('events')) AS t, pg_size_pretty(pg_indexes_size('events')) AS i, (SELECT count(*) FROM event_rollup)::int AS buckets`,
+      // Summed over the partitions: a partitioned table itself has no storage.
+      `SELECT pg_size_pretty(sum(pg_table_size(relid))) AS t, pg_size_pretty(sum(pg_indexes_size(relid))) AS i, (SELECT count(*) FROM event_rollup)::int AS buckets
+         FROM pg_partition_tree('events')`,
     );
     log(`events: ${size[0].t} table + ${size[0].i} indexes; event_rollup: ${fmtInt(size[0].buckets)} rows`);
     const ids = (await app.dataSource.query(`SELECT id FROM events TABLESAMPLE SYSTEM (1) LIMIT 500`)) as { id: string }[];
