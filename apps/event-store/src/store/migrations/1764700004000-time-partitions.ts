@@ -51,6 +51,8 @@ const ENSURE_PARTITION = `CREATE FUNCTION ensure_event_partition(day date) RETUR
   BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('events partitions'));
     IF to_regclass(name) IS NOT NULL THEN RETURN false; END IF;
+    -- No write may reach the default partition between the move and the ATTACH (whose check of it would fail).
+    LOCK TABLE events_default IN EXCLUSIVE MODE;
     EXECUTE format('CREATE TABLE %I (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (time >= %L AND time < %L))',
                    name, name || '_range', lo, hi);
     EXECUTE format('WITH moved AS (DELETE FROM events_default WHERE time >= %L AND time < %L RETURNING *) INSERT INTO %I SELECT * FROM moved', lo, hi, name);
