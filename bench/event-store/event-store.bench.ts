@@ -439,7 +439,8 @@ async function main(): Promise<number> {
       await sleep(50);
     }
     await app.stop();
-    await db.query(`CREATE TABLE ${RAW_TABLE} (LIKE events INCLUDING ALL)`);
+    // A plain table with the columns and indexes of `events` and the primary key the raw insert's ON CONFLICT needs.
+    await db.query(`CREATE TABLE ${RAW_TABLE} (LIKE events INCLUDING ALL, PRIMARY KEY (id))`);
     await jsm.consumers.add(STREAM_EVENTS, {
       durable_name: RAW_DURABLE,
       ack_policy: AckPolicy.Explicit,

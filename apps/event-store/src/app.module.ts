@@ -6,6 +6,8 @@ import { TextEventIds1764700000000 } from './store/migrations/1764700000000-text
 import { EventSummaries1764700001000 } from './store/migrations/1764700001000-event-summaries.js';
 import { KeysetFilterIndexes1764700002000 } from './store/migrations/1764700002000-keyset-filter-indexes.js';
 import { DailyRollup1764700003000 } from './store/migrations/1764700003000-daily-rollup.js';
+import { PartitionsModule } from './partitions/partitions.module.js';
+import { TimePartitions1764700004000 } from './store/migrations/1764700004000-time-partitions.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
@@ -28,13 +30,14 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000] },
         }),
         EventsHealthModule,
         WriterModule,
         QueryModule,
         IngestModule,
         ReplayModule,
+        PartitionsModule,
         RetentionModule,
       ],
     };

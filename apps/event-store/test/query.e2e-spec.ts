@@ -54,9 +54,14 @@ async function seedEvents(db: TestDatabase, rows: SeedRow[]): Promise<string[]> 
     audience text, actor text, correlation_id text, causation_id text, dataschema text, time timestamptz, data jsonb, extensions jsonb,
     resolved boolean, resolved_at timestamptz, resolved_by text`;
   const names = columns.split(',').map((c) => c.trim().split(' ')[0]);
-  await db.query(`INSERT INTO events (${names.join(', ')}) SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${columns})`, [
-    JSON.stringify(records),
-  ]);
+  // Each id claimed in `event_ids` as the writer does (GET /events/:id reads through it).
+  await db.query(
+    `WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${columns})), claim AS (INSERT INTO event_ids (id, time) SELECT id, time FROM r)
+     INSERT INTO events (${names.join(', ')}) SELECT ${names.join(', ')} FROM r`,
+    [
+      JSON.stringify(records),
+    ],
+  );
   return records.map((r) => r.id);
 }
 

@@ -110,13 +110,15 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
   async function seed(rows: Seed[]): Promise<string[]> {
     const full = rows.map((r) => ({ id: crypto.randomUUID(), source: 'seed', level: 'info', data: {}, extensions: {}, ...r }));
     await db.query(
-      `INSERT INTO events (id, type, source, subject, resource_type, resource_id, level, audience, actor, correlation_id,
+      `WITH r AS (SELECT * FROM json_to_recordset($1::json) AS r(id text, type text, source text, subject text, resource_type text, resource_id text,
+         level text, audience text, actor text, correlation_id text, causation_id text, dataschema text, time timestamptz,
+         data jsonb, extensions jsonb)),
+       claim AS (INSERT INTO event_ids (id, time) SELECT id, time FROM r)
+       INSERT INTO events (id, type, source, subject, resource_type, resource_id, level, audience, actor, correlation_id,
          causation_id, dataschema, time, received_at, data, extensions)
        SELECT id, type, source, subject, resource_type, resource_id, level, audience, actor, correlation_id,
          causation_id, dataschema, time, now() - interval '1 second', data, extensions
-       FROM json_to_recordset($1::json) AS r(id uuid, type text, source text, subject text, resource_type text, resource_id text,
-         level text, audience text, actor text, correlation_id text, causation_id text, dataschema text, time timestamptz,
-         data jsonb, extensions jsonb)`,
+       FROM r`,
       [JSON.stringify(full)],
     );
     return full.map((r) => r.id);

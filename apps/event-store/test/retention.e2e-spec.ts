@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RetentionService } from '../src/retention/retention.service.js';
@@ -30,54 +31,100 @@ describe('event-store retention (real PostgreSQL)', () => {
     await db.query('TRUNCATE events, events_archive');
   });
 
-  /** Inserts `n` events with `time` = now − `ageDays` (and every column filled), tagged with `tag`. */
+  /**
+   * Inserts `n` events at noon UTC `ageDays` days ago, a second apart (every column filled), tagged with
+   * `tag`, their ids claimed as the writer does. Noon: a tag never straddles two daily partitions,
+   * whatever the time of day the suite runs.
+   */
   async function insertAged(tag: string, ageDays: number, n = 1): Promise<void> {
     await db.query(
-      `INSERT INTO events (id, stream_seq, type, source, subject, resource_type, resource_id, level, audience, actor,
+      `WITH r AS (
+         SELECT gen_random_uuid()::text AS id, g, date_trunc('day', now(), 'UTC') + interval '12 hours' - make_interval(days => $2::int) - g * interval '1 second' AS time
+           FROM generate_series(1, $3::int) AS g),
+       claim AS (INSERT INTO event_ids (id, time) SELECT id, time FROM r)
+       INSERT INTO events (id, stream_seq, type, source, subject, resource_type, resource_id, level, audience, actor,
                            correlation_id, causation_id, dataschema, time, received_at, data, extensions, resolved, resolved_at, resolved_by)
-       SELECT gen_random_uuid(), g, 'retention.tested', 'spec', 's' || g, 'thing', 't' || g, 'error', 'ops', 'user:1',
-              $1, 'cause', 'mesh:schema:retention.tested:v1', now() - make_interval(days => $2::int) - g * interval '1 second',
+       SELECT id, g, 'retention.tested', 'spec', 's' || g, 'thing', 't' || g, 'error', 'ops', 'user:1',
+              $1, 'cause', 'mesh:schema:retention.tested:v1', time,
               now() - make_interval(days => $2::int), jsonb_build_object('n', g, 'tag', $1::text), '{"traceparent":"00-x"}',
               true, now(), 'admin'
-         FROM generate_series(1, $3::int) AS g`,
+         FROM r`,
       [tag, ageDays, n],
     );
   }
-  const count = async (table: 'events' | 'events_archive', tag: string) =>
+  const count = async (table: 'events' | 'events_archive' | 'events_default', tag: string) =>
     (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE correlation_id = $1`, [tag])).rows[0].n;
+  /** Gives every day the stored events fall on its partition (the app creates only the weeks around today). */
+  const partitionTheirDays = () => db.query(`SELECT ensure_event_partition(d) FROM (SELECT DISTINCT (time AT TIME ZONE 'UTC')::date AS d FROM events) days`);
+  const relation = async (name: string) =>
+    (await db.query<{ oid: number; parent: string | null }>(
+      `SELECT c.oid::int AS oid, (SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid) AS parent FROM pg_class c WHERE c.relname = $1`,
+      [name],
+    )).rows[0];
+  const partitionNameOf = async (tag: string, table = 'events') =>
+    (await db.query<{ t: string }>(`SELECT DISTINCT tableoid::regclass::text AS t FROM ${table} WHERE correlation_id = $1`, [tag])).rows.map((r) => r.t);
+  /** The summaries equal what `events` holds, row for row. */
+  const expectSummariesExact = async () => {
+    const q = async (sql: string) => (await db.query(sql)).rows;
+    expect(await q(`SELECT hour, type, level, source, count::int, first_time, last_time FROM event_rollup ORDER BY 1, 2, 3, 4`)).toEqual(
+      await q(`SELECT date_trunc('hour', time, 'UTC') AS hour, type, level, source, count(*)::int AS count, min(time) AS first_time, max(time) AS last_time
+               FROM events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+    );
+    expect(await q(`SELECT day, type, level, source, count::int FROM event_rollup_daily ORDER BY 1, 2, 3, 4`)).toEqual(
+      await q(`SELECT date_trunc('day', time, 'UTC') AS day, type, level, source, count(*)::int AS count FROM events GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+    );
+    expect(await q(`SELECT type, count::int, first_seen, last_seen, example_id FROM event_types ORDER BY type`)).toEqual(
+      await q(`SELECT type, count(*)::int AS count, min(time) AS first_seen, max(time) AS last_seen,
+                 (SELECT e.id FROM events e WHERE e.type = o.type ORDER BY e.time DESC, e.id DESC LIMIT 1) AS example_id
+               FROM events o GROUP BY type ORDER BY type`),
+    );
+  };
 
-  it('moves only the events older than EVENT_RETENTION_DAYS (default 30) to events_archive, with every column', async () => {
+  it('archives each whole week older than EVENT_RETENTION_DAYS (default 30) by moving its partition: the same table, every column, summaries exact', async () => {
     expect(retention.config.days).toBe(30);
+    // 38 days old: its week ended at least 31 days ago, whatever the weekday today; 29 days: its week ends later than 30 days ago.
     await insertAged('old', 45, 3);
-    await insertAged('just-old', 31);
+    await insertAged('just-old', 38);
     await insertAged('young', 29, 2);
     await insertAged('fresh', 0, 2);
-    const before = (await db.query(`SELECT * FROM events WHERE correlation_id IN ('old', 'just-old') ORDER BY id`)).rows;
+    await partitionTheirDays();
+    const [oldPartition] = await partitionNameOf('old');
+    expect(oldPartition).toMatch(/^events_p\d{8}$/);
+    const before = await relation(oldPartition);
+    expect(before.parent).toBe('events');
+    const rows = (await db.query(`SELECT * FROM events WHERE correlation_id IN ('old', 'just-old') ORDER BY id`)).rows;
+    await expectSummariesExact();
 
-    expect(await retention.runOnce()).toBe(4);
+    expect(await retention.run()).toEqual({ archived: 4, partitions: 2, pruned: 0 });
 
     expect(await count('events', 'old')).toBe(0);
     expect(await count('events', 'just-old')).toBe(0);
     expect(await count('events', 'young')).toBe(2);
     expect(await count('events', 'fresh')).toBe(2);
-    const archived = (await db.query(`SELECT * FROM events_archive ORDER BY id`)).rows;
-    expect(archived.map(({ archived_at: _a, ...row }) => row)).toEqual(before);
-    for (const row of archived) expect(row.archived_at).toBeInstanceOf(Date);
+    expect((await db.query(`SELECT * FROM events_archive ORDER BY id`)).rows).toEqual(rows);
+    // Detached and attached, not copied: the archive's partition is the very table (same oid), so no dead rows are left behind.
+    const archivedName = oldPartition.replace('events_p', 'events_archive_p');
+    expect(await partitionNameOf('old', 'events_archive')).toEqual([archivedName]);
+    expect(await relation(archivedName)).toEqual({ oid: before.oid, parent: 'events_archive' });
+    expect(await relation(oldPartition)).toBeUndefined();
+    await expectSummariesExact();
+    const archived = await request(store.url).get('/events').query({ archived: 'true', correlationId: 'old' }).expect(200);
+    expect(archived.body.items).toHaveLength(3);
+    const live = await request(store.url).get('/events').query({ correlationId: 'old' }).expect(200);
+    expect(live.body.items).toEqual([]);
 
     expect(await retention.runOnce()).toBe(0); // nothing left to move
   });
 
-  it('moves a large backlog in bounded batches until none remains, and tolerates an id archived before', async () => {
-    await insertAged('backlog', 60, 12_001);
+  it('moves the old events of the default partition (no daily partition) in bounded batches until none remains, summaries exact', async () => {
+    await insertAged('backlog', 59, 12_001);
     await insertAged('young', 1, 5);
-    // An old event archived earlier and stored again (replayed into the store): still moved, once.
-    const { rows } = await db.query<{ id: string }>(`SELECT id FROM events WHERE correlation_id = 'backlog' LIMIT 1`);
-    await db.query(`INSERT INTO events_archive SELECT *, now() FROM events WHERE id = $1`, [rows[0].id]);
+    expect(await count('events_default', 'backlog')).toBe(12_001);
 
     const query = jest.spyOn(dataSource, 'query');
     try {
       expect(await retention.runOnce()).toBe(12_001);
-      const batches = query.mock.calls.filter(([sql]) => sql.includes('DELETE FROM events'));
+      const batches = query.mock.calls.filter(([sql]) => sql.includes('archive_event_strays'));
       expect(batches).toHaveLength(3); // 5,000 + 5,000 + 2,001 rows, one transaction each
       for (const [, params] of batches) expect(params).toEqual([30, 5_000]);
     } finally {
@@ -86,6 +133,30 @@ describe('event-store retention (real PostgreSQL)', () => {
     expect(await count('events', 'backlog')).toBe(0);
     expect(await count('events_archive', 'backlog')).toBe(12_001);
     expect(await count('events', 'young')).toBe(5);
+    await expectSummariesExact();
+  });
+
+  it('prunes archived days EVENT_ARCHIVE_DAYS after their retention, with their ids; 0 keeps the archive', async () => {
+    await insertAged('ancient', 68, 2);
+    await insertAged('old', 45, 2);
+    await insertAged('young', 3);
+    await partitionTheirDays();
+    const ids = async (tag: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_ids i JOIN events_archive a USING (id) WHERE a.correlation_id = $1`, [tag])).rows[0].n;
+    const idsLeft = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM event_ids`)).rows[0].n;
+    const config = (overrides: Partial<RetentionConfig>): RetentionConfig => ({ ...retention.config, ...overrides });
+
+    expect(await new RetentionService(dataSource, config({ archiveDays: 0 })).run()).toEqual({ archived: 4, partitions: 2, pruned: 0 });
+    expect(await count('events_archive', 'ancient')).toBe(2);
+    expect(await ids('ancient')).toBe(2);
+
+    // 30 + 30 days: the week of the 68-day-old events ended over 60 days ago and goes; the 45-day-old one stays.
+    expect(await retention.run()).toEqual({ archived: 0, partitions: 0, pruned: 1 });
+    expect(await count('events_archive', 'ancient')).toBe(0);
+    expect(await count('events_archive', 'old')).toBe(2);
+    expect(await ids('old')).toBe(2);
+    expect(await idsLeft()).toBe(3); // old × 2 and young: the ancient ids went with their partition
+    await expectSummariesExact();
   });
 
   it('honours another retention period, does nothing when disabled (0), and runs on its schedule until stopped', async () => {

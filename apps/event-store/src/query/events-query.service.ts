@@ -46,7 +46,8 @@ export class EventsQueryService {
 
   async list(q: ListEventsQuery): Promise<EventPage> {
     // One row more than asked tells whether another page exists.
-    const rows = await this.events.list(toFilter(q), q.limit + 1, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const rows = await this.events.list(toFilter(q), q.limit + 1, cursor, q.archived ? 'events_archive' : 'events');
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? encodeCursor({ time: last.time_utc, id: last.id }) : null;

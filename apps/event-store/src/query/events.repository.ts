@@ -10,6 +10,9 @@ import { typeMatch } from '../store/type-pattern.js';
 /** A pattern matching more types than this is filtered with its regex over the time index instead. */
 const MAX_TYPE_RANGES = 64;
 
+/** The live history, or what retention archived (same columns, same indexes). */
+export type EventTable = 'events' | 'events_archive';
+
 export interface TimelineRow extends EventRow {
   /** Included only through a correlation id shared with the resource's own events. */
   related: boolean;
@@ -27,22 +30,23 @@ export class EventsRepository {
    * are kept, instead of a regex filter over the time index that reads every newer event of other
    * types (PostgreSQL 15 plans no ordered merge for `type = ANY(…)` nor for a UNION ALL of them).
    */
-  async list(filter: EventFilter, limit: number, cursor?: EventCursor): Promise<EventRow[]> {
+  async list(filter: EventFilter, limit: number, cursor?: EventCursor, table: EventTable = 'events'): Promise<EventRow[]> {
     const match = filter.type === undefined ? undefined : typeMatch(filter.type);
-    if (match?.kind === 'regex') {
+    // The type catalogue lists the live events' types only: the archive filters by the regex.
+    if (match?.kind === 'regex' && table === 'events') {
       const types = await this.db.query<{ type: string }[]>(`SELECT type FROM event_types WHERE type ~ $1 ORDER BY type`, [match.regex]);
       if (types.length === 0) return [];
       if (types.length <= MAX_TYPE_RANGES) return this.page({ ...filter, type: undefined }, types.map((t) => t.type), limit, cursor);
     }
-    return this.page(filter, undefined, limit, cursor);
+    return this.page(filter, undefined, limit, cursor, table);
   }
 
-  private page(filter: EventFilter, types: string[] | undefined, limit: number, cursor?: EventCursor): Promise<EventRow[]> {
+  private page(filter: EventFilter, types: string[] | undefined, limit: number, cursor?: EventCursor, table: EventTable = 'events'): Promise<EventRow[]> {
     const params = new SqlParams();
     const where = filterConditions(filter, params);
     if (cursor) where.push(`(time, id) < (${params.add(cursor.time)}::timestamptz, ${params.add(cursor.id)}::text)`);
     const max = params.add(limit);
-    if (!types) return this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events ${whereClause(where)} ORDER BY time DESC, id DESC LIMIT ${max}`, params.values);
+    if (!types) return this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM ${table} ${whereClause(where)} ORDER BY time DESC, id DESC LIMIT ${max}`, params.values);
     // Per type, its newest `limit` rows from its index range; then the newest `limit` of those.
     const perType = `SELECT ${EVENT_COLUMNS} FROM events ${whereClause(['events.type = t.type', ...where])} ORDER BY time DESC, id DESC LIMIT ${max}`;
     const sql = `SELECT page.* FROM unnest(${params.add(types)}::text[]) AS t(type) CROSS JOIN LATERAL (${perType}) page
@@ -50,9 +54,23 @@ export class EventsRepository {
     return this.db.query<EventRow[]>(sql, params.values);
   }
 
+  /**
+   * `event_ids` gives the event's time, then the row is read from its one partition through the
+   * `(time, id)` index (no unique index holds `id` alone on a partitioned table). Two statements:
+   * with the time as a parameter PostgreSQL prunes to that partition when planning; a join would
+   * be planned over every partition and pruned only when run.
+   */
   async findById(id: string): Promise<EventRow | undefined> {
-    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
+    const time = await this.timeOf(id);
+    if (time === undefined) return undefined;
+    const rows = await this.db.query<EventRow[]>(`SELECT ${EVENT_COLUMNS} FROM events WHERE time = $1 AND id = $2`, [time, id]);
     return rows[0];
+  }
+
+  /** The stored time of event `id` (PostgreSQL's text, microseconds kept), from `event_ids`. */
+  private async timeOf(id: string, manager: EntityManager = this.db.manager): Promise<string | undefined> {
+    const rows: { time: string }[] = await manager.query(`SELECT time::text AS time FROM event_ids WHERE id = $1`, [id]);
+    return rows[0]?.time;
   }
 
   /**
@@ -78,11 +96,13 @@ export class EventsRepository {
    */
   /** Inside `manager`'s transaction when given, so the audit event commits with the change. */
   async setResolved(id: string, resolved: boolean, by: string, manager: EntityManager = this.db.manager): Promise<EventRow | undefined> {
-    const set = resolved ? 'resolved = true, resolved_at = now(), resolved_by = $2' : 'resolved = false, resolved_at = NULL, resolved_by = NULL';
-    const params: unknown[] = resolved ? [id, by] : [id];
+    const time = await this.timeOf(id, manager);
+    if (time === undefined) return undefined;
+    const set = resolved ? 'resolved = true, resolved_at = now(), resolved_by = $3' : 'resolved = false, resolved_at = NULL, resolved_by = NULL';
+    const params: unknown[] = resolved ? [id, time, by] : [id, time];
     // The CTE makes the statement a SELECT, so TypeORM returns plain rows.
     const sql = `WITH changed AS (
-        UPDATE events SET ${set} WHERE id = $1 AND level = 'error' AND resolved = ${resolved ? 'false' : 'true'} RETURNING *
+        UPDATE events SET ${set} WHERE id = $1 AND time = $2::timestamptz AND level = 'error' AND resolved = ${resolved ? 'false' : 'true'} RETURNING *
       ) SELECT ${EVENT_COLUMNS} FROM changed`;
     const rows: EventRow[] = await manager.query(sql, params);
     return rows[0];

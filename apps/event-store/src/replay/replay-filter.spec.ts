@@ -15,10 +15,10 @@ describe(replayBatchQuery.name, () => {
     expect(params).toEqual([before, '^order\\.[^.]+$', 'order', "o-1'; DROP TABLE events; --", new Date(0), before, '2024-01-01T00:00:00.000001Z', '00000000-0000-4000-8000-000000000000', 1000]);
   });
 
-  it('selects one event by id', () => {
+  it('selects one event by id, in the partition its time names', () => {
     const id = '01900000-0000-7000-8000-000000000001';
     const { sql, params } = replayBatchQuery({ id }, before, undefined, 10);
-    expect(sql).toMatch(/WHERE received_at <= \$1 AND id = \$2::text ORDER BY time, id LIMIT \$3$/);
+    expect(sql).toMatch(/WHERE received_at <= \$1 AND id = \$2::text AND time = \(SELECT time FROM event_ids WHERE id = \$2::text\) ORDER BY time, id LIMIT \$3$/);
     expect(params).toEqual([before, id, 10]);
   });
 

@@ -32,7 +32,11 @@ export function replayBatchQuery(filter: ReplayFilter, storedBefore: Date, curso
   const where = [`received_at <= ${param(storedBefore)}`];
   const type = filter.type === undefined ? undefined : typeCondition(filter.type, param);
   if (type) where.push(type);
-  if (filter.id !== undefined) where.push(`id = ${param(filter.id)}::text`);
+  if (filter.id !== undefined) {
+    // Its time from `event_ids` keeps the read to one partition.
+    const id = param(filter.id);
+    where.push(`id = ${id}::text`, `time = (SELECT time FROM event_ids WHERE id = ${id}::text)`);
+  }
   if (filter.resourceType !== undefined) where.push(`resource_type = ${param(filter.resourceType)}`);
   if (filter.resourceId !== undefined) where.push(`resource_id = ${param(filter.resourceId)}`);
   if (filter.from) where.push(`time >= ${param(filter.from)}`);

@@ -1,8 +1,8 @@
 import { EventStoreEnv, retentionConfigFromEnv } from './event-store-env.js';
 
 describe(EventStoreEnv.name, () => {
-  it('defaults to 30 days, hourly', () => {
-    expect(retentionConfigFromEnv({})).toEqual({ days: 30, intervalMs: 3_600_000, startDelayMs: 10_000, batchSize: 5_000 });
+  it('defaults to 30 days, an archive kept 30 days more, hourly', () => {
+    expect(retentionConfigFromEnv({})).toEqual({ days: 30, archiveDays: 30, intervalMs: 3_600_000, startDelayMs: 10_000, batchSize: 5_000 });
   });
 
   it('reads EVENT_RETENTION_DAYS (0 disables) and EVENT_RETENTION_INTERVAL', () => {
@@ -10,7 +10,14 @@ describe(EventStoreEnv.name, () => {
     expect(retentionConfigFromEnv({ EVENT_RETENTION_DAYS: '365', EVENT_RETENTION_INTERVAL: '1d' })).toMatchObject({ days: 365, intervalMs: 86_400_000 });
   });
 
+  it('reads EVENT_ARCHIVE_DAYS (0 keeps the archive for ever)', () => {
+    expect(retentionConfigFromEnv({ EVENT_ARCHIVE_DAYS: '0' }).archiveDays).toBe(0);
+    expect(retentionConfigFromEnv({ EVENT_ARCHIVE_DAYS: '365' }).archiveDays).toBe(365);
+  });
+
   it.each([
+    ['EVENT_ARCHIVE_DAYS', 'a year'],
+    ['EVENT_ARCHIVE_DAYS', '-3'],
     ['EVENT_RETENTION_DAYS', 'thirty'],
     ['EVENT_RETENTION_DAYS', '-1'],
     ['EVENT_RETENTION_DAYS', '1.5'],

@@ -25,6 +25,8 @@ function IsRetentionInterval(options?: ValidationOptions): PropertyDecorator {
 export class EventStoreEnv {
   /** Events whose `time` is older than this many days move to `events_archive`; 0 keeps everything. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) EVENT_RETENTION_DAYS = 30;
+  /** Archived events are dropped this many days after retention archived them; 0 keeps the archive for ever. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) EVENT_ARCHIVE_DAYS = 30;
   /** How often retention runs (it also runs shortly after start-up). */
   @IsOptional() @IsRetentionInterval() EVENT_RETENTION_INTERVAL = '1h';
 }
@@ -32,10 +34,12 @@ export class EventStoreEnv {
 export interface RetentionConfig {
   /** 0 disables retention. */
   days: number;
+  /** Days an archived event is kept (after `days`); 0 keeps the archive for ever. */
+  archiveDays: number;
   intervalMs: number;
   /** Delay of the first run after start-up. */
   startDelayMs: number;
-  /** Rows moved per transaction. */
+  /** Stray rows (from `events_default`) moved per transaction. */
   batchSize: number;
 }
 
@@ -46,6 +50,7 @@ export function retentionConfigFromEnv(raw: Record<string, unknown> = process.en
   const env = validateEnv(EventStoreEnv)({ ...raw });
   return {
     days: env.EVENT_RETENTION_DAYS,
+    archiveDays: env.EVENT_ARCHIVE_DAYS,
     intervalMs: parseDuration(env.EVENT_RETENTION_INTERVAL)!,
     startDelayMs: 10_000,
     batchSize: 5_000,

@@ -2,20 +2,32 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { DataSource } from 'typeorm';
 import { RETENTION_CONFIG, type RetentionConfig } from './event-store-env.js';
 
+/** What one retention run did. */
+export interface RetentionRun {
+  /** Events moved to the archive (whole days, and strays of the default partition). */
+  archived: number;
+  /** Partitions (weeks) detached from `events` into the archive. */
+  partitions: number;
+  /** Archived partitions dropped after EVENT_ARCHIVE_DAYS. */
+  pruned: number;
+}
+
 /**
- * Moves events older than `EVENT_RETENTION_DAYS` (by their `time`) from `events` to
- * `events_archive`, in bounded batches: each batch is one transaction (DELETE … RETURNING feeding
- * the archive INSERT), so a crash mid-way loses nothing and leaves nothing twice. Runs shortly
- * after start-up and then every `EVENT_RETENTION_INTERVAL`. Replicas may run it at once: a batch
- * skips rows another one has locked.
+ * Retention by partition. Every partition (a UTC week) of `events` whose whole range is older than
+ * `EVENT_RETENTION_DAYS` is detached and attached to `events_archive` (catalogue changes, in
+ * milliseconds, no row copied and no dead row left; the summaries drop that day in the same
+ * transaction). Events kept in `events_default` (their time was outside every partition) move
+ * row by row, in bounded batches, at the exact cutoff. Archived partitions are dropped
+ * `EVENT_ARCHIVE_DAYS` after their retention. So an event leaves `events` within a week after its
+ * `time` is `EVENT_RETENTION_DAYS` old. Runs shortly after start-up and then every `EVENT_RETENTION_INTERVAL`; replicas serialise
+ * on an advisory lock in the SQL functions.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionService.name);
   private timers: NodeJS.Timeout[] = [];
-  private current?: Promise<number>;
+  private current?: Promise<RetentionRun>;
   private stopped = false;
-  private columns?: string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,22 +48,24 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
-    // Let a running batch finish before the DataSource closes.
+    // Let a running step finish before the DataSource closes.
     await this.current?.catch(() => undefined);
   }
 
   private tick(): void {
     if (this.current || this.stopped) return; // the previous run is still going
-    this.runOnce().catch((err: Error) => this.logger.warn(`retention run failed, next try in ${this.config.intervalMs} ms: ${err.message}`));
+    this.run().catch((err: Error) => this.logger.error(`retention run failed, next try in ${this.config.intervalMs} ms: ${err.message}`));
   }
 
-  /**
-   * Moves every event older than the cutoff now, batch after batch; resolves with how many moved.
-   * Waits for a run already in progress first. Does nothing when retention is disabled.
-   */
+  /** Archives (and prunes) everything due now; resolves with how many events were archived. */
   async runOnce(): Promise<number> {
+    return (await this.run()).archived;
+  }
+
+  /** One run, after any run in progress. Does nothing when retention is disabled. */
+  async run(): Promise<RetentionRun> {
     while (this.current) await this.current.catch(() => undefined);
-    const run = this.moveAll();
+    const run = this.archiveAndPrune();
     this.current = run;
     try {
       return await run;
@@ -60,43 +74,58 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  private async moveAll(): Promise<number> {
-    if (this.config.days === 0) return 0;
-    const sql = await this.moveSql();
-    let total = 0;
-    for (;;) {
-      const rows = (await this.dataSource.query(sql, [this.config.days, this.config.batchSize])) as { moved: number }[];
-      const moved = rows[0]?.moved ?? 0;
-      total += moved;
-      if (moved < this.config.batchSize || this.stopped) break;
+  private async archiveAndPrune(): Promise<RetentionRun> {
+    const result: RetentionRun = { archived: 0, partitions: 0, pruned: 0 };
+    if (this.config.days === 0) return result;
+    const { days, archiveDays, batchSize } = this.config;
+
+    for (const day of await this.daysOlderThan('events', days)) {
+      if (this.stopped) return result;
+      result.archived += await this.step('archive_event_partition', day);
+      result.partitions++;
     }
-    if (total > 0) this.logger.log(`moved ${total} event(s) older than ${this.config.days} day(s) to events_archive`);
-    return total;
+    for (;;) {
+      const rows = (await this.dataSource.query(`SELECT archive_event_strays(now() - make_interval(days => $1::int), $2::int)::int AS moved`, [days, batchSize])) as {
+        moved: number;
+      }[];
+      result.archived += rows[0].moved;
+      if (rows[0].moved < batchSize || this.stopped) break;
+    }
+    if (archiveDays > 0) {
+      for (const day of await this.daysOlderThan('events_archive', days + archiveDays)) {
+        if (this.stopped) return result;
+        await this.step('prune_event_archive_partition', day);
+        result.pruned++;
+      }
+    }
+    if (result.archived > 0 || result.pruned > 0) {
+      this.logger.log(
+        `archived ${result.archived} event(s) older than ${days} day(s) (${result.partitions} weekly partition(s)); pruned ${result.pruned} archived partition(s)`,
+      );
+    }
+    return result;
+  }
+
+  /** The first days of `table`'s partitions that end at least `age` days ago (UTC dates, `YYYY-MM-DD`). */
+  private async daysOlderThan(table: 'events' | 'events_archive', age: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT to_char(d, 'YYYY-MM-DD') AS day FROM event_partition_days($1::regclass) AS d
+        WHERE event_partition_end(d)::timestamp AT TIME ZONE 'UTC' <= now() - make_interval(days => $2::int) ORDER BY d`,
+      [table, age],
+    )) as { day: string }[];
+    return rows.map((r) => r.day);
   }
 
   /**
-   * The batch statement. The archive takes every column the two tables share (so a column added
-   * to both later is carried without touching this); an id already archived (an old event
-   * replayed into the store) is not archived twice.
+   * One partition's move or drop in its own transaction. Detaching takes a brief exclusive lock on
+   * `events`: a bounded wait, so a long read makes this step fail and retry at the next run rather
+   * than queue every writer behind it.
    */
-  private async moveSql(): Promise<string> {
-    if (!this.columns) {
-      const rows = (await this.dataSource.query(
-        `SELECT e.column_name AS name FROM information_schema.columns e
-           JOIN information_schema.columns a ON a.table_schema = e.table_schema AND a.table_name = 'events_archive' AND a.column_name = e.column_name
-          WHERE e.table_schema = current_schema() AND e.table_name = 'events'
-          ORDER BY e.ordinal_position`,
-      )) as { name: string }[];
-      if (!rows.some((r) => r.name === 'id')) throw new Error('events / events_archive not found: are the migrations applied?');
-      this.columns = rows.map((r) => `"${r.name.replace(/"/g, '""')}"`).join(', ');
-    }
-    return `WITH moved AS (
-        DELETE FROM events WHERE id IN (
-          SELECT id FROM events WHERE time < now() - make_interval(days => $1::int)
-           ORDER BY time LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING *),
-      archived AS (
-        INSERT INTO events_archive (${this.columns}) SELECT ${this.columns} FROM moved ON CONFLICT (id) DO NOTHING)
-      SELECT count(*)::int AS moved FROM moved`;
+  private step(fn: 'archive_event_partition' | 'prune_event_archive_partition', day: string): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL lock_timeout = '5s'`);
+      const rows = (await m.query(`SELECT ${fn}($1::date)::int AS n`, [day])) as { n: number }[];
+      return rows[0].n;
+    });
   }
 }

@@ -51,6 +51,15 @@ export class ListEventsQuery {
   @IsBoolean()
   resolved?: boolean;
 
+  /**
+   * `true` reads `events_archive` (what retention moved out, until EVENT_ARCHIVE_DAYS prune it)
+   * instead of the live events; every other filter applies the same.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  archived?: boolean;
+
   /** Case-insensitive text anywhere in the data (its JSON text), matched literally. */
   @Text() q?: string;
 

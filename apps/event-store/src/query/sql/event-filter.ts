@@ -36,7 +36,10 @@ export function filterConditions(filter: EventFilter, params: SqlParams): string
     ['correlation_id', filter.correlationId],
   ];
   for (const [column, value] of equal) if (value !== undefined) where.push(`${column} = ${params.add(value)}`);
-  if (filter.levels?.length) where.push(`level = ANY(${params.add(filter.levels)}::text[])`);
+  // One level as an equality: `= ANY(…)` keeps the (source, level, time, id) index from giving keyset order,
+  // and a rare source + level pair then read every row of the source.
+  if (filter.levels?.length === 1) where.push(`level = ${params.add(filter.levels[0])}`);
+  else if (filter.levels?.length) where.push(`level = ANY(${params.add(filter.levels)}::text[])`);
   if (filter.from) where.push(`time >= ${params.add(filter.from)}`);
   if (filter.to) where.push(`time < ${params.add(filter.to)}`);
   if (filter.resolved !== undefined) where.push(`resolved = ${params.add(filter.resolved)}`);
