@@ -1,0 +1,87 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SyncBatcher } from './sync-batcher.js';
+
+/** What the release watches: operations handed to the index so far, and those not yet accepted. */
+export interface BurstSource {
+  readonly stats: { operations: number };
+  readonly backlog: number;
+}
+
+export interface BurstReleaseOptions {
+  /** Operations since the last release that make a burst worth a full GC. */
+  burstOps: number;
+  /** How long no operation arrived (and none waits) before the burst counts as over. */
+  quietMs: number;
+}
+
+export const DEFAULT_BURST_RELEASE: BurstReleaseOptions = { burstOps: 10_000, quietMs: 5_000 };
+
+/**
+ * Decides when a burst is over: enough operations since the last release, then `quietMs` with
+ * none arriving and none waiting. Pure (the clock comes in), so it is unit-tested alone.
+ */
+export class BurstWatch {
+  private lastOps = 0;
+  private releasedAt = 0;
+  private activeAt = 0;
+
+  constructor(private readonly options: BurstReleaseOptions) {}
+
+  /** True once per burst, when it is over. */
+  tick(source: BurstSource, now: number): boolean {
+    const ops = source.stats.operations;
+    if (ops !== this.lastOps || source.backlog > 0) {
+      this.lastOps = ops;
+      this.activeAt = now;
+      return false;
+    }
+    if (ops - this.releasedAt < this.options.burstOps || now - this.activeAt < this.options.quietMs) return false;
+    this.releasedAt = ops;
+    return true;
+  }
+}
+
+/** V8's `gc()`, made callable without `--expose-gc` on the command line (the flag applies to contexts created after it). */
+function fullGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * Gives a burst's memory back once it is over. During a burst V8 grows the old generation to a few
+ * times the live heap (search-sync: ~500 MB RSS for ~60 MB live, measured by `npm run bench:memory`)
+ * and keeps those pages until its memory reducer runs, which an app with a little background
+ * traffic may not do for minutes. One full GC when the burst is over returns them (to ~1 × idle),
+ * at the cost of one pause of tens of milliseconds while nothing is being indexed.
+ */
+@Injectable()
+export class BurstMemoryRelease implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BurstMemoryRelease.name);
+  private readonly watch = new BurstWatch(DEFAULT_BURST_RELEASE);
+  private timer?: NodeJS.Timeout;
+  private gc?: () => void;
+
+  constructor(private readonly batcher: SyncBatcher) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.watch.tick(this.batcher, Date.now())) this.release();
+    }, 1_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private release(): void {
+    this.gc ??= fullGc();
+    const before = process.memoryUsage.rss();
+    this.gc();
+    this.logger.log(`burst over: full GC, RSS ${mb(before)} MB → ${mb(process.memoryUsage.rss())} MB (heap pages go back to the OS shortly after)`);
+  }
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1_048_576);
