@@ -3,27 +3,27 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SyncBatcher } from './sync-batcher.js';
 
-/** What the release watches: operations handed to the index so far, and those not yet accepted. */
+/** What the release watches: events handled so far (indexed or not), and operations the index has not accepted yet. */
 export interface BurstSource {
-  readonly stats: { operations: number };
+  readonly events: number;
   readonly backlog: number;
 }
 
 export interface BurstReleaseOptions {
-  /** Operations since the last release that make a burst worth a full GC. */
-  burstOps: number;
-  /** How long no operation arrived (and none waits) before the burst counts as over. */
+  /** Events since the last release that make a burst worth a full GC. */
+  burstEvents: number;
+  /** How long no event arrived (and no operation waits) before the burst counts as over. */
   quietMs: number;
 }
 
-export const DEFAULT_BURST_RELEASE: BurstReleaseOptions = { burstOps: 10_000, quietMs: 5_000 };
+export const DEFAULT_BURST_RELEASE: BurstReleaseOptions = { burstEvents: 10_000, quietMs: 5_000 };
 
 /**
- * Decides when a burst is over: enough operations since the last release, then `quietMs` with
- * none arriving and none waiting. Pure (the clock comes in), so it is unit-tested alone.
+ * Decides when a burst is over: enough events since the last release, then `quietMs` with none
+ * arriving and nothing waiting for the index. Pure (the clock comes in), so it is unit-tested alone.
  */
 export class BurstWatch {
-  private lastOps = 0;
+  private lastEvents = 0;
   private releasedAt = 0;
   private activeAt = 0;
 
@@ -31,14 +31,14 @@ export class BurstWatch {
 
   /** True once per burst, when it is over. */
   tick(source: BurstSource, now: number): boolean {
-    const ops = source.stats.operations;
-    if (ops !== this.lastOps || source.backlog > 0) {
-      this.lastOps = ops;
+    const events = source.events;
+    if (events !== this.lastEvents || source.backlog > 0) {
+      this.lastEvents = events;
       this.activeAt = now;
       return false;
     }
-    if (ops - this.releasedAt < this.options.burstOps || now - this.activeAt < this.options.quietMs) return false;
-    this.releasedAt = ops;
+    if (events - this.releasedAt < this.options.burstEvents || now - this.activeAt < this.options.quietMs) return false;
+    this.releasedAt = events;
     return true;
   }
 }
@@ -57,8 +57,10 @@ function fullGc(): () => void {
  * at the cost of one pause of tens of milliseconds while nothing is being indexed.
  */
 @Injectable()
-export class BurstMemoryRelease implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BurstMemoryRelease implements OnApplicationBootstrap, OnApplicationShutdown, BurstSource {
   private readonly logger = new Logger(BurstMemoryRelease.name);
+  /** Events the handler took, counted by it: a burst of events the mapping refuses (dead-lettered) grows the heap too. */
+  events = 0;
   private readonly watch = new BurstWatch(DEFAULT_BURST_RELEASE);
   private timer?: NodeJS.Timeout;
   private gc?: () => void;
@@ -67,9 +69,14 @@ export class BurstMemoryRelease implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      if (this.watch.tick(this.batcher, Date.now())) this.release();
+      if (this.watch.tick(this, Date.now())) this.release();
     }, 1_000);
     this.timer.unref();
+  }
+
+  /** Operations the index has not accepted yet. */
+  get backlog(): number {
+    return this.batcher.backlog;
   }
 
   onApplicationShutdown(): void {
