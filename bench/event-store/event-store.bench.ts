@@ -353,8 +353,10 @@ async function backlogRound(env: Env, order: Side[], rep: number): Promise<Parti
     const c = env.consumers[side];
     const cpu0 = process.cpuUsage();
     await c.start();
+    // The app's start (Nest, TypeORM, provisioning) is not per-event work: shown apart (deliveries already begin during it).
+    const startCpu = process.cpuUsage(cpu0);
     const t1 = await waitCommitted(c, N, 300_000);
-    const cpu = cpuPerEvent(cpu0, N);
+    const cpu = `${cpuPerEvent(cpu0, N)}, of which start ${((startCpu.user + startCpu.system) / 1000).toFixed(0)} ms`;
     const t0 = await c.firstDeliveryAt();
     await c.stop();
     await verifyStored(env.db, c.table, N, `run ${rep} backlog ${side}`);
