@@ -25,8 +25,13 @@
  * Where it runs: on the nats-server at NATS_URL when set, else on a private one it starts and stops;
  * on a database of its own on DATABASE_URL's server (created, then dropped). Everything it makes on
  * NATS is named for the run (`<id>`), so it can share a server with a live mesh or another bench:
- * events of type `bench<id>.created` (only that subject is purged), the app's durable
- * `bench-es-<id>` (and its `-replay`), the raw durable `bench-es-<id>-raw`, all deleted at the end.
+ * events of type `bench<id>.created`, the app's durable `bench-es-<id>` (and its `-replay`), the raw
+ * durable `bench-es-<id>-raw`; the durables are deleted at the end. On a shared server the run's
+ * events are NOT purged (they age out with the stream's max_age): nats-server before 2.9.11 moves
+ * every consumer whose filter covers a purged subject past its pending messages (nats-server#3838),
+ * so a purge of `events.bench<id>.created` would make a live `event-store` durable (`events.>`)
+ * skip events. Rounds do not need it: before each, both durables are made again starting at the
+ * stream's end (deliver `new`), so each side reads only what is published for its run.
  * The app's durable starts at the stream's end (deliver `new`); as every event-store durable it
  * reads `events.>`, so on a shared server it also stores other traffic: counts and checks look at
  * the run's type only (then polled from the database every 20 ms instead of the batcher's counter).
@@ -330,6 +335,8 @@ async function verifyStored(db: TestDatabase, tableName: string, n: number, what
 }
 
 interface Env {
+  /** The nats-server is not ours (NATS_URL): never purge there. */
+  shared: boolean;
   db: TestDatabase;
   jsm: JetStreamManager;
   /** The publishers' own connection (not the raw consumer's). */
@@ -337,8 +344,23 @@ interface Env {
   consumers: Record<Side, Consumer>;
 }
 
+/** Both durables again, starting at the stream's end: a run sees only what is published after this. */
+async function freshDurables(jsm: JetStreamManager): Promise<void> {
+  for (const durable of [APP_DURABLE, RAW_DURABLE]) await jsm.consumers.delete(STREAM_EVENTS, durable).catch(() => undefined);
+  await jsm.consumers.add(STREAM_EVENTS, { durable_name: APP_DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: 'events.>' });
+  await jsm.consumers.add(STREAM_EVENTS, {
+    durable_name: RAW_DURABLE,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.New,
+    filter_subject: SUBJECT,
+    ack_wait: 30_000_000_000,
+    max_ack_pending: Math.max(1_000, CONCURRENCY * 2),
+  });
+}
+
 async function reset(env: Env): Promise<void> {
-  await env.jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
+  await freshDurables(env.jsm);
+  if (!env.shared) await env.jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
   await env.db.query(`TRUNCATE events, ${RAW_TABLE}`);
 }
 
@@ -440,14 +462,14 @@ async function latencyRun(env: Env, notifications: Map<string, number>, side: Si
 // ---------------------------------------------------------------- main
 
 /** Removes what the run made on NATS (durables, its subject's events); each step reported, none fatal. */
-async function removeNatsState(nc: NatsConnection | undefined): Promise<void> {
+async function removeNatsState(nc: NatsConnection | undefined, shared: boolean): Promise<void> {
   if (!nc || nc.isClosed()) return;
   const jsm = await jetstreamManager(nc);
   const steps: [string, () => Promise<unknown>][] = [
     [`deleting durable ${APP_DURABLE}`, () => jsm.consumers.delete(STREAM_EVENTS, APP_DURABLE)],
     [`deleting durable ${replayDurable(APP_DURABLE)}`, () => jsm.consumers.delete(STREAM_REPLAY, replayDurable(APP_DURABLE))],
     [`deleting durable ${RAW_DURABLE}`, () => jsm.consumers.delete(STREAM_EVENTS, RAW_DURABLE)],
-    [`purging ${SUBJECT}`, () => jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT })],
+    ...(shared ? [] : ([[`purging ${SUBJECT}`, () => jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT })]] as [string, () => Promise<unknown>][])),
   ];
   for (const [what, fn] of steps) {
     try {
@@ -469,7 +491,7 @@ async function main(): Promise<number> {
   let consumers: Record<Side, Consumer> | undefined;
   try {
     armDeadline('event-store', DEADLINE_MS, async () => {
-      await removeNatsState(nc);
+      await removeNatsState(nc, server?.external ?? true);
       await server?.close();
       await db?.drop();
     });
@@ -497,17 +519,9 @@ async function main(): Promise<number> {
     if (!APP_ROLLUPS) await db.query('ALTER TABLE events DISABLE TRIGGER events_summaries_add');
     // The function reads only the statement's transition table, so it serves any table of this shape.
     if (RAW_ROLLUPS) await db.query(`CREATE TRIGGER raw_summaries_add AFTER INSERT ON ${RAW_TABLE} REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION event_summaries_add()`);
-    await jsm.consumers.add(STREAM_EVENTS, {
-      durable_name: RAW_DURABLE,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: SUBJECT,
-      ack_wait: 30_000_000_000,
-      max_ack_pending: Math.max(1_000, CONCURRENCY * 2),
-    });
     consumers = { raw: new RawPipeline(nc, db.url), app };
 
-    const env: Env = { db, jsm, publisherNc, consumers };
+    const env: Env = { shared: server.external, db, jsm, publisherNc, consumers };
 
     const sides = SIDES;
     const runs: Record<'backlog' | 'live', Record<Side, number[]>> = { backlog: { raw: [], app: [] }, live: { raw: [], app: [] } };
@@ -666,7 +680,7 @@ async function main(): Promise<number> {
     };
     if (consumers) for (const c of Object.values(consumers)) await step(`stopping ${c.side}`, () => c.stop());
     if (listener) await step('closing the LISTEN connection', () => listener!.end());
-    await removeNatsState(nc);
+    await removeNatsState(nc, server?.external ?? true);
     for (const conn of [nc, publisherNc]) if (conn && !conn.isClosed()) await step('closing a NATS connection', () => conn.close());
     if (server) await step('stopping nats-server', () => server!.close());
     if (db) await step('dropping the database', () => db!.drop());
