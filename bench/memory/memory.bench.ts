@@ -15,6 +15,7 @@
  *   BENCH_N           events per burst (default 100000)
  *   BENCH_SETTLE_S    seconds watched after the burst (default 60)
  *   BENCH_DEADLINE_S  overall deadline (default 900)
+ *   BENCH_APP_LOG     1: print the tail of each app's output after its run
  */
 import { readFileSync } from 'node:fs';
 import { connect, headers } from '@nats-io/transport-node';
@@ -77,7 +78,9 @@ async function measure(app: string): Promise<Measured> {
     try {
       await runWindow(N, 1000, async (i) => {
         const id = `v-${i % 5_000}`;
-        const e = createEnvelope(TYPE, { id, name: `Vendor ${i}`, email: `v${i}@example.com`, country: 'GB', notes: 'x'.repeat(200) }, 'bench', { subject: id, resourceType: 'vendor' });
+        // vendor-service's shape (`{ vendor, changes }`): search-sync's mapping indexes `data.vendor`, and dead-letters an event without it.
+        const vendor = { id, name: `Vendor ${i}`, email: `v${i}@example.com`, country: 'GB', notes: 'x'.repeat(200) };
+        const e = createEnvelope(TYPE, { vendor, changes: ['name'] }, 'bench', { subject: id, resourceType: 'vendor' });
         await js.publish(subjectForType(TYPE), JSON.stringify(e), { msgID: e.id, headers: h });
       });
       const deadline = Date.now() + 600_000;
@@ -101,6 +104,7 @@ async function measure(app: string): Promise<Measured> {
     }
     const heapAfter = await heapMb(proc.url);
     progress(`${app}: after ${SETTLE_S} s ${after[after.length - 1].mb.toFixed(0)} MB (heap used ${heapAfter.heapUsed.toFixed(0)} MB of ${heapAfter.heapTotal.toFixed(0)}, external ${heapAfter.external.toFixed(0)})`);
+    if (process.env.BENCH_APP_LOG === '1') progress(`${app} output (tail):\n${proc.log.slice(-3_000)}`);
     return { app, idle, peak, heapAfter, after, backAt };
   } finally {
     await proc?.stop();

@@ -22,13 +22,17 @@ export type EventStoreConfig = EventsModuleOptions['config'];
 /** The durable history of every event: the writer (consumer `event-store`) and the query, ingest and replay API. */
 @Module({})
 export class AppModule {
-  static forRoot(config?: EventStoreConfig): DynamicModule {
+  /**
+   * `consumer`: the durable's name, `event-store` unless a bench on a shared nats-server needs one
+   * of its own (the live mesh's `event-store` durable must not be touched).
+   */
+  static forRoot(config?: EventStoreConfig, { consumer = SERVICE_NAME }: { consumer?: string } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         EventsModule.forRoot({
           service: SERVICE_NAME,
-          consumer: SERVICE_NAME,
+          consumer,
           config: writerConfig(config),
           database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000] },
         }),

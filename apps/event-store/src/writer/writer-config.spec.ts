@@ -1,9 +1,11 @@
 import { WRITER_CONCURRENCY, writerConfig } from './writer-config.js';
+import { DEFAULT_BATCHER_OPTIONS } from './event-batcher.js';
 
 describe(writerConfig.name, () => {
   it('raises the transport concurrency so many handlers can wait for one commit', () => {
     expect(writerConfig(undefined, {})).toEqual({ concurrency: WRITER_CONCURRENCY });
-    expect(WRITER_CONCURRENCY).toBeGreaterThan(1_000);
+    // Enough waiting handlers to fill every INSERT in flight.
+    expect(WRITER_CONCURRENCY).toBeGreaterThanOrEqual(DEFAULT_BATCHER_OPTIONS.maxBatch * DEFAULT_BATCHER_OPTIONS.maxInFlight);
   });
   it('lets CONSUMER_CONCURRENCY, when set, decide', () => {
     expect(writerConfig(undefined, { CONSUMER_CONCURRENCY: '300' })).toEqual({});
