@@ -1,7 +1,7 @@
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType } from '@app/events';
-import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { AppProcess, NatsServerHarness, publishWithRetry, TestDatabase, waitFor } from '@app/testing';
 import { tallyEffects } from './support/fault-tally.js';
 
 const healthStatus = async (app: AppProcess): Promise<number> => {
@@ -45,17 +45,8 @@ describe('fault: nats-server restarted under a connected event-store (real proce
       const ids: string[] = [];
       for (let i = 0; i < n; i++) {
         const e = createEnvelope('fault.nats_restart', { tag, i }, 'faults');
-        // As a mesh producer does: a publish whose PubAck was lost to the restart (the server may
-        // still be restoring its streams) is sent again with the same id, which JetStream dedupes.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await js.publish(subjectForType(e.type), JSON.stringify(e), { msgID: e.id, timeout: 2_000 });
-            break;
-          } catch (err) {
-            if (attempt >= 10) throw err;
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        }
+        // The PubAck of a publish right after the restart can be lost while the server restores its streams.
+        await publishWithRetry(js, subjectForType(e.type), JSON.stringify(e), { msgID: e.id, timeout: 2_000 }, 10);
         ids.push(e.id);
       }
       return ids;

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { CloudEvent, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, subjectForType } from '@app/events';
-import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { NatsServerHarness, publishWithRetry, TestDatabase, waitFor } from '@app/testing';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { retentionConfigFromEnv } from '../src/retention/event-store-env.js';
 import { rebuildEventSummaries } from '../src/store/event-summaries.js';
@@ -82,7 +82,7 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     h.set(HEADER.contentType, 'application/cloudevents+json');
     if (opts.replay) h.set(HEADER.replay, 'replay');
     const subject = opts.replay ? replaySubject(CONSUMER, event.type) : subjectForType(event.type);
-    return js.publish(subject, JSON.stringify(event), { msgID: opts.msgID ?? event.id, headers: h });
+    return publishWithRetry(js, subject, JSON.stringify(event), { msgID: opts.msgID ?? event.id, headers: h });
   };
   /** `n` events, 97 s apart from `start` (so hours, days and bucket edges are crossed), every type, level and source mixed. */
   const burst = (n: number, start: number, tag: string): CloudEvent[] =>

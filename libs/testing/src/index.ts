@@ -9,3 +9,4 @@ export * from './test-secrets.js';
 export * from './log-scan.js';
 export * from './in-memory-events.service.js';
 export * from './events-service.contract.js';
+export * from './publish-retry.js';
