@@ -22,6 +22,9 @@ export interface RetentionRun {
  * `time` is `EVENT_RETENTION_DAYS` old. Runs shortly after start-up and then every `EVENT_RETENTION_INTERVAL`; replicas serialise
  * on an advisory lock in the SQL functions.
  */
+/** SQLSTATE 40P01. */
+const DEADLOCK_DETECTED = '40P01';
+
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RetentionService.name);
@@ -85,9 +88,9 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
       result.partitions++;
     }
     for (;;) {
-      const rows = (await this.dataSource.query(`SELECT archive_event_strays(now() - make_interval(days => $1::int), $2::int)::int AS moved`, [days, batchSize])) as {
-        moved: number;
-      }[];
+      const rows = (await this.retryDeadlock(() =>
+        this.dataSource.query(`SELECT archive_event_strays(now() - make_interval(days => $1::int), $2::int)::int AS moved`, [days, batchSize]),
+      )) as { moved: number }[];
       result.archived += rows[0].moved;
       if (rows[0].moved < batchSize || this.stopped) break;
     }
@@ -122,10 +125,30 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
    * than queue every writer behind it.
    */
   private step(fn: 'archive_event_partition' | 'prune_event_archive_partition', day: string): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      await m.query(`SET LOCAL lock_timeout = '5s'`);
-      const rows = (await m.query(`SELECT ${fn}($1::date)::int AS n`, [day])) as { n: number }[];
-      return rows[0].n;
-    });
+    return this.retryDeadlock(() =>
+      this.dataSource.transaction(async (m) => {
+        await m.query(`SET LOCAL lock_timeout = '5s'`);
+        const rows = (await m.query(`SELECT ${fn}($1::date)::int AS n`, [day])) as { n: number }[];
+        return rows[0].n;
+      }),
+    );
+  }
+
+  /**
+   * The summaries' rows are updated by both the writer's trigger and retention, so PostgreSQL may
+   * pick a retention step as a deadlock victim (seen under load): its transaction rolled back whole,
+   * so it is run again at once rather than at the next run an interval later.
+   */
+  private async retryDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code;
+        if (code !== DEADLOCK_DETECTED || attempt >= attempts || this.stopped) throw err;
+        this.logger.warn(`retention step chosen as a deadlock victim (attempt ${attempt} of ${attempts}); running it again`);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 }
