@@ -126,9 +126,14 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
 
   const replay = (body: Record<string, unknown>) => request(store.url).post('/events/replay').set('X-Api-Key', ADMIN).send(body);
   const replayed = (c: Collector<Delivery>) => c.items.filter((d) => d.durable.endsWith('-replay'));
-  /** Waits until the probe's replay durable has delivered `n` more events than `before`; returns those. */
+  /**
+   * Waits until the probe's replay durable has delivered `n` distinct events after `before`; returns
+   * those deliveries. Distinct: on a loaded machine the probe may ack after its ack wait, and
+   * JetStream then redelivers (at least once), which says nothing about what the replay published.
+   */
   async function nextReplayed(c: Collector<Delivery>, before: number, n: number): Promise<Delivery[]> {
-    await waitFor(() => replayed(c).length >= before + n, { timeoutMs: 20_000, message: `expected ${n} replayed deliveries` });
+    const distinct = () => new Set(replayed(c).slice(before).map((d) => d.event.id)).size;
+    await waitFor(() => distinct() >= n, { timeoutMs: 20_000, message: `expected ${n} replayed deliveries` });
     return replayed(c).slice(before);
   }
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
