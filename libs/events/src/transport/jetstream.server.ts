@@ -3,7 +3,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Counter, Histogram } from 'prom-client';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
@@ -13,7 +13,8 @@ import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { DlqPublisher } from '../dlq/dlq.publisher.js';
 import { MaxDeliveriesListener } from '../dlq/max-deliveries.listener.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { MetricsService, type PendingCount } from '../metrics/metrics.service.js';
+import type { HistogramTally } from '../metrics/tally-histogram.js';
 import { AckBatcher } from './ack-batcher.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { ensureDurable } from './consumer-provisioner.js';
@@ -37,8 +38,8 @@ const SHUTDOWN_GRACE_MS = 25_000;
 const PULL_EXPIRES_MS = 2_000;
 
 interface TypeMetrics {
-  consumed: Counter.Internal;
-  duration: Histogram.Internal<string>;
+  consumed: PendingCount;
+  duration: HistogramTally;
 }
 
 interface Lane {
@@ -179,14 +180,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         // Stopped, the loop below ends at once (its end marker is only processed by iterating).
         if (this.closing) messages.stop();
         for await (const msg of messages) {
-          await this.gate.acquire();
+          // A free slot is taken without a promise; only a full gate makes the loop wait.
+          if (!this.gate.tryAcquire()) await this.gate.acquire();
           if (this.closing) {
             // Fetched but not started: hand it straight back rather than run it after shutdown began.
             this.gate.release();
             msg.nak();
             break;
           }
-          void this.handle(msg, lane).finally(() => this.gate.release());
+          // handle() releases the slot itself (no closure and chained promise per message).
+          void this.handle(msg, lane);
         }
         // nats.js ends the iterator without an error when its connection closes or its
         // subscription drains; anything but our own close() is worth a line before the restart.
@@ -211,37 +214,53 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     let m = this.typeMetrics.get(type);
     if (!m) {
       const labels = { consumer: this.consumerName, type };
-      m = { consumed: this.metrics.consumed.labels(labels), duration: this.metrics.handlerSeconds.labels(labels) };
+      m = { consumed: this.metrics.consumedCount(labels), duration: this.metrics.handlerSeconds.tally(labels) };
       this.typeMetrics.set(type, m);
     }
     return m;
   }
 
+  /** Settles the message (ack, nak or dead letter) and frees its gate slot; never rejects. */
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
-    if (msg.data.length > this.config.eventMaxBytes) {
-      // A publisher that bypassed EventsService; no handler could take it, so no retries.
-      return this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
-    }
-    let event: CloudEvent;
     try {
-      event = parseEnvelope(msg.data);
+      if (msg.data.length > this.config.eventMaxBytes) {
+        // A publisher that bypassed EventsService; no handler could take it, so no retries.
+        return await this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
+      }
+      let event: CloudEvent;
+      try {
+        event = parseEnvelope(msg.data);
+      } catch (err) {
+        return await this.fail(msg, lane, undefined, err);
+      }
+      const handlers = this.handlersFor(event.type);
+      if (handlers.length === 0) return this.acks.ack(msg);
+      const metrics = this.metricsFor(event.type);
+      const started = performance.now();
+      const lease = this.leases.hold(msg);
+      try {
+        const context = new JetStreamContext([msg, event, lane.delivery]);
+        const only = handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined;
+        if (only) {
+          // The common case, one handler: awaited here, without runHandlers' own promise.
+          const result: unknown = await only(event, context);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        } else {
+          await runHandlers(handlers, event, context);
+        }
+        this.acks.ack(msg);
+        metrics.consumed.n++;
+      } catch (err) {
+        await this.fail(msg, lane, event, err);
+      } finally {
+        this.leases.release(lease);
+        metrics.duration.observe((performance.now() - started) / 1000);
+      }
     } catch (err) {
-      return this.fail(msg, lane, undefined, err);
-    }
-    const handlers = this.handlersFor(event.type);
-    if (handlers.length === 0) return this.acks.ack(msg);
-    const metrics = this.metricsFor(event.type);
-    const started = performance.now();
-    this.leases.hold(msg);
-    try {
-      await runHandlers(handlers, event, new JetStreamContext([msg, event, lane.delivery]));
-      this.acks.ack(msg);
-      metrics.consumed.inc();
-    } catch (err) {
-      await this.fail(msg, lane, event, err);
+      // Only settling itself can throw here (the connection closed under a nak): the server redelivers.
+      this.logger.error(`#${msg.seq} on ${lane.durable} not settled, the server will redeliver it: ${(err as Error).message}`);
     } finally {
-      this.leases.release(msg);
-      metrics.duration.observe((performance.now() - started) / 1000);
+      this.gate.release();
     }
   }
 
@@ -289,6 +308,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       lane.messages?.stop();
     }
     const idle = await this.gate.idle(SHUTDOWN_GRACE_MS);
+    this.leases.stop();
     this.acks.flush();
     await Promise.all(this.lanes.map((l) => l.loop));
     if (idle) this.logger.log('stopped consuming, in-flight handlers finished');
