@@ -37,7 +37,11 @@ const SHUTDOWN_GRACE_MS = 25_000;
  */
 const PULL_EXPIRES_MS = 2_000;
 
-interface TypeMetrics {
+/** What one event type is dispatched to, made once per type. */
+interface Route {
+  handlers: MessageHandler[];
+  /** The handler when it is the only one and has no chained handlers: the direct path. */
+  only?: MessageHandler;
   consumed: PendingCount;
   duration: HistogramTally;
 }
@@ -69,9 +73,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   private readonly gate: ConcurrencyGate;
   private readonly lanes: Lane[];
-  private readonly patternCache = new Map<string, MessageHandler[]>();
-  /** Metric children per event type, made once: labelling per message showed up in profiles. */
-  private readonly typeMetrics = new Map<string, TypeMetrics>();
+  /** Handlers and metric tallies per event type, made once: labelling per message showed up in profiles. */
+  private readonly routes = new Map<string, Route>();
   private readonly leases: LeaseKeeper;
   /** Acks after handlers succeed, one socket write per event-loop turn. */
   private readonly acks = new AckBatcher((msg, err) =>
@@ -201,23 +204,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private handlersFor(type: string): MessageHandler[] {
-    let handlers = this.patternCache.get(type);
-    if (!handlers) {
-      handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
-      this.patternCache.set(type, handlers);
-    }
-    return handlers;
-  }
-
-  private metricsFor(type: string): TypeMetrics {
-    let m = this.typeMetrics.get(type);
-    if (!m) {
+  /** The handlers and metric tallies of one event type, found with one Map lookup per message. */
+  private routeFor(type: string): Route {
+    let route = this.routes.get(type);
+    if (!route) {
+      const handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
       const labels = { consumer: this.consumerName, type };
-      m = { consumed: this.metrics.consumedCount(labels), duration: this.metrics.handlerSeconds.tally(labels) };
-      this.typeMetrics.set(type, m);
+      route = {
+        handlers,
+        only: handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined,
+        consumed: this.metrics.consumedCount(labels),
+        duration: this.metrics.handlerSeconds.tally(labels),
+      };
+      this.routes.set(type, route);
     }
-    return m;
+    return route;
   }
 
   /** Settles the message (ack, nak or dead letter) and frees its gate slot; never rejects. */
@@ -233,28 +234,26 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       } catch (err) {
         return await this.fail(msg, lane, undefined, err);
       }
-      const handlers = this.handlersFor(event.type);
-      if (handlers.length === 0) return this.acks.ack(msg);
-      const metrics = this.metricsFor(event.type);
+      const route = this.routeFor(event.type);
+      if (route.handlers.length === 0) return this.acks.ack(msg);
       const started = performance.now();
       const lease = this.leases.hold(msg);
       try {
         const context = new JetStreamContext([msg, event, lane.delivery]);
-        const only = handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined;
-        if (only) {
+        if (route.only) {
           // The common case, one handler: awaited here, without runHandlers' own promise.
-          const result: unknown = await only(event, context);
+          const result: unknown = await route.only(event, context);
           if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
         } else {
-          await runHandlers(handlers, event, context);
+          await runHandlers(route.handlers, event, context);
         }
         this.acks.ack(msg);
-        metrics.consumed.n++;
+        route.consumed.n++;
       } catch (err) {
         await this.fail(msg, lane, event, err);
       } finally {
         this.leases.release(lease);
-        metrics.duration.observe((performance.now() - started) / 1000);
+        route.duration.observe((performance.now() - started) / 1000);
       }
     } catch (err) {
       // Only settling itself can throw here (the connection closed under a nak): the server redelivers.
