@@ -24,9 +24,11 @@ describe(TallyHistogram.name, () => {
     const h = new TallyHistogram('h_seconds', 'help', BUCKETS, registry);
     const t = h.tally({ consumer: 'c', type: 'x.y' });
     expect(h.tally({ consumer: 'c', type: 'x.y' })).toBe(t);
+    expect(await registry.metrics()).not.toContain('x.y'); // not observed yet: not exposed
     t.observe(0.5);
     registry.resetMetrics();
     expect(t.count).toBe(0);
+    expect(await registry.metrics()).not.toContain('x.y');
     t.observe(0.05);
     expect(await registry.metrics()).toContain('h_seconds_count{consumer="c",type="x.y"} 1');
   });

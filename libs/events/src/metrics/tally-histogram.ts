@@ -69,6 +69,8 @@ export class TallyHistogram {
     const values: ExportedValue[] = [];
     const bucket = `${this.name}_bucket`;
     for (const t of this.tallies.values()) {
+      // As prom-client: a label set appears once observed (a type no handler takes never does).
+      if (t.count === 0) continue;
       let cumulative = 0;
       this.buckets.forEach((le, i) => {
         cumulative += t.counts[i];
