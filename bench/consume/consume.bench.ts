@@ -15,8 +15,11 @@
  * Rate = N ÷ (first delivery → Nth handled). Prints a table, then one JSON line.
  *
  * Environment:
- *   NATS_URL            use this server (the bench removes its durables and purges its own subject);
- *                       unset: a private nats-server is started and stopped
+ *   NATS_URL            use this server (the bench removes its durables; it does not purge its subject,
+ *                       whose events age out with EVENTS' max_age: before nats-server 2.9.11 a subject
+ *                       purge moves every consumer whose filter covers it past its pending messages,
+ *                       nats-server#3838, so it would make a live `events.>` durable skip events);
+ *                       unset: a private nats-server is started and stopped (and the subject purged)
  *   DATABASE_URL        PostgreSQL for the app's outbox (a database of its own is created and dropped)
  *   BENCH_N             events per round (default 50000)
  *   BENCH_REPEATS       rounds (default 3)
@@ -167,7 +170,7 @@ async function main(): Promise<number> {
     if (nc && !nc.isClosed()) {
       const jsm = await jetstreamManager(nc);
       for (const d of durables) await step(`deleting durable ${d}`, () => jsm.consumers.delete(STREAM_EVENTS, d));
-      await step(`purging ${SUBJECT}`, () => jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT }));
+      if (target && !target.external) await step(`purging ${SUBJECT}`, () => jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT }));
       await step('closing the connection', () => nc!.close());
     }
     if (target) await step('stopping nats-server', () => target!.close());
@@ -217,7 +220,9 @@ async function main(): Promise<number> {
           progress(`round ${round}/${REPEATS} ${side.padEnd(4)}: ${fmtInt(rate)} msgs/s`);
         }
       }
-      await jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
+      // Each round's durables start at that round's first sequence, so nothing needs the purge but
+      // disk space; on a shared server it is unsafe (see NATS_URL above).
+      if (!target.external) await jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
     }
 
     const raw = summarize(rates.raw);

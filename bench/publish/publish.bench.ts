@@ -7,8 +7,12 @@
  * PostgreSQL database (TestDatabase, on DATABASE_URL's server, for the service's outbox, which is
  * only touched when JetStream cannot take a publish), boots an app with EventsModule in this
  * process, and measures, for each mode, raw nats.js and the service alternately (which side goes
- * first flips every repeat). Events have a type named for this run (`bench<run id>.created`); the
- * bench purges only that subject (before each run, and at the end), so it can share a server.
+ * first flips every repeat). Events have a type named for this run (`bench<run id>.created`), and
+ * each run is checked by how many messages of that subject it added to EVENTS. On a private server
+ * the subject is purged before each run and at the end; on NATS_URL it is never purged (the events
+ * age out with EVENTS' max_age): nats-server before 2.9.11 moves every consumer whose filter covers
+ * a purged subject past its pending messages (nats-server#3838), so a purge would make a live
+ * `events.>` durable (the event-store's) skip events.
  * Reports the median msgs/s of each side, the ratio service/raw and whether the goals (≥ 0.95
  * sequential, ≥ 0.9 pipelined) are met: a table on stdout, then one JSON line. Progress goes to stderr.
  *
@@ -168,15 +172,19 @@ async function streamMessages(jsm: JetStreamManager): Promise<number> {
   return info.state.subjects?.[SUBJECT] ?? 0;
 }
 
-/** One measured (or warm-up) run on a purged stream; returns msgs/s after checking every message landed. */
-async function measure(jsm: JetStreamManager, pub: Publisher, mode: Mode, n: number, what: string): Promise<number> {
-  await jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
+/**
+ * One measured (or warm-up) run; returns msgs/s after checking every message landed. `shared`: the
+ * server is NATS_URL's, so the subject is not purged and the run is checked by what it added.
+ */
+async function measure(jsm: JetStreamManager, pub: Publisher, mode: Mode, n: number, what: string, shared: boolean): Promise<number> {
+  if (!shared) await jsm.streams.purge(STREAM_EVENTS, { filter: SUBJECT });
+  const already = shared ? await streamMessages(jsm) : 0;
   await sleep(100);
   checkStackTraceLimit(`before ${what}`);
   const before = { ...pub.anomalies };
   const ms = await runWindow(n, mode.inFlight, () => pub.publishOne());
   checkStackTraceLimit(`after ${what}`);
-  const stored = await streamMessages(jsm);
+  const stored = (await streamMessages(jsm)) - already;
   const duplicate = pub.anomalies.duplicate - before.duplicate;
   const queued = pub.anomalies.queued - before.queued;
   if (stored !== n || duplicate || queued) {
@@ -212,7 +220,9 @@ async function main(): Promise<number> {
     };
     if (app) await step('closing the app', () => app!.close());
     if (nc && !nc.isClosed()) {
-      await step(`purging ${SUBJECT}`, async () => (await jetstreamManager(nc!)).streams.purge(STREAM_EVENTS, { filter: SUBJECT }));
+      if (server && !server.external) {
+        await step(`purging ${SUBJECT}`, async () => (await jetstreamManager(nc!)).streams.purge(STREAM_EVENTS, { filter: SUBJECT }));
+      }
       await step('closing the raw connection', () => nc!.close());
     }
     if (server) await step('stopping nats-server', () => server!.close());
@@ -256,7 +266,7 @@ async function main(): Promise<number> {
     // Warm-up: every mode, each side, not recorded.
     for (const mode of MODES) {
       for (const side of SIDES) {
-        const rate = await measure(jsm, publishers[side], mode, mode.warmup, `warm-up ${side} ${mode.key}`);
+        const rate = await measure(jsm, publishers[side], mode, mode.warmup, `warm-up ${side} ${mode.key}`, server.external);
         progress(`warm-up ${side.padEnd(7)} ${mode.label}: ${fmtInt(rate)} msgs/s (${mode.warmup} msgs)`);
       }
     }
@@ -267,7 +277,7 @@ async function main(): Promise<number> {
       const order = rep % 2 === 0 ? SIDES : [...SIDES].reverse();
       for (const mode of MODES) {
         for (const side of order) {
-          const rate = await measure(jsm, publishers[side], mode, mode.n, `run ${rep + 1} ${side} ${mode.key}`);
+          const rate = await measure(jsm, publishers[side], mode, mode.n, `run ${rep + 1} ${side} ${mode.key}`, server.external);
           runs[mode.key][side].push(rate);
           progress(`run ${rep + 1}/${REPEATS} ${side.padEnd(7)} ${mode.label}: ${fmtInt(rate)} msgs/s`);
         }

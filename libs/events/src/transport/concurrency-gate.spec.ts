@@ -17,6 +17,17 @@ describe(ConcurrencyGate.name, () => {
     expect(gate.inFlight).toBe(3);
   });
 
+  it('tryAcquire takes a free slot at once and refuses past the limit, leaving the count unchanged', async () => {
+    const gate = new ConcurrencyGate(2);
+    expect(gate.tryAcquire()).toBe(true);
+    await gate.acquire();
+    expect(gate.tryAcquire()).toBe(false);
+    expect(gate.inFlight).toBe(2);
+    gate.release();
+    expect(gate.tryAcquire()).toBe(true);
+    expect(gate.inFlight).toBe(2);
+  });
+
   it('makes the acquirer past the limit wait until a slot is released', async () => {
     const gate = new ConcurrencyGate(2);
     await gate.acquire();

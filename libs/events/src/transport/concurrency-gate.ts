@@ -10,6 +10,13 @@ export class ConcurrencyGate {
     return this.active;
   }
 
+  /** Takes a free slot without waiting: the hot path, which then needs no promise. */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit) return false;
+    this.active++;
+    return true;
+  }
+
   async acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;

@@ -3,7 +3,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Counter, Histogram } from 'prom-client';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { EVENTS_CONFIG, replayDurable, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
@@ -13,7 +13,8 @@ import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { DlqPublisher } from '../dlq/dlq.publisher.js';
 import { MaxDeliveriesListener } from '../dlq/max-deliveries.listener.js';
-import { MetricsService } from '../metrics/metrics.service.js';
+import { MetricsService, type PendingCount } from '../metrics/metrics.service.js';
+import type { HistogramTally } from '../metrics/tally-histogram.js';
 import { AckBatcher } from './ack-batcher.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { ensureDurable } from './consumer-provisioner.js';
@@ -36,9 +37,13 @@ const SHUTDOWN_GRACE_MS = 25_000;
  */
 const PULL_EXPIRES_MS = 2_000;
 
-interface TypeMetrics {
-  consumed: Counter.Internal;
-  duration: Histogram.Internal<string>;
+/** What one event type is dispatched to, made once per type. */
+interface Route {
+  handlers: MessageHandler[];
+  /** The handler when it is the only one and has no chained handlers: the direct path. */
+  only?: MessageHandler;
+  consumed: PendingCount;
+  duration: HistogramTally;
 }
 
 interface Lane {
@@ -68,9 +73,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
   private readonly gate: ConcurrencyGate;
   private readonly lanes: Lane[];
-  private readonly patternCache = new Map<string, MessageHandler[]>();
-  /** Metric children per event type, made once: labelling per message showed up in profiles. */
-  private readonly typeMetrics = new Map<string, TypeMetrics>();
+  /** Handlers and metric tallies per event type, made once: labelling per message showed up in profiles. */
+  private readonly routes = new Map<string, Route>();
   private readonly leases: LeaseKeeper;
   /** Acks after handlers succeed, one socket write per event-loop turn. */
   private readonly acks = new AckBatcher((msg, err) =>
@@ -179,14 +183,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         // Stopped, the loop below ends at once (its end marker is only processed by iterating).
         if (this.closing) messages.stop();
         for await (const msg of messages) {
-          await this.gate.acquire();
+          // A free slot is taken without a promise; only a full gate makes the loop wait.
+          if (!this.gate.tryAcquire()) await this.gate.acquire();
           if (this.closing) {
             // Fetched but not started: hand it straight back rather than run it after shutdown began.
             this.gate.release();
             msg.nak();
             break;
           }
-          void this.handle(msg, lane).finally(() => this.gate.release());
+          // handle() releases the slot itself (no closure and chained promise per message).
+          void this.handle(msg, lane);
         }
         // nats.js ends the iterator without an error when its connection closes or its
         // subscription drains; anything but our own close() is worth a line before the restart.
@@ -198,50 +204,62 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private handlersFor(type: string): MessageHandler[] {
-    let handlers = this.patternCache.get(type);
-    if (!handlers) {
-      handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
-      this.patternCache.set(type, handlers);
-    }
-    return handlers;
-  }
-
-  private metricsFor(type: string): TypeMetrics {
-    let m = this.typeMetrics.get(type);
-    if (!m) {
+  /** The handlers and metric tallies of one event type, found with one Map lookup per message. */
+  private routeFor(type: string): Route {
+    let route = this.routes.get(type);
+    if (!route) {
+      const handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
       const labels = { consumer: this.consumerName, type };
-      m = { consumed: this.metrics.consumed.labels(labels), duration: this.metrics.handlerSeconds.labels(labels) };
-      this.typeMetrics.set(type, m);
+      route = {
+        handlers,
+        only: handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined,
+        consumed: this.metrics.consumedCount(labels),
+        duration: this.metrics.handlerSeconds.tally(labels),
+      };
+      this.routes.set(type, route);
     }
-    return m;
+    return route;
   }
 
+  /** Settles the message (ack, nak or dead letter) and frees its gate slot; never rejects. */
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
-    if (msg.data.length > this.config.eventMaxBytes) {
-      // A publisher that bypassed EventsService; no handler could take it, so no retries.
-      return this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
-    }
-    let event: CloudEvent;
     try {
-      event = parseEnvelope(msg.data);
+      if (msg.data.length > this.config.eventMaxBytes) {
+        // A publisher that bypassed EventsService; no handler could take it, so no retries.
+        return await this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
+      }
+      let event: CloudEvent;
+      try {
+        event = parseEnvelope(msg.data);
+      } catch (err) {
+        return await this.fail(msg, lane, undefined, err);
+      }
+      const route = this.routeFor(event.type);
+      if (route.handlers.length === 0) return this.acks.ack(msg);
+      const started = performance.now();
+      const lease = this.leases.hold(msg);
+      try {
+        const context = new JetStreamContext([msg, event, lane.delivery]);
+        if (route.only) {
+          // The common case, one handler: awaited here, without runHandlers' own promise.
+          const result: unknown = await route.only(event, context);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        } else {
+          await runHandlers(route.handlers, event, context);
+        }
+        this.acks.ack(msg);
+        route.consumed.n++;
+      } catch (err) {
+        await this.fail(msg, lane, event, err);
+      } finally {
+        this.leases.release(lease);
+        route.duration.observe((performance.now() - started) / 1000);
+      }
     } catch (err) {
-      return this.fail(msg, lane, undefined, err);
-    }
-    const handlers = this.handlersFor(event.type);
-    if (handlers.length === 0) return this.acks.ack(msg);
-    const metrics = this.metricsFor(event.type);
-    const started = performance.now();
-    this.leases.hold(msg);
-    try {
-      await runHandlers(handlers, event, new JetStreamContext([msg, event, lane.delivery]));
-      this.acks.ack(msg);
-      metrics.consumed.inc();
-    } catch (err) {
-      await this.fail(msg, lane, event, err);
+      // Only settling itself can throw here (the connection closed under a nak): the server redelivers.
+      this.logger.error(`#${msg.seq} on ${lane.durable} not settled, the server will redeliver it: ${(err as Error).message}`);
     } finally {
-      this.leases.release(msg);
-      metrics.duration.observe((performance.now() - started) / 1000);
+      this.gate.release();
     }
   }
 
@@ -289,6 +307,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       lane.messages?.stop();
     }
     const idle = await this.gate.idle(SHUTDOWN_GRACE_MS);
+    this.leases.stop();
     this.acks.flush();
     await Promise.all(this.lanes.map((l) => l.loop));
     if (idle) this.logger.log('stopped consuming, in-flight handlers finished');
