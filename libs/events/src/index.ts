@@ -15,6 +15,7 @@ export * from './envelope/uuid-v7.js';
 export * from './database/mesh-data-source.js';
 export * from './database/pg-errors.js';
 export * from './database/pg-listener.js';
+export * from './rate-limit/shared-rate-limit.js';
 export * from './nats/nats-connection.js';
 export * from './schemas/schema-registry.js';
 export * from './schemas/schema-validation.error.js';
