@@ -1,4 +1,5 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 
 /** The table of {@link CreateRateLimits1764900000000}. */
@@ -40,7 +41,7 @@ export type TakeAllResult = { ok: true } | { ok: false; retryAfterMs: number };
  * next window and raises its allowance by at most `count`.)
  * @example if (!(await takeAll(limiter, key, events.length)).ok) answer429();
  */
-export async function takeAll(limiter: RateLimiterPostgres, key: string, count: number): Promise<TakeAllResult> {
+export async function takeAll(limiter: RateLimiterAbstract, key: string, count: number): Promise<TakeAllResult> {
   try {
     await limiter.consume(key, count);
     return { ok: true };
@@ -64,7 +65,7 @@ export interface TakeUpToResult {
  * window is full either way).
  * @example const { granted } = await takeUpTo(limiter, subscriptionId, 10);
  */
-export async function takeUpTo(limiter: RateLimiterPostgres, key: string, count: number): Promise<TakeUpToResult> {
+export async function takeUpTo(limiter: RateLimiterAbstract, key: string, count: number): Promise<TakeUpToResult> {
   let res: RateLimiterRes;
   try {
     res = await limiter.consume(key, count);
