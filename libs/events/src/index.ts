@@ -13,6 +13,7 @@ export * from './envelope/event-size.js';
 export * from './envelope/jsonb-storable.js';
 export * from './envelope/uuid-v7.js';
 export * from './database/mesh-data-source.js';
+export * from './database/events-database.module.js';
 export * from './database/pg-errors.js';
 export * from './database/pg-listener.js';
 export * from './rate-limit/shared-rate-limit.js';
