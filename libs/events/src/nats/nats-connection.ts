@@ -126,8 +126,9 @@ export class NatsConnectionManager implements OnApplicationShutdown {
   private async provisionUntilDone(): Promise<void> {
     if (!(await this.provisioner.ensureStreamsUntilDone(this.jsm!, () => this.closing))) return;
     this.streamsReady = true;
-    this.streamsProvisioned(this.js!);
     for (const listener of this.listeners) await this.notify(listener, this.nc!);
+    // After the on-connect hooks (outbox drain, schema bucket): ready means the whole start-up is done.
+    this.streamsProvisioned(this.js!);
   }
 
   private async notify(listener: ConnectedListener, nc: NatsConnection): Promise<void> {
