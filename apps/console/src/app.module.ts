@@ -41,7 +41,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConsoleConfigModule.forRoot(config.console),
-        EventsModule.forRoot({ service: SERVICE_NAME, config: config.events }),
+        EventsModule.forProducer({ service: SERVICE_NAME, config: config.events }),
         EventsHealthModule,
         SessionModule,
         LiveModule,

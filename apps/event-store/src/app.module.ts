@@ -30,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventsModule.forRoot({
+        EventsModule.forConsumer({
           service: SERVICE_NAME,
           consumer,
           config: writerConfig(config),

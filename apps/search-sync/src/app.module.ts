@@ -26,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventsModule.forRoot({
+        EventsModule.forConsumer({
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: consumerConfig(options.events),

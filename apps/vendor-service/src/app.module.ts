@@ -16,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventsModule.forRoot({
+        EventsModule.forProducer({
           service: SERVICE_NAME,
           config,
           database: { entities: [Vendor], migrations: [CreateVendors1733000000000] },

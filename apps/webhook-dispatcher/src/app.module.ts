@@ -36,7 +36,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EventsModule.forRoot({
+        EventsModule.forConsumer({
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },

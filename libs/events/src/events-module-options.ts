@@ -1,13 +1,23 @@
 import type { EventsConfig } from './config/events-config.js';
 import type { MeshDatabaseOptions } from './database/mesh-data-source.js';
 
-export interface EventsModuleOptions {
+/** What an app that only publishes gives `EventsModule.forProducer`. */
+export interface EventsProducerOptions {
   /** The app's name: the envelope's `source`, the health `service`, the metrics label. */
   service: string;
-  /** This app's durable consumer name, when it consumes events (`event-store`, ...). */
-  consumer?: string;
   /** Overrides of what is otherwise read from the (validated) environment. */
   config?: Partial<Omit<EventsConfig, 'service' | 'consumer'>>;
-  /** The app's TypeORM entities and migrations; the outbox's own are added. */
+  /** The app's TypeORM entities and migrations; the library's own are added. */
   database?: MeshDatabaseOptions;
+}
+
+/** What a consuming app gives `EventsModule.forConsumer`: its durable consumer's name is required. */
+export interface EventsConsumerOptions extends EventsProducerOptions {
+  /** This app's durable consumer name (`event-store`, ...). */
+  consumer: string;
+}
+
+/** Either role: `forRoot` picks by whether `consumer` is given. */
+export interface EventsModuleOptions extends EventsProducerOptions {
+  consumer?: string;
 }

@@ -1,12 +1,11 @@
 import { DynamicModule, FactoryProvider, Module, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENTS_CONFIG, EVENTS_SERVICE } from './events.constants.js';
-import { EventsModuleOptions } from './events-module-options.js';
+import type { EventsConsumerOptions, EventsModuleOptions, EventsProducerOptions } from './events-module-options.js';
 import { EventsEnv, eventsEnv } from './config/events-env.js';
 import { EventsConfig, eventsConfigFromEnv } from './config/events-config.js';
-import { createMeshDataSource, meshDataSourceOptions } from './database/mesh-data-source.js';
+import { EventsDatabaseModule } from './database/events-database.module.js';
 import { NatsConnectionManager } from './nats/nats-connection.js';
 import { StreamProvisioner } from './streams/stream-provisioner.js';
 import { SchemaRegistry } from './schemas/schema-registry.js';
@@ -45,13 +44,10 @@ const services: Provider[] = [
   ReplayService,
   // App-wide so that the event consumer, which inherits the app's config, gets it (connect-event-consumer.ts).
   { provide: APP_FILTER, useClass: MeshExceptionFilter },
-  {
-    provide: JetStreamServer,
-    inject: [EVENTS_CONFIG, NatsConnectionManager, DlqPublisher, MetricsService],
-    useFactory: (cfg: EventsConfig, nats: NatsConnectionManager, dlq: DlqPublisher, metrics: MetricsService) =>
-      cfg.consumer ? new JetStreamServer(cfg, nats, dlq, metrics) : null,
-  },
 ];
+
+/** Only a consuming app has the transport: its durable's name is required to build one. */
+const transport: Provider = JetStreamServer;
 
 /** Environment (validated) with the app's overrides on top. */
 function resolveConfig(options: EventsModuleOptions, env: EventsEnv): EventsConfig {
@@ -60,22 +56,36 @@ function resolveConfig(options: EventsModuleOptions, env: EventsEnv): EventsConf
 
 /**
  * The event bus for one app: NATS connection, streams, `EventsService`, outbox and relay, schemas,
- * replay, and (for consumer apps) the JetStream transport. Configuration comes from the
- * environment, validated at start-up (`EventsEnv`), with per-app overrides.
+ * replay, and (for consumer apps) the JetStream transport; the database through
+ * `EventsDatabaseModule`. Configuration comes from the environment, validated at start-up
+ * (`EventsEnv`), with per-app overrides.
  * @example
- * EventsModule.forRoot({ service: 'vendor-service', database: { entities: [Vendor], migrations: [CreateVendors] } })
+ * EventsModule.forProducer({ service: 'vendor-service', database: { entities: [Vendor], migrations: [CreateVendors] } })
+ * EventsModule.forConsumer({ service: 'event-store', consumer: 'event-store', database: { entities: [StoredEvent] } })
  */
 @Module({})
 export class EventsModule {
+  /** An app that publishes (and reads health, replay, the outbox) but consumes nothing. */
+  static forProducer(options: EventsProducerOptions): DynamicModule {
+    return EventsModule.build({ useFactory: () => options, database: options.database }, false);
+  }
+
+  /** An app with a durable consumer: adds the JetStream transport (`connectEventConsumer`). */
+  static forConsumer(options: EventsConsumerOptions): DynamicModule {
+    return EventsModule.build({ useFactory: () => options, database: options.database }, true);
+  }
+
+  /** Either role, by whether `consumer` is given. */
   static forRoot(options: EventsModuleOptions): DynamicModule {
-    return EventsModule.build({ useFactory: () => options, database: options.database });
+    return options.consumer ? EventsModule.forConsumer({ ...options, consumer: options.consumer }) : EventsModule.forProducer(options);
   }
 
-  static forRootAsync(options: EventsModuleAsyncOptions): DynamicModule {
-    return EventsModule.build(options);
+  /** Options from injected configuration; `consumer: true` when the factory names a durable consumer. */
+  static forRootAsync(options: EventsModuleAsyncOptions & { consumer?: boolean }): DynamicModule {
+    return EventsModule.build(options, options.consumer ?? false);
   }
 
-  private static build(options: EventsModuleAsyncOptions): DynamicModule {
+  private static build(options: EventsModuleAsyncOptions, consumer: boolean): DynamicModule {
     // The app's own ConfigModule.forRoot, if any, can load .env files; this one only provides the host.
     const host = ConfigModule.forRoot({ ignoreEnvFile: true });
     // One module object, imported here and by TypeORM's factory, so both see the same config.
@@ -88,18 +98,23 @@ export class EventsModule {
       ],
       exports: [EVENTS_CONFIG],
     };
-    const database = TypeOrmModule.forRootAsync({
-      imports: [config],
-      inject: [EVENTS_CONFIG],
-      useFactory: (cfg: EventsConfig) => meshDataSourceOptions(cfg.databaseUrl, options.database),
-      dataSourceFactory: async (opts) => createMeshDataSource(opts!),
-    });
     return {
       module: EventsModule,
       global: true,
-      imports: [host, config, database],
-      providers: services,
-      exports: [config, EventsService, EVENTS_SERVICE, SchemaRegistry, ReplayService, MetricsService, NatsConnectionManager, OutboxRepository, OutboxRelay, JetStreamServer],
+      imports: [host, config, EventsDatabaseModule.forRoot(config, options.database)],
+      providers: consumer ? [...services, transport] : services,
+      exports: [
+        config,
+        EventsService,
+        EVENTS_SERVICE,
+        SchemaRegistry,
+        ReplayService,
+        MetricsService,
+        NatsConnectionManager,
+        OutboxRepository,
+        OutboxRelay,
+        ...(consumer ? [JetStreamServer] : []),
+      ],
     };
   }
 }

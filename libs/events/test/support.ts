@@ -71,7 +71,7 @@ export const startRecorder = (mesh: Mesh, consumer = 'recorder', instance = 'in-
 
 /** A producer-only app. */
 export const startProducer = (mesh: Mesh, extra: Partial<EventsConfig> = {}) =>
-  run(mesh, [EventsModule.forRoot({ service: 'test-producer', config: testConfig(mesh, extra) }), EventsHealthModule], false);
+  run(mesh, [EventsModule.forProducer({ service: 'test-producer', config: testConfig(mesh, extra) }), EventsHealthModule], false);
 
 export async function rawConnect(mesh: Mesh): Promise<NatsConnection> {
   const nc = await connect({ servers: mesh.nats.url });

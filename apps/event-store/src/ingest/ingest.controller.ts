@@ -52,7 +52,7 @@ export class IngestController {
   }
 
   private async run(items: unknown[], apiKey: string, res: ServerResponse): Promise<IngestOutcome> {
-    const retryAfter = this.ingest.admit(items.length, apiKey);
+    const retryAfter = await this.ingest.admit(items.length, apiKey);
     if (retryAfter !== undefined) {
       res.setHeader('Retry-After', String(retryAfter));
       throw this.ingest.rateLimited(items.length, retryAfter);

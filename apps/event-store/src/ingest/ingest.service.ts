@@ -1,11 +1,13 @@
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
-import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError } from '@app/events';
+import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError, sharedRateLimiter, takeAll } from '@app/events';
 import { AuditPublisher } from '../audit/audit.publisher.js';
 import { ingestEnv } from './ingest-env.js';
 import type { IngestLimits } from './ingest-env.js';
 import { checkIngestItem, publishOptionsOf } from './ingest-item.js';
-import { TokenBucketLimiter } from './rate-limiter.js';
 
 export type IngestResult =
   | { index: number; ok: true; id: string; queued: boolean; duplicate?: true }
@@ -35,21 +37,23 @@ function publishErrors(err: unknown): string[] {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
-  private readonly limiter: TokenBucketLimiter;
+  /** Counted in PostgreSQL, so the limit is per key across every replica, not per replica. */
+  private readonly limiter: RateLimiterPostgres;
 
   constructor(
     private readonly events: EventsService,
     private readonly audit: AuditPublisher,
     @Inject(ingestEnv.KEY) private readonly limits: IngestLimits,
+    @InjectDataSource() dataSource: DataSource,
   ) {
-    this.limiter = new TokenBucketLimiter(limits.ratePerMinute);
+    this.limiter = sharedRateLimiter(dataSource, { keyPrefix: 'ingest', points: limits.ratePerMinute, durationSeconds: 60 });
   }
 
   /**
    * Takes `count` events from the key's allowance. Returns the seconds to wait when it is used up
    * (the caller answers 429); throws a 400 for a request that could never fit.
    */
-  admit(count: number, apiKey: string): number | undefined {
+  async admit(count: number, apiKey: string): Promise<number | undefined> {
     if (count > this.limits.maxBatch) {
       throw new BadRequestException(`events has ${count} items; the limit is ${this.limits.maxBatch} per request (INGEST_MAX_BATCH): split the batch`);
     }
@@ -59,8 +63,8 @@ export class IngestService {
       );
     }
     // The key itself is never kept, only a digest of it.
-    const decision = this.limiter.take(createHash('sha256').update(apiKey).digest('hex'), count);
-    return decision.ok ? undefined : decision.retryAfterSeconds;
+    const decision = await takeAll(this.limiter, createHash('sha256').update(apiKey).digest('hex'), count);
+    return decision.ok ? undefined : Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
   }
 
   /** The 429 body for {@link admit}'s wait. */

@@ -15,7 +15,7 @@ export const WRITER_CONCURRENCY = 1_000;
 /**
  * The event-store's defaults on top of the environment: `CONSUMER_CONCURRENCY`, when set, still
  * wins, and so do the caller's (a test's) overrides.
- * @example EventsModule.forRoot({ service, consumer, config: writerConfig(config) })
+ * @example EventsModule.forConsumer({ service, consumer, config: writerConfig(config) })
  */
 export function writerConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Overrides {
   return { ...(env.CONSUMER_CONCURRENCY ? {} : { concurrency: WRITER_CONCURRENCY }), ...overrides };

@@ -6,7 +6,7 @@ import { DeliveryExecutor } from './delivery-executor.js';
 import { DeliverySignal } from './delivery-signal.js';
 import { OutcomeWriter } from './outcome.writer.js';
 import { PgListener } from './pg-listener.js';
-import { TokenBucket } from './token-bucket.js';
+import { LaneRateLimit, LaneRateLimits } from './lane-rate-limit.js';
 import type { ClaimedDelivery } from './delivery.types.js';
 
 /** One subscription's share of this instance: its own in-flight count and rate limit. */
@@ -16,7 +16,7 @@ interface Lane {
   inFlight: number;
   /** Claimed ahead, oldest first, to start the moment a slot frees. */
   ready: Ready[];
-  bucket?: TokenBucket;
+  bucket?: LaneRateLimit;
   /** The rate limit is known (a scan has seen the subscription), so a wake-up may claim at once. */
   configured: boolean;
   pumping: boolean;
@@ -87,6 +87,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly executor: DeliveryExecutor,
     private readonly outcomes: OutcomeWriter,
     signal: DeliverySignal,
+    private readonly rateLimits: LaneRateLimits,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
     @Optional() private readonly consumer?: JetStreamServer,
@@ -133,7 +134,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           const lane = this.lane(s.id);
           if (s.rate_limit_per_second === null) lane.bucket = undefined;
           else if (lane.bucket) lane.bucket.setRate(s.rate_limit_per_second);
-          else lane.bucket = new TokenBucket(s.rate_limit_per_second);
+          else lane.bucket = this.rateLimits.for(s.id, s.rate_limit_per_second);
           lane.configured = true;
           void this.pump(lane);
         }
@@ -185,7 +186,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         this.starved.add(lane);
         return;
       }
-      const tokens = lane.bucket ? lane.bucket.available() : Infinity;
+      // Tokens for the lane's free slots (its ready rows included), taken from the window shared by all replicas.
+      const tokens = lane.bucket ? await lane.bucket.reserve(this.config.endpointConcurrency - lane.inFlight) : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
       // A rate-limited lane claims only what it may send now: rows held ahead would wait for tokens with their lease running.
       const ahead = lane.bucket ? 0 : this.config.endpointConcurrency;

@@ -4,6 +4,7 @@ import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryExecutor } from './delivery-executor.js';
 import { DeliverySignal } from './delivery-signal.js';
 import { DeliveryWorker } from './delivery-worker.js';
+import { LaneRateLimits } from './lane-rate-limit.js';
 import { FanOutHandler } from './fan-out.handler.js';
 import { FanOutWriter } from './fan-out.writer.js';
 import { OutcomeWriter } from './outcome.writer.js';
@@ -15,7 +16,7 @@ import { WebhookMetrics } from './webhook-metrics.js';
 @Module({
   imports: [SubscriptionsModule],
   controllers: [FanOutHandler],
-  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
+  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
   exports: [DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
 })
 export class DeliveryModule {}

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { CreateOutbox1732000000000 } from '../outbox/migrations/1732000000000-create-outbox.js';
+import { CreateRateLimits1764900000000 } from '../rate-limit/migrations/1764900000000-create-rate-limits.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Classes = MixedList<Function | string>;
@@ -11,8 +12,8 @@ export interface MeshDatabaseOptions {
   migrations?: Classes;
 }
 
-/** The library's own migrations (the outbox), run before the app's. */
-export const EVENTS_MIGRATIONS = [CreateOutbox1732000000000];
+/** The library's own migrations (the outbox, the shared rate-limit counters), run with the app's. */
+export const EVENTS_MIGRATIONS = [CreateOutbox1732000000000, CreateRateLimits1764900000000];
 
 /** Any fixed number: every app shares it so concurrent start-ups run migrations one at a time. */
 const MIGRATION_LOCK = 7_413_301;

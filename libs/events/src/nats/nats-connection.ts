@@ -11,7 +11,9 @@ type ConnectedListener = (nc: NatsConnection) => void | Promise<void>;
 /**
  * Owns the app's single NATS connection. The app starts even when NATS is down: the connection
  * is made in the background and retried forever, publishes fall back to the outbox meanwhile,
- * and every (re)connect re-provisions the streams.
+ * and every (re)connect has the StreamProvisioner bring the streams back. Connected (`isConnected`)
+ * and streams ready (`ready()`) are two different states.
+ * @example const js = await nats.ready(); // waits for the connection and the streams
  */
 @Injectable()
 export class NatsConnectionManager implements OnApplicationShutdown {
@@ -24,12 +26,22 @@ export class NatsConnectionManager implements OnApplicationShutdown {
   private connected = false;
   private readonly listeners = new Set<ConnectedListener>();
   private readonly disconnectListeners = new Set<() => void>();
+  private readonly streams: Promise<JetStreamClient>;
+  private streamsProvisioned!: (js: JetStreamClient) => void;
+  private streamsAbandoned!: (err: Error) => void;
 
   constructor(
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
     private readonly provisioner: StreamProvisioner,
   ) {
+    this.streams = new Promise<JetStreamClient>((resolve, reject) => {
+      this.streamsProvisioned = resolve;
+      this.streamsAbandoned = reject;
+    });
+    // Only callers of ready() care about a start-up that never got there; nobody waiting is fine.
+    this.streams.catch(() => undefined);
     this.connectForever().catch((err: Error) => {
+      this.streamsAbandoned(err);
       // Only a fatal problem gets here (bad credentials file, shutdown before connecting):
       // connection attempts themselves are retried forever.
       if (!this.closing) this.logger.error(`cannot connect to NATS: ${err.message}`, err.stack);
@@ -54,7 +66,16 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     return this.nc;
   }
 
-  /** JetStream client (publish, consumers) once connected and the streams exist. */
+  /**
+   * Resolves with the JetStream client once connected and the streams exist (the first time;
+   * reconnects are not waited for); rejects only when the connection is given up (shutdown
+   * before connecting, a fatal configuration error).
+   */
+  ready(): Promise<JetStreamClient> {
+    return this.streams;
+  }
+
+  /** The JetStream client now, for paths that must not wait (they fall back or answer "not ready"): undefined until {@link ready}. */
   get jetstream(): JetStreamClient | undefined {
     return this.streamsReady ? this.js : undefined;
   }
@@ -103,17 +124,11 @@ export class NatsConnectionManager implements OnApplicationShutdown {
   }
 
   private async provisionUntilDone(): Promise<void> {
-    for (let attempt = 1; !this.closing; attempt++) {
-      try {
-        await this.provisioner.ensureStreams(this.jsm!);
-        this.streamsReady = true;
-        for (const listener of this.listeners) await this.notify(listener, this.nc!);
-        return;
-      } catch (err) {
-        this.logger.warn(`stream provisioning failed (attempt ${attempt}), retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
-      }
-    }
+    if (!(await this.provisioner.ensureStreamsUntilDone(this.jsm!, () => this.closing))) return;
+    this.streamsReady = true;
+    for (const listener of this.listeners) await this.notify(listener, this.nc!);
+    // After the on-connect hooks (outbox drain, schema bucket): ready means the whole start-up is done.
+    this.streamsProvisioned(this.js!);
   }
 
   private async notify(listener: ConnectedListener, nc: NatsConnection): Promise<void> {
@@ -156,6 +171,7 @@ export class NatsConnectionManager implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    this.streamsAbandoned(new Error('shut down before the streams were ready'));
     if (this.nc && !this.nc.isClosed()) {
       try {
         await this.nc.drain();

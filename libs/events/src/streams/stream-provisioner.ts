@@ -16,6 +16,23 @@ export class StreamProvisioner {
 
   constructor(@Inject(EVENTS_CONFIG) private readonly config: EventsConfig) {}
 
+  /**
+   * Retries {@link ensureStreams} (a cluster may still be electing, a restarted server replaying)
+   * until it succeeds or `stopped()`; true when the streams exist.
+   */
+  async ensureStreamsUntilDone(jsm: JetStreamManager, stopped: () => boolean): Promise<boolean> {
+    for (let attempt = 1; !stopped(); attempt++) {
+      try {
+        await this.ensureStreams(jsm);
+        return true;
+      } catch (err) {
+        this.logger.warn(`stream provisioning failed (attempt ${attempt}), retrying: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      }
+    }
+    return false;
+  }
+
   async ensureStreams(jsm: JetStreamManager): Promise<void> {
     for (const spec of streamSpecs(this.config)) await this.ensure(jsm, spec);
     await this.raiseSchemaBucket(jsm);
