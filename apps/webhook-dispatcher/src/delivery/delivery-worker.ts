@@ -1,11 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { EVENTS_CONFIG, JetStreamServer, type EventsConfig } from '@app/events';
+import { EVENTS_CONFIG, JetStreamServer, PgListener, type EventsConfig } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { DeliveryRepository, DELIVERIES_CHANNEL } from './delivery.repository.js';
 import { DeliveryExecutor } from './delivery-executor.js';
 import { DeliverySignal } from './delivery-signal.js';
 import { OutcomeWriter } from './outcome.writer.js';
-import { PgListener } from './pg-listener.js';
 import { TokenBucket } from './token-bucket.js';
 import type { ClaimedDelivery } from './delivery.types.js';
 
