@@ -24,6 +24,10 @@ interface Lane {
   again: boolean;
   /** Pending wake-up once the rate limit has a token again. */
   timer?: NodeJS.Timeout;
+  /** Requests started in the current and the last whole second: sizes the rows claimed ahead. */
+  started: number;
+  startedLastSecond: number;
+  secondStart: number;
 }
 
 /** A delivery claimed ahead of a free slot. */
@@ -42,6 +46,12 @@ const READY_MAX_MS = 2_000;
 
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
+/**
+ * A busy lane holds about this long of its own sending rate claimed ahead (a lane's worth at
+ * least, CLAIM_BATCH at most): under load a claim takes tens of ms, and one lane's worth per
+ * claim left the lane waiting for claims, not answers.
+ */
+const AHEAD_MS = 250;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
 const RELEASE_GRACE_MS = 4_000;
 
@@ -69,7 +79,7 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  * disabling it causes) is committed, as before, so a failing endpoint gets no more requests
  * past its disabling than without pipelining.
  *
- * A lane without a rate limit also holds up to a lane's worth of rows claimed ahead (leased, not
+ * A lane without a rate limit also holds rows claimed ahead (a lane's worth, or 250 ms of a busy lane's rate; leased, not
  * sent), so a freed slot starts its next request at once instead of waiting for a claim round
  * trip, and claims come in batches. Rows claimed ahead were never sent: a crash repeats none of
  * them (they are due again when their lease ends), and shutdown hands them back.
@@ -162,7 +172,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private lane(id: string): Lane {
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id, sending: 0, unsettled: 0, ready: [], configured: false, pumping: false, again: false };
+      lane = { id, sending: 0, unsettled: 0, ready: [], configured: false, pumping: false, again: false, started: 0, startedLastSecond: 0, secondStart: Date.now() };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -189,7 +199,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async fill(lane: Lane): Promise<void> {
-    const half = Math.ceil(this.config.endpointConcurrency / 2);
     while (this.running) {
       this.startReady(lane);
       const globalRoom = this.globalRoom();
@@ -200,10 +209,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const tokens = lane.bucket ? lane.bucket.available() : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
       // A rate-limited lane claims only what it may send now: rows held ahead would wait for tokens with their lease running.
-      const ahead = lane.bucket ? 0 : this.config.endpointConcurrency;
+      const ahead = lane.bucket ? 0 : this.aheadOf(lane);
       const laneRoom = this.laneRoom(lane);
       const room = Math.min(laneRoom + ahead - lane.ready.length, globalRoom + ahead, tokens, CLAIM_BATCH);
-      // Claim in batches of half a lane at least, unless the lane is idle or the limits allow no more.
+      // Claim in batches of half a lane (or half the rows held ahead) at least, unless the lane is idle or the limits allow no more.
+      const half = Math.ceil(Math.max(this.config.endpointConcurrency, ahead) / 2);
       const idle = lane.unsettled === 0 && lane.ready.length === 0;
       if (room <= 0 || (!idle && room < Math.min(half, tokens))) return;
       const claimedAt = Date.now();
@@ -239,6 +249,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     // Held back by the instance-wide limit: resumed when any request finishes. Without this, rows
     // claimed ahead sat leased in a lane nothing woke (the scan sees only unleased rows) until their lease ended.
     if (lane.ready.length > 0 && this.globalRoom() <= 0) this.starved.add(lane);
+  }
+
+  /** Rows to hold claimed ahead: AHEAD_MS of the lane's rate over the last second, within a lane's worth and CLAIM_BATCH. */
+  private aheadOf(lane: Lane): number {
+    const c = this.config.endpointConcurrency;
+    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((lane.startedLastSecond * AHEAD_MS) / 1_000)));
   }
 
   /** Requests the lane may start now: a free request slot, and room under its cap of sent-but-not-durable deliveries. */
@@ -280,6 +296,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * its commit. A request the dispatcher cut off itself is no attempt: its lease is released instead.
    */
   private start(lane: Lane, delivery: ClaimedDelivery): void {
+    const now = Date.now();
+    if (now - lane.secondStart >= 1_000) {
+      // A lane idle for over a second starts again from a lane's worth.
+      lane.startedLastSecond = now - lane.secondStart < 2_000 ? lane.started : 0;
+      lane.started = 0;
+      lane.secondStart = now;
+    }
+    lane.started++;
     lane.sending++;
     this.sending++;
     lane.unsettled++;
