@@ -1,19 +1,20 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
-import { EVENTS_CONFIG, JetStreamServer, type EventsConfig } from '@app/events';
+import { EVENTS_CONFIG, JetStreamServer, PgListener, type EventsConfig } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { DeliveryRepository, DELIVERIES_CHANNEL } from './delivery.repository.js';
 import { DeliveryExecutor } from './delivery-executor.js';
 import { DeliverySignal } from './delivery-signal.js';
 import { OutcomeWriter } from './outcome.writer.js';
-import { PgListener } from './pg-listener.js';
 import { LaneRateLimit, LaneRateLimits } from './lane-rate-limit.js';
 import type { ClaimedDelivery } from './delivery.types.js';
 
 /** One subscription's share of this instance: its own in-flight count and rate limit. */
 interface Lane {
   id: string;
-  /** Deliveries claimed here whose outcome is not committed yet: requests in flight and outcomes being written. */
-  inFlight: number;
+  /** Requests sent and not answered yet, plus failures answered and not committed (they keep their slot). */
+  sending: number;
+  /** Deliveries sent whose outcome is not committed yet (the crash window): `sending` plus answered successes awaiting their commit. */
+  unsettled: number;
   /** Claimed ahead, oldest first, to start the moment a slot frees. */
   ready: Ready[];
   bucket?: LaneRateLimit;
@@ -23,6 +24,10 @@ interface Lane {
   again: boolean;
   /** Pending wake-up once the rate limit has a token again. */
   timer?: NodeJS.Timeout;
+  /** Requests started in the current and the last whole second: sizes the rows claimed ahead. */
+  started: number;
+  startedLastSecond: number;
+  secondStart: number;
 }
 
 /** A delivery claimed ahead of a free slot. */
@@ -41,8 +46,20 @@ const READY_MAX_MS = 2_000;
 
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
+/**
+ * A busy lane holds about this long of its own sending rate claimed ahead (a lane's worth at
+ * least, CLAIM_BATCH at most): under load a claim takes tens of ms, and one lane's worth per
+ * claim left the lane waiting for claims, not answers.
+ */
+const AHEAD_MS = 250;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
 const RELEASE_GRACE_MS = 4_000;
+
+/**
+ * Sent-but-not-durable deliveries allowed per request slot: a slot is freed when its endpoint
+ * answers 2xx, and the success then waits for its commit outside it, up to one more lane's worth.
+ */
+const UNSETTLED_PER_SLOT = 2;
 
 const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
   Promise.race([Promise.all(work).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
@@ -55,11 +72,14 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  * sending a delivery twice. Workers wake on this instance's fan-out commits, on NOTIFY from
  * other instances and re-queues, and on a poll (scheduled retries, expired leases).
  *
- * A lane slot stays taken until the outcome is committed, not just until the endpoint answers:
- * so a crash repeats at most the deliveries whose outcome was not yet durable, and those are
- * bounded by the lane (WEBHOOK_ENDPOINT_CONCURRENCY per endpoint).
+ * A lane slot is freed when the endpoint answers 2xx, so the next request does not wait for the
+ * previous outcome's commit (pipelining), but the deliveries sent whose outcome is not durable yet
+ * (what a crash sends again) stay capped: twice WEBHOOK_ENDPOINT_CONCURRENCY per lane, twice
+ * WEBHOOK_CONCURRENCY per instance. A failed attempt keeps its slot until its outcome (and a
+ * disabling it causes) is committed, as before, so a failing endpoint gets no more requests
+ * past its disabling than without pipelining.
  *
- * A lane without a rate limit also holds up to a lane's worth of rows claimed ahead (leased, not
+ * A lane without a rate limit also holds rows claimed ahead (a lane's worth, or 250 ms of a busy lane's rate; leased, not
  * sent), so a freed slot starts its next request at once instead of waiting for a claim round
  * trip, and claims come in batches. Rows claimed ahead were never sent: a crash repeats none of
  * them (they are due again when their lease ends), and shutdown hands them back.
@@ -70,7 +90,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly lanes = new Map<string, Lane>();
   /** Lanes held back by the instance-wide limit, resumed as requests finish. */
   private readonly starved = new Set<Lane>();
-  private inFlight = 0;
+  /** Instance-wide counterparts of the lanes' `sending` and `unsettled`. */
+  private sending = 0;
+  private unsettled = 0;
   private running = false;
   private scanning = false;
   private rescan = false;
@@ -115,7 +137,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Deliveries in flight in this instance (sent, or answered with the outcome not yet committed). */
   get active(): number {
-    return this.inFlight;
+    return this.unsettled;
   }
 
   /** Finds every subscription with due work and pumps its lane; overlapping calls coalesce into one more run. */
@@ -151,7 +173,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private lane(id: string): Lane {
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id, inFlight: 0, ready: [], configured: false, pumping: false, again: false };
+      lane = { id, sending: 0, unsettled: 0, ready: [], configured: false, pumping: false, again: false, started: 0, startedLastSecond: 0, secondStart: Date.now() };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -178,23 +200,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async fill(lane: Lane): Promise<void> {
-    const half = Math.ceil(this.config.endpointConcurrency / 2);
     while (this.running) {
       this.startReady(lane);
-      const globalRoom = this.config.concurrency - this.inFlight;
+      const globalRoom = this.globalRoom();
       if (globalRoom <= 0) {
         this.starved.add(lane);
         return;
       }
       // Tokens for the lane's free slots (its ready rows included), taken from the window shared by all replicas.
-      const tokens = lane.bucket ? await lane.bucket.reserve(this.config.endpointConcurrency - lane.inFlight) : Infinity;
+      const tokens = lane.bucket ? await lane.bucket.reserve(this.laneRoom(lane)) : Infinity;
       if (tokens <= 0) return this.wakeWhenToken(lane);
       // A rate-limited lane claims only what it may send now: rows held ahead would wait for tokens with their lease running.
-      const ahead = lane.bucket ? 0 : this.config.endpointConcurrency;
-      const laneRoom = this.config.endpointConcurrency - lane.inFlight;
+      const ahead = lane.bucket ? 0 : this.aheadOf(lane);
+      const laneRoom = this.laneRoom(lane);
       const room = Math.min(laneRoom + ahead - lane.ready.length, globalRoom + ahead, tokens, CLAIM_BATCH);
-      // Claim in batches of half a lane at least, unless the lane is idle or the limits allow no more.
-      const idle = lane.inFlight === 0 && lane.ready.length === 0;
+      // Claim in batches of half a lane (or half the rows held ahead) at least, unless the lane is idle or the limits allow no more.
+      const half = Math.ceil(Math.max(this.config.endpointConcurrency, ahead) / 2);
+      const idle = lane.unsettled === 0 && lane.ready.length === 0;
       if (room <= 0 || (!idle && room < Math.min(half, tokens))) return;
       const claimedAt = Date.now();
       const claim = this.repository.claim(lane.id, room, this.config.leaseMarginMs);
@@ -216,7 +238,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Starts ready rows while the lane, the instance and the rate limit have room; stale ones are handed back. */
   private startReady(lane: Lane): void {
-    while (lane.ready.length > 0 && lane.inFlight < this.config.endpointConcurrency && this.inFlight < this.config.concurrency) {
+    while (lane.ready.length > 0 && this.laneRoom(lane) > 0 && this.globalRoom() > 0) {
       if (lane.bucket && lane.bucket.available() <= 0) return this.wakeWhenToken(lane);
       const { delivery, sendBy } = lane.ready.shift()!;
       if (Date.now() > sendBy) {
@@ -228,7 +250,24 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     // Held back by the instance-wide limit: resumed when any request finishes. Without this, rows
     // claimed ahead sat leased in a lane nothing woke (the scan sees only unleased rows) until their lease ended.
-    if (lane.ready.length > 0 && this.inFlight >= this.config.concurrency) this.starved.add(lane);
+    if (lane.ready.length > 0 && this.globalRoom() <= 0) this.starved.add(lane);
+  }
+
+  /** Rows to hold claimed ahead: AHEAD_MS of the lane's rate over the last second, within a lane's worth and CLAIM_BATCH. */
+  private aheadOf(lane: Lane): number {
+    const c = this.config.endpointConcurrency;
+    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((lane.startedLastSecond * AHEAD_MS) / 1_000)));
+  }
+
+  /** Requests the lane may start now: a free request slot, and room under its cap of sent-but-not-durable deliveries. */
+  private laneRoom(lane: Lane): number {
+    const c = this.config.endpointConcurrency;
+    return Math.min(c - lane.sending, UNSETTLED_PER_SLOT * c - lane.unsettled);
+  }
+
+  private globalRoom(): number {
+    const c = this.config.concurrency;
+    return Math.min(c - this.sending, UNSETTLED_PER_SLOT * c - this.unsettled);
   }
 
   private handBackReady(lane: Lane): void {
@@ -254,14 +293,35 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Sends one delivery and commits its outcome (group commit); its lane slot is free again only
-   * then. A request the dispatcher cut off itself is no attempt: its lease is released instead.
+   * Sends one delivery and commits its outcome (group commit). A 2xx frees the request slot at
+   * once and stays counted as unsettled until its commit; any other outcome holds the slot until
+   * its commit. A request the dispatcher cut off itself is no attempt: its lease is released instead.
    */
   private start(lane: Lane, delivery: ClaimedDelivery): void {
-    lane.inFlight++;
-    this.inFlight++;
+    const now = Date.now();
+    if (now - lane.secondStart >= 1_000) {
+      // A lane idle for over a second starts again from a lane's worth.
+      lane.startedLastSecond = now - lane.secondStart < 2_000 ? lane.started : 0;
+      lane.started = 0;
+      lane.secondStart = now;
+    }
+    lane.started++;
+    lane.sending++;
+    this.sending++;
+    lane.unsettled++;
+    this.unsettled++;
+    let answered = false;
+    const answer = (): void => {
+      answered = true;
+      lane.sending--;
+      this.sending--;
+    };
     const send = (async () => {
       const outcome = await this.executor.attempt(delivery, this.stopping.signal);
+      if (outcome?.effect === 'success') {
+        answer();
+        this.release(lane);
+      }
       if (outcome) await this.outcomes.record(outcome);
       else await this.outcomes.release(delivery);
     })()
@@ -271,14 +331,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       })
       .finally(() => {
         this.sends.delete(send);
+        if (!answered) answer();
+        lane.unsettled--;
+        this.unsettled--;
         this.release(lane);
       });
     this.sends.add(send);
   }
 
+  /** A slot or some unsettled room came free: let waiting lanes, then this one, use it. */
   private release(lane: Lane): void {
-    lane.inFlight--;
-    this.inFlight--;
     // Lanes waiting for the instance-wide limit go first, so a lane with rows in hand cannot keep every freed slot.
     this.resumeStarved();
     // Then the next request starts at once from the rows claimed ahead; the pump claims more when they run low (in batches).

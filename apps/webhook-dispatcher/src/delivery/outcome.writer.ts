@@ -18,8 +18,8 @@ type Settlement = { outcome: DeliveryOutcome } | { release: ClaimedDelivery };
 /**
  * Records attempt outcomes in group-committed batches. A batch is one statement (one round trip,
  * one commit: delivery state, the attempt log, the subscriptions' consecutive-failure counts),
- * because a lane slot waits for that commit and round trips on a busy event loop are what it
- * waits for. A subscription that reached WEBHOOK_DISABLE_AFTER consecutive failures, or answered
+ * because a failed attempt's lane slot, and a 2xx's room in the crash window, wait for that commit
+ * and round trips on a busy event loop are what they wait for. A subscription that reached WEBHOOK_DISABLE_AFTER consecutive failures, or answered
  * 410 Gone, is then disabled in a transaction of its own with `webhook.subscription_disabled`
  * through the outbox; should the process die between the two, the count is stored and the next
  * failure disables it.
