@@ -39,9 +39,10 @@ export class AppModule {
         }),
         EventsHealthModule,
         WriterModule,
+        // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
+        ReplayModule,
         QueryModule,
         IngestModule,
-        ReplayModule,
         PartitionsModule,
         RetentionModule,
       ],
