@@ -448,9 +448,12 @@ describe('console (browser)', () => {
     await form.getByRole('button', { name: 'Start replay job' }).click();
     await card('done').getByText('10 events queued', { exact: true }).waitFor();
     expect(await card('done').getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const replayedToRecorder = async () => (await handled(mesh)).filter((h) => h.type === type && h.consumer === 'recorder-replay').length;
+    await waitFor(async () => (await replayedToRecorder()) === 10, { message: 'the recorder did not get the 10 replayed events' });
 
     // The job's reads of `events` wait behind this lock, so it is still running when Cancel is
-    // pressed, whatever the machine's speed; the cancel answers once the lock goes and its batch ends.
+    // pressed, whatever the machine's speed; the cancel answers once the lock goes and its first
+    // batch has been read, which a cancelled job no longer sends.
     const locker = new pg.Client({ connectionString: mesh.db.url });
     await locker.connect();
     try {
@@ -468,16 +471,17 @@ describe('console (browser)', () => {
       await locker.query('ROLLBACK');
       await locker.end();
     }
-    await page.getByText('Cancelled the replay to recorder after 1,000 events.').waitFor();
+    await page.getByText('Cancelled the replay to recorder after 0 events.').waitFor();
     const cancelled = card('cancelled');
-    await cancelled.getByText('1,000 events queued', { exact: true }).waitFor();
+    await cancelled.getByText('0 events queued', { exact: true }).waitFor();
     await cancelled.getByText('cancelled by admin-api').waitFor();
     expect(await page.locator('ul[aria-label="replay jobs"] li').count()).toBe(2);
+    expect(await replayedToRecorder()).toBe(10);
     await screenshot(page, 'replays');
     // The page shows what the event-store says: newest first.
     const { items } = (await request(store.url).get('/events/replay').set('X-Api-Key', KEY).expect(200)).body as { items: { state: string; queued: number }[] };
     expect(items.map((j) => [j.state, j.queued])).toEqual([
-      ['cancelled', 1_000],
+      ['cancelled', 0],
       ['done', 10],
     ]);
   });

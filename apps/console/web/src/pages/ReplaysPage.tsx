@@ -79,7 +79,7 @@ function JobCard({ job, onChanged, onOutcome }: { job: ReplayJob; onChanged: () 
       <p className="muted">
         {Object.keys(filter).length ? Object.entries(filter).map(([k, v]) => `${k}=${String(v)}`).join(' · ') : 'every stored event'}
       </p>
-      <progress className="job-progress" max={job.limit} value={job.queued} aria-label={`progress of ${job.jobId}`} />
+      <progress className="job-progress" max={job.limit} value={job.state === 'done' ? job.limit : job.queued} aria-label={`progress of ${job.jobId}`} />
       <p className="job-queued">
         {formatCount(job.queued)} events queued{job.state === 'running' ? ` so far (at most ${formatCount(Number(limit ?? job.limit))})` : ''}
       </p>
