@@ -1,7 +1,7 @@
 /**
  * Query latency of the event-store API on a large history.
  *
- *   npm run bench:event-store-queries -- --rows 1000000 [--samples 30] [--deadline 1800] [--fresh] [--explain]
+ *   npm run bench:event-store-queries -- --rows 1000000 [--samples 30] [--deadline 1800] [--fresh] [--explain] [--only stats]
  *
  * Fills its own database, `mesh_bench_event_store_queries` (kept between runs: a run with the same
  * --rows reuses the fill; --fresh refills), then starts the event-store app in this process (a
@@ -19,7 +19,8 @@
  * Each query runs `--samples` times (after 3 warm-ups) with parameters drawn at random (another
  * actor, resource, window each time); p50 and p95 in ms are printed, then one JSON line. The whole
  * run stops at `--deadline` seconds (what is measured by then is printed). --explain prints
- * EXPLAIN (ANALYZE, BUFFERS) of the SQL the app ran for one sample of each query.
+ * EXPLAIN (ANALYZE, BUFFERS) of the SQL the app ran for one sample of each query. --only keeps the
+ * queries whose name contains that text (`--only stats`), to measure one change on its own.
  */
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -51,6 +52,7 @@ const SAMPLES = intOption('samples', 30, 1);
 const DEADLINE_S = intOption('deadline', 1_800, 10);
 const FRESH = process.argv.includes('--fresh');
 const EXPLAIN = process.argv.includes('--explain');
+const ONLY = option('only');
 const WARMUP = 3;
 const CHUNK = 250_000;
 const DATABASE = 'mesh_bench_event_store_queries';
@@ -307,7 +309,8 @@ async function main(): Promise<void> {
     );
     log(`events: ${size[0].t} table + ${size[0].i} indexes; event_rollup: ${fmtInt(size[0].buckets)} rows`);
     const ids = (await app.dataSource.query(`SELECT id FROM events TABLESAMPLE SYSTEM (1) LIMIT 500`)) as { id: string }[];
-    const specs = querySpecs(app.url, ids.map((r) => r.id));
+    const specs = querySpecs(app.url, ids.map((r) => r.id)).filter((spec) => ONLY === undefined || spec.name.includes(ONLY));
+    if (specs.length === 0) throw new Error(`--only ${JSON.stringify(ONLY)} matches no query`);
     const results: Result[] = [];
     for (const spec of specs) {
       const r = await measure(app.url, spec);

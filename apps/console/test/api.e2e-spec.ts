@@ -72,6 +72,7 @@ describe('console API', () => {
       .post('/api/apps/teapot/webhooks/subscriptions?limit=5&active=true')
       .set('X-Api-Key', KEY)
       .set('Cookie', 'session=secret')
+      .set('Prefer', 'respond-async')
       .send({ name: 'x', eventTypes: ['order.*'] });
     expect(res.status).toBe(418);
     expect(res.body).toEqual({ message: 'short and stout' });
@@ -80,6 +81,8 @@ describe('console API', () => {
     expect(got).toMatchObject({ method: 'POST', url: '/webhooks/subscriptions?limit=5&active=true' });
     expect(JSON.parse(got.body)).toEqual({ name: 'x', eventTypes: ['order.*'] });
     expect(got.headers['x-api-key']).toBe(KEY);
+    // Prefer goes on: with `respond-async` the event-store runs a replay as a job (the Replays page).
+    expect(got.headers.prefer).toBe('respond-async');
     expect(got.headers.cookie).toBeUndefined();
   });
 

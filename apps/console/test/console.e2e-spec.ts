@@ -1,3 +1,4 @@
+import pg from 'pg';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -424,6 +425,67 @@ describe('console (browser)', () => {
     expect(left.total).toBe(0);
   });
 
+  it('starts a replay job, shows its progress, and cancels a running one', async () => {
+    // 3,000 stored events (three of the replayer's 1,000-event batches), their ids claimed as the writer does.
+    const type = `bulk_${run}.item`;
+    await mesh.db.query(
+      `WITH e AS (
+         INSERT INTO events (id, type, source, level, time, received_at, data)
+         SELECT $1 || '-' || g, $1, 'seed', 'info', '2023-06-01T00:00:00Z'::timestamptz + g * interval '1 millisecond', now(), jsonb_build_object('g', g)
+         FROM generate_series(1, 3000) AS g RETURNING id, time)
+       INSERT INTO event_ids (id, time) SELECT id, time FROM e`,
+      [type],
+    );
+    await open('replays');
+    await page.getByText('No replay jobs in this event-store process').waitFor();
+    const form = page.getByRole('form', { name: 'Start a replay job' });
+    const card = (state: string) => page.locator(`ul[aria-label="replay jobs"] li[data-state="${state}"]`);
+
+    // A job that runs to its end: at most 10 events.
+    await form.locator('select[name="consumer"]').selectOption('recorder');
+    await form.getByLabel('Type', { exact: true }).fill(type);
+    await form.getByLabel('At most', { exact: true }).fill('10');
+    await form.getByRole('button', { name: 'Start replay job' }).click();
+    await card('done').getByText('10 events queued', { exact: true }).waitFor();
+    expect(await card('done').getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    const replayedToRecorder = async () => (await handled(mesh)).filter((h) => h.type === type && h.consumer === 'recorder-replay').length;
+    await waitFor(async () => (await replayedToRecorder()) === 10, { message: 'the recorder did not get the 10 replayed events' });
+
+    // The job's reads of `events` wait behind this lock, so it is still running when Cancel is
+    // pressed, whatever the machine's speed; the cancel answers once the lock goes and its first
+    // batch has been read, which a cancelled job no longer sends.
+    const locker = new pg.Client({ connectionString: mesh.db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+      await form.getByLabel('At most', { exact: true }).fill('');
+      await form.getByRole('button', { name: 'Start replay job' }).click();
+      const running = card('running');
+      await running.getByText('0 events queued so far (at most 100,000)').waitFor();
+      await running.locator('progress').waitFor();
+      await screenshot(page, 'replays-running');
+      await running.getByRole('button', { name: 'Cancel' }).click();
+      await running.getByRole('button', { name: 'Cancelling…' }).waitFor();
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    await page.getByText('Cancelled the replay to recorder after 0 events.').waitFor();
+    const cancelled = card('cancelled');
+    await cancelled.getByText('0 events queued', { exact: true }).waitFor();
+    await cancelled.getByText('cancelled by admin-api').waitFor();
+    expect(await page.locator('ul[aria-label="replay jobs"] li').count()).toBe(2);
+    expect(await replayedToRecorder()).toBe(10);
+    await screenshot(page, 'replays');
+    // The page shows what the event-store says: newest first.
+    const { items } = (await request(store.url).get('/events/replay').set('X-Api-Key', KEY).expect(200)).body as { items: { state: string; queued: number }[] };
+    expect(items.map((j) => [j.state, j.queued])).toEqual([
+      ['cancelled', 0],
+      ['done', 10],
+    ]);
+  });
+
   it("shows every app's health at a glance, an unreachable one included", async () => {
     await open('health');
     const storeCard = page.locator('[data-app="event-store"]');
@@ -459,7 +521,7 @@ describe('console (browser)', () => {
     // The same tab, so the session's key stays (sessionStorage is per tab).
     const phone = page;
     await phone.setViewportSize(PHONE);
-    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'health']) {
+    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'replays', 'health']) {
       await open(route);
       await waitFor(async () => (await phone.locator('.state-loading, .live-status[data-state="connecting"]').count()) === 0, { message: `${route} kept loading` });
       const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

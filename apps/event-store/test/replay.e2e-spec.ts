@@ -321,6 +321,11 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
     const got = await nextReplayed(toB, before, 3_000);
     expect(new Set(got.map((d) => d.event.id)).size).toBe(3_000);
 
+    // The list shows it (newest first) as GET shows it, and needs the admin key like the rest.
+    const list = (await request(store.url).get('/events/replay').set('X-Api-Key', ADMIN).expect(200)).body as { items: { jobId: string }[] };
+    expect(list.items.find((j) => j.jobId === jobId)).toEqual(job);
+    await request(store.url).get('/events/replay').expect(401);
+
     // A check that fails does so before any job starts; an unknown job is a 404 naming it.
     expect((await replayJob({ consumer: 'nobody' }).expect(404)).body.message).toMatch(/^No consumer app "nobody"/);
     expect((await jobOf('no-such-job').expect(404)).body.message).toMatch(/^No replay job no-such-job in this event-store process/);
@@ -345,6 +350,9 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
       expect(cancelled.body.queued).toBeGreaterThanOrEqual(1_000);
       expect(cancelled.body.queued).toBeLessThan(30_000);
       expect((await jobOf(jobId).expect(200)).body).toEqual(cancelled.body);
+      // Newest first: this job heads the list.
+      const { items } = (await request(store.url).get('/events/replay').set('X-Api-Key', ADMIN).expect(200)).body as { items: { jobId: string }[] };
+      expect(items[0]).toEqual(cancelled.body);
       const again = await request(store.url).delete(`/events/replay/${jobId}`).set('X-Api-Key', ADMIN).expect(409);
       expect(again.body.message).toBe(`Replay job ${jobId} is already cancelled: only a running job can be cancelled`);
       const audit = (await waitFor(() => audits.items.find((a) => (a.data as { cancelled?: string }).cancelled), { message: 'the cancelled replay was not audited' }))!;

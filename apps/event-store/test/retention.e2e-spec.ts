@@ -61,6 +61,13 @@ describe('event-store retention (real PostgreSQL)', () => {
       `SELECT c.oid::int AS oid, (SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid) AS parent FROM pg_class c WHERE c.relname = $1`,
       [name],
     )).rows[0];
+  /** A table's indexes (oid order) with the partitioned index each one belongs to. */
+  const indexesOf = async (oid: number) =>
+    (await db.query<{ oid: number; parent: string | null }>(
+      `SELECT x.indexrelid::int AS oid, (SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = x.indexrelid) AS parent
+         FROM pg_index x WHERE x.indrelid = $1 ORDER BY 1`,
+      [oid],
+    )).rows;
   const partitionNameOf = async (tag: string, table = 'events') =>
     (await db.query<{ t: string }>(`SELECT DISTINCT tableoid::regclass::text AS t FROM ${table} WHERE correlation_id = $1`, [tag])).rows.map((r) => r.t);
   /** The summaries equal what `events` holds, row for row. */
@@ -92,6 +99,8 @@ describe('event-store retention (real PostgreSQL)', () => {
     expect(oldPartition).toMatch(/^events_p\d{8}$/);
     const before = await relation(oldPartition);
     expect(before.parent).toBe('events');
+    const indexesBefore = await indexesOf(before.oid);
+    expect(indexesBefore.map((i) => i.parent)).toContain('events_time');
     const rows = (await db.query(`SELECT * FROM events WHERE correlation_id IN ('old', 'just-old') ORDER BY id`)).rows;
     await expectSummariesExact();
 
@@ -107,6 +116,9 @@ describe('event-store retention (real PostgreSQL)', () => {
     expect(await partitionNameOf('old', 'events_archive')).toEqual([archivedName]);
     expect(await relation(archivedName)).toEqual({ oid: before.oid, parent: 'events_archive' });
     expect(await relation(oldPartition)).toBeUndefined();
+    // Its indexes moved with it, each now under the archive's same index: attaching built none
+    // (events and events_archive have the same index definitions, the covering time index included).
+    expect(await indexesOf(before.oid)).toEqual(indexesBefore.map((i) => ({ oid: i.oid, parent: i.parent!.replace(/^events_/, 'events_archive_') })));
     await expectSummariesExact();
     const archived = await request(store.url).get('/events').query({ archived: 'true', correlationId: 'old' }).expect(200);
     expect(archived.body.items).toHaveLength(3);

@@ -1,8 +1,11 @@
 import { BadGatewayException, GatewayTimeoutException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { CONSOLE_CONFIG, type ConsoleConfig, type MeshApp } from '../config/console-env.js';
 
-/** Request headers the browser may pass on to an app; nothing else (cookies, host) leaves the console. */
-const FORWARDED_REQUEST_HEADERS = ['x-api-key', 'content-type', 'accept'] as const;
+/**
+ * Request headers the browser may pass on to an app; nothing else (cookies, host) leaves the console.
+ * `prefer`: `respond-async` makes the event-store run a replay as a job.
+ */
+const FORWARDED_REQUEST_HEADERS = ['x-api-key', 'content-type', 'accept', 'prefer'] as const;
 /** Response headers the page gets back. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'location'] as const;
 

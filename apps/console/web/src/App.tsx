@@ -7,6 +7,7 @@ import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
 import { HealthPage } from './pages/HealthPage.js';
 import { LivePage } from './pages/LivePage.js';
+import { ReplaysPage } from './pages/ReplaysPage.js';
 import { StatsPage } from './pages/StatsPage.js';
 import { WebhooksPage } from './pages/WebhooksPage.js';
 import type { SessionInfo } from './types.js';
@@ -18,6 +19,7 @@ const PAGES = [
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
   { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
   { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
+  { route: 'replays', label: 'Replays', Page: ReplaysPage },
   { route: 'health', label: 'Health', Page: HealthPage },
 ] as const;
 

@@ -41,6 +41,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `Prefer: respond-async` for a replay job. */
+  headers?: Record<string, string>;
 }
 
 export function authHeaders(): Record<string, string> {
@@ -49,7 +51,7 @@ export function authHeaders(): Record<string, string> {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers, ...authHeaders() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {

@@ -195,3 +195,20 @@ export interface MeshStatus {
   durables: { stream: string; name: string; filterSubject?: string; pending: number; ackPending: number; redelivered: number; waiting: number; lastActive?: string }[];
   deadLetters: Record<string, number>;
 }
+
+/** A replay running in the event-store's background (`GET /events/replay/:jobId`). */
+export interface ReplayJob {
+  jobId: string;
+  consumer: string;
+  filter: Record<string, unknown>;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  queued: number;
+  limit: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface ReplayJobList {
+  items: ReplayJob[];
+}

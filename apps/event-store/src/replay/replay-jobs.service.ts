@@ -78,6 +78,12 @@ export class ReplayJobs implements OnModuleDestroy {
     return { ...job };
   }
 
+  /** Every job this process keeps (the running ones and the last finished ones), newest first. */
+  list(): ReplayJob[] {
+    // Job ids are UUID v7: their text order is their start order.
+    return [...this.jobs.values()].map((r) => ({ ...r.job })).sort((a, b) => (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0));
+  }
+
   /** The job now; 404 for an id this process does not know. */
   get(jobId: string): ReplayJob {
     return { ...this.find(jobId).job };

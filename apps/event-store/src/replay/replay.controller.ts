@@ -18,7 +18,7 @@ const wantsJob = (prefer: string | undefined): boolean => (prefer ?? '').split('
  * `POST /events/replay` (admin key): re-delivers the stored events matching a filter (or one, by `id`) to one named
  * consumer app, oldest first; 200 with how many were queued. With `Prefer: respond-async` it runs
  * as a job instead: 202 with the job (and its `Location`), progress at `GET /events/replay/:jobId`,
- * cancelled by `DELETE /events/replay/:jobId`. 400 for a bad filter or consumer name, 404 for a
+ * cancelled by `DELETE /events/replay/:jobId`, listed by `GET /events/replay`. 400 for a bad filter or consumer name, 404 for a
  * consumer app that never ran, 503 when NATS is unreachable (all before a job starts).
  */
 @Controller('events/replay')
@@ -59,6 +59,12 @@ export class ReplayController {
     }
     const outcome = await this.replayer.replayTo(body.consumer, filter, limit, echo);
     return { ...outcome, filter: echo };
+  }
+
+  /** The jobs this process keeps, newest first, so a console can show them without knowing their ids. */
+  @Get()
+  list(): { items: ReplayJob[] } {
+    return { items: this.jobs.list() };
   }
 
   @Get(':jobId')
