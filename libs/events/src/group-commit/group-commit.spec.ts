@@ -235,7 +235,7 @@ describe(GroupCommit.name, () => {
 
     it('refuses single items the writer marks as ItemFailure; the others of the batch get their results', async () => {
       const w = new HandWriter<string>();
-      const c = new GroupCommit<number, string>(opts(), w.write);
+      const c = new GroupCommit<number, string>(opts(), (items) => w.write(items).then((r) => r ?? []));
       const why = new Error('item 2 invalid');
       const all = [1, 2, 3].map((n) => track(c.add(n)));
       await turn();
@@ -251,7 +251,7 @@ describe(GroupCommit.name, () => {
 
     it('rejects the whole batch when the writer returns a result count that does not match the items', async () => {
       const w = new HandWriter<string>();
-      const c = new GroupCommit<number, string>(opts(), w.write);
+      const c = new GroupCommit<number, string>(opts(), (items) => w.write(items).then((r) => r ?? []));
       const all = [1, 2].map((n) => c.add(n));
       await turn();
       w.settle(['only one']);
