@@ -1,4 +1,9 @@
-/** What one batch did, for metrics: reported once per statement, splits included. */
+/**
+ * What one batch did, for metrics: reported once per write, splits included.
+ *
+ * @example
+ * const onBatch = (r: BatchReport) => histogram.observe({ commit: r.name }, r.size);
+ */
 export interface BatchReport {
   /** The commit's name (a metrics label). */
   name: string;

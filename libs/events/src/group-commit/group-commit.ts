@@ -6,10 +6,18 @@ import { GroupCommitClosedError, ItemFailure, type ItemResult } from './item-res
  * Writes one batch. Resolving with nothing means every item succeeded (for `R = void`); otherwise
  * with one result per item, in the items' order, an {@link ItemFailure} refusing just that item.
  * Throwing fails the batch (or, when `isolate` says so, splits it).
+ *
+ * @example
+ * const write: BatchWriter<Op, string> = async (ops) => ops.map((op) => (op.ok ? op.id : new ItemFailure(new Error('refused'))));
  */
 export type BatchWriter<T, R> = (items: T[]) => Promise<readonly ItemResult<R>[] | (undefined extends R ? void : never)>;
 
-/** What a commit has done so far (health, benches, diagnosis). */
+/**
+ * What a commit has done so far (health, benches, diagnosis).
+ *
+ * @example
+ * const { batches, items } = commit.stats; // average batch: items / batches
+ */
 export interface GroupCommitStats {
   /** Batches taken from the queue (splits not counted). */
   batches: number;

@@ -9,7 +9,12 @@ export class ItemFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** One item's result: its value, or why it was refused. */
+/**
+ * One item's result: its value, or why it was refused.
+ *
+ * @example
+ * const results: ItemResult<number>[] = [1, new ItemFailure(new Error('bad')), 3];
+ */
 export type ItemResult<R> = R | ItemFailure;
 
 /**
