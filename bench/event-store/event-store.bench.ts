@@ -276,7 +276,7 @@ class AppPipeline implements Consumer {
 
   describe(): string {
     const s = this.batcher?.stats;
-    return s ? `app: ${s.batches} batches, avg ${(s.rows / Math.max(1, s.batches)).toFixed(0)} rows, largest ${s.largestBatch}` : 'app: -';
+    return s ? `app: ${s.batches} batches, avg ${(s.items / Math.max(1, s.batches)).toFixed(0)} rows, largest ${s.largestBatch}` : 'app: -';
   }
 
   async start(): Promise<void> {

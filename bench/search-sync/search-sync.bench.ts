@@ -227,7 +227,7 @@ class AppPipeline implements Consumer {
 
   opsPerCall(): number {
     const s = this.batcher?.stats;
-    return s && s.batches > this.base.batches ? (s.operations - this.base.operations) / (s.batches - this.base.batches) : 0;
+    return s && s.batches > this.base.batches ? (s.items - this.base.operations) / (s.batches - this.base.batches) : 0;
   }
 
   async start(): Promise<void> {
@@ -239,7 +239,7 @@ class AppPipeline implements Consumer {
     await app.init();
     this.app = app;
     this.batcher = app.get(SyncBatcher);
-    this.base = { batches: this.batcher.stats.batches, operations: this.batcher.stats.operations };
+    this.base = { batches: this.batcher.stats.batches, operations: this.batcher.stats.items };
   }
 
   async stop(): Promise<void> {

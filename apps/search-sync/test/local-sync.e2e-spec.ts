@@ -125,7 +125,7 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
       await raw.idle();
       for (const [i, v] of vs.entries()) expect((await stored(v.id))?.name).toBe(`Replica ${i} v99`);
       // Both replicas did part of the work.
-      expect(second.app.get(SyncBatcher).stats.operations).toBeGreaterThan(0);
+      expect(second.app.get(SyncBatcher).stats.items).toBeGreaterThan(0);
     } finally {
       await second.close();
     }
@@ -155,7 +155,7 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     await Promise.all(burst.map((e) => raw.publish(e)));
     await raw.idle();
     const batches = batcher.stats.batches - before.batches;
-    const ops = batcher.stats.operations - before.operations;
+    const ops = batcher.stats.items - before.items;
     expect(ops).toBe(600);
     expect(ops / batches).toBeGreaterThan(5);
     expect(batcher.stats.largestBatch).toBeLessThanOrEqual(1000);

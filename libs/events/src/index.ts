@@ -48,3 +48,4 @@ export * from './http/security-headers.js';
 export * from './http/failure-aggregator.js';
 export * from './http/uuid.pipe.js';
 export * from './http/listen-host.js';
+export * from './group-commit/index.js';

@@ -19,6 +19,6 @@ export class EventStoreHandler {
     // The EVENTS stream sequence, only for deliveries from that stream: a replay's sequence is
     // the replay stream's, and the row first stored keeps the original one.
     const streamSeq = ctx.isReplay() ? undefined : ctx.getStreamSequence();
-    return this.batcher.add(toEventRow(event, streamSeq, new Date()), ctx.getMessage().data.length);
+    return this.batcher.add({ row: toEventRow(event, streamSeq, new Date()), bytes: ctx.getMessage().data.length });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { groupCommitMetrics, MetricsService } from '@app/events';
 import { EventBatcher } from './event-batcher.js';
 import { EventStoreHandler } from './event-store.handler.js';
 import { dataSourceRowWriter } from './insert-events.sql.js';
@@ -7,7 +8,13 @@ import { dataSourceRowWriter } from './insert-events.sql.js';
 /** Consumer `event-store` → batched, idempotent inserts into `events` (ack after commit). */
 @Module({
   controllers: [EventStoreHandler],
-  providers: [{ provide: EventBatcher, inject: [DataSource], useFactory: (ds: DataSource) => new EventBatcher(dataSourceRowWriter(ds)) }],
+  providers: [
+    {
+      provide: EventBatcher,
+      inject: [DataSource, MetricsService],
+      useFactory: (ds: DataSource, metrics: MetricsService) => new EventBatcher(dataSourceRowWriter(ds), {}, groupCommitMetrics(metrics.registry)),
+    },
+  ],
   exports: [EventBatcher],
 })
 export class WriterModule {}

@@ -40,15 +40,15 @@ export class SearchProviderHealthIndicator implements EventsHealthContributor {
   async isHealthy() {
     const check = this.health.check('searchProvider');
     const problem = await this.reachability();
-    const { stats } = this.batcher;
+    const { stats, health } = this.batcher;
     const details = {
       provider: this.provider.name,
       reachable: problem === undefined,
-      lastSuccessfulBatchAt: stats.lastSuccessAt ?? null,
+      lastSuccessfulBatchAt: health.lastSuccessAt ?? null,
       backlog: this.batcher.backlog,
       batches: stats.batches,
-      averageBatchSize: stats.batches ? Math.round((stats.operations / stats.batches) * 10) / 10 : 0,
-      lastError: stats.lastError ?? null,
+      averageBatchSize: stats.batches ? Math.round((stats.items / stats.batches) * 10) / 10 : 0,
+      lastError: health.lastError ?? null,
     };
     return problem === undefined ? check.up(details) : check.down({ ...details, message: problem });
   }

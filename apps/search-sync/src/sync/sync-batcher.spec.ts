@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { NonRetryableError } from '@app/events';
 import type { IndexOperation } from '../mapping/index-mapping.js';
 import type { ApplyOutcome } from './sync-applier.js';
@@ -34,63 +33,35 @@ function track(p: Promise<void>) {
   return s;
 }
 
+// Batching itself (interval, count, slots, shutdown) is GroupCommit's, specified in libs/events;
+// these cover what search-sync adds: the applier's per-operation outcomes and the health record.
 describe(SyncBatcher.name, () => {
-  beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
-  afterEach(() => jest.useRealTimers());
-
-  it('waits the flush interval for more operations, then sends them in one batch and resolves after the index accepted it', async () => {
+  it('resolves the operations once the index accepted their batch, and records when', async () => {
     const index = new FakeIndex();
-    const b = new SyncBatcher(index.apply, { maxBatch: 1000, flushIntervalMs: 20, maxInFlight: 1 });
+    const b = new SyncBatcher(index.apply, { maxBatch: 1000, flushIntervalMs: 0, maxInFlight: 1 });
     const all = ['a', 'b', 'c'].map((id) => track(b.add(op(id))));
-    jest.advanceTimersByTime(19);
-    expect(index.batches).toEqual([]);
-    jest.advanceTimersByTime(1);
-    expect(index.batches).toEqual([['a', 'b', 'c']]);
-    expect(b.backlog).toBe(3);
     await turn();
-    expect(all.every((s) => s.state === 'pending')).toBe(true);
+    expect(index.batches).toEqual([['a', 'b', 'c']]);
+    expect(b.health.lastSuccessAt).toBeUndefined();
     index.settle();
     await turn();
     expect(all.every((s) => s.state === 'resolved')).toBe(true);
-    expect(b.stats.lastSuccessAt).toBeDefined();
-    expect(b.backlog).toBe(0);
+    expect(Date.parse(b.health.lastSuccessAt!)).toBeGreaterThan(Date.now() - 60_000);
+    expect(b.stats).toMatchObject({ batches: 1, items: 3, committed: 3 });
   });
 
-  it('sends a full batch at once, never more than maxBatch, and accumulates while the slots are busy', async () => {
-    const index = new FakeIndex();
-    const b = new SyncBatcher(index.apply, { maxBatch: 4, flushIntervalMs: 1_000, maxInFlight: 1 });
-    const all = Array.from({ length: 10 }, (_, i) => b.add(op(String(i))));
-    expect(index.batches).toEqual([['0', '1', '2', '3']]);
-    index.settle();
-    await turn();
-    expect(index.batches[1]).toEqual(['4', '5', '6', '7']);
-    index.settle();
-    await turn();
-    // The rest waited while the slot was busy: it goes as soon as the slot is free, not after another interval.
-    expect(index.batches[2]).toEqual(['8', '9']);
-    index.settle();
-    await Promise.all(all);
-    expect(b.stats).toMatchObject({ batches: 3, operations: 10, largestBatch: 4 });
-    // A lone operation afterwards waits the interval.
-    void b.add(op('x'));
-    jest.advanceTimersByTime(999);
-    expect(index.batches).toHaveLength(3);
-    jest.advanceTimersByTime(1);
-    expect(index.batches[3]).toEqual(['x']);
-  });
-
-  it('rejects every operation of a batch the index did not accept, and keeps going', async () => {
+  it('rejects every operation of a batch the index did not accept, records why, and keeps going', async () => {
     const index = new FakeIndex();
     const b = new SyncBatcher(index.apply, { maxBatch: 10, flushIntervalMs: 0, maxInFlight: 1 });
     const down = new Error('Algolia unreachable');
     const batch = ['a', 'b'].map((id) => track(b.add(op(id))));
-    jest.advanceTimersByTime(0);
+    await turn();
     index.settle(down);
     await turn();
     expect(batch.map((s) => s.error)).toEqual([down, down]);
-    expect(b.stats.lastError).toContain('Algolia unreachable');
+    expect(b.health.lastError).toMatch(/^\d{4}-\d\d-\d\dT.* Algolia unreachable$/);
     const next = track(b.add(op('c')));
-    jest.advanceTimersByTime(0);
+    await turn();
     index.settle();
     await turn();
     expect(next.state).toBe('resolved');
@@ -101,19 +72,12 @@ describe(SyncBatcher.name, () => {
     const b = new SyncBatcher(index.apply, { maxBatch: 10, flushIntervalMs: 0, maxInFlight: 1 });
     const refused = new NonRetryableError('record too big');
     const all = ['a', 'b', 'c'].map((id) => track(b.add(op(id))));
-    jest.advanceTimersByTime(0);
+    await turn();
     index.settle([undefined, refused, undefined]);
     await turn();
     expect(all.map((s) => s.state)).toEqual(['resolved', 'rejected', 'resolved']);
     expect(all[1].error).toBe(refused);
-  });
-
-  it('flush() sends what waits without the interval (shutdown)', () => {
-    const index = new FakeIndex();
-    const b = new SyncBatcher(index.apply, { maxBatch: 10, flushIntervalMs: 60_000, maxInFlight: 1 });
-    void b.add(op('a'));
-    b.flush();
-    expect(index.batches).toEqual([['a']]);
+    expect(b.stats).toMatchObject({ committed: 2, refused: 1 });
   });
 
   it('refuses nonsensical options', () => {

@@ -1,4 +1,5 @@
 import { Inject, Module, BeforeApplicationShutdown } from '@nestjs/common';
+import { groupCommitMetrics, MetricsService } from '@app/events';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
 import { SearchSyncHandler } from './search-sync.handler.js';
@@ -17,9 +18,10 @@ import { BurstMemoryRelease } from './burst-memory-release.js';
     SearchSyncMetrics,
     {
       provide: SyncBatcher,
-      inject: [SyncApplier, SEARCH_SYNC_CONFIG, SearchSyncMetrics],
-      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig, metrics: SearchSyncMetrics) => {
-        const batcher = new SyncBatcher((ops) => applier.apply(ops), { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight });
+      inject: [SyncApplier, SEARCH_SYNC_CONFIG, SearchSyncMetrics, MetricsService],
+      useFactory: (applier: SyncApplier, cfg: SearchSyncConfig, metrics: SearchSyncMetrics, registry: MetricsService) => {
+        const options = { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight };
+        const batcher = new SyncBatcher((ops) => applier.apply(ops), options, groupCommitMetrics(registry.registry));
         metrics.watchBacklog(() => batcher.backlog);
         return batcher;
       },

@@ -5,7 +5,7 @@ import { uuidv7, type CloudEvent } from '@app/events';
 import { matchingSubscriptions, type MatchableSubscription } from '../matching/subscription-matcher.js';
 import { DELIVERIES_CHANNEL } from './delivery.repository.js';
 import { DeliverySignal } from './delivery-signal.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '@app/events';
 
 export interface IncomingEvent {
   event: CloudEvent;
@@ -23,7 +23,7 @@ export interface IncomingEvent {
  */
 @Injectable()
 export class FanOutWriter {
-  private readonly commit = new GroupCommit<IncomingEvent>((batch) => this.write(batch), 500, 2);
+  private readonly commit = new GroupCommit<IncomingEvent>({ name: 'fan-out', maxBatch: 500, maxInFlight: 2 }, (batch) => this.write(batch));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

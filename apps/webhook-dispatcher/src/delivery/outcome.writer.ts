@@ -6,7 +6,7 @@ import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { publishDisabled, withoutQuery, type DisableReason } from '../subscriptions/subscription-events.js';
 import { DeliveryRepository, type CountedSubscription, type SubscriptionTally } from './delivery.repository.js';
 import { DeliverySignal } from './delivery-signal.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '@app/events';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 import { WebhookMetrics } from './webhook-metrics.js';
 
@@ -30,7 +30,7 @@ type Settlement = { outcome: DeliveryOutcome } | { release: ClaimedDelivery };
 export class OutcomeWriter {
   private readonly logger = new Logger(OutcomeWriter.name);
   // Four writes at once (of a pool of 10): a batch waiting behind two slow commits held its lane slots idle.
-  private readonly commit = new GroupCommit<Settlement>((batch) => this.write(batch), 500, 4);
+  private readonly commit = new GroupCommit<Settlement>({ name: 'outcomes', maxBatch: 500, maxInFlight: 4 }, (batch) => this.write(batch));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
