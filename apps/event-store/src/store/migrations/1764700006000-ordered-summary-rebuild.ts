@@ -3,12 +3,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /** `rebuild_event_summaries()`, its rows written in bucket order or not (as DailyRollup1764700003000 left it). */
 const rebuild = (ordered: boolean) => {
   const order = ordered ? ' ORDER BY 1' : '';
+  // TRUNCATE gives the rows fresh storage, so they land in insertion order; after a DELETE they would
+  // fill whatever free space vacuum had left, in any order. Writers already wait on the lock on events;
+  // stats readers wait for the rebuild too, a maintenance command.
+  const clear = ordered
+    ? 'TRUNCATE event_rollup, event_rollup_daily, event_types;'
+    : 'DELETE FROM event_rollup;\n        DELETE FROM event_rollup_daily;\n        DELETE FROM event_types;';
   return `CREATE OR REPLACE FUNCTION rebuild_event_summaries() RETURNS TABLE (buckets bigint, types bigint) LANGUAGE plpgsql AS $$
       BEGIN
         LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE;
-        DELETE FROM event_rollup;
-        DELETE FROM event_rollup_daily;
-        DELETE FROM event_types;
+        ${clear}
         INSERT INTO event_rollup (hour, type, level, source, count, first_time, last_time)
           SELECT date_trunc('hour', time, 'UTC'), type, level, source, count(*), min(time), max(time) FROM events GROUP BY 1, 2, 3, 4${order};
         INSERT INTO event_rollup_daily (day, type, level, source, count, first_time, last_time)
