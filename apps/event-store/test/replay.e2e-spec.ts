@@ -20,6 +20,8 @@ const B = 'replay-probe-b';
 interface Delivery {
   durable: string;
   replayKind?: string;
+  /** The message's sequence in its stream: a redelivery repeats it, a new replay does not. */
+  seq: number;
   event: CloudEvent;
 }
 
@@ -32,7 +34,7 @@ class DeliveryRecorder {
   // The <string> picks Nest's untyped overload, whose handlers may take a typed @Ctx().
   @EventPattern<string>('>')
   record(@Payload() event: CloudEvent, @Ctx() ctx: JetStreamContext): void {
-    this.deliveries.push({ durable: ctx.getConsumer(), replayKind: ctx.getReplayKind(), event });
+    this.deliveries.push({ durable: ctx.getConsumer(), replayKind: ctx.getReplayKind(), seq: ctx.getStreamSequence(), event });
   }
 }
 
@@ -127,14 +129,15 @@ describe('event-store replay (real nats-server and PostgreSQL)', () => {
   const replay = (body: Record<string, unknown>) => request(store.url).post('/events/replay').set('X-Api-Key', ADMIN).send(body);
   const replayed = (c: Collector<Delivery>) => c.items.filter((d) => d.durable.endsWith('-replay'));
   /**
-   * Waits until the probe's replay durable has delivered `n` distinct events after `before`; returns
-   * those deliveries. Distinct: on a loaded machine the probe may ack after its ack wait, and
-   * JetStream then redelivers (at least once), which says nothing about what the replay published.
+   * Waits until the probe's replay durable has delivered `n` replayed messages after `before`;
+   * returns them, one delivery per message. On a loaded machine the probe may ack after its ack
+   * wait and JetStream redelivers (at least once): that says nothing about what the replay
+   * published, so a repeated stream sequence counts once.
    */
   async function nextReplayed(c: Collector<Delivery>, before: number, n: number): Promise<Delivery[]> {
-    const distinct = () => new Set(replayed(c).slice(before).map((d) => d.event.id)).size;
-    await waitFor(() => distinct() >= n, { timeoutMs: 20_000, message: `expected ${n} replayed deliveries` });
-    return replayed(c).slice(before);
+    const messages = () => [...new Map(replayed(c).slice(before).map((d) => [d.seq, d] as const)).values()];
+    await waitFor(() => messages().length >= n, { timeoutMs: 20_000, message: `expected ${n} replayed deliveries` });
+    return messages();
   }
   const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
