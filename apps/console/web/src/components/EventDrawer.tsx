@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { appRequest, request } from '../api.js';
+import { ConsumerSelect } from './ConsumerSelect.js';
 import { formatTime, preview } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
@@ -124,16 +125,7 @@ function ReplayForm({ event }: { event: EventItem }) {
   if (targets.length === 0) return <Empty>No consumer app has registered a replay durable yet (each creates one when it first starts).</Empty>;
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Replay to consumer">
-      <label>
-        Consumer
-        <select name="consumer" value={chosen} onChange={(e) => setConsumer(e.target.value)}>
-          {targets.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ConsumerSelect targets={targets} chosen={chosen} onChange={setConsumer} />
       <button type="submit" className="btn btn-primary" disabled={busy || !chosen}>
         {busy ? 'Replaying…' : 'Replay this event'}
       </button>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { appRequest, request } from '../api.js';
+import { ConsumerSelect } from '../components/ConsumerSelect.js';
 import { StatusPill } from '../components/LevelBadge.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/Status.js';
 import { formatCount, formatTime, localInputToIso } from '../format.js';
@@ -138,16 +139,7 @@ function StartReplayForm({ onStarted }: { onStarted: (job: ReplayJob) => void })
   if (targets.length === 0) return <Empty>No consumer app has registered a replay durable yet (each creates one when it first starts), so there is nothing to replay to.</Empty>;
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-label="Start a replay job">
-      <label>
-        Consumer
-        <select name="consumer" value={chosen} onChange={(e) => setConsumer(e.target.value)}>
-          {targets.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ConsumerSelect targets={targets} chosen={chosen} onChange={setConsumer} />
       <label>
         Type
         <input name="type" placeholder="order.* (empty: every type)" />
