@@ -1,5 +1,5 @@
-import { AppProcess, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
-import { MeshProbe } from '../../apps/sms-notifier/test/support.js';
+import { ADMIN_KEYS, AppProcess, NatsServerHarness, TestDatabase, TWILIO, waitFor } from '@app/testing';
+import { MeshProbe, twilioAppEnv } from '../../apps/sms-notifier/test/support.js';
 import { TwilioStandIn } from '../../apps/sms-notifier/test/twilio-stand-in.js';
 import { countKeys, tallyEffects } from './support/fault-tally.js';
 import { SIGTERM_EXIT_LIMIT_MS, sigtermTimed } from './support/sigterm.js';
@@ -18,20 +18,7 @@ describe('fault: sms-notifier SIGTERM under load (real process, nats-server, Pos
   let api: TwilioStandIn;
   let mesh: MeshProbe;
   let app: AppProcess | undefined;
-  const env = () => ({
-    NATS_URL: nats.url,
-    DATABASE_URL: db.url,
-    ADMIN_API_KEY: 'sms-stop-admin-key',
-    CONSUMER_ACK_WAIT: '3s',
-    CONSUMER_BACKOFF: '200ms,500ms,1s',
-    SMS_PROVIDER: 'twilio',
-    SMS_PROVIDER_TIMEOUT: '10s',
-    SMS_RATE_LIMIT_PER_HOUR: '0',
-    TWILIO_ACCOUNT_SID: ACCOUNT,
-    TWILIO_AUTH_TOKEN: 'stop-test-token',
-    TWILIO_FROM: '+15005550006',
-    TWILIO_API_BASE_URL: api.url,
-  });
+  const env = () => twilioAppEnv({ natsUrl: nats.url, databaseUrl: db.url, adminKey: ADMIN_KEYS.smsStop, account: ACCOUNT, authToken: TWILIO.stopToken, apiUrl: api.url });
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();

@@ -1,5 +1,5 @@
 import { ADMIN_KEYS, AppProcess, NatsServerHarness, TestDatabase, TWILIO, waitFor } from '@app/testing';
-import { MeshProbe } from './support.js';
+import { MeshProbe, twilioAppEnv } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
 const EVENTS = 300;
@@ -15,20 +15,7 @@ describe('sms-notifier killed -9 mid-run with Twilio (real process, nats-server,
   let api: TwilioStandIn;
   let mesh: MeshProbe;
   let app: AppProcess | undefined;
-  const env = () => ({
-    NATS_URL: nats.url,
-    DATABASE_URL: db.url,
-    ADMIN_API_KEY: ADMIN_KEYS.smsCrash,
-    CONSUMER_ACK_WAIT: '3s',
-    CONSUMER_BACKOFF: '200ms,500ms,1s',
-    SMS_PROVIDER: 'twilio',
-    SMS_PROVIDER_TIMEOUT: '10s',
-    SMS_RATE_LIMIT_PER_HOUR: '0',
-    TWILIO_ACCOUNT_SID: ACCOUNT,
-    TWILIO_AUTH_TOKEN: TWILIO.crashToken,
-    TWILIO_FROM: '+15005550006',
-    TWILIO_API_BASE_URL: api.url,
-  });
+  const env = () => twilioAppEnv({ natsUrl: nats.url, databaseUrl: db.url, adminKey: ADMIN_KEYS.smsCrash, account: ACCOUNT, authToken: TWILIO.crashToken, apiUrl: api.url });
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();

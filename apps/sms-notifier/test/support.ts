@@ -126,3 +126,21 @@ export const testEventsConfig = (nats: NatsServerHarness, db: TestDatabase, admi
   ackWaitMs: 5_000,
   adminApiKey,
 });
+
+/** The environment of a built sms-notifier sending through the Twilio stand-in at `apiUrl` (process tests). */
+export function twilioAppEnv(o: { natsUrl: string; databaseUrl: string; adminKey: string; account: string; authToken: string; apiUrl: string }): Record<string, string> {
+  return {
+    NATS_URL: o.natsUrl,
+    DATABASE_URL: o.databaseUrl,
+    ADMIN_API_KEY: o.adminKey,
+    CONSUMER_ACK_WAIT: '3s',
+    CONSUMER_BACKOFF: '200ms,500ms,1s',
+    SMS_PROVIDER: 'twilio',
+    SMS_PROVIDER_TIMEOUT: '10s',
+    SMS_RATE_LIMIT_PER_HOUR: '0',
+    TWILIO_ACCOUNT_SID: o.account,
+    TWILIO_AUTH_TOKEN: o.authToken,
+    TWILIO_FROM: '+15005550006',
+    TWILIO_API_BASE_URL: o.apiUrl,
+  };
+}

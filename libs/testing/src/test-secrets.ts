@@ -15,6 +15,7 @@ export const ADMIN_KEYS = {
   shared: 'test-admin-key', // webhook-dispatcher and search-sync suites
   eventStoreQuery: 'k-3f1c9a',
   smsCrash: 'sms-crash-admin-key',
+  smsStop: 'sms-stop-admin-key',
   consoleApi: 'console-api-test-key',
   console: 'console-test-admin-key',
   clusterFailover: 'cluster-failover-admin-key',
@@ -27,6 +28,7 @@ export const TWILIO = {
   smsSuiteAccount: 'AC' + 'a1'.repeat(16),
   smsSuiteToken: 'twilio-test-auth-token',
   crashToken: 'crash-test-token',
+  stopToken: 'stop-test-token',
   envSpecToken: 'secret-token',
 } as const;
 
