@@ -28,6 +28,13 @@ describe('webhookConfigFromEnv', () => {
     expect(() => webhookConfigFromEnv({ WEBHOOK_REENABLE_PROBE: 'hourly' })).toThrow(/WEBHOOK_REENABLE_PROBE: must be off or a comma-separated list of delays/);
   });
 
+  it('leaves the crash window to the worker (twice the endpoint concurrency) unless WEBHOOK_CRASH_WINDOW sets it, never below the endpoint concurrency', () => {
+    expect(webhookConfigFromEnv({}).crashWindow).toBeUndefined();
+    expect(webhookConfigFromEnv({ WEBHOOK_CRASH_WINDOW: '64' }).crashWindow).toBe(64);
+    expect(() => webhookConfigFromEnv({ WEBHOOK_CRASH_WINDOW: '8' })).toThrow(/WEBHOOK_CRASH_WINDOW: 8 is below WEBHOOK_ENDPOINT_CONCURRENCY \(16\).*at least 16/);
+    expect(() => webhookConfigFromEnv({ WEBHOOK_CRASH_WINDOW: 'lots' })).toThrow(/WEBHOOK_CRASH_WINDOW/);
+  });
+
   it('allows private targets and plain http outside production only', () => {
     const env = process.env.NODE_ENV;
     try {

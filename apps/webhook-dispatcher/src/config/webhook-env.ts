@@ -36,6 +36,11 @@ export class WebhookEnv {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) WEBHOOK_CONCURRENCY = 256;
   /** Requests in flight at once to one subscription's endpoint in this instance. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000) WEBHOOK_ENDPOINT_CONCURRENCY = 16;
+  /**
+   * Deliveries per endpoint sent whose outcome is not committed yet (what a kill -9 sends again):
+   * the open requests plus 2xx answers awaiting their group commit. Default: twice WEBHOOK_ENDPOINT_CONCURRENCY.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) WEBHOOK_CRASH_WINDOW?: number;
   /** How long the previous secret still signs after a rotation, unless the rotation names its own grace. */
   @IsOptional() @IsDuration() WEBHOOK_SECRET_GRACE = '24h';
   /** How often due deliveries are looked for when nothing woke the workers. */
@@ -60,6 +65,11 @@ export interface WebhookConfig {
   allowHttp: boolean;
   concurrency: number;
   endpointConcurrency: number;
+  /**
+   * Sent-but-not-durable deliveries allowed per endpoint (at least `endpointConcurrency`); unset:
+   * twice `endpointConcurrency`. The instance allows `concurrency` times the same ratio.
+   */
+  crashWindow?: number;
   secretGraceMs: number;
   pollIntervalMs: number;
   leaseMarginMs: number;
@@ -80,6 +90,12 @@ export const WEBHOOK_CONFIG = Symbol('WEBHOOK_CONFIG');
 export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env): WebhookConfig {
   const env = validateEnv(WebhookEnv)({ ...raw });
   const retryScheduleMs = parseDurationList(env.WEBHOOK_RETRY_SCHEDULE)!;
+  const crashWindow = env.WEBHOOK_CRASH_WINDOW;
+  if (crashWindow !== undefined && crashWindow < env.WEBHOOK_ENDPOINT_CONCURRENCY) {
+    throw new Error(
+      `WEBHOOK_CRASH_WINDOW: ${crashWindow} is below WEBHOOK_ENDPOINT_CONCURRENCY (${env.WEBHOOK_ENDPOINT_CONCURRENCY}); every open request counts in it, so set it to at least ${env.WEBHOOK_ENDPOINT_CONCURRENCY} (default twice that)`,
+    );
+  }
   return {
     retryScheduleMs,
     disableAfter: env.WEBHOOK_DISABLE_AFTER,
@@ -88,6 +104,7 @@ export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env)
     allowHttp: env.WEBHOOK_ALLOW_HTTP,
     concurrency: env.WEBHOOK_CONCURRENCY,
     endpointConcurrency: env.WEBHOOK_ENDPOINT_CONCURRENCY,
+    ...(crashWindow === undefined ? {} : { crashWindow }),
     secretGraceMs: parseDuration(env.WEBHOOK_SECRET_GRACE)!,
     pollIntervalMs: Math.max(10, parseDuration(env.WEBHOOK_POLL_INTERVAL)!),
     leaseMarginMs: parseDuration(env.WEBHOOK_LEASE_MARGIN)!,

@@ -16,7 +16,7 @@ const tick = () => new Promise((r) => setTimeout(r, 20));
  * The lane accounting on its own, with the database and HTTP parts replaced by promises the test
  * settles: which requests start depends only on answers and commits.
  */
-function harness(pool = 20) {
+function harness(pool = 20, crashWindow?: number) {
   const rows: ClaimedDelivery[] = Array.from({ length: pool }, (_, i) => ({ id: `d${i}`, subscriptionId: 's1' }) as ClaimedDelivery);
   const answers = new Map<string, Deferred<DeliveryOutcome | null>>();
   const commits = new Map<string, Deferred<void>>();
@@ -39,7 +39,7 @@ function harness(pool = 20) {
     },
     release: async () => undefined,
   } as unknown as OutcomeWriter;
-  const config = { concurrency: 100, endpointConcurrency: LANE, leaseMarginMs: 30_000, pollIntervalMs: 60_000, shutdownGraceMs: 1_000 } as WebhookConfig;
+  const config = { concurrency: 100, endpointConcurrency: LANE, crashWindow, leaseMarginMs: 30_000, pollIntervalMs: 60_000, shutdownGraceMs: 1_000 } as WebhookConfig;
   const events = { databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } as EventsConfig;
   // The subscriptions here have no rate limit, so the shared limiter is never asked for.
   const rateLimits = { for: () => { throw new Error('no rate limit in this spec'); } } as unknown as LaneRateLimits;
@@ -80,6 +80,20 @@ describe(DeliveryWorker.name, () => {
     await h.commit('d0');
     expect(h.started()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
     expect(h.worker.active).toBe(4);
+  });
+
+  it('lets WEBHOOK_CRASH_WINDOW widen the room for 2xx answers awaiting their commit, and no further', async () => {
+    h = harness(20, 5);
+    h.worker.onApplicationBootstrap();
+    await tick();
+    for (const id of ['d0', 'd1', 'd2']) await h.answer(id, 'success');
+    // Three answered, two open: the window of 5 is full, though the lane of 2 has no request open beyond them.
+    expect(h.started()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+    expect(h.worker.active).toBe(5);
+    await h.answer('d3', 'success');
+    expect(h.started()).toHaveLength(5);
+    await h.commit('d1');
+    expect(h.started()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
   });
 
   it('keeps a failed attempt in its slot until its outcome is committed', async () => {

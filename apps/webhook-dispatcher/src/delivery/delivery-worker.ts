@@ -55,12 +55,6 @@ const AHEAD_MS = 250;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
 const RELEASE_GRACE_MS = 4_000;
 
-/**
- * Sent-but-not-durable deliveries allowed per request slot: a slot is freed when its endpoint
- * answers 2xx, and the success then waits for its commit outside it, up to one more lane's worth.
- */
-const UNSETTLED_PER_SLOT = 2;
-
 const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
   Promise.race([Promise.all(work).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
 
@@ -74,8 +68,8 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  *
  * A lane slot is freed when the endpoint answers 2xx, so the next request does not wait for the
  * previous outcome's commit (pipelining), but the deliveries sent whose outcome is not durable yet
- * (what a crash sends again) stay capped: twice WEBHOOK_ENDPOINT_CONCURRENCY per lane, twice
- * WEBHOOK_CONCURRENCY per instance. A failed attempt keeps its slot until its outcome (and a
+ * (what a crash sends again) stay capped: WEBHOOK_CRASH_WINDOW per lane (default twice
+ * WEBHOOK_ENDPOINT_CONCURRENCY), and WEBHOOK_CONCURRENCY times the same ratio per instance. A failed attempt keeps its slot until its outcome (and a
  * disabling it causes) is committed, as before, so a failing endpoint gets no more requests
  * past its disabling than without pipelining.
  *
@@ -103,6 +97,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly claims = new Set<Promise<unknown>>();
   /** Cuts off requests still running when the shutdown grace ends. */
   private readonly stopping = new AbortController();
+  /** Sent-but-not-durable deliveries allowed per lane (WEBHOOK_CRASH_WINDOW), and for the instance in the same ratio to its concurrency. */
+  private readonly crashWindow: number;
+  private readonly instanceCrashWindow: number;
 
   constructor(
     private readonly repository: DeliveryRepository,
@@ -114,6 +111,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
     @Optional() private readonly consumer?: JetStreamServer,
   ) {
+    const { concurrency, endpointConcurrency } = config;
+    this.crashWindow = Math.max(endpointConcurrency, config.crashWindow ?? 2 * endpointConcurrency);
+    this.instanceCrashWindow = Math.ceil((concurrency * this.crashWindow) / endpointConcurrency);
     signal.on((ids) => {
       for (const id of ids) {
         const lane = this.lanes.get(id);
@@ -261,13 +261,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Requests the lane may start now: a free request slot, and room under its cap of sent-but-not-durable deliveries. */
   private laneRoom(lane: Lane): number {
-    const c = this.config.endpointConcurrency;
-    return Math.min(c - lane.sending, UNSETTLED_PER_SLOT * c - lane.unsettled);
+    return Math.min(this.config.endpointConcurrency - lane.sending, this.crashWindow - lane.unsettled);
   }
 
   private globalRoom(): number {
-    const c = this.config.concurrency;
-    return Math.min(c - this.sending, UNSETTLED_PER_SLOT * c - this.unsettled);
+    return Math.min(this.config.concurrency - this.sending, this.instanceCrashWindow - this.unsettled);
   }
 
   private handBackReady(lane: Lane): void {

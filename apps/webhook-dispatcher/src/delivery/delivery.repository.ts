@@ -47,6 +47,16 @@ const LEASE = `now() + (s.timeout_ms + $LEASE_MARGIN) * interval '1 millisecond'
 /** Due-ness: scheduled time reached and no live lease. */
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())`;
 
+/**
+ * Joined into a statement run on its own (its implicit transaction), this commits that transaction
+ * without waiting for the WAL flush (`synchronous_commit = off` for it alone; the setting reverts
+ * at its end). The commit is visible and survives the dispatcher's own crash at once; only a crash
+ * of PostgreSQL itself within about 3 × wal_writer_delay (600 ms by default) can undo it. Used for
+ * outcomes only: an undone outcome is a delivery sent again with the same `webhook-id`
+ * (at-least-once holds), while the fan-out rows that precede an ack stay synchronous.
+ */
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit`;
+
 /** Strips what jsonb cannot hold (NUL) from text a receiver sent. */
 const jsonSafe = (s: string | null) => (s === null ? null : s.replace(/\u0000/g, ''));
 
@@ -150,7 +160,8 @@ export class DeliveryRepository {
            next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
            last_status = o.last_status, last_error = o.last_error, updated_at = now(),
            delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
-         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text)
+         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text),
+           ${ASYNC_COMMIT}
          WHERE d.id = o.id RETURNING d.id),
        logged AS (
          INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
