@@ -14,6 +14,14 @@ describe(WebhookSigner.name, () => {
     expect(new Webhook(secret).verify(body, { ...headers })).toEqual(JSON.parse(body));
   });
 
+  it('gives the same signature as standardwebhooks sign, for any body', () => {
+    const secret = newSigningSecret();
+    const at = new Date('2026-12-04T18:00:00.500Z');
+    for (const text of [body, '', 'ünïcødé ✓ "quoted"\n', 'x'.repeat(10_000)]) {
+      expect(signer.sign('msg_1', text, { secret }, at)['webhook-signature']).toBe(new Webhook(secret).sign('msg_1', at, text));
+    }
+  });
+
   it('is refused by a receiver with another secret or a changed body', () => {
     const headers = signer.sign('evt-1', body, { secret: newSigningSecret() });
     expect(() => new Webhook(newSigningSecret()).verify(body, { ...headers })).toThrow('No matching signature found');
