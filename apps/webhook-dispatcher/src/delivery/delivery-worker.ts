@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { EVENTS_CONFIG, JetStreamServer, PgListener, type EventsConfig } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
@@ -114,6 +115,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const { concurrency, endpointConcurrency } = config;
     this.crashWindow = Math.max(endpointConcurrency, config.crashWindow ?? 2 * endpointConcurrency);
     this.instanceCrashWindow = Math.ceil((concurrency * this.crashWindow) / endpointConcurrency);
+    // Every open request listens to it (up to WEBHOOK_CONCURRENCY at once), and stops listening when it ends.
+    setMaxListeners(0, this.stopping.signal);
     signal.on((ids) => {
       for (const id of ids) {
         const lane = this.lanes.get(id);
