@@ -9,6 +9,7 @@ import { RetentionService } from '../src/retention/retention.service.js';
 import { retentionConfigFromEnv } from '../src/retention/event-store-env.js';
 import { rebuildEventSummaries } from '../src/store/event-summaries.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
+import { SPAN_TABLES, spanSql } from './span-summaries.js';
 
 const CONSUMER = 'event-store';
 const TYPES = ['sum.vendor.created', 'sum.vendor.updated', 'sum.order.paid', 'sum.order.failed', 'sum.lead.sent', 'sum.lead.lost'];
@@ -27,22 +28,6 @@ const TRUE_TYPES = `SELECT type, count(*)::int AS count, (count(*) FILTER (WHERE
     (SELECT e.id FROM events e WHERE e.type = o.type ORDER BY e.time DESC, e.id DESC LIMIT 1) AS example_id
   FROM events o GROUP BY type ORDER BY type`;
 const TYPES_ROWS = `SELECT type, count::int, errors::int, first_seen, last_seen, example_id FROM event_types ORDER BY type`;
-/** The per-span tables, each against the same grouping of `events`: the bucket, the keys, count and errors (and first/last time). */
-const SPAN_TABLES = [
-  { table: 'event_totals_hourly', unit: 'hour', keys: [], times: false },
-  { table: 'event_totals_daily', unit: 'day', keys: [], times: false },
-  { table: 'event_type_daily', unit: 'day', keys: ['type'], times: true },
-  { table: 'event_source_level_daily', unit: 'day', keys: ['source', 'level'], times: false },
-];
-const spanSql = ({ table, unit, keys, times }: (typeof SPAN_TABLES)[number]) => {
-  const order = [unit, ...keys].map((_, i) => i + 1).join(', ');
-  const key = [unit, ...keys].join(', ');
-  const stored = `SELECT ${key}, count::int, errors::int${times ? ', first_time, last_time' : ''} FROM ${table} ORDER BY ${order}`;
-  const truth = `SELECT ${[`date_trunc('${unit}', time, 'UTC') AS ${unit}`, ...keys].join(', ')}, count(*)::int AS count,
-      (count(*) FILTER (WHERE level = 'error'))::int AS errors${times ? ', min(time) AS first_time, max(time) AS last_time' : ''}
-    FROM events GROUP BY ${order} ORDER BY ${order}`;
-  return { stored, truth };
-};
 
 describe('event-store summaries: the hourly and daily rollups and the type catalogue stay exact (real nats-server and PostgreSQL)', () => {
   let nats: NatsServerHarness;
