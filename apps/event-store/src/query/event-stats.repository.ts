@@ -19,28 +19,26 @@ export interface GroupRow {
 }
 
 /**
- * Where each piece of a window is read, per answer: for whole days, whole hours, and the ragged
- * ends under an hour (`events`, an index-only scan of the covering time index). Each table has one
- * row per bucket (× the key), so a read costs the span asked, never the history's length.
- * `select` lists `key, count` (groups) or `type, count, errors, first_time, last_time` (types).
+ * Where each piece of a window is read, per answer: whole days and whole hours from a summary
+ * table, with one row per bucket (× the key), so a read costs the span asked, never the history's
+ * length. `select` lists `key, count` (groups) or `type, count, errors, first_time, last_time`
+ * (types). The ragged ends (under an hour each) are the CTE `ends`, read once per call: `events`
+ * grouped as `event_rollup` is, so the hourly `select` applies to it as it is.
  */
 interface Source {
   daily?: { table: string; select: string };
   hourly: { table: string; select: string };
-  raw: { select: string; group: string };
 }
 
 const TYPE_COLUMNS = 'type, count, errors, first_time, last_time';
 const TYPE_SOURCE: Source = {
   daily: { table: 'event_type_daily', select: TYPE_COLUMNS },
   hourly: { table: 'event_rollup', select: TYPE_COLUMNS },
-  raw: { select: `type, count(*), count(*) FILTER (WHERE level = 'error'), min(time), max(time)`, group: 'type' },
 };
 
 const byColumn = (column: 'level' | 'source'): Source => ({
   daily: { table: 'event_source_level_daily', select: `${column}, count` },
   hourly: { table: 'event_rollup', select: `${column}, count` },
-  raw: { select: `${column}, count(*)`, group: column },
 });
 
 /** Fixed SQL per grouping: the user picks one by name, never writes any. UTC buckets for hour and day. */
@@ -48,7 +46,7 @@ const GROUPS: Record<Exclude<StatsGroup, 'type'>, { source: Source; days: boolea
   level: { source: byColumn('level'), days: true, order: 'g.count DESC, g.key' },
   source: { source: byColumn('source'), days: true, order: 'g.count DESC, g.key' },
   hour: {
-    source: { hourly: { table: 'event_totals_hourly', select: 'hour, count' }, raw: { select: `date_trunc('hour', time, 'UTC'), count(*)`, group: '1' } },
+    source: { hourly: { table: 'event_totals_hourly', select: 'hour, count' } },
     days: false,
     order: 'g.key',
   },
@@ -56,7 +54,6 @@ const GROUPS: Record<Exclude<StatsGroup, 'type'>, { source: Source; days: boolea
     source: {
       daily: { table: 'event_totals_daily', select: 'day, count' },
       hourly: { table: 'event_totals_hourly', select: `date_trunc('day', hour, 'UTC'), count` },
-      raw: { select: `date_trunc('day', time, 'UTC'), count(*)`, group: '1' },
     },
     days: true,
     order: 'g.key',
@@ -73,11 +70,14 @@ export class EventStatsRepository {
 
   async read(from: Date | undefined, to: Date | undefined, groupBy: StatsGroup): Promise<{ types: TypeStatsRow[]; groups?: GroupRow[] }> {
     const params = new SqlParams();
-    const types = from || to ? windowTypesSql(from, to, params) : 'SELECT type, count, errors, first_seen, last_seen FROM event_types';
+    const ends = planStatsWindow(from, to).raw; // the same under-an-hour pieces whatever the grouping
+    const endsSql = ends.length ? endsCte(ends, params) : undefined;
+    const types = from || to ? windowTypesSql(from, to, !!endsSql, params) : 'SELECT type, count, errors, first_seen, last_seen FROM event_types';
     const group = groupBy === 'type' ? undefined : GROUPS[groupBy];
-    const groups = group ? `SELECT key, sum(count) AS count FROM (${piecesSql(planStatsWindow(from, to, { days: group.days }), group.source, params)}) p(key, count) GROUP BY key` : undefined;
+    const groups =
+      group && `SELECT key, sum(count) AS count FROM (${piecesSql(planStatsWindow(from, to, { days: group.days }), group.source, !!endsSql, params)}) p(key, count) GROUP BY key`;
     const [row] = (await this.db.query(
-      `WITH t AS (${types})${groups ? `, g AS (${groups})` : ''}
+      `WITH ${endsSql ? `ends AS (${endsSql}), ` : ''}t AS (${types})${groups ? `, g AS (${groups})` : ''}
        SELECT (SELECT coalesce(json_agg(t ORDER BY t.count DESC, t.type), '[]') FROM t) AS types,
               ${group ? `(SELECT coalesce(json_agg(g ORDER BY ${group.order}), '[]') FROM g)` : 'NULL'} AS groups`,
       params.values,
@@ -93,20 +93,32 @@ export class EventStatsRepository {
 /** A row of `types` as json_agg writes it: numbers, and times as text. */
 type JsonTypeRow = Omit<TypeStatsRow, 'first_seen' | 'last_seen'> & { first_seen: string; last_seen: string };
 
-/** The window's types: whole days from `event_type_daily`, whole hours from `event_rollup`, ragged ends from `events`. */
-function windowTypesSql(from: Date | undefined, to: Date | undefined, params: SqlParams): string {
+/** The window's types: whole days from `event_type_daily`, whole hours from `event_rollup`, ragged ends from `ends`. */
+function windowTypesSql(from: Date | undefined, to: Date | undefined, ends: boolean, params: SqlParams): string {
   return `SELECT type, sum(count) AS count, sum(errors) AS errors, min(first_time) AS first_seen, max(last_time) AS last_seen
-    FROM (${piecesSql(planStatsWindow(from, to), TYPE_SOURCE, params)}) p(type, count, errors, first_time, last_time) GROUP BY type`;
+    FROM (${piecesSql(planStatsWindow(from, to), TYPE_SOURCE, ends, params)}) p(type, count, errors, first_time, last_time) GROUP BY type`;
+}
+
+const rangeSql = (column: string, r: TimeRange, params: SqlParams) =>
+  whereClause([r.from && `${column} >= ${params.add(r.from)}`, r.to && `${column} < ${params.add(r.to)}`].filter((c): c is string => !!c));
+
+/**
+ * The ragged ends counted from `events` in `event_rollup`'s shape (hour × type × level × source).
+ * One index range each, UNION ALL rather than OR: an OR of two ranges would become a bitmap scan
+ * that reads the heap, where each range alone is an index-only scan of the covering time index.
+ */
+function endsCte(pieces: Required<TimeRange>[], params: SqlParams): string {
+  const ranges = pieces.map((piece) => `SELECT time, type, level, source FROM events ${rangeSql('time', piece, params)}`).join(' UNION ALL ');
+  return `SELECT date_trunc('hour', time, 'UTC') AS hour, type, level, source, count(*) AS count, count(*) FILTER (WHERE level = 'error') AS errors,
+      min(time) AS first_time, max(time) AS last_time FROM (${ranges}) e GROUP BY 1, 2, 3, 4`;
 }
 
 /** One SELECT per piece of the plan, UNION ALL (a typed empty set when the window is empty). */
-function piecesSql(plan: StatsWindowPlan, source: Source, params: SqlParams): string {
-  const range = (column: string, r: TimeRange) =>
-    whereClause([r.from && `${column} >= ${params.add(r.from)}`, r.to && `${column} < ${params.add(r.to)}`].filter((c): c is string => !!c));
+function piecesSql(plan: StatsWindowPlan, source: Source, ends: boolean, params: SqlParams): string {
   const parts: string[] = [];
-  if (plan.daily && source.daily) parts.push(`SELECT ${source.daily.select} FROM ${source.daily.table} ${range('day', plan.daily)}`);
-  for (const hours of plan.hourly) parts.push(`SELECT ${source.hourly.select} FROM ${source.hourly.table} ${range('hour', hours)}`);
-  for (const piece of plan.raw) parts.push(`SELECT ${source.raw.select} FROM events ${range('time', piece)} GROUP BY ${source.raw.group}`);
+  if (plan.daily && source.daily) parts.push(`SELECT ${source.daily.select} FROM ${source.daily.table} ${rangeSql('day', plan.daily, params)}`);
+  for (const hours of plan.hourly) parts.push(`SELECT ${source.hourly.select} FROM ${source.hourly.table} ${rangeSql('hour', hours, params)}`);
+  if (ends) parts.push(`SELECT ${source.hourly.select} FROM ends`);
   // An empty window (from = to) still needs a typed, empty set.
   if (parts.length === 0) parts.push(`SELECT ${source.hourly.select} FROM ${source.hourly.table} WHERE false`);
   return parts.join(' UNION ALL ');

@@ -99,28 +99,22 @@ function typesRemove(errors: boolean): string {
   ${typesRefresh(`${removed} d`, 'd.lo <= t.first_seen', '(d.hi >= t.last_seen OR t.example_id = ANY (d.ids))')}`;
 }
 
+/** A trigger function: `body` run in that order, then nothing returned (statement-level). */
+const triggerFunction = (name: string, body: string[]) => `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    ${body.join('\n    ')}
+    RETURN NULL;
+  END $$`;
+
 /** The trigger functions over `tables` (in that order, then the catalogue); `full`: this migration's tables and the catalogue's errors. */
-const addFunction = (tables: Summary[], full: boolean) => `CREATE OR REPLACE FUNCTION event_summaries_add() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${tables.map(add).join('\n')}
-    ${typesAdd(full)}
-    RETURN NULL;
-  END $$`;
-
-const removeFunction = (tables: Summary[], full: boolean) => `CREATE OR REPLACE FUNCTION event_summaries_remove() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${tables.map(remove).join('\n')}
-    ${typesRemove(full)}
-    RETURN NULL;
-  END $$`;
-
-const clearFunction = (tables: Summary[]) => `CREATE OR REPLACE FUNCTION event_summaries_clear() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    ${tables.map((s) => `DELETE FROM ${s.table};`).join('\n    ')}
-    DELETE FROM event_types;
-    DELETE FROM event_ids i WHERE NOT EXISTS (SELECT 1 FROM events_archive a WHERE a.time = i.time AND a.id = i.id);
-    RETURN NULL;
-  END $$`;
+const addFunction = (tables: Summary[], full: boolean) => triggerFunction('event_summaries_add', [...tables.map(add), typesAdd(full)]);
+const removeFunction = (tables: Summary[], full: boolean) => triggerFunction('event_summaries_remove', [...tables.map(remove), typesRemove(full)]);
+const clearFunction = (tables: Summary[]) =>
+  triggerFunction('event_summaries_clear', [
+    ...tables.map((s) => `DELETE FROM ${s.table};`),
+    'DELETE FROM event_types;',
+    'DELETE FROM event_ids i WHERE NOT EXISTS (SELECT 1 FROM events_archive a WHERE a.time = i.time AND a.id = i.id);',
+  ]);
 
 /**
  * From `events` once (the hourly rollup), every other table from a smaller one, each written in
