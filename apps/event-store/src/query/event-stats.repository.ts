@@ -30,6 +30,9 @@ interface Source {
   hourly: { table: string; select: string };
 }
 
+/** The UTC hour or day of a time: `date_bin` from a UTC midnight, arithmetic only (`date_trunc(…, 'UTC')` converts through the zone per row, ~1.5 µs each). */
+const utcBucket = (unit: 'hour' | 'day', column: string) => `date_bin('1 ${unit}', ${column}, TIMESTAMPTZ '2000-01-01 00:00:00+00')`;
+
 const TYPE_COLUMNS = 'type, count, errors, first_time, last_time';
 const TYPE_SOURCE: Source = {
   daily: { table: 'event_type_daily', select: TYPE_COLUMNS },
@@ -53,7 +56,7 @@ const GROUPS: Record<Exclude<StatsGroup, 'type'>, { source: Source; days: boolea
   day: {
     source: {
       daily: { table: 'event_totals_daily', select: 'day, count' },
-      hourly: { table: 'event_totals_hourly', select: `date_trunc('day', hour, 'UTC'), count` },
+      hourly: { table: 'event_totals_hourly', select: `${utcBucket('day', 'hour')}, count` },
     },
     days: true,
     order: 'g.key',
@@ -109,7 +112,7 @@ const rangeSql = (column: string, r: TimeRange, params: SqlParams) =>
  */
 function endsCte(pieces: Required<TimeRange>[], params: SqlParams): string {
   const ranges = pieces.map((piece) => `SELECT time, type, level, source FROM events ${rangeSql('time', piece, params)}`).join(' UNION ALL ');
-  return `SELECT date_trunc('hour', time, 'UTC') AS hour, type, level, source, count(*) AS count, count(*) FILTER (WHERE level = 'error') AS errors,
+  return `SELECT ${utcBucket('hour', 'time')} AS hour, type, level, source, count(*) AS count, count(*) FILTER (WHERE level = 'error') AS errors,
       min(time) AS first_time, max(time) AS last_time FROM (${ranges}) e GROUP BY 1, 2, 3, 4`;
 }
 
