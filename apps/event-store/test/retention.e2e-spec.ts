@@ -1,10 +1,13 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { retentionConfigFromEnv, type RetentionConfig } from '../src/retention/event-store-env.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
+import { SPAN_TABLES, spanSql } from './span-summaries.js';
 
 describe('event-store retention (real PostgreSQL)', () => {
   let nats: NatsServerHarness;
@@ -85,6 +88,10 @@ describe('event-store retention (real PostgreSQL)', () => {
                  (SELECT e.id FROM events e WHERE e.type = o.type ORDER BY e.time DESC, e.id DESC LIMIT 1) AS example_id
                FROM events o GROUP BY type ORDER BY type`),
     );
+    for (const span of SPAN_TABLES) {
+      const { stored, truth } = spanSql(span);
+      expect({ table: span.table, rows: await q(stored) }).toEqual({ table: span.table, rows: await q(truth) });
+    }
   };
 
   it('archives each whole week older than EVENT_RETENTION_DAYS (default 30) by moving its partition: the same table, every column, summaries exact', async () => {
@@ -168,6 +175,60 @@ describe('event-store retention (real PostgreSQL)', () => {
     expect(await count('events_archive', 'old')).toBe(2);
     expect(await ids('old')).toBe(2);
     expect(await idsLeft()).toBe(3); // old × 2 and young: the ancient ids went with their partition
+    await expectSummariesExact();
+  });
+
+  it('runs a step again at once when PostgreSQL picks it as a deadlock victim (40P01): the week is archived in the same run, summaries exact', async () => {
+    await insertAged('victim', 45, 3);
+    await insertAged('young', 1);
+    await partitionTheirDays();
+    // A real deadlock, staged so that PostgreSQL must pick the retention step: `holder` pauses the
+    // step (a rollup row it must delete) while `blocker`, which holds the type's catalogue row the
+    // step updates next, starts waiting for the step's advisory lock. When `holder` lets go, the
+    // step waits for `blocker` last and so is the one whose deadlock check (deadlock_timeout, 1 s)
+    // finds the cycle; `blocker`'s check is set to a minute.
+    const holder = new pg.Client({ connectionString: db.url });
+    const blocker = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    await blocker.connect();
+    const waiting = (text: string) =>
+      waitFor(
+        async () =>
+          (
+            await db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE $1`,
+              [`%${text}%`],
+            )
+          ).rows[0].n === 1,
+        { timeoutMs: 30_000, message: `no session waited in ${text}` },
+      );
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM event_rollup WHERE type = 'retention.tested' AND hour < now() - interval '40 days' FOR UPDATE`);
+      await blocker.query('BEGIN');
+      await blocker.query(`SET LOCAL deadlock_timeout = '60s'`);
+      await blocker.query(`SELECT 1 FROM event_types WHERE type = 'retention.tested' FOR UPDATE`);
+
+      const run = retention.run();
+      await waiting('archive_event_partition');
+      const blocked = blocker.query(`SELECT pg_advisory_xact_lock(hashtext('events partitions'))`);
+      await waiting('pg_advisory_xact_lock');
+      await holder.query('COMMIT');
+      // The step is rolled back as the victim, so `blocker` gets the lock; its own transaction goes on.
+      await blocked;
+      await blocker.query('COMMIT');
+
+      expect(await run).toEqual({ archived: 3, partitions: 1, pruned: 0 });
+      expect(warn.mock.calls.filter(([message]) => String(message).includes('deadlock victim'))).toHaveLength(1);
+    } finally {
+      warn.mockRestore();
+      await holder.end();
+      await blocker.end();
+    }
+    expect(await count('events', 'victim')).toBe(0);
+    expect(await count('events_archive', 'victim')).toBe(3);
+    expect(await count('events', 'young')).toBe(1);
     await expectSummariesExact();
   });
 

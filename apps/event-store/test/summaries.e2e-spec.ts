@@ -9,6 +9,7 @@ import { RetentionService } from '../src/retention/retention.service.js';
 import { retentionConfigFromEnv } from '../src/retention/event-store-env.js';
 import { rebuildEventSummaries } from '../src/store/event-summaries.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
+import { SPAN_TABLES, spanSql } from './span-summaries.js';
 
 const CONSUMER = 'event-store';
 const TYPES = ['sum.vendor.created', 'sum.vendor.updated', 'sum.order.paid', 'sum.order.failed', 'sum.lead.sent', 'sum.lead.lost'];
@@ -23,10 +24,10 @@ const TRUE_ROLLUP = `SELECT date_trunc('hour', time, 'UTC') AS hour, type, level
 const ROLLUP = `SELECT hour, type, level, source, count::int, errors::int, first_time, last_time FROM event_rollup ORDER BY 1, 2, 3, 4`;
 const TRUE_DAILY = TRUE_ROLLUP.replace("date_trunc('hour', time, 'UTC') AS hour", "date_trunc('day', time, 'UTC') AS day");
 const DAILY = `SELECT day, type, level, source, count::int, errors::int, first_time, last_time FROM event_rollup_daily ORDER BY 1, 2, 3, 4`;
-const TRUE_TYPES = `SELECT type, count(*)::int AS count, min(time) AS first_seen, max(time) AS last_seen,
+const TRUE_TYPES = `SELECT type, count(*)::int AS count, (count(*) FILTER (WHERE level = 'error'))::int AS errors, min(time) AS first_seen, max(time) AS last_seen,
     (SELECT e.id FROM events e WHERE e.type = o.type ORDER BY e.time DESC, e.id DESC LIMIT 1) AS example_id
   FROM events o GROUP BY type ORDER BY type`;
-const TYPES_ROWS = `SELECT type, count::int, first_seen, last_seen, example_id FROM event_types ORDER BY type`;
+const TYPES_ROWS = `SELECT type, count::int, errors::int, first_seen, last_seen, example_id FROM event_types ORDER BY type`;
 
 describe('event-store summaries: the hourly and daily rollups and the type catalogue stay exact (real nats-server and PostgreSQL)', () => {
   let nats: NatsServerHarness;
@@ -65,6 +66,10 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     expect(rollup).toEqual(truth);
     expect(await rows(DAILY)).toEqual(await rows(TRUE_DAILY));
     expect(await rows(TYPES_ROWS)).toEqual(await rows(TRUE_TYPES));
+    for (const span of SPAN_TABLES) {
+      const { stored, truth } = spanSql(span);
+      expect({ table: span.table, rows: await rows(stored) }).toEqual({ table: span.table, rows: await rows(truth) });
+    }
   };
   const consumerIdle = () =>
     waitFor(
@@ -197,6 +202,10 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     await pool.query(`DELETE FROM event_rollup_daily WHERE type = 'sum.order.failed'`);
     await pool.query(`DELETE FROM event_types WHERE type = 'sum.lead.lost'`);
     await pool.query(`UPDATE event_types SET example_id = 'nope', count = 1 WHERE type = 'sum.vendor.created'`);
+    await pool.query(`UPDATE event_totals_hourly SET errors = errors + 1`);
+    await pool.query(`DELETE FROM event_type_daily WHERE type = 'sum.order.paid'`);
+    await pool.query(`UPDATE event_source_level_daily SET count = count * 2`);
+    await pool.query(`TRUNCATE event_totals_daily`);
     await expect(expectExact()).rejects.toThrow();
     expect(await count(`type LIKE 'sum.%'`)).toBe(600); // the young events retention left
 
@@ -204,7 +213,7 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     expect(rebuilt).toEqual({ buckets: (await rows(TRUE_ROLLUP)).length, types: (await rows(TRUE_TYPES)).length });
     await expectExact(10);
     // Written in bucket order (as the writer does over time), so a window's rows sit on adjacent pages.
-    for (const [table, bucket] of [['event_rollup', 'hour'], ['event_rollup_daily', 'day']]) {
+    for (const [table, bucket] of [['event_rollup', 'hour'], ['event_rollup_daily', 'day'], ...SPAN_TABLES.map((t) => [t.table, t.unit])]) {
       const stored = (await pool.query<{ b: Date }>(`SELECT ${bucket} AS b FROM ${table} ORDER BY ctid`)).rows.map((r) => r.b.getTime());
       expect(stored.length).toBeGreaterThan(1);
       expect(stored).toEqual([...stored].sort((a, b) => a - b));
