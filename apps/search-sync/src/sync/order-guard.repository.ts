@@ -23,6 +23,8 @@ export async function claimNewer<T extends IndexOperation>(tx: EntityManager, op
      RETURNING index_name, object_id`,
     [JSON.stringify(rows)],
   );
+  // Keys are unique in `ops` and every returned row is one of them: all won, the usual case, needs no lookup.
+  if (won.length === ops.length) return [...ops];
   const keys = new Set(won.map((r) => operationKey({ index: r.index_name, objectID: r.object_id })));
   return ops.filter((op) => keys.has(operationKey(op)));
 }

@@ -3,7 +3,6 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CloudEvent } from '@app/events';
 import { RecordBuilder } from '../mapping/record-builder.js';
 import { SyncBatcher } from './sync-batcher.js';
-import { BurstMemoryRelease } from './burst-memory-release.js';
 
 /**
  * Consumer `search-sync` (and `search-sync-replay`): every event the mapping names becomes index
@@ -16,12 +15,10 @@ export class SearchSyncHandler {
   constructor(
     private readonly records: RecordBuilder,
     private readonly batcher: SyncBatcher,
-    private readonly burst: BurstMemoryRelease,
   ) {}
 
   @EventPattern<string>('>')
   async sync(@Payload() event: CloudEvent): Promise<void> {
-    this.burst.events++;
     const ops = this.records.operations(event);
     if (ops.length === 1) return this.batcher.add(ops[0]);
     await Promise.all(ops.map((op) => this.batcher.add(op)));

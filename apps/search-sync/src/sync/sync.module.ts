@@ -6,7 +6,6 @@ import { SearchSyncHandler } from './search-sync.handler.js';
 import { SearchSyncMetrics } from './search-sync.metrics.js';
 import { SyncApplier } from './sync-applier.js';
 import { SyncBatcher } from './sync-batcher.js';
-import { BurstMemoryRelease } from './burst-memory-release.js';
 
 /** Consumer `search-sync` → batched, order-guarded writes into the index (ack after the index accepted). */
 @Module({
@@ -14,7 +13,6 @@ import { BurstMemoryRelease } from './burst-memory-release.js';
   controllers: [SearchSyncHandler],
   providers: [
     SyncApplier,
-    BurstMemoryRelease,
     SearchSyncMetrics,
     {
       provide: SyncBatcher,

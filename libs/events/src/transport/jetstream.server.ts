@@ -16,6 +16,7 @@ import { MaxDeliveriesListener } from '../dlq/max-deliveries.listener.js';
 import { MetricsService, type PendingCount } from '../metrics/metrics.service.js';
 import type { HistogramTally } from '../metrics/tally-histogram.js';
 import { AckBatcher } from './ack-batcher.js';
+import { BurstMemoryRelease, type BurstSource } from './burst-memory-release.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { ensureDurable } from './consumer-provisioner.js';
 import { decideFailure } from './failure-policy.js';
@@ -80,6 +81,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly acks = new AckBatcher((msg, err) =>
     this.logger.warn(`ack of #${msg.seq} not sent (${(err as Error).message}); the server will redeliver it`),
   );
+  /** Messages taken and handlers running: a full GC when a burst of them is over (see BurstMemoryRelease). */
+  private readonly load: BurstSource & { events: number };
+  private readonly burst: BurstMemoryRelease;
   private closing = false;
   /** Aborted by close(): cuts short the pauses between retries so nothing outlives the server. */
   private readonly stopped = new AbortController();
@@ -95,7 +99,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (!config.consumer) {
       throw new Error('EventsModule.forRoot({ consumer }) is required to run the JetStream transport: name the durable consumer');
     }
-    this.gate = new ConcurrencyGate(config.concurrency);
+    const gate = (this.gate = new ConcurrencyGate(config.concurrency));
+    this.load = {
+      events: 0,
+      get backlog() {
+        return gate.inFlight;
+      },
+    };
+    this.burst = new BurstMemoryRelease(this.load, this.logger);
     // Long handlers keep their lease instead of being redelivered to another replica.
     this.leases = new LeaseKeeper(config.ackWaitMs / 3);
     const consumer = config.consumer;
@@ -121,6 +132,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.stopOnConnected = this.nats.onConnected((nc) => {
       this.start(nc).catch((err: Error) => this.logger.error(`consumers not started: ${err.message}`, err.stack));
     });
+    this.burst.start();
     callback();
   }
 
@@ -185,6 +197,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         for await (const msg of messages) {
           // A free slot is taken without a promise; only a full gate makes the loop wait.
           if (!this.gate.tryAcquire()) await this.gate.acquire();
+          this.load.events++;
           if (this.closing) {
             // Fetched but not started: hand it straight back rather than run it after shutdown began.
             this.gate.release();
@@ -301,6 +314,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async close(): Promise<void> {
     this.closing = true;
     this.stopped.abort();
+    this.burst.stop();
     this.stopOnConnected?.();
     for (const lane of this.lanes) {
       lane.advisories.stop();
