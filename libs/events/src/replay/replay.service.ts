@@ -19,10 +19,7 @@ export class ReplayService {
   constructor(private readonly nats: NatsConnectionManager) {}
 
   private connected() {
-    const js = this.nats.jetstream;
-    const jsm = this.nats.manager;
-    if (!js || !jsm) throw new Error('NATS is not connected; try again when /health/events is up');
-    return { js, jsm };
+    return { js: this.nats.jetStream(), jsm: this.nats.jetStreamManager() };
   }
 
   /**
