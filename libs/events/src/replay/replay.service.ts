@@ -11,6 +11,7 @@ const CHUNK = 1000;
 /**
  * Sends events back to ONE consumer app through `replay.<consumer>.<type>`, which only that app's
  * `<consumer>-replay` durable reads; the other apps never see them again.
+ * @example const queued = await replay.replay('search-sync', envelopes);
  */
 @Injectable()
 export class ReplayService {

@@ -65,6 +65,8 @@ interface Lane {
  *
  * It runs two durables into the same handlers: `<consumer>` on `events.>` and `<consumer>-replay`
  * on `replay.<consumer>.>` (replays and redrives aimed at this app only).
+ * @example
+ * app.connectMicroservice({ strategy: app.get(JetStreamServer) }, { inheritAppConfig: true }); // what connectEventConsumer(app) does
  */
 @Injectable()
 export class JetStreamServer extends Server implements CustomTransportStrategy {
