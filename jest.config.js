@@ -18,6 +18,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@app/(events|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@app/events/internal$': '<rootDir>/libs/events/src/internal.ts',
     // Not `x.json.js`: libphonenumber-js ships its metadata as JS modules of that name.
     '^(\\.{1,2}/.*)(?<!\\.json)\\.js$': '$1',
   },

@@ -32,7 +32,7 @@ import { EventPattern } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
-import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, EventsModule, HEADER, NatsConnectionManager, STREAM_EVENTS, subjectForType } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, EventsModule, HEADER, NatsConnectionManager, STREAM_EVENTS, subjectForType } from '@app/events/internal';
 import { sleep, TestDatabase } from '@app/testing';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize } from '../support/stats.js';

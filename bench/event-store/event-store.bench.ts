@@ -56,7 +56,7 @@ import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { connect, headers, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamClient, jetstream, jetstreamManager, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, replayDurable, STREAM_EVENTS, STREAM_REPLAY, subjectForType } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, replayDurable, STREAM_EVENTS, STREAM_REPLAY, subjectForType } from '@app/events/internal';
 import { sleep, TestDatabase } from '@app/testing';
 import { AppModule } from '../../apps/event-store/src/app.module.js';
 import { EventBatcher } from '../../apps/event-store/src/writer/event-batcher.js';

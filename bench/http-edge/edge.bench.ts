@@ -1,6 +1,6 @@
 // What the HTTP edge's checks cost on an ingest-sized body, beside JSON.parse of the same body (the
 // ratio is what matters; the machine is shared). Run: node scripts/build.js && node dist/bench/http-edge/edge.bench.js
-import { badText, jsonDeeperThan } from '@app/events';
+import { badText, jsonDeeperThan } from '@app/events/internal';
 
 const events = Array.from({ length: 1000 }, (_, i) => ({
   type: 'vendor.created',

@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, headers } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { CLOUDEVENTS_CONTENT_TYPE, createEnvelope, HEADER, STREAM_EVENTS, subjectForType } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, createEnvelope, HEADER, STREAM_EVENTS, subjectForType } from '@app/events/internal';
 import { AppProcess, NatsServerHarness, sleep, TestDatabase } from '@app/testing';
 import { envInt, envList } from '../support/env.js';
 import { armDeadline } from '../support/deadline.js';

@@ -39,7 +39,7 @@ import {
   NatsConnectionManager,
   STREAM_EVENTS,
   subjectForType,
-} from '@app/events';
+} from '@app/events/internal';
 import { sleep, TestDatabase } from '@app/testing';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';

@@ -33,7 +33,7 @@ import pg from 'pg';
 import { connect, headers, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, JetStreamClient, jetstreamManager, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { algoliasearch } from 'algoliasearch';
-import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, STREAM_EVENTS, subjectForType, type CloudEvent } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, STREAM_EVENTS, subjectForType, type CloudEvent } from '@app/events/internal';
 import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
 import { AppModule } from '../../apps/search-sync/src/app.module.js';
 import type { SearchSyncConfig } from '../../apps/search-sync/src/config/search-sync-env.js';

@@ -42,7 +42,7 @@ import { AddressInfo } from 'node:net';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Agent, request } from 'undici';
-import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, STREAM_EVENTS, subjectForType } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, STREAM_EVENTS, subjectForType } from '@app/events/internal';
 import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
 import { AppModule } from '../../apps/webhook-dispatcher/src/app.module.js';
 import { webhookConfigFromEnv } from '../../apps/webhook-dispatcher/src/config/webhook-env.js';

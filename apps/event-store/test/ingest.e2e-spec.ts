@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { connect, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { DEFAULT_EVENT_MAX_BYTES, SchemaRegistry } from '@app/events';
-import type { CloudEvent } from '@app/events';
+import { DEFAULT_EVENT_MAX_BYTES, SchemaRegistry } from '@app/events/internal';
+import type { CloudEvent } from '@app/events/internal';
 import { Collector, NatsServerHarness, TestDatabase } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { CloudEvent, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, subjectForType } from '@app/events';
+import { CloudEvent, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, subjectForType } from '@app/events/internal';
 import { NatsServerHarness, publishWithRetry, TestDatabase, waitFor } from '@app/testing';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { retentionConfigFromEnv } from '../src/retention/event-store-env.js';

@@ -13,7 +13,7 @@ import {
   STREAM_EVENTS,
   subjectForType,
   uuidv7,
-} from '@app/events';
+} from '@app/events/internal';
 import { NatsServerHarness, sleep, TestDatabase, waitFor } from '@app/testing';
 import { EventBatcher } from '../src/writer/event-batcher.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';

@@ -2,7 +2,7 @@ import { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { connectEventConsumer, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, STREAM_REPLAY, subjectForType, type CloudEvent, type EventsConfig } from '@app/events';
+import { connectEventConsumer, createEnvelope, HEADER, replaySubject, STREAM_EVENTS, STREAM_REPLAY, subjectForType, type CloudEvent, type EventsConfig } from '@app/events/internal';
 import { formatLogLine, NatsServerHarness, TestDatabase, waitFor, writeRunLog } from '@app/testing';
 import { AppModule, type SearchSyncAppOptions } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';

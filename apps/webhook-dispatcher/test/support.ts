@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, subjectForType } from '@app/events';
+import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, subjectForType } from '@app/events/internal';
 import { ADMIN_KEYS, NatsServerHarness, TestDatabase } from '@app/testing';
 import { AppModule, WebhookDispatcherConfig } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';

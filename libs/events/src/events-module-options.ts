@@ -1,7 +1,11 @@
 import type { EventsConfig } from './config/events-config.js';
 import type { MeshDatabaseOptions } from './database/mesh-data-source.js';
 
-/** What an app that only publishes gives `EventsModule.forProducer`. */
+/**
+ * What an app that only publishes gives `EventsModule.forProducer`.
+ * @example
+ * EventsModule.forProducer({ service: 'vendor-service', database: { entities: [Vendor] } })
+ */
 export interface EventsProducerOptions {
   /** The app's name: the envelope's `source`, the health `service`, the metrics label. */
   service: string;
@@ -11,13 +15,20 @@ export interface EventsProducerOptions {
   database?: MeshDatabaseOptions;
 }
 
-/** What a consuming app gives `EventsModule.forConsumer`: its durable consumer's name is required. */
+/**
+ * What a consuming app gives `EventsModule.forConsumer`: its durable consumer's name is required.
+ * @example
+ * EventsModule.forConsumer({ service: 'event-store', consumer: 'event-store', config: { concurrency: 64 } })
+ */
 export interface EventsConsumerOptions extends EventsProducerOptions {
   /** This app's durable consumer name (`event-store`, ...). */
   consumer: string;
 }
 
-/** Either role: `forRoot` picks by whether `consumer` is given. */
+/**
+ * Either role: `forRoot` picks by whether `consumer` is given.
+ * @example EventsModule.forRoot({ service: 'recorder', consumer: process.env.CONSUMER })
+ */
 export interface EventsModuleOptions extends EventsProducerOptions {
   consumer?: string;
 }

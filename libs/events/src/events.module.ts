@@ -21,6 +21,11 @@ import { MeshExceptionFilter } from './transport/mesh-exception.filter.js';
 
 const OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
 
+/**
+ * `EventsModule.forRootAsync`: options built from injected configuration.
+ * @example
+ * EventsModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService], useFactory: (c: ConfigService) => ({ service: 'vendor-service', config: { natsServers: [c.getOrThrow('NATS_URL')] } }) })
+ */
 export interface EventsModuleAsyncOptions {
   imports?: DynamicModule['imports'];
   inject?: FactoryProvider['inject'];

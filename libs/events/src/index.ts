@@ -1,51 +1,82 @@
-export * from './events.module.js';
-export * from './events-module-options.js';
-export * from './events.constants.js';
-export * from './config/events-env.js';
-export * from './config/env-transforms.js';
+/**
+ * The public API of the event mesh library (`@app/events`): what an app needs to publish, consume,
+ * dead-letter and replay events, and to serve its HTTP edge the mesh's way. Named exports only, so
+ * a new export is a visible line in review (`public-api.spec.ts` pins the list). The library's
+ * tests, the apps' tests and `@app/testing` reach the internals through `@app/events/internal`.
+ */
+
+// Modules and their options
+export { EventsModule, type EventsModuleAsyncOptions } from './events.module.js';
+export type { EventsModuleOptions, EventsProducerOptions, EventsConsumerOptions } from './events-module-options.js';
+export { EventsDatabaseModule } from './database/events-database.module.js';
+export type { MeshDatabaseOptions } from './database/mesh-data-source.js';
+export { EventsHealthModule, type EventsHealthModuleOptions } from './health/events-health.module.js';
+export type { EventsHealthContributor } from './health/events-health-contributor.js';
+export { NatsConnectionManager, NatsNotReadyError } from './nats/nats-connection.js';
+
+// Configuration
+export { EVENTS_CONFIG, EVENTS_SERVICE, CONSUMER_NAME, CONSUMER_NAME_RULE } from './events.constants.js';
+export type { EventsConfig } from './config/events-config.js';
+export { validateEnv } from './config/events-env.js';
 export { validationRule } from './config/env-validators.js';
-export * from './config/events-config.js';
-export * from './config/duration.js';
-export * from './envelope/cloud-event.js';
-export * from './envelope/envelope-parser.js';
-export * from './envelope/event-type.js';
-export * from './envelope/event-size.js';
-export * from './envelope/jsonb-storable.js';
-export * from './envelope/uuid-v7.js';
-export * from './database/mesh-data-source.js';
-export * from './database/events-database.module.js';
-export * from './database/pg-errors.js';
-export * from './database/pg-listener.js';
-export * from './rate-limit/shared-rate-limit.js';
-export * from './nats/nats-connection.js';
-export * from './schemas/schema-registry.js';
-export * from './schemas/schema-validation.error.js';
-export * from './schemas/schema-bucket.js';
-export * from './publisher/events.service.js';
-export * from './publisher/events-service.port.js';
-export * from './publisher/publish-result.js';
-export * from './outbox/outbox.repository.js';
-export * from './outbox/outbox-relay.js';
-export * from './metrics/metrics.service.js';
-export * from './dlq/dlq.publisher.js';
-export * from './dlq/dead-letter-store.js';
-export * from './status/mesh-status.js';
-export * from './replay/replay.service.js';
-export * from './transport/jetstream.server.js';
-export * from './transport/jetstream.context.js';
-export * from './transport/handler-errors.js';
-export * from './transport/failure-policy.js';
-export * from './transport/connect-event-consumer.js';
-export * from './health/events-health.module.js';
-export * from './health/events-health-contributor.js';
-export * from './http/api-key.guard.js';
-export * from './http/http-edge.js';
-export * from './http/edge-error.js';
-export * from './http/edge-exception.filter.js';
-export * from './http/edge-validation.js';
-export * from './http/bad-text.js';
-export * from './http/security-headers.js';
-export * from './http/failure-aggregator.js';
-export * from './http/uuid.pipe.js';
-export * from './http/listen-host.js';
-export * from './group-commit/index.js';
+export { toInt, toBool } from './config/env-transforms.js';
+export { parseDuration, parseDurationList } from './config/duration.js';
+
+// The envelope and the contract's names (DESIGN.md)
+export { createEnvelope, EVENT_LEVELS, type EventLevel, type CloudEvent, type PublishOptions, type EventMessage } from './envelope/cloud-event.js';
+export { HEADER, STREAM_EVENTS, STREAM_REPLAY, STREAM_DLQ, replayDurable } from './events.constants.js';
+export { isEventType, normalizePattern, matchesPattern, subjectForType, InvalidEventTypeError } from './envelope/event-type.js';
+export { EventTooLargeError } from './envelope/event-size.js';
+export { UnstorableDataError } from './envelope/jsonb-storable.js';
+export { uuidv7 } from './envelope/uuid-v7.js';
+
+// Publishing and subscribing
+export { EventsService } from './publisher/events.service.js';
+export {
+  InjectEventsService,
+  type IEventsService,
+  type EventCallback,
+  type EventSubscription,
+  type EventsHealth,
+} from './publisher/events-service.port.js';
+export type { PublishResult } from './publisher/publish-result.js';
+export { SchemaRegistry, type RegisteredSchema } from './schemas/schema-registry.js';
+export { SchemaValidationError } from './schemas/schema-validation.error.js';
+
+// Consuming: the transport, the handler's context and its errors
+export { connectEventConsumer } from './transport/connect-event-consumer.js';
+export { JetStreamServer } from './transport/jetstream.server.js';
+export { JetStreamContext } from './transport/jetstream.context.js';
+export { NonRetryableError, RetryLaterError } from './transport/handler-errors.js';
+export { GroupCommit } from './group-commit/group-commit.js';
+export type { GroupCommitOptions, BatchReport } from './group-commit/group-commit.options.js';
+export { ItemFailure, GroupCommitClosedError, type ItemResult } from './group-commit/item-result.js';
+export { groupCommitMetrics } from './group-commit/group-commit.metrics.js';
+
+// Dead letters, replay, status
+export {
+  DeadLetterStore,
+  DeadLetterNotFoundError,
+  type DeadLetterFilter,
+  type StoredDeadLetter,
+  type RedriveResult,
+  type RedriveReport,
+} from './dlq/dead-letter-store.js';
+export { ReplayService } from './replay/replay.service.js';
+export { meshStatus, type MeshStatus } from './status/mesh-status.js';
+export { MetricsService } from './metrics/metrics.service.js';
+
+// PostgreSQL: notifications, data errors, limits shared by replicas
+export { PgListener } from './database/pg-listener.js';
+export { isPostgresDataError } from './database/pg-errors.js';
+export { sharedRateLimiter, takeAll, takeUpTo, type SharedRateLimitOptions } from './rate-limit/shared-rate-limit.js';
+
+// The HTTP edge
+export { configureHttpEdge, type HttpEdgeOptions } from './http/http-edge.js';
+export { ApiKey, ApiKeyGuard } from './http/api-key.guard.js';
+export { edgeError } from './http/edge-error.js';
+export { StrictInt, StrictIntPipe, MAX_OFFSET } from './http/edge-validation.js';
+export { UuidPipe } from './http/uuid.pipe.js';
+export type { CspDirectives } from './http/security-headers.js';
+export { FailureAggregator } from './http/failure-aggregator.js';
+export { listenHost } from './http/listen-host.js';

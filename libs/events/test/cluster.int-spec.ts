@@ -4,7 +4,7 @@ import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   connectEventConsumer, EventsConfig, EventsHealthModule, EventsModule, EventsService, SCHEMA_BUCKET, SchemaRegistry, STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY,
-} from '@app/events';
+} from '@app/events/internal';
 import { NatsClusterHarness, TestDatabase, waitFor } from '@app/testing';
 import { RecorderModule } from '../../../test/fixtures/recorder/recorder.module.js';
 

@@ -24,7 +24,7 @@ describe('EventsModule by role, and the streams readiness promise (real nats-ser
       const js = await app.get(NatsConnectionManager).ready();
       const jsm = await jetstreamManager(await rawConnect(mesh));
       expect((await jsm.streams.info(STREAM_EVENTS)).config.name).toBe(STREAM_EVENTS);
-      expect(js).toBe(app.get(NatsConnectionManager).jetstream);
+      expect(js).toBe(app.get(NatsConnectionManager).jetStream());
     } finally {
       await app.close();
     }

@@ -65,8 +65,8 @@ class Gates {
 
   /** The parts of the JetStream client and manager the transport calls, each through its gate. */
   wrap(nats: NatsConnectionManager): void {
-    const jetstream = Object.getOwnPropertyDescriptor(NatsConnectionManager.prototype, 'jetstream')!.get!;
-    const manager = Object.getOwnPropertyDescriptor(NatsConnectionManager.prototype, 'manager')!.get!;
+    const jetstream = nats.jetStream.bind(nats);
+    const manager = nats.jetStreamManager.bind(nats);
     const consumer = (c: Consumer, stream: string) =>
       ({
         consume: async (opts: Parameters<Consumer['consume']>[0]) => {
@@ -76,10 +76,9 @@ class Gates {
           return messages;
         },
       }) as unknown as Consumer;
-    Object.defineProperty(nats, 'jetstream', {
-      get: () => {
-        const js = jetstream.call(nats) as JetStreamClient | undefined;
-        if (!js) return undefined;
+    Object.defineProperty(nats, 'jetStream', {
+      value: () => {
+        const js = jetstream();
         // The rest of the client (publishing) stays as it is: a derived object overrides `consumers` only.
         return Object.assign(Object.create(js) as JetStreamClient, {
           consumers: {
@@ -91,10 +90,9 @@ class Gates {
         });
       },
     });
-    Object.defineProperty(nats, 'manager', {
-      get: () => {
-        const jsm = manager.call(nats) as JetStreamManager | undefined;
-        if (!jsm) return undefined;
+    Object.defineProperty(nats, 'jetStreamManager', {
+      value: () => {
+        const jsm = manager();
         const gated =
           <A extends [string, ...unknown[]], R>(fn: (...args: A) => Promise<R>) =>
           async (...args: A) => {

@@ -1,7 +1,7 @@
 import {
   assertEventSize, assertStorable, createEnvelope, DEFAULT_EVENT_MAX_BYTES, matchesPattern, normalizePattern, toEventMessage,
   type CloudEvent, type EventCallback, type EventsHealth, type EventSubscription, type IEventsService, type PublishOptions, type PublishResult,
-} from '@app/events';
+} from '@app/events/internal';
 
 interface Subscriber {
   pattern: string;

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, EventsService, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
 
 export interface DeadLetterList {
@@ -22,10 +22,7 @@ export class DeadLettersService {
   ) {}
 
   private store(): DeadLetterStore {
-    const jsm = this.nats.manager;
-    const js = this.nats.jetstream;
-    if (!jsm || !js || !this.nats.isConnected) throw new ServiceUnavailableException('The console is not connected to NATS; see the Health page');
-    return new DeadLetterStore(jsm, js);
+    return new DeadLetterStore(this.nats.jetStreamManager(), this.nats.jetStream());
   }
 
   async list(filter: DeadLetterFilter, limit: number): Promise<DeadLetterList> {

@@ -1,4 +1,4 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { meshStatus, NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY, type MeshStatus } from '@app/events';
 
 export interface ConsumerInfo {
@@ -17,9 +17,7 @@ export class ConsumersService {
   constructor(private readonly nats: NatsConnectionManager) {}
 
   status(): Promise<MeshStatus> {
-    const jsm = this.nats.manager;
-    if (!jsm || !this.nats.isConnected) throw new ServiceUnavailableException('The console is not connected to NATS; see the Health page');
-    return meshStatus(jsm);
+    return meshStatus(this.nats.jetStreamManager());
   }
 
   /** The consumer apps (durables on EVENTS), whether running or not, and which of them take replays. */

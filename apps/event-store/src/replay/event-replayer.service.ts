@@ -71,8 +71,7 @@ export class EventReplayer {
 
   /** A consumer app that has run once has its replay durable; a name without one is most likely a typo. */
   async assertKnownConsumer(consumer: string): Promise<void> {
-    const jsm = this.nats.manager;
-    if (!jsm || !this.nats.isConnected) throw new ServiceUnavailableException('NATS is not connected; try again when /health/events is up');
+    const jsm = this.nats.jetStreamManager();
     try {
       await jsm.consumers.info(STREAM_REPLAY, replayDurable(consumer));
     } catch (err) {

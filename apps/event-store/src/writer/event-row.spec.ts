@@ -1,4 +1,4 @@
-import { createEnvelope, parseEnvelope } from '@app/events';
+import { createEnvelope, parseEnvelope } from '@app/events/internal';
 import { toEventRow } from './event-row.js';
 
 const received = new Date('2025-03-01T10:00:00.123Z');

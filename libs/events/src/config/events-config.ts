@@ -2,7 +2,10 @@ import { parseDuration, parseDurationList } from './duration.js';
 import { EventsEnv } from './events-env.js';
 import type { EventLevel } from '../envelope/cloud-event.js';
 
-/** The resolved, typed configuration of the event path of one app. */
+/**
+ * The resolved, typed configuration of the event path of one app.
+ * @example constructor(@Inject(EVENTS_CONFIG) private readonly config: EventsConfig) {}
+ */
 export interface EventsConfig {
   /** Publishing service name: the envelope's `source`, metric label and health `service`. */
   service: string;

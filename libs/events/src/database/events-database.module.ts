@@ -8,6 +8,8 @@ import { createMeshDataSource, meshDataSourceOptions, type MeshDatabaseOptions }
  * The app's PostgreSQL DataSource (TypeORM), migrations run under an advisory lock at start-up.
  * Its own module so the database concern stays apart from the bus; `EventsModule` imports it.
  * TypeORM's DataSource is global, so every module of the app can inject it.
+ * @example
+ * imports: [EventsDatabaseModule.forRoot(eventsConfigModule, { migrations: [CreateVendors1765000000000] })] // eventsConfigModule provides EVENTS_CONFIG
  */
 @Module({})
 export class EventsDatabaseModule {

@@ -7,6 +7,11 @@ import { CreateRateLimits1764900000000 } from '../rate-limit/migrations/17649000
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Classes = MixedList<Function | string>;
 
+/**
+ * The app's tables on the mesh's PostgreSQL pool: entities and migrations join the library's own.
+ * @example
+ * EventsModule.forConsumer({ service: 'search-sync', consumer: 'search-sync', database: { entities: [ReindexJob], migrations: [CreateReindexJobs1764000000000] } })
+ */
 export interface MeshDatabaseOptions {
   entities?: Classes;
   migrations?: Classes;

@@ -4,7 +4,10 @@ import { CLOUDEVENTS_CONTENT_TYPE, HEADER, replaySubject, STREAM_DLQ } from '../
 import type { CloudEvent } from '../envelope/cloud-event.js';
 import { normalizePattern, typeFromSubject } from '../envelope/event-type.js';
 
-/** Which dead letters an operation covers; both optional, combined with AND. */
+/**
+ * Which dead letters an operation covers; both optional, combined with AND.
+ * @example await store.count({ consumer: 'search-sync', type: 'vendor.*' })
+ */
 export interface DeadLetterFilter {
   /** The consumer app that failed them (`search-sync`). */
   consumer?: string;
@@ -12,7 +15,11 @@ export interface DeadLetterFilter {
   type?: string;
 }
 
-/** One message of `EVENTS_DLQ`, with the `Mesh-*` headers read out and the envelope decoded. */
+/**
+ * One message of `EVENTS_DLQ`, with the `Mesh-*` headers read out and the envelope decoded.
+ * @example
+ * const letter: StoredDeadLetter = await store.show(42); // letter.reason, letter.envelope?.id
+ */
 export interface StoredDeadLetter {
   /** Sequence in `EVENTS_DLQ`: what `show`, `redrive` and the CLI take. */
   seq: number;
@@ -34,6 +41,10 @@ export interface StoredDeadLetter {
   envelope?: CloudEvent;
 }
 
+/**
+ * One dead letter sent back to the consumer that failed it, and where it went.
+ * @example const { consumer, type } = await store.redrive(42);
+ */
 export interface RedriveResult {
   dlqSeq: number;
   consumer: string;
@@ -47,6 +58,11 @@ export interface RedriveFailure {
   error: string;
 }
 
+/**
+ * The outcome of a bulk redrive: what went back, what could not, and why.
+ * @example
+ * const { redriven, failed } = await store.redriveAll({ consumer: 'search-sync' });
+ */
 export interface RedriveReport {
   redriven: RedriveResult[];
   failed: RedriveFailure[];
@@ -55,6 +71,11 @@ export interface RedriveReport {
 /** Called after each letter of a bulk operation: how many are done out of how many. */
 export type ProgressCallback = (done: number, total: number) => void;
 
+/**
+ * No message with that sequence in `EVENTS_DLQ` (already redriven or purged); a 404 at an HTTP edge.
+ * @example
+ * try { await store.show(seq); } catch (err) { if (err instanceof DeadLetterNotFoundError) throw new NotFoundException(err.message); throw err; }
+ */
 export class DeadLetterNotFoundError extends Error {
   constructor(readonly seq: number) {
     super(`EVENTS_DLQ has no message #${seq}; list them with "mesh dlq ls"`);

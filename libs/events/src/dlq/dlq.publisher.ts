@@ -30,8 +30,7 @@ export class DlqPublisher {
   ) {}
 
   async publish(letter: DeadLetter): Promise<void> {
-    const js = this.nats.jetstream;
-    if (!js) throw new Error('NATS is not connected; cannot dead-letter now');
+    const js = this.nats.jetStream();
     const headers = JetStreamPublisher.headers({
       [HEADER.contentType]: CLOUDEVENTS_CONTENT_TYPE,
       [HEADER.dlqConsumer]: letter.consumer,

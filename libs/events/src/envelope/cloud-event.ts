@@ -1,10 +1,23 @@
 import { assertEventType } from './event-type.js';
 import { uuidv7 } from './uuid-v7.js';
 
+/**
+ * The envelope's `level` values, least to most severe (DESIGN.md).
+ * @example
+ * if (!EVENT_LEVELS.includes(level)) throw new BadRequestException(`level must be one of ${EVENT_LEVELS.join(', ')}`);
+ */
 export const EVENT_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/**
+ * One of {@link EVENT_LEVELS}.
+ * @example const level: EventLevel = 'warn';
+ */
 export type EventLevel = (typeof EVENT_LEVELS)[number];
 
-/** The CloudEvents 1.0 structured JSON envelope every event travels in (DESIGN.md "Subjects and the envelope"). */
+/**
+ * The CloudEvents 1.0 structured JSON envelope every event travels in (DESIGN.md "Subjects and the envelope").
+ * @example
+ * async onOrderCreated(event: CloudEvent<Order>) { await this.orders.record(event.data); } // an @EventPattern('order.created') handler
+ */
 export interface CloudEvent<T = unknown> {
   specversion: '1.0';
   id: string;
@@ -26,7 +39,11 @@ export interface CloudEvent<T = unknown> {
   [extension: string]: unknown;
 }
 
-/** Options of `publishEvent` and the level helpers. */
+/**
+ * Options of `publishEvent` and the level helpers.
+ * @example
+ * await events.publishEvent('order.created', order, { resourcetype: 'order', resourceid: order.id, correlationid })
+ */
 export interface PublishOptions {
   /** Reuse an id (idempotent retries); a UUID v7 is generated otherwise. */
   id?: string;
@@ -50,7 +67,11 @@ export interface PublishOptions {
   extensions?: Record<string, string | number | boolean>;
 }
 
-/** The subscriber-side view of the original Venta interface, derivable from the envelope. */
+/**
+ * The subscriber-side view of the original Venta interface, derivable from the envelope.
+ * @example
+ * events.subscribeToEventType('order.*', (message: EventMessage) => console.log(message.type, message.data));
+ */
 export interface EventMessage<T = unknown> {
   type: string;
   data: T;
@@ -65,6 +86,11 @@ const RESERVED = new Set([
   'level', 'resourcetype', 'resourceid', 'actor', 'audience', 'correlationid', 'causationid', 'traceparent',
 ]);
 
+/**
+ * Builds a CloudEvents envelope: checks the type, sets `id` (UUID v7 unless given), `time` and `source`, and the given extensions.
+ * @example
+ * const event = createEnvelope('order.created', { orderId: 'o-1' }, 'order-service', { resourceid: 'o-1' });
+ */
 export function createEnvelope<T>(type: string, data: T, source: string, options: PublishOptions = {}): CloudEvent<T> {
   assertEventType(type);
   const event: CloudEvent<T> = {

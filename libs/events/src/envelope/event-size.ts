@@ -4,7 +4,11 @@
  */
 export const DEFAULT_EVENT_MAX_BYTES = 256 * 1024;
 
-/** An event over `EVENT_MAX_BYTES`: never retryable, the same bytes will always be too large. */
+/**
+ * An event over `EVENT_MAX_BYTES`: never retryable, the same bytes will always be too large.
+ * @example
+ * catch (err) { if (err instanceof EventTooLargeError) throw new PayloadTooLargeException(err.message); throw err; }
+ */
 export class EventTooLargeError extends Error {
   readonly retryable = false;
   constructor(

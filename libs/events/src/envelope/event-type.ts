@@ -4,6 +4,11 @@ const PATTERN_TOKEN = /^([a-z0-9_-]+|\*|>)$/;
 
 export const EVENTS_SUBJECT_PREFIX = 'events.';
 
+/**
+ * An event type or pattern that breaks DESIGN.md's naming rule; the message says what a valid one looks like.
+ * @example
+ * catch (err) { if (err instanceof InvalidEventTypeError) throw new BadRequestException(err.message); throw err; }
+ */
 export class InvalidEventTypeError extends Error {
   constructor(type: unknown) {
     super(
@@ -13,6 +18,10 @@ export class InvalidEventTypeError extends Error {
   }
 }
 
+/**
+ * True for a well-formed event type (`<domain>.<action>`, lowercase tokens, DESIGN.md).
+ * @example isEventType('order.created') // true; isEventType('Order') // false
+ */
 export function isEventType(type: unknown): type is string {
   return typeof type === 'string' && EVENT_TYPE.test(type);
 }
@@ -28,6 +37,8 @@ export const MAX_PATTERN_LENGTH = 255;
  * Validates a NATS-style type pattern (`vendor.created`, `vendor.*`, `order.>`, `>`); `*` alone means all.
  * One literal token (`vendor`, `_`) is refused: a type has at least two, so it could never match.
  * Returns the normalised pattern.
+ * @example
+ * normalizePattern('*') // '>'; normalizePattern('vendor') throws InvalidEventTypeError
  */
 export function normalizePattern(pattern: string): string {
   const p = pattern === '*' ? '>' : pattern;
@@ -42,10 +53,18 @@ export function normalizePattern(pattern: string): string {
   return p;
 }
 
+/**
+ * The NATS subject an event type is published on.
+ * @example subjectForType('order.created') // 'events.order.created'
+ */
 export const subjectForType = (type: string): string => EVENTS_SUBJECT_PREFIX + type;
 export const subjectForPattern = (pattern: string): string => EVENTS_SUBJECT_PREFIX + normalizePattern(pattern);
 
-/** Matches a concrete type against a NATS-style pattern (`*` one token, `>` one or more at the end). */
+/**
+ * Matches a concrete type against a NATS-style pattern (`*` one token, `>` one or more at the end).
+ * @example
+ * matchesPattern('order.status_changed', 'order.*') // true; matchesPattern('order.created', 'payment.>') // false
+ */
 export function matchesPattern(type: string, pattern: string): boolean {
   const t = type.split('.');
   const p = (pattern === '*' ? '>' : pattern).split('.');

@@ -5,7 +5,11 @@
  */
 const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
-/** Data PostgreSQL cannot store, with the JSON path of the first offending string. */
+/**
+ * Data PostgreSQL cannot store, with the JSON path of the first offending string.
+ * @example
+ * catch (err) { if (err instanceof UnstorableDataError) throw new NonRetryableError(err.message); throw err; }
+ */
 export class UnstorableDataError extends Error {
   readonly retryable = false;
   constructor(

@@ -6,7 +6,11 @@ const POOL = Buffer.alloc(4096);
 let offset = POOL.length;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** RFC 9562 UUID version 7: time-ordered, so event ids sort by creation time in indexes. */
+/**
+ * RFC 9562 UUID version 7: time-ordered, so event ids sort by creation time in indexes.
+ * @example
+ * const id = uuidv7(); // '0193a5c2-7b1e-7c3d-8f00-1a2b3c4d5e6f', sorts after every earlier id
+ */
 export function uuidv7(now = Date.now()): string {
   if (offset + 10 > POOL.length) {
     randomFillSync(POOL);

@@ -6,6 +6,11 @@ import { NatsHealthIndicator } from './indicators/nats.health.js';
 import { JetStreamHealthIndicator } from './indicators/jetstream.health.js';
 import { EVENTS_HEALTH_CONTRIBUTORS, type EventsHealthContributor } from './events-health-contributor.js';
 
+/**
+ * What an app adds to `GET /health/events`: its own indicators and the modules they need.
+ * @example
+ * EventsHealthModule.forRoot({ imports: [SmsGatewayModule], contributors: [SmsGatewayHealthIndicator] })
+ */
 export interface EventsHealthModuleOptions {
   /** Modules that provide what the contributors inject (the app's search index, SMS gateway, ...). */
   imports?: ModuleMetadata['imports'];

@@ -18,6 +18,11 @@ export const ApiKey = (policy: ApiKeyPolicy) => SetMetadata(API_KEY_POLICY, poli
 const sameKey = (given: string, expected: string) =>
   timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
+/**
+ * Checks `X-Api-Key` against `ADMIN_API_KEY` (compared in constant time) on routes marked with {@link ApiKey}.
+ * @example
+ * class VendorsController { @UseGuards(ApiKeyGuard) @ApiKey('admin') @Delete(':id') remove() {} }
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(

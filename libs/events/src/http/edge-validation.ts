@@ -3,7 +3,10 @@ import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { edgeError } from './edge-error.js';
 
-/** Largest offset a list route takes: past it a scan costs more than any page is worth. */
+/**
+ * Largest offset a list route takes: past it a scan costs more than any page is worth.
+ * @example class PageQuery { @IsOptional() @StrictInt(0, MAX_OFFSET) offset?: number; }
+ */
 export const MAX_OFFSET = 1_000_000;
 
 /** Every message of a validation error tree, each prefixed with the path of its field, and the first field's path. */

@@ -5,6 +5,11 @@ import { edgeInputCheck } from './edge-input.middleware.js';
 import { edgeValidationPipe } from './edge-validation.js';
 import { API_CSP, type CspDirectives, securityHeaders } from './security-headers.js';
 
+/**
+ * How {@link configureHttpEdge} sets up an app's HTTP edge.
+ * @example
+ * configureHttpEdge(app, { limitBytes: 1_048_576, limitSetting: 'INGEST_MAX_BODY_BYTES' })
+ */
 export interface HttpEdgeOptions {
   /** Largest request body in bytes (default 100 KiB, Nest's own). */
   limitBytes?: number;

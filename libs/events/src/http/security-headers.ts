@@ -1,6 +1,10 @@
 import helmet from 'helmet';
 
-/** Content-Security-Policy directives, as helmet takes them. */
+/**
+ * Content-Security-Policy directives, as helmet takes them.
+ * @example
+ * configureHttpEdge(app, { contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } })
+ */
 export type CspDirectives = Record<string, string[]>;
 
 /** An API answers JSON only: nothing may load, frame or run from it. */

@@ -10,6 +10,7 @@ export interface PendingCount {
 /**
  * The event path's Prometheus metrics. One registry per app instance (not prom-client's global),
  * so several apps can share a process in tests without clashing.
+ * @example this.metrics.consumed.inc({ consumer: 'search-sync', type: event.type });
  */
 @Injectable()
 export class MetricsService {

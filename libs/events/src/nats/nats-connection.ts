@@ -1,10 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { connect, credsAuthenticator, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { readFileSync } from 'node:fs';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { StreamProvisioner } from '../streams/stream-provisioner.js';
+
+/**
+ * A path that must not wait asked for a client the connection cannot give yet. It is a 503 at an
+ * HTTP edge (the caller retries); a background loop logs it and tries again.
+ * @example
+ * try { nats.jetStream(); } catch (err) { if (err instanceof NatsNotReadyError) return fallback(); throw err; }
+ */
+export class NatsNotReadyError extends ServiceUnavailableException {
+  constructor(missing: 'connection' | 'streams') {
+    super(
+      missing === 'connection'
+        ? 'Not connected to NATS (reconnecting in the background); try again when GET /health/events answers 200'
+        : 'The JetStream streams are not provisioned yet; await NatsConnectionManager.ready(), or try again when GET /health/events answers 200',
+    );
+    this.name = 'NatsNotReadyError';
+  }
+}
 
 type ConnectedListener = (nc: NatsConnection) => void | Promise<void>;
 
@@ -75,12 +92,30 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     return this.streams;
   }
 
-  /** The JetStream client now, for paths that must not wait (they fall back or answer "not ready"): undefined until {@link ready}. */
-  get jetstream(): JetStreamClient | undefined {
-    return this.streamsReady ? this.js : undefined;
+  /** True while connected with the streams provisioned: a publish or a pull can go out now. */
+  get isReady(): boolean {
+    return this.streamsReady && this.isConnected;
   }
 
-  get manager(): JetStreamManager | undefined {
+  /**
+   * The JetStream client now, for paths that must not wait (they fall back or answer 503).
+   * @throws NatsNotReadyError while not connected or before the streams are provisioned.
+   * @example await nats.jetStream().publish(subject, body, { msgID: event.id });
+   */
+  jetStream(): JetStreamClient {
+    if (!this.streamsReady || !this.js) throw new NatsNotReadyError('streams');
+    if (!this.isConnected) throw new NatsNotReadyError('connection');
+    return this.js;
+  }
+
+  /**
+   * The JetStream manager now (stream and consumer info, admin calls); needs a live connection,
+   * not the streams, so health checks can report a missing stream.
+   * @throws NatsNotReadyError while not connected.
+   * @example const { state } = await nats.jetStreamManager().streams.info(STREAM_EVENTS);
+   */
+  jetStreamManager(): JetStreamManager {
+    if (!this.jsm || !this.isConnected) throw new NatsNotReadyError('connection');
     return this.jsm;
   }
 

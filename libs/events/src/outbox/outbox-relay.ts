@@ -49,7 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async run(): Promise<void> {
     while (this.running) {
       let moved = 0;
-      if (this.nats.isConnected && this.nats.jetstream) {
+      if (this.nats.isReady) {
         try {
           moved = await this.relayBatch();
         } catch (err) {

@@ -3,12 +3,26 @@ import type { CloudEvent, EventMessage, PublishOptions } from '../envelope/cloud
 import { EVENTS_SERVICE } from '../events.constants.js';
 import type { PublishResult } from './publish-result.js';
 
+/**
+ * A subscriber's handler: the design's message view and the full envelope.
+ * @example
+ * const log: EventCallback = (message, event) => console.log(message.type, event.id);
+ */
 export type EventCallback = (message: EventMessage, event: CloudEvent) => void | Promise<void>;
 
+/**
+ * A live subscription; `unsubscribe()` stops the callbacks.
+ * @example
+ * const sub = events.subscribeToEventType('order.*', onOrder); sub.unsubscribe(); // when done
+ */
 export interface EventSubscription {
   unsubscribe(): void;
 }
 
+/**
+ * The event path's health as {@link IEventsService.healthCheck} reports it.
+ * @example const { status, nats } = await events.healthCheck(); // status: 'up' | 'down'
+ */
 export interface EventsHealth {
   status: 'up' | 'down';
   service: string;

@@ -58,13 +58,12 @@ export class JetStreamPublisher {
 
   async publish(subject: string, payload: string | Uint8Array, id: string): Promise<PubAck> {
     const h = this.h;
-    const js = this.nats.jetstream;
-    if (!js || !this.nats.isConnected) {
+    if (!this.nats.isReady) {
       if (!this.nats.clustered) throw new JetStreamUnavailableError('not connected to NATS');
       return this.retry(subject, payload, id, h, new Error('not connected to NATS'));
     }
     try {
-      return await this.attempt(js, subject, payload, { msgID: id, headers: h });
+      return await this.attempt(this.nats.jetStream(), subject, payload, { msgID: id, headers: h });
     } catch (err) {
       if (!isTransient(err)) throw err;
       return this.retry(subject, payload, id, h, err);
@@ -77,14 +76,13 @@ export class JetStreamPublisher {
     let last = first;
     for (let pause = FIRST_PAUSE_MS; Date.now() < deadline; pause = Math.min(MAX_PAUSE_MS, pause * 2)) {
       await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
-      const js = this.nats.jetstream;
-      if (!js || !this.nats.isConnected) {
+      if (!this.nats.isReady) {
         if (!this.nats.clustered) break;
         continue; // reconnecting to another node
       }
       try {
         const timeout = Math.max(500, Math.min(this.config.publishTimeoutMs, deadline - Date.now()));
-        return await this.attempt(js, subject, payload, { msgID: id, headers: h, timeout });
+        return await this.attempt(this.nats.jetStream(), subject, payload, { msgID: id, headers: h, timeout });
       } catch (err) {
         if (!isTransient(err)) throw err;
         last = err;

@@ -1,4 +1,8 @@
-/** What `publishEvent` did with an event. */
+/**
+ * What `publishEvent` did with an event.
+ * @example
+ * const { id, queued } = await events.publishEvent('vendor.created', { vendor }); // queued: held in the outbox, NATS was down
+ */
 export interface PublishResult {
   id: string;
   /** True when the event went to the outbox (JetStream unavailable or inside a transaction). */

@@ -5,6 +5,11 @@ import type { DataSource } from 'typeorm';
 /** The table of {@link CreateRateLimits1764900000000}. */
 export const RATE_LIMITS_TABLE = 'mesh_rate_limits';
 
+/**
+ * One shared limit: its key space, allowance and window.
+ * @example
+ * sharedRateLimiter(dataSource, { keyPrefix: 'ingest', points: 600, durationSeconds: 60 })
+ */
 export interface SharedRateLimitOptions {
   /** Keeps one use's keys apart from another's in the shared table, e.g. `ingest`. */
   keyPrefix: string;

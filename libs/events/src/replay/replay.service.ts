@@ -11,6 +11,7 @@ const CHUNK = 1000;
 /**
  * Sends events back to ONE consumer app through `replay.<consumer>.<type>`, which only that app's
  * `<consumer>-replay` durable reads; the other apps never see them again.
+ * @example const queued = await replay.replay('search-sync', envelopes);
  */
 @Injectable()
 export class ReplayService {
@@ -19,10 +20,7 @@ export class ReplayService {
   constructor(private readonly nats: NatsConnectionManager) {}
 
   private connected() {
-    const js = this.nats.jetstream;
-    const jsm = this.nats.manager;
-    if (!js || !jsm) throw new Error('NATS is not connected; try again when /health/events is up');
-    return { js, jsm };
+    return { js: this.nats.jetStream(), jsm: this.nats.jetStreamManager() };
   }
 
   /**

@@ -7,6 +7,11 @@ import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { assertMatches, createAjv } from './schema-check.js';
 
+/**
+ * A JSON Schema registered for one version of an event type.
+ * @example
+ * const { type, version } = await schemas.register('order.created', 1, { type: 'object', required: ['orderId'] });
+ */
 export interface RegisteredSchema {
   type: string;
   version: number;
@@ -19,6 +24,8 @@ export interface RegisteredSchema {
  * JSON Schemas per event type and version. Validation runs in-process (compiled with Ajv).
  * Registrations are written to the `event-schemas` KV bucket, and the bucket is watched, so a schema
  * any producer registered also applies here (the event store's HTTP ingest validates with it).
+ * @example
+ * await schemas.register('order.created', 1, orderCreatedSchema); const problem = schemas.validate('order.created', data);
  */
 @Injectable()
 export class SchemaRegistry {

@@ -1,4 +1,8 @@
-/** `data` does not match the schema registered for its event type; retrying cannot fix it. */
+/**
+ * `data` does not match the schema registered for its event type; retrying cannot fix it.
+ * @example
+ * catch (err) { if (err instanceof SchemaValidationError) throw new BadRequestException(err.message); throw err; }
+ */
 export class SchemaValidationError extends Error {
   readonly retryable = false;
   constructor(

@@ -30,6 +30,10 @@ export interface DurableStatus {
   lastActive?: string;
 }
 
+/**
+ * The streams and durables of the mesh, as {@link meshStatus} reads them from JetStream.
+ * @example const { streams, durables } = await meshStatus(nats.jetStreamManager());
+ */
 export interface MeshStatus {
   streams: StreamStatus[];
   /** Mesh streams (EVENTS, EVENTS_DLQ, EVENTS_REPLAY) that do not exist: no app has started yet. */

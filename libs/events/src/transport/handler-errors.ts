@@ -3,6 +3,8 @@ import { RpcException } from '@nestjs/microservices';
 /**
  * Throw from a handler when retrying can never succeed (bad data, a 4xx that will not change):
  * the message goes to the dead-letter stream at once.
+ * @example
+ * if (!isValidPhone(data.phone)) throw new NonRetryableError('data.phone is not a phone number');
  */
 export class NonRetryableError extends RpcException {
   readonly retryable = false;
@@ -13,7 +15,11 @@ export class NonRetryableError extends RpcException {
   }
 }
 
-/** Throw from a handler to retry after a delay of its choosing (e.g. a provider's Retry-After). */
+/**
+ * Throw from a handler to retry after a delay of its choosing (e.g. a provider's Retry-After).
+ * @example
+ * if (res.status === 429) throw new RetryLaterError('SMS gateway throttled us', Number(res.headers.get('retry-after')) * 1000);
+ */
 export class RetryLaterError extends RpcException {
   readonly retryable = true;
   constructor(

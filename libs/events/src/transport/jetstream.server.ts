@@ -66,6 +66,8 @@ interface Lane {
  *
  * It runs two durables into the same handlers: `<consumer>` on `events.>` and `<consumer>-replay`
  * on `replay.<consumer>.>` (replays and redrives aimed at this app only).
+ * @example
+ * app.connectMicroservice({ strategy: app.get(JetStreamServer) }, { inheritAppConfig: true }); // what connectEventConsumer(app) does
  */
 @Injectable()
 export class JetStreamServer extends Server implements CustomTransportStrategy {
@@ -141,7 +143,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     for (const lane of this.lanes) {
       await this.provision(lane);
       if (this.closing) return;
-      lane.advisories.start(nc, this.nats.manager!);
+      lane.advisories.start(nc, this.nats.jetStreamManager());
       lane.loop ??= this.consumeForever(lane);
     }
   }
@@ -164,7 +166,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private ensureDurable(lane: Lane): Promise<void> {
-    return ensureDurable(this.nats.manager!, {
+    return ensureDurable(this.nats.jetStreamManager(), {
       stream: lane.stream,
       durable: lane.durable,
       filterSubject: lane.filterSubject,
@@ -185,8 +187,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async consumeForever(lane: Lane): Promise<void> {
     while (!this.closing) {
       try {
-        const js = this.nats.jetstream;
-        if (!js) throw new Error('NATS not connected');
+        const js = this.nats.jetStream();
         const consumer = await js.consumers.get(lane.stream, lane.durable);
         if (this.closing) break;
         const messages = await consumer.consume({ max_messages: Math.min(1000, this.config.concurrency * 2), expires: PULL_EXPIRES_MS });

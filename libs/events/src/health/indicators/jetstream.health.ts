@@ -17,17 +17,11 @@ export class JetStreamHealthIndicator {
     private readonly metrics: MetricsService,
   ) {}
 
-  private jsm() {
-    const jsm = this.nats.manager;
-    if (!jsm || !this.nats.isConnected) throw new Error('JetStream unreachable: not connected to NATS');
-    return jsm;
-  }
-
   stream(key = 'stream') {
     return this.health
       .check(key)
       .attempt(async () => {
-        const { state, config, cluster } = await this.jsm().streams.info(STREAM_EVENTS);
+        const { state, config, cluster } = await this.nats.jetStreamManager().streams.info(STREAM_EVENTS);
         return {
           name: STREAM_EVENTS,
           messages: state.messages,
@@ -50,7 +44,7 @@ export class JetStreamHealthIndicator {
       .check(key)
       .attempt(async () => {
         const name = this.config.consumer!;
-        const info = await this.jsm().consumers.info(STREAM_EVENTS, name);
+        const info = await this.nats.jetStreamManager().consumers.info(STREAM_EVENTS, name);
         this.metrics.consumerPending.set({ consumer: name }, info.num_pending);
         this.metrics.consumerAckPending.set({ consumer: name }, info.num_ack_pending);
         return { name, num_pending: info.num_pending, num_ack_pending: info.num_ack_pending, redelivered: info.num_redelivered };
@@ -63,7 +57,7 @@ export class JetStreamHealthIndicator {
       .check(key)
       .attempt(async () => {
         const filter = this.config.consumer ? `dlq.${this.config.consumer}.>` : 'dlq.>';
-        const info = await this.jsm().streams.info(STREAM_DLQ, { subjects_filter: filter });
+        const info = await this.nats.jetStreamManager().streams.info(STREAM_DLQ, { subjects_filter: filter });
         const depth = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
         return { filter, depth };
       })
