@@ -10,6 +10,7 @@ import { CoveringTimeIndex1764700005000 } from '../src/store/migrations/17647000
 import { OrderedSummaryRebuild1764700006000 } from '../src/store/migrations/1764700006000-ordered-summary-rebuild.js';
 import { SpanSummaries1765000200000 } from '../src/store/migrations/1765000200000-span-summaries.js';
 import { SPAN_TABLES, spanSql } from './span-summaries.js';
+import { MigratedDatabase } from './migrated-database.js';
 
 const BEFORE = [
   CreateEvents1734000000000,
@@ -33,22 +34,21 @@ const TRUE_ERRORS = `SELECT type, (count(*) FILTER (WHERE level = 'error'))::int
 
 describe('SpanSummaries1765000200000 on a table with rows (real PostgreSQL)', () => {
   let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
     db = await TestDatabase.create('event_store_span_migration');
+    migrated = new MigratedDatabase(db.url);
   });
 
   afterAll(async () => {
-    await ds?.destroy();
+    await migrated?.destroy();
     await db?.drop();
   });
 
-  const migrateTo = async (migrations: unknown[]) => {
-    await ds?.destroy();
-    ds = new DataSource({ type: 'postgres', url: db.url, migrations: migrations as (typeof BEFORE)[number][] });
-    await ds.initialize();
-    await ds.runMigrations();
+  const migrateTo = async (migrations: Parameters<MigratedDatabase['migrateTo']>[0]) => {
+    ds = await migrated.migrateTo(migrations);
   };
   const rows = (sql: string) => ds.query(sql) as Promise<unknown[]>;
   /** `n` events from `hoursAgo` back, 37 minutes apart (hours and UTC days crossed), errors among them; their ids claimed as the writer does. */
