@@ -160,8 +160,9 @@ async function fill(): Promise<number> {
     log(`summaries rebuilt: ${summaries.buckets} hour buckets, ${summaries.types} types`);
     await db.query('VACUUM ANALYZE events');
     await db.query('VACUUM ANALYZE event_ids');
-    await db.query('VACUUM ANALYZE event_rollup');
-    await db.query('VACUUM ANALYZE event_types');
+    for (const summary of ['event_rollup', 'event_rollup_daily', 'event_totals_hourly', 'event_totals_daily', 'event_type_daily', 'event_source_level_daily', 'event_types']) {
+      await db.query(`VACUUM ANALYZE ${summary}`);
+    }
     await db.query(`CREATE TABLE bench_fill AS SELECT ${ROWS}::bigint AS rows, now() AS filled_at`);
     return Date.now() - fillStarted;
   } finally {

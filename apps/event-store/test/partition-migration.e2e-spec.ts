@@ -6,6 +6,7 @@ import { EventSummaries1764700001000 } from '../src/store/migrations/17647000010
 import { KeysetFilterIndexes1764700002000 } from '../src/store/migrations/1764700002000-keyset-filter-indexes.js';
 import { DailyRollup1764700003000 } from '../src/store/migrations/1764700003000-daily-rollup.js';
 import { TimePartitions1764700004000 } from '../src/store/migrations/1764700004000-time-partitions.js';
+import { MigratedDatabase } from './migrated-database.js';
 
 const BEFORE = [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000];
 
@@ -18,23 +19,22 @@ const SNAPSHOT = `SELECT (SELECT json_agg(e ORDER BY id) FROM events e) AS event
 
 describe('TimePartitions1764700004000 on a table with rows (real PostgreSQL)', () => {
   let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
     db = await TestDatabase.create('event_store_partition_migration');
+    migrated = new MigratedDatabase(db.url);
   });
 
   afterAll(async () => {
-    await ds?.destroy();
+    await migrated?.destroy();
     await db?.drop();
   });
 
   /** A DataSource that knows `migrations`, with every one of them applied. */
-  const migrateTo = async (migrations: unknown[]) => {
-    await ds?.destroy();
-    ds = new DataSource({ type: 'postgres', url: db.url, migrations: migrations as (typeof BEFORE)[number][] });
-    await ds.initialize();
-    await ds.runMigrations();
+  const migrateTo = async (migrations: Parameters<MigratedDatabase['migrateTo']>[0]) => {
+    ds = await migrated.migrateTo(migrations);
   };
   const one = async (sql: string) => (await ds.query(sql))[0] as Record<string, unknown>;
 

@@ -9,9 +9,9 @@ export interface TimeRange {
 
 /** Where the figures of a `stats` window come from: whole UTC days, whole hours, and the ragged ends. */
 export interface StatsWindowPlan {
-  /** Whole days (bounds at midnight UTC), read from `event_rollup_daily`; absent when there are none (or days are not wanted). */
+  /** Whole days (bounds at midnight UTC), read from a per-day summary; absent when there are none (or days are not wanted). */
   daily?: TimeRange;
-  /** Whole hours outside those days, read from `event_rollup`; with `days: false`, every whole hour (ends may be open). */
+  /** Whole hours outside those days, read from a per-hour summary; with `days: false`, every whole hour (ends may be open). */
   hourly: TimeRange[];
   /** At most two pieces shorter than an hour each (or the whole window when it holds no whole hour), counted in `events`. */
   raw: Required<TimeRange>[];

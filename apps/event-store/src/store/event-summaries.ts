@@ -9,7 +9,8 @@ export interface RebuiltSummaries {
 }
 
 /**
- * Recomputes `event_rollup` and `event_types` from `events` in one transaction (the database's
+ * Recomputes every summary (the hourly and daily rollups, the per-hour and per-day totals, day × type,
+ * day × source × level, and `event_types`) from `events` in one transaction (the database's
  * `rebuild_event_summaries()`): writers wait meanwhile, readers do not. For an upgrade that brought
  * the summaries to an existing history, or a repair after editing `events` by hand (UPDATE of
  * type, level, source or time is not followed by the summaries).
