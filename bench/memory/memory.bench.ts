@@ -78,9 +78,10 @@ async function measure(app: string): Promise<Measured> {
     try {
       await runWindow(N, 1000, async (i) => {
         const id = `v-${i % 5_000}`;
-        // vendor-service's shape (`{ vendor, changes }`): search-sync's mapping indexes `data.vendor`, and dead-letters an event without it.
+        // vendor-service's shape: the vendor as `data`, changed field names in `changedfields`. search-sync
+        // indexes `data` and dead-letters an event without `data.id`, which would measure the DLQ path instead.
         const vendor = { id, name: `Vendor ${i}`, email: `v${i}@example.com`, country: 'GB', notes: 'x'.repeat(200) };
-        const e = createEnvelope(TYPE, { vendor, changes: ['name'] }, 'bench', { subject: id, resourceType: 'vendor' });
+        const e = createEnvelope(TYPE, vendor, 'bench', { subject: id, resourceType: 'vendor', extensions: { changedfields: 'name' } });
         await js.publish(subjectForType(TYPE), JSON.stringify(e), { msgID: e.id, headers: h });
       });
       const deadline = Date.now() + 600_000;

@@ -40,7 +40,7 @@ describe(BurstMemoryRelease.name, () => {
     jest.useFakeTimers({ now: 0 });
     const source = { events: 0, backlog: 0 };
     const log = jest.fn();
-    const release = new BurstMemoryRelease(source, { log, error: jest.fn(), warn: jest.fn() }, { burstEvents: 10, quietMs: 2_000 });
+    const release = new BurstMemoryRelease(source, { burstEvents: 10, quietMs: 2_000 }, { log, error: jest.fn(), warn: jest.fn() });
     release.start();
     source.events = 50;
     jest.advanceTimersByTime(2_000);

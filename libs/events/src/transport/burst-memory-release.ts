@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -65,8 +65,8 @@ export class BurstMemoryRelease {
 
   constructor(
     private readonly source: BurstSource,
-    private readonly logger: LoggerService,
     options: BurstReleaseOptions = DEFAULT_BURST_RELEASE,
+    private readonly logger: LoggerService = new Logger(BurstMemoryRelease.name),
   ) {
     this.watch = new BurstWatch(options);
   }

@@ -108,7 +108,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         return gate.inFlight;
       },
     };
-    this.burst = new BurstMemoryRelease(this.load, this.logger);
+    this.burst = new BurstMemoryRelease(this.load);
     // Long handlers keep their lease instead of being redelivered to another replica.
     this.leases = new LeaseKeeper(config.ackWaitMs / 3);
     const consumer = config.consumer;
