@@ -68,6 +68,13 @@ export class MetricsService {
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     this.registry,
   );
+  /** Publish→handler latency from the envelope's `time`: includes queueing, lag and clock skew between hosts. */
+  readonly eventLatencySeconds = new TallyHistogram(
+    'mesh_event_latency_seconds',
+    'Time from the event (envelope time) to the start of its handler',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    this.registry,
+  );
   readonly consumerPending = new Gauge({
     name: 'mesh_consumer_pending',
     help: 'Messages not yet delivered to the durable consumer (lag)',
