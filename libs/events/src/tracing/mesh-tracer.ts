@@ -101,14 +101,20 @@ async function handleTraced<A, C>(
 }
 
 /**
- * Runs `work` in a span named `name` (a child of the current request's or event's span) when
- * tracing is on, and as a plain call otherwise. For the apps' own steps: store write, webhook
- * delivery, SMS send, search sync.
- * @example await withSpan('webhook.deliver', { 'url.full': url }, () => this.post(url, body));
+ * Runs `work` in a span named `name` when tracing is on, and as a plain call otherwise. For the
+ * apps' own steps: store write, webhook delivery, SMS send, search sync. The span is a child of the
+ * current request's or event's span; work done outside one (a webhook worker's later attempt)
+ * names its event's `traceparent` through `parent`, read only when tracing is on.
+ * @example await withSpan('webhook.deliver', { 'url.full': url }, () => this.post(url, body), () => event.traceparent);
  */
-export function withSpan<R>(name: string, attributes: Attributes, work: () => Promise<R>): Promise<R> {
+export function withSpan<R>(name: string, attributes: Attributes, work: () => Promise<R>, parent?: () => string | undefined): Promise<R> {
   if (!tracingState.enabled) return work();
-  return tracer().startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
+  let ctx = context.active();
+  if (parent && !trace.getSpan(ctx)) {
+    const remote = parseTraceparent(parent());
+    if (remote) ctx = trace.setSpanContext(ctx, remote);
+  }
+  return tracer().startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, ctx, async (span) => {
     try {
       const result = await work();
       endSpan(span);
@@ -118,4 +124,14 @@ export function withSpan<R>(name: string, attributes: Attributes, work: () => Pr
       throw err;
     }
   });
+}
+
+/** The `traceparent` of an envelope kept as JSON text (a stored webhook body), undefined when unreadable. */
+export function traceparentOfJson(json: string): string | undefined {
+  try {
+    const tp = (JSON.parse(json) as { traceparent?: unknown }).traceparent;
+    return typeof tp === 'string' ? tp : undefined;
+  } catch {
+    return undefined; // not an envelope: the span starts its own trace
+  }
 }
