@@ -1,3 +1,4 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -38,6 +39,10 @@ export async function stopTracing(): Promise<void> {
   provider = undefined;
   tracingState.enabled = false;
   await p.shutdown();
+  // Unregistered too, so that a later start in the same process (test suites in one worker) can register again.
+  trace.disable();
+  context.disable();
+  propagation.disable();
 }
 
 /** Sends the spans batched so far without stopping (tests, before reading the collector). */
