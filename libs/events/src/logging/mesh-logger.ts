@@ -31,6 +31,22 @@ function contextFields(): Record<string, string> {
 }
 
 /**
+ * stdout, and stderr for errors as Nest's ConsoleLogger does (the `npm start` launcher shows an
+ * app's stderr on the terminal): with `dedupe`, a line goes to the highest stream its level reaches.
+ */
+function consoleStreams(format: 'json' | 'pretty'): DestinationStream {
+  const stream = (fd: 1 | 2): DestinationStream =>
+    format === 'pretty' ? pretty({ colorize: !process.env.NO_COLOR, sync: true, destination: fd }) : pino.destination({ fd, sync: true });
+  return pino.multistream(
+    [
+      { level: 'trace', stream: stream(1) },
+      { level: 'error', stream: stream(2) },
+    ],
+    { dedupe: true },
+  );
+}
+
+/**
  * Nest's LoggerService over pino: one JSON line per entry with `app`, `level`, `context`, and the
  * trace id, event id and correlation id of the request or event being handled; secrets and phone
  * numbers censored. Used by every app's main.ts (nestjs-pino does not support Nest 12).
@@ -41,7 +57,7 @@ export class MeshLogger implements LoggerService {
 
   constructor(options: MeshLoggerOptions) {
     const format = options.format ?? (process.env.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (process.stdout.isTTY ? 'pretty' : 'json');
-    const destination = options.destination ?? (format === 'pretty' ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: true }));
+    const destination = options.destination ?? consoleStreams(format);
     this.pino = pino(
       {
         base: { app: options.app },
