@@ -48,31 +48,20 @@ export function startPublishSpan(event: CloudEvent, subject: string, via: 'direc
   return span;
 }
 
+/** What the transport runs for one delivery: its arguments passed through, so no closure per message. */
+export type Handle<A, C> = (a: A, event: CloudEvent, c: C) => Promise<void>;
+
 /**
  * Runs `fn(a, event, c)` as the handling of `event`: inside its mesh context (what it publishes
  * inherits correlation, causation and trace) and, with tracing on, a consumer span whose parent is
  * the producer's span named by `traceparent` (the envelope's, else the message's NATS header).
  */
-export function handleInContext<A, C>(
-  event: CloudEvent,
-  subject: string,
-  msg: HeaderSource,
-  fn: (a: A, event: CloudEvent, c: C) => Promise<void>,
-  a: A,
-  c: C,
-): Promise<void> {
+export function handleInContext<A, C>(event: CloudEvent, subject: string, msg: HeaderSource, fn: Handle<A, C>, a: A, c: C): Promise<void> {
   if (!tracingState.enabled) return runInMeshContext(event, fn, a, event, c);
   return handleTraced(event, subject, msg, fn, a, c);
 }
 
-async function handleTraced<A, C>(
-  event: CloudEvent,
-  subject: string,
-  msg: HeaderSource,
-  fn: (a: A, event: CloudEvent, c: C) => Promise<void>,
-  a: A,
-  c: C,
-): Promise<void> {
+async function handleTraced<A, C>(event: CloudEvent, subject: string, msg: HeaderSource, fn: Handle<A, C>, a: A, c: C): Promise<void> {
   const producer = parseTraceparent(event.traceparent ?? msg.headers?.get(TRACEPARENT_HEADER));
   const parent = producer ? trace.setSpanContext(ROOT_CONTEXT, producer) : ROOT_CONTEXT;
   const span = tracer().startSpan(
