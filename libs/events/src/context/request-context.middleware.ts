@@ -38,6 +38,13 @@ export function requestContext() {
       parent,
     );
     res.once('finish', () => {
+      // Named by the matched route once known (`/vendors/:id`, not each id): spans group by route.
+      const matched = (req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } }).route?.path;
+      if (typeof matched === 'string') {
+        const name = `${(req as { baseUrl?: string }).baseUrl ?? ''}${matched}`;
+        span.updateName(`${req.method} ${name}`);
+        span.setAttribute('http.route', name);
+      }
       span.setAttribute('http.response.status_code', res.statusCode);
       endSpan(span, res.statusCode >= 500 ? new Error(`HTTP ${res.statusCode}`) : undefined);
     });
