@@ -36,7 +36,9 @@ function contextFields(): Record<string, string> {
  */
 function consoleStreams(format: 'json' | 'pretty'): DestinationStream {
   const stream = (fd: 1 | 2): DestinationStream =>
-    format === 'pretty' ? pretty({ colorize: !process.env.NO_COLOR, sync: true, destination: fd }) : pino.destination({ fd, sync: true });
+    format === 'pretty'
+      ? pretty({ colorize: !process.env.NO_COLOR, sync: true, destination: fd, ignore: 'app,context', messageFormat: '{app} {if context}[{context}] {end}{msg}', translateTime: 'HH:MM:ss.l' })
+      : pino.destination({ fd, sync: true });
   return pino.multistream(
     [
       { level: 'trace', stream: stream(1) },
