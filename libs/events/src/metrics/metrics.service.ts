@@ -58,7 +58,7 @@ export class MetricsService {
   readonly deadLettered = new Counter({
     name: 'mesh_events_dead_lettered_total',
     help: 'Messages moved to EVENTS_DLQ',
-    labelNames: ['consumer', 'reason'],
+    labelNames: ['consumer', 'type', 'reason'],
     registers: [this.registry],
   });
   /** Observed per consumed event, so tallied without prom-client's per-call label hashing. */
