@@ -226,6 +226,8 @@ async function startMesh(mesh: Mesh, opts: Options, abort: AbortSignal): Promise
   if (specs.length > 0 && !opts.verbose) say(`each app's output goes to ${shortPath(logDir)}/<app>.log; its errors show here too (MESH_VERBOSE=1 shows everything)`);
   // The apps write to a pipe; colours only when the launcher's own output is a terminal.
   if (!process.stdout.isTTY && env.FORCE_COLOR === undefined) env.NO_COLOR ??= '1';
+  // The apps log JSON lines to a pipe; a person at a terminal gets them pretty-printed instead.
+  if (process.stdout.isTTY) env.LOG_FORMAT ??= 'pretty';
   mesh.apps = specs.map((spec, i) => new AppProcess(spec, prefix(spec.name, width, i + 1)));
   if (specs.length > 0) {
     say(`starting ${specs.map((s) => `${s.name} (:${s.port})`).join(', ')}; apps run their migrations at start-up`);

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { listenHost } from '@app/events';
+import { listenHost, startObservability } from '@app/events';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, SERVICE_NAME } from './app.module.js';
 import { configureApp } from './configure-app.js';
 
-const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.forRoot()));
+const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { logger: startObservability(SERVICE_NAME) }));
 app.enableShutdownHooks();
 const port = Number(process.env.PORT || 3005);
 const { host, shown } = listenHost();

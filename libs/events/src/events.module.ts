@@ -14,6 +14,8 @@ import { OutboxRelay } from './outbox/outbox-relay.js';
 import { JetStreamPublisher } from './publisher/jetstream-publisher.js';
 import { EventsService } from './publisher/events.service.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { MeshGauges } from './metrics/mesh-gauges.js';
+import { TracingShutdown } from './tracing/tracing-shutdown.js';
 import { DlqPublisher } from './dlq/dlq.publisher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { JetStreamServer } from './transport/jetstream.server.js';
@@ -45,6 +47,8 @@ const services: Provider[] = [
   EventsService,
   { provide: EVENTS_SERVICE, useExisting: EventsService },
   MetricsService,
+  MeshGauges,
+  TracingShutdown,
   DlqPublisher,
   ReplayService,
   // App-wide so that the event consumer, which inherits the app's config, gets it (connect-event-consumer.ts).

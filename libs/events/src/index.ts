@@ -80,3 +80,11 @@ export { UuidPipe } from './http/uuid.pipe.js';
 export type { CspDirectives } from './http/security-headers.js';
 export { FailureAggregator } from './http/failure-aggregator.js';
 export { listenHost } from './http/listen-host.js';
+
+// Observability: the context events inherit, tracing, structured logs
+export { currentMeshContext, runInMeshContext, type MeshContext } from './context/mesh-context.js';
+export { CORRELATION_HEADER } from './context/request-context.middleware.js';
+export { withSpan, traceparentOfJson } from './tracing/mesh-tracer.js';
+export { startTracing, stopTracing, flushTracing, type TracingOptions } from './tracing/tracing-sdk.js';
+export { MeshLogger, type MeshLoggerOptions } from './logging/mesh-logger.js';
+export { startObservability } from './logging/start-observability.js';

@@ -16,6 +16,7 @@ export const ADMIN_KEYS = {
   eventStoreQuery: 'k-3f1c9a',
   smsCrash: 'sms-crash-admin-key',
   smsStop: 'sms-stop-admin-key',
+  traceChain: 'trace-chain-admin-key',
   consoleApi: 'console-api-test-key',
   console: 'console-test-admin-key',
   clusterFailover: 'cluster-failover-admin-key',
@@ -74,6 +75,7 @@ export const PHONES = {
   gatewayEn: '+989125550102',
   replayFa: '+989121110001',
   replayEn: '+989121110002',
+  traceChain: '+989121117001',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */

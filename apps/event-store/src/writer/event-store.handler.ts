@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { JetStreamContext, type CloudEvent } from '@app/events';
+import { JetStreamContext, type CloudEvent, withSpan } from '@app/events';
 import { EventBatcher } from './event-batcher.js';
 import { toEventRow } from './event-row.js';
 
@@ -19,6 +19,8 @@ export class EventStoreHandler {
     // The EVENTS stream sequence, only for deliveries from that stream: a replay's sequence is
     // the replay stream's, and the row first stored keeps the original one.
     const streamSeq = ctx.isReplay() ? undefined : ctx.getStreamSequence();
-    return this.batcher.add({ row: toEventRow(event, streamSeq, new Date()), bytes: ctx.getMessage().data.length });
+    const item = { row: toEventRow(event, streamSeq, new Date()), bytes: ctx.getMessage().data.length };
+    // The span lasts until the event's batch has committed.
+    return withSpan('store.write', { 'mesh.event_id': event.id }, () => this.batcher.add(item));
   }
 }

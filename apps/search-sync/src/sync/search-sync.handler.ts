@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { CloudEvent } from '@app/events';
+import { type CloudEvent, withSpan } from '@app/events';
 import { RecordBuilder } from '../mapping/record-builder.js';
 import { SyncBatcher } from './sync-batcher.js';
 
@@ -20,7 +20,9 @@ export class SearchSyncHandler {
   @EventPattern<string>('>')
   async sync(@Payload() event: CloudEvent): Promise<void> {
     const ops = this.records.operations(event);
-    if (ops.length === 1) return this.batcher.add(ops[0]);
-    await Promise.all(ops.map((op) => this.batcher.add(op)));
+    if (ops.length === 0) return;
+    await withSpan('search.sync', { 'mesh.event_id': event.id, 'mesh.operations': ops.length }, () =>
+      ops.length === 1 ? this.batcher.add(ops[0]) : Promise.all(ops.map((op) => this.batcher.add(op))).then(() => undefined),
+    );
   }
 }

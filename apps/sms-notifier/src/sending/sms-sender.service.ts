@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { withSpan } from '@app/events';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
@@ -179,7 +180,9 @@ export class SmsSender {
     const stopTimer = this.metrics.providerSeconds.startTimer({ provider: this.provider.name });
     let sent: SentSms;
     try {
-      sent = await this.provider.send({ to: message.recipient, text: message.body!, idempotencyKey: message.id, statusCallbackUrl });
+      sent = await withSpan('sms.send', { 'mesh.provider': this.provider.name, 'mesh.sms_id': message.id }, () =>
+        this.provider.send({ to: message.recipient, text: message.body!, idempotencyKey: message.id, statusCallbackUrl }),
+      );
       stopTimer({ result: 'accepted' });
     } catch (err) {
       stopTimer({ result: err instanceof ProviderRejectedError ? 'rejected' : 'error' });

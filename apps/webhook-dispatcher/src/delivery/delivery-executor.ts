@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { traceparentOfJson, withSpan } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { judge } from './attempt-outcome.js';
 import { redactHeaders, WebhookSigner } from './webhook-signer.js';
@@ -29,7 +30,13 @@ export class DeliveryExecutor {
       ...d.headers,
       ...this.signer.sign(d.eventId, d.body, d, startedAt),
     };
-    const exchange = await this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs, signal });
+    const exchange = await withSpan(
+      'webhook.deliver',
+      { 'mesh.event_id': d.eventId, 'mesh.subscription_id': d.subscriptionId, 'mesh.attempt': attempt },
+      () => this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs, signal }),
+      // Attempts run in the worker, after the event was handled: the trace is the event's, from its body.
+      () => traceparentOfJson(d.body),
+    );
     if (exchange.interrupted) return undefined;
     const verdict = judge(exchange, attempt, d.maxAttempts, this.config.retryScheduleMs);
     return {

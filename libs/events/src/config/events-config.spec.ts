@@ -22,6 +22,7 @@ describe(eventsConfigFromEnv.name, () => {
       logLevel: 'info',
       publishTimeoutMs: 5_000,
       publishRetryWindowMs: 15_000,
+      metricsRefreshMs: 15_000,
     });
   });
 
@@ -32,6 +33,10 @@ describe(eventsConfigFromEnv.name, () => {
     expect(config.backoffMs).toEqual([500, 2_000, 60_000]);
     expect(config.eventsMaxAgeMs).toBe(12 * 3_600_000);
     expect(config.ackWaitMs).toBe(90_000);
+  });
+
+  it('reads the metrics refresh period', () => {
+    expect(eventsConfigFromEnv(validateEnv(EventsEnv)({ METRICS_REFRESH_INTERVAL: '2s' }), { service: 's' }).metricsRefreshMs).toBe(2_000);
   });
 
   it('splits a comma-separated NATS_URL into trimmed server URLs', () => {

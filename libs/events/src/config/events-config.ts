@@ -37,6 +37,8 @@ export interface EventsConfig {
    * took 6–8 s on nats-server 2.9.10 (docs/clustering.md).
    */
   publishRetryWindowMs: number;
+  /** Period of the lag, DLQ depth and outbox depth gauges' refresh. */
+  metricsRefreshMs: number;
 }
 
 export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'service' | 'consumer'>): EventsConfig {
@@ -59,5 +61,6 @@ export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'se
     logLevel: env.LOG_LEVEL,
     publishTimeoutMs: 5_000,
     publishRetryWindowMs: parseDuration(env.EVENTS_PUBLISH_RETRY_WINDOW)!,
+    metricsRefreshMs: parseDuration(env.METRICS_REFRESH_INTERVAL)!,
   };
 }

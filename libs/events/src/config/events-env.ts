@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { Transform, plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync, ValidationError } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync, ValidationError } from 'class-validator';
 import { DEFAULT_EVENT_MAX_BYTES } from '../envelope/event-size.js';
 import { IsDuration, IsDurationList, IsNatsUrlList, IsPostgresUrl } from './env-validators.js';
 import { toBool, toInt } from './env-transforms.js';
@@ -31,6 +31,12 @@ export class EventsEnv {
   @IsOptional() @Transform(toBool) @IsBoolean() ENABLE_EVENT_LOGGING = true;
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  /** How often lag, DLQ depth and outbox depth gauges are read for /metrics. */
+  @IsOptional() @IsDuration() METRICS_REFRESH_INTERVAL = '15s';
+  /** OTLP/HTTP collector base URL; tracing is off (no spans made) without it. Read at start by main.ts. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** `json` lines, or `pretty` for a person; pretty by default on a terminal. Read at start by main.ts. */
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
 }
 
 const SECRET = /PASSWORD|KEY|SECRET|TOKEN|CREDS|DATABASE_URL/;

@@ -42,8 +42,9 @@ export class DlqPublisher {
     });
     // The id makes the advisory path and the handler path dedupe if both dead-letter one message.
     const msgID = `dlq:${letter.consumer}:${letter.stream}:${letter.streamSeq}`;
-    await js.publish(dlqSubject(letter.consumer, typeFromSubject(letter.subject)), letter.data, { msgID, headers });
-    this.metrics.deadLettered.inc({ consumer: letter.consumer, reason: letter.reason });
+    const type = typeFromSubject(letter.subject);
+    await js.publish(dlqSubject(letter.consumer, type), letter.data, { msgID, headers });
+    this.metrics.deadLettered.inc({ consumer: letter.consumer, type, reason: letter.reason });
     this.logger.warn(`dead-lettered ${letter.subject} #${letter.streamSeq} for ${letter.consumer}: ${letter.reason}: ${letter.error.slice(0, 200)}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { requestContext } from '../context/request-context.middleware.js';
 import { edgeBodyParser } from './json-body.parser.js';
 import { EdgeExceptionFilter } from './edge-exception.filter.js';
 import { edgeInputCheck } from './edge-input.middleware.js';
@@ -49,6 +50,8 @@ export function configureHttpEdge<T extends INestApplication>(app: T, options: H
     next();
   });
   app.use(edgeInputCheck());
+  // After the body parser, whose stream callbacks would run (and call next) outside the context.
+  app.use(requestContext());
   app.useGlobalFilters(new EdgeExceptionFilter());
   app.useGlobalPipes(edgeValidationPipe());
   return app;

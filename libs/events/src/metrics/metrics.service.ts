@@ -59,7 +59,7 @@ export class MetricsService {
   readonly deadLettered = new Counter({
     name: 'mesh_events_dead_lettered_total',
     help: 'Messages moved to EVENTS_DLQ',
-    labelNames: ['consumer', 'reason'],
+    labelNames: ['consumer', 'type', 'reason'],
     registers: [this.registry],
   });
   /** Observed per consumed event, so tallied without prom-client's per-call label hashing. */
@@ -67,6 +67,13 @@ export class MetricsService {
     'mesh_handler_duration_seconds',
     'Handler latency',
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    this.registry,
+  );
+  /** Publish→handler latency from the envelope's `time`: includes queueing, lag and clock skew between hosts. */
+  readonly eventLatencySeconds = new TallyHistogram(
+    'mesh_event_latency_seconds',
+    'Time from the event (envelope time) to the start of its handler',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     this.registry,
   );
   readonly consumerPending = new Gauge({

@@ -14,6 +14,8 @@ import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { JetStreamPublisher, JetStreamUnavailableError } from './jetstream-publisher.js';
 import { PublishResult } from './publish-result.js';
+import { applyMeshContext } from '../context/mesh-context.js';
+import { endSpan, startPublishSpan } from '../tracing/mesh-tracer.js';
 import type { EventCallback, EventsHealth, EventSubscription, IEventsService } from './events-service.port.js';
 
 const LEVEL_RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -49,12 +51,16 @@ export class EventsService implements IEventsService {
   async publishEvent<T>(type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
     const subject = subjectForType(event.type);
+    const span = startPublishSpan(event, subject, 'direct');
     const payload = this.serialize(event);
     try {
-      const ack = await this.publisher.publish(subject, payload, event.id);
+      // The header only with a span: the envelope carries the inherited traceparent anyway.
+      const ack = await this.publisher.publish(subject, payload, event.id, span && event.traceparent);
       this.publishedDirect.inc();
+      endSpan(span);
       return { id: event.id, queued: false, seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
+      endSpan(span, err);
       if (!(err instanceof JetStreamUnavailableError)) throw err;
       await this.outbox.add([{ id: event.id, source: this.config.service, subject, payload, lastError: err.message }]);
       this.metrics.queued.inc({ service: this.config.service });
@@ -71,14 +77,26 @@ export class EventsService implements IEventsService {
    */
   async publishInTransaction<T>(manager: EntityManager, type: string, data: T, options: PublishOptions = {}): Promise<PublishResult> {
     const event = this.createEvent(type, data, options);
-    await this.outbox.add([{ id: event.id, source: this.config.service, subject: subjectForType(event.type), payload: this.serialize(event) }], manager);
+    const subject = subjectForType(event.type);
+    const span = startPublishSpan(event, subject, 'outbox');
+    try {
+      await this.outbox.add([{ id: event.id, source: this.config.service, subject, payload: this.serialize(event) }], manager);
+      endSpan(span);
+    } catch (err) {
+      endSpan(span, err);
+      throw err;
+    }
     this.metrics.queued.inc({ service: this.config.service });
     return { id: event.id, queued: true };
   }
 
-  /** Builds and validates the envelope without publishing it (type rule, registered schema). */
+  /**
+   * Builds and validates the envelope without publishing it (type rule, registered schema), with
+   * correlation, causation and trace inherited from the current request or handled event.
+   */
   createEvent<T>(type: string, data: T, options: PublishOptions = {}): CloudEvent<T> {
     const event = createEnvelope(type, data, this.config.service, options);
+    applyMeshContext(event);
     const schemaId = this.schemas.validate(type, data, options.schemaVersion);
     if (schemaId) event.dataschema = schemaId;
     return event;

@@ -4,6 +4,7 @@ import { headers as natsHeaders, MsgHdrs } from '@nats-io/transport-node';
 import { CLOUDEVENTS_CONTENT_TYPE, EVENTS_CONFIG, HEADER } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { TRACEPARENT_HEADER } from '../tracing/traceparent.js';
 
 /** JetStream cannot take the publish right now (no connection, timeout, no responders): queue it. */
 export class JetStreamUnavailableError extends Error {
@@ -56,8 +57,9 @@ export class JetStreamPublisher {
     });
   }
 
-  async publish(subject: string, payload: string | Uint8Array, id: string): Promise<PubAck> {
-    const h = this.h;
+  /** With `traceparent` (only when tracing is on) the publish gets its own header set carrying it. */
+  async publish(subject: string, payload: string | Uint8Array, id: string, traceparent?: string): Promise<PubAck> {
+    const h = traceparent ? this.tracedHeaders(traceparent) : this.h;
     if (!this.nats.isReady) {
       if (!this.nats.clustered) throw new JetStreamUnavailableError('not connected to NATS');
       return this.retry(subject, payload, id, h, new Error('not connected to NATS'));
@@ -110,6 +112,13 @@ export class JetStreamPublisher {
         },
       );
     });
+  }
+
+  private tracedHeaders(traceparent: string): MsgHdrs {
+    const h = natsHeaders();
+    h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+    h.set(TRACEPARENT_HEADER, traceparent);
+    return h;
   }
 
   /** Headers for a publish that carries extra `Mesh-*` fields (DLQ, replay). */

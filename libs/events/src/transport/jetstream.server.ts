@@ -24,6 +24,7 @@ import { runHandlers } from './handler-chain.js';
 import { errorMessage } from './handler-errors.js';
 import { DeliveryLane, JetStreamContext } from './jetstream.context.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { handleInContext } from '../tracing/mesh-tracer.js';
 
 export const JETSTREAM_TRANSPORT = Symbol('JETSTREAM_TRANSPORT');
 
@@ -45,6 +46,19 @@ interface Route {
   only?: MessageHandler;
   consumed: PendingCount;
   duration: HistogramTally;
+  /** Publish→handler latency, from the envelope's time. */
+  latency: HistogramTally;
+}
+
+/** Runs an event's handlers; module-level so that the context wrapper takes it without a closure. */
+async function dispatch(route: Route, event: CloudEvent, context: JetStreamContext): Promise<void> {
+  if (route.only) {
+    // The common case, one handler: awaited here, without runHandlers' own promise.
+    const result: unknown = await route.only(event, context);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  } else {
+    await runHandlers(route.handlers, event, context);
+  }
 }
 
 interface Lane {
@@ -229,6 +243,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         only: handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined,
         consumed: this.metrics.consumedCount(labels),
         duration: this.metrics.handlerSeconds.tally(labels),
+        latency: this.metrics.eventLatencySeconds.tally(labels),
       };
       this.routes.set(type, route);
     }
@@ -253,14 +268,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const started = performance.now();
       const lease = this.leases.hold(msg);
       try {
+        route.latency.observe(Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
         const context = new JetStreamContext([msg, event, lane.delivery]);
-        if (route.only) {
-          // The common case, one handler: awaited here, without runHandlers' own promise.
-          const result: unknown = await route.only(event, context);
-          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        } else {
-          await runHandlers(route.handlers, event, context);
-        }
+        // Inside the event's context: what the handlers publish inherits its correlation, causation and trace.
+        await handleInContext(event, msg.subject, msg, dispatch, route, context);
         this.acks.ack(msg);
         route.consumed.n++;
       } catch (err) {
