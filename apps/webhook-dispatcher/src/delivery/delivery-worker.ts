@@ -70,9 +70,9 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  * A lane slot is freed when the endpoint answers 2xx, so the next request does not wait for the
  * previous outcome's commit (pipelining), but the deliveries sent whose outcome is not durable yet
  * (what a crash sends again) stay capped: WEBHOOK_CRASH_WINDOW per lane (default twice
- * WEBHOOK_ENDPOINT_CONCURRENCY), and WEBHOOK_CONCURRENCY times the same ratio per instance. A failed attempt keeps its slot until its outcome (and a
- * disabling it causes) is committed, as before, so a failing endpoint gets no more requests
- * past its disabling than without pipelining.
+ * WEBHOOK_ENDPOINT_CONCURRENCY), and WEBHOOK_CONCURRENCY times the same ratio per instance. A
+ * failed attempt keeps its slot until its outcome (and a disabling it causes) is committed, as
+ * before, so a failing endpoint gets no more requests past its disabling than without pipelining.
  *
  * A lane without a rate limit also holds rows claimed ahead (a lane's worth, or 250 ms of a busy lane's rate; leased, not
  * sent), so a freed slot starts its next request at once instead of waiting for a claim round

@@ -20,6 +20,7 @@ interface ClaimedRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  lease: string;
 }
 
 const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
@@ -36,10 +37,11 @@ const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
   secret: r.secret,
   previousSecret: r.previous_secret,
   previousSecretExpiresAt: r.previous_secret_expires_at,
+  lease: r.lease,
 });
 
 const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.subscription_id, d.attempts, d.max_attempts, e.body,
-  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at`;
+  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, d.leased_until::text AS lease`;
 
 /** A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's timeout. */
 const LEASE = `now() + (s.timeout_ms + $LEASE_MARGIN) * interval '1 millisecond'`;
@@ -131,9 +133,16 @@ export class DeliveryRepository {
     return rows[1];
   }
 
-  /** Clears the leases of deliveries this instance claimed but did not attempt, so any instance can claim them again at once. */
-  async releaseLeases(m: EntityManager, ids: string[]): Promise<void> {
-    await m.query(`UPDATE webhook_deliveries SET leased_until = NULL WHERE id = ANY($1::uuid[])`, [ids]);
+  /**
+   * Clears the leases of deliveries this instance claimed but did not attempt, so any instance can
+   * claim them again at once; a lease another claim has taken over since is left alone.
+   */
+  async releaseLeases(m: EntityManager, deliveries: Pick<ClaimedDelivery, 'id' | 'lease'>[]): Promise<void> {
+    await m.query(
+      `UPDATE webhook_deliveries d SET leased_until = NULL FROM unnest($1::uuid[], $2::timestamptz[]) AS r(id, lease)
+       WHERE d.id = r.id AND d.leased_until = r.lease`,
+      [deliveries.map((d) => d.id), deliveries.map((d) => d.lease)],
+    );
     await m.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   }
 
@@ -143,10 +152,13 @@ export class DeliveryRepository {
    * count. Returns the subscriptions whose count changed or that answered 410, for the disable check.
    * A subscription row whose count stays the same (successes on a healthy endpoint) is not
    * rewritten, so concurrent batches of one lane do not queue on its row lock.
+   * An outcome whose lease was taken over meanwhile (see ClaimedDelivery.lease) is dropped with its
+   * attempt-log line: the delivery belongs to its new claim, which sends it and logs that.
    */
   async recordOutcomes(outcomes: DeliveryOutcome[], tallies: SubscriptionTally[]): Promise<CountedSubscription[]> {
     const updates = outcomes.map((o) => ({
       id: o.delivery.id,
+      lease: o.delivery.lease,
       status: o.status,
       attempt: o.attempt.attempt,
       retry_ms: o.retryInMs,
@@ -160,14 +172,15 @@ export class DeliveryRepository {
            next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
            last_status = o.last_status, last_error = o.last_error, updated_at = now(),
            delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
-         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, status text, attempt int, retry_ms int, last_status int, last_error text),
+         FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lease timestamptz, status text, attempt int, retry_ms int, last_status int, last_error text),
            ${ASYNC_COMMIT}
-         WHERE d.id = o.id RETURNING d.id),
+         WHERE d.id = o.id AND d.leased_until = o.lease RETURNING d.id),
        logged AS (
          INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
            response_headers, response_body, duration_ms, error, started_at)
-         SELECT * FROM jsonb_to_recordset($2::jsonb) AS a(delivery_id uuid, event_id text, subscription_id uuid, attempt int, url text,
+         SELECT a.* FROM jsonb_to_recordset($2::jsonb) AS a(delivery_id uuid, event_id text, subscription_id uuid, attempt int, url text,
            request_headers jsonb, response_status int, response_headers jsonb, response_body text, duration_ms int, error text, started_at timestamptz)
+         WHERE a.delivery_id IN (SELECT id FROM delivered)
          RETURNING id)
        UPDATE webhook_subscriptions s
        SET consecutive_failures = CASE WHEN x.reset THEN x.failures ELSE s.consecutive_failures + x.failures END

@@ -18,6 +18,13 @@ export interface ClaimedDelivery {
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
+  /**
+   * The lease this claim wrote (`leased_until` as PostgreSQL keeps it, to the microsecond): its
+   * outcome or release applies only while the row still carries it, so a statement that reaches
+   * PostgreSQL after the lease was taken over (its process stalled, or was killed with it in flight)
+   * changes nothing.
+   */
+  lease: string;
 }
 
 /** One line of the attempt log. */

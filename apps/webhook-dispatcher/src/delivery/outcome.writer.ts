@@ -69,7 +69,7 @@ export class OutcomeWriter {
   }
 
   private async write(settlements: Settlement[]): Promise<void> {
-    const released = settlements.flatMap((s) => ('release' in s ? [s.release.id] : []));
+    const released = settlements.flatMap((s) => ('release' in s ? [s.release] : []));
     if (released.length > 0) {
       await this.withRetries(`releasing ${released.length} lease(s)`, () => this.dataSource.transaction((m) => this.repository.releaseLeases(m, released)));
     }
