@@ -10,8 +10,10 @@ import { PartitionsModule } from './partitions/partitions.module.js';
 import { TimePartitions1764700004000 } from './store/migrations/1764700004000-time-partitions.js';
 import { CoveringTimeIndex1764700005000 } from './store/migrations/1764700005000-covering-time-index.js';
 import { OrderedSummaryRebuild1764700006000 } from './store/migrations/1764700006000-ordered-summary-rebuild.js';
+import { EventMessages1765000500000 } from './store/migrations/1765000500000-event-messages.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
+import { MessagesModule } from './messages/messages.module.js';
 import { QueryModule } from './query/query.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
@@ -36,12 +38,13 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000, EventMessages1765000500000] },
         }),
         EventsHealthModule,
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,
+        MessagesModule,
         QueryModule,
         IngestModule,
         PartitionsModule,
