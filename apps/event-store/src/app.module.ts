@@ -14,6 +14,7 @@ import { EventMessages1765000500000 } from './store/migrations/1765000500000-eve
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { QueryModule } from './query/query.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
@@ -45,6 +46,7 @@ export class AppModule {
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,
         MessagesModule,
+        FeedModule,
         QueryModule,
         IngestModule,
         PartitionsModule,

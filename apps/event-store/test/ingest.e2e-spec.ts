@@ -82,7 +82,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         resourceType: 'user',
         resourceId: 'user-1',
         actor: 'ana',
-        audience: 'internal',
+        audience: 'admin',
         correlationId: 'corr-1',
         causationId: 'cause-1',
       };
@@ -106,7 +106,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         resourcetype: 'user',
         resourceid: 'user-1',
         actor: 'ana',
-        audience: 'internal',
+        audience: 'admin',
         correlationid: 'corr-1',
         causationid: 'cause-1',
       });

@@ -58,6 +58,9 @@ export class SmsOutcomeEvents {
       resourceType: message.resourceType ?? undefined,
       resourceId: message.resourceId ?? undefined,
       causationId: message.eventId,
+      // For admins (the number is masked, as in the Strapi design's SMS log); the feed never shows it.
+      audience: 'admin',
+      category: type === 'sms.failed' || type === 'sms.undelivered' ? 'Error' : 'Notification',
     });
   }
 }
