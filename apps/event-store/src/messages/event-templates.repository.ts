@@ -39,7 +39,8 @@ export class EventTemplatesRepository {
 
   /** True when a saved template was removed. */
   async delete(m: EntityManager, type: string, audience: Audience): Promise<boolean> {
-    const rows = await m.query<unknown[]>(`DELETE FROM event_templates WHERE type = $1 AND audience = $2 RETURNING type`, [type, audience]);
-    return rows.length > 0;
+    // Through a CTE: TypeORM answers a bare DELETE with [rows, count] instead of the rows.
+    const [row] = await m.query<{ n: number }[]>(`WITH d AS (DELETE FROM event_templates WHERE type = $1 AND audience = $2 RETURNING type) SELECT count(*)::int AS n FROM d`, [type, audience]);
+    return row.n > 0;
   }
 }

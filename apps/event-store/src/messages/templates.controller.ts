@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiKey, ApiKeyGuard, type Audience } from '@app/events';
-import { RerenderDto, SaveTemplateDto, TemplateAudienceParam } from './dto/save-template.dto.js';
+import { RerenderDto, SaveTemplateDto, TemplateParams } from './dto/save-template.dto.js';
 import type { ListedTemplate } from './message-template.js';
 import { TemplatesService } from './templates.service.js';
 
@@ -24,13 +24,13 @@ export class TemplatesController {
   }
 
   @Put(':type/:audience')
-  save(@Param('type') type: string, @Param() params: TemplateAudienceParam, @Body() body: SaveTemplateDto): Promise<ListedTemplate> {
-    return this.templates.save(type, params.audience as Audience, body);
+  save(@Param() params: TemplateParams, @Body() body: SaveTemplateDto): Promise<ListedTemplate> {
+    return this.templates.save(params.type, params.audience as Audience, body);
   }
 
   @Delete(':type/:audience')
   @HttpCode(204)
-  async reset(@Param('type') type: string, @Param() params: TemplateAudienceParam, @Query('by') by?: string): Promise<void> {
-    await this.templates.reset(type, params.audience as Audience, by);
+  async reset(@Param() params: TemplateParams, @Query('by') by?: string): Promise<void> {
+    await this.templates.reset(params.type, params.audience as Audience, by);
   }
 }

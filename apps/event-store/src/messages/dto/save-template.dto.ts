@@ -20,8 +20,11 @@ export class SaveTemplateDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) by?: string;
 }
 
-/** Path parameter `:audience` of the template routes. */
-export class TemplateAudienceParam {
+/** Path parameters of the template routes: an event type or a pattern ending in `.*`, and one audience. */
+export class TemplateParams {
+  @Matches(/^[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.[a-z0-9_-]+|\.\*)$/, { message: 'type must be an event type (order.created) or a pattern ending in .* (audit.*)' })
+  type!: string;
+
   @IsIn(AUDIENCES, { message: `audience must be one of ${AUDIENCES.join(', ')}` }) audience!: string;
 }
 
