@@ -192,7 +192,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
           {
             index: 5,
             ok: false,
-            errors: ['level: must be one of debug, info, warn, error', expect.stringMatching(/^colour: is not an event field; use type, data, id, source/)],
+            errors: ['level: must be one of debug, info, success, warn, error', expect.stringMatching(/^colour: is not an event field; use type, data, id, source/)],
           },
           { index: 6, ok: false, errors: ['event: must be a JSON object with at least "type" and "data"'] },
         ],

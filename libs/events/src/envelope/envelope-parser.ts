@@ -1,6 +1,5 @@
 import { CloudEvent, EVENT_LEVELS } from './cloud-event.js';
 import { isEventType } from './event-type.js';
-import { audienceProblem, categoryProblem } from './audience.js';
 
 /** The message body is not a valid event envelope; retrying cannot fix it. */
 export class InvalidEnvelopeError extends Error {
@@ -26,10 +25,6 @@ export function envelopeProblems(body: unknown): string[] {
   if (!('data' in e)) problems.push('data is missing');
   if (e.level !== undefined && !EVENT_LEVELS.includes(e.level as never)) problems.push(`level must be one of ${EVENT_LEVELS.join(', ')}`);
   if (e.subject !== undefined && typeof e.subject !== 'string') problems.push('subject must be a string');
-  const audience = e.audience === undefined ? undefined : audienceProblem(e.audience);
-  if (audience) problems.push(audience);
-  const category = e.category === undefined ? undefined : categoryProblem(e.category);
-  if (category) problems.push(category);
   return problems;
 }
 
@@ -46,9 +41,7 @@ function isValidEnvelope(body: unknown): boolean {
     !Number.isNaN(Date.parse(e.time)) &&
     'data' in e &&
     (e.level === undefined || EVENT_LEVELS.includes(e.level as never)) &&
-    (e.subject === undefined || typeof e.subject === 'string') &&
-    (e.audience === undefined || audienceProblem(e.audience) === undefined) &&
-    (e.category === undefined || categoryProblem(e.category) === undefined)
+    (e.subject === undefined || typeof e.subject === 'string')
   );
 }
 
