@@ -61,12 +61,12 @@ describe('console event sentences (browser)', () => {
     expect(await sentence.textContent()).toBe(`Your order #${orderId} was placed`);
     expect(await sentence.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).direction)).toBe('ltr');
 
-    await page.getByLabel('Sentences in', { exact: true }).selectOption('fa');
+    await page.locator('select[name="lang"]').selectOption('fa');
     await waitFor(async () => (await sentence.textContent()) === `سفارش #${orderId} شما ثبت شد`, { timeoutMs: 15_000, message: 'the Persian sentence did not replace the English one' });
     expect(await sentence.getAttribute('dir')).toBe('rtl');
     expect(await sentence.evaluate((el) => [el.ownerDocument.defaultView!.getComputedStyle(el).direction, el.ownerDocument.defaultView!.getComputedStyle(el).textAlign])).toEqual(['rtl', 'right']);
     const smsSentence = page.locator(`.event-list [data-event-id="${sms.id}"] .cell-sentence`);
-    expect(await smsSentence.textContent()).toBe('پیامک به +98912*****77 ارسال شد');
+    expect(await smsSentence.textContent()).toBe('پیامک به \u2066+98912*****77\u2069 ارسال شد');
     expect(await page.content()).not.toContain(PHONES.feedUser);
     await screenshot(page, 'events-sentences-fa');
 

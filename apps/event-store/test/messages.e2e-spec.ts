@@ -55,9 +55,9 @@ describe('event sentences, templates and the user feed (real nats-server and Pos
   it('stores each event with its sentences and answers in the language asked for, right-to-left for Persian', async () => {
     const { id } = await events.publishEvent('sms.sent', { to: PHONES.iran, smsId: 's1' }, { audience: 'admin' });
     const fa = await stored(id, 'fa');
-    expect(fa).toMatchObject({ message: 'پیامک به +98912*****67 ارسال شد', messageEn: 'SMS sent to +98912*****67', category: 'Notification', sentence: 'پیامک به +98912*****67 ارسال شد', dir: 'rtl' });
+    expect(fa).toMatchObject({ message: 'پیامک به \u2066+98912*****67\u2069 ارسال شد', messageEn: 'SMS sent to +98912*****67', category: 'Notification', sentence: 'پیامک به \u2066+98912*****67\u2069 ارسال شد', dir: 'rtl' });
     const { rows } = await db.query<{ message: string; message_en: string }>(`SELECT message, message_en FROM events WHERE id = $1`, [id]);
-    expect(rows).toEqual([{ message: 'پیامک به +98912*****67 ارسال شد', message_en: 'SMS sent to +98912*****67' }]);
+    expect(rows).toEqual([{ message: 'پیامک به \u2066+98912*****67\u2069 ارسال شد', message_en: 'SMS sent to +98912*****67' }]);
 
     const list = await admin(api().get('/events?type=sms.sent&lang=en')).expect(200);
     expect(list.body.items[0]).toMatchObject({ id, sentence: 'SMS sent to +98912*****67', dir: 'ltr' });

@@ -1,5 +1,12 @@
 import type { MessageTemplate } from './message-template.js';
 
+/**
+ * A left-to-right value (a phone number) inside a Persian sentence, isolated (U+2066 … U+2069) so
+ * that right-to-left layout keeps it in one piece: `+98912*****67`, not `67*****98912+`.
+ */
+const ltr = (placeholder: string): string => `\u2066${placeholder}\u2069`;
+const PHONE_FA = ltr('{{masked.to}}');
+
 const admin = (type: string, category: string, fa: string, en: string): MessageTemplate => ({ type, audience: 'admin', category, fa, en });
 const user = (type: string, category: string, fa: string, en: string): MessageTemplate => ({ type, audience: 'user', category, fa, en });
 
@@ -15,14 +22,14 @@ export const DEFAULT_TEMPLATES: readonly MessageTemplate[] = [
   admin('vendor.updated', 'Vendor', 'فروشنده «{{data.name}}» ویرایش شد', 'Vendor "{{data.name}}" was updated'),
   admin('vendor.deleted', 'Vendor', 'فروشنده «{{data.name}}» حذف شد', 'Vendor "{{data.name}}" was deleted'),
 
-  admin('sms.sent', 'Notification', 'پیامک به {{masked.to}} ارسال شد', 'SMS sent to {{masked.to}}'),
-  admin('sms.failed', 'Error', 'ارسال پیامک به {{masked.to}} ناموفق بود ({{data.reason}})', 'SMS to {{masked.to}} failed ({{data.reason}})'),
-  admin('sms.suppressed', 'Notification', 'پیامک به {{masked.to}} فرستاده نشد ({{data.reason}})', 'SMS to {{masked.to}} was held back ({{data.reason}})'),
-  admin('sms.delivered', 'Notification', 'پیامک به {{masked.to}} تحویل شد', 'SMS delivered to {{masked.to}}'),
-  admin('sms.undelivered', 'Error', 'پیامک به {{masked.to}} تحویل نشد', 'SMS to {{masked.to}} was not delivered'),
-  admin('sms.outcome_unknown', 'Notification', 'نتیجهٔ ارسال پیامک به {{masked.to}} نامشخص است', 'The outcome of the SMS to {{masked.to}} is unknown'),
-  admin('sms.opted_out', 'Notification', 'شمارهٔ {{masked.to}} دریافت پیامک را لغو کرد', '{{masked.to}} opted out of SMS'),
-  admin('sms.opted_in', 'Notification', 'شمارهٔ {{masked.to}} دوباره پیامک دریافت می‌کند', '{{masked.to}} opted back in to SMS'),
+  admin('sms.sent', 'Notification', `پیامک به ${PHONE_FA} ارسال شد`, 'SMS sent to {{masked.to}}'),
+  admin('sms.failed', 'Error', `ارسال پیامک به ${PHONE_FA} ناموفق بود ({{data.reason}})`, 'SMS to {{masked.to}} failed ({{data.reason}})'),
+  admin('sms.suppressed', 'Notification', `پیامک به ${PHONE_FA} فرستاده نشد ({{data.reason}})`, 'SMS to {{masked.to}} was held back ({{data.reason}})'),
+  admin('sms.delivered', 'Notification', `پیامک به ${PHONE_FA} تحویل شد`, 'SMS delivered to {{masked.to}}'),
+  admin('sms.undelivered', 'Error', `پیامک به ${PHONE_FA} تحویل نشد`, 'SMS to {{masked.to}} was not delivered'),
+  admin('sms.outcome_unknown', 'Notification', `نتیجهٔ ارسال پیامک به ${PHONE_FA} نامشخص است`, 'The outcome of the SMS to {{masked.to}} is unknown'),
+  admin('sms.opted_out', 'Notification', `شمارهٔ ${PHONE_FA} دریافت پیامک را لغو کرد`, '{{masked.to}} opted out of SMS'),
+  admin('sms.opted_in', 'Notification', `شمارهٔ ${PHONE_FA} دوباره پیامک دریافت می‌کند`, '{{masked.to}} opted back in to SMS'),
   admin('sms.signature_verification_failure', 'Security', 'امضای {{data.count}} پاسخ ارائه‌دهندهٔ پیامک نامعتبر بود', '{{data.count}} SMS provider callbacks failed signature verification'),
 
   admin('webhook.subscription_disabled', 'Notification', 'اشتراک وب‌هوک «{{data.name}}» غیرفعال شد ({{data.reason}})', 'Webhook subscription "{{data.name}}" was disabled ({{data.reason}})'),
