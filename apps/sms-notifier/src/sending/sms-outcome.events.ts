@@ -35,10 +35,10 @@ export interface SmsEventMap {
 }
 
 const LEVEL: Record<keyof SmsEventMap, EventLevel> = {
-  'sms.sent': 'info',
+  'sms.sent': 'success',
   'sms.failed': 'error',
   'sms.suppressed': 'info',
-  'sms.delivered': 'info',
+  'sms.delivered': 'success',
   'sms.undelivered': 'warn',
   'sms.outcome_unknown': 'warn',
 };
