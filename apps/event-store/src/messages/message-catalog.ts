@@ -1,7 +1,8 @@
-import { audiencesOf, renderTemplate, type Audience, type CloudEvent } from '@app/events';
+import { audiencesOf, type Audience, type CloudEvent } from '@app/events';
 import { DEFAULT_TEMPLATES, GENERIC_TEMPLATE } from './default-templates.js';
 import type { MessageTemplate, RenderedMessage } from './message-template.js';
-import { eventView } from './event-view.js';
+import { eventLookup } from './event-view.js';
+import { compileTemplate, type CompiledTemplate } from './compiled-template.js';
 
 const PATTERN_SUFFIX = '.*';
 const keyOf = (t: Pick<MessageTemplate, 'type' | 'audience'>) => `${t.type}\u0000${t.audience}`;
@@ -13,6 +14,7 @@ const keyOf = (t: Pick<MessageTemplate, 'type' | 'audience'>) => `${t.type}\u000
 export class MessageCatalog {
   private readonly templates: MessageTemplate[];
   private readonly cache = new Map<string, MessageTemplate[]>();
+  private readonly compiled = new Map<string, CompiledTemplate>();
 
   constructor(custom: readonly MessageTemplate[] = []) {
     const byKey = new Map(DEFAULT_TEMPLATES.map((t) => [keyOf(t), t]));
@@ -50,11 +52,25 @@ export class MessageCatalog {
    */
   render(event: CloudEvent, audiences: readonly Audience[] = audiencesOf(event.audience)): RenderedMessage {
     const template = this.pick(event.type, audiences) ?? GENERIC_TEMPLATE;
-    const view = eventView(event);
+    const root = eventLookup(event);
+    let texts: [CompiledTemplate, CompiledTemplate];
+    try {
+      texts = [this.compile(template.fa), this.compile(template.en)];
+    } catch {
+      // A text that does not parse (written into event_templates by hand) must not stop the writer.
+      texts = [this.compile(GENERIC_TEMPLATE.fa), this.compile(GENERIC_TEMPLATE.en)];
+    }
     return {
-      message: renderTemplate(template.fa, view),
-      messageEn: renderTemplate(template.en, view),
+      message: texts[0](root),
+      messageEn: texts[1](root),
       category: typeof event.category === 'string' ? event.category : template.category,
     };
+  }
+
+  /** Each text parsed once for the catalogue's life (a saved text was checked when it was saved). */
+  private compile(text: string): CompiledTemplate {
+    let c = this.compiled.get(text);
+    if (!c) this.compiled.set(text, (c = compileTemplate(text)));
+    return c;
   }
 }
