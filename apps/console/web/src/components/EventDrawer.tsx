@@ -11,7 +11,8 @@ import { LevelBadge } from './LevelBadge.js';
 import { Sentence } from './Sentence.js';
 import { Empty, ErrorBox, Loading, Notice } from './Status.js';
 
-const STORE_FIELDS = ['receivedAt', 'streamSeq', 'resolved', 'resolvedAt', 'resolvedBy'] as const;
+// What the store adds to the envelope (its sentences included); `category` stays: publishers set it too.
+const STORE_FIELDS = ['receivedAt', 'streamSeq', 'resolved', 'resolvedAt', 'resolvedBy', 'message', 'messageEn', 'sentence', 'lang', 'dir'] as const;
 
 /** The CloudEvents envelope as published: the stored event without what the store added. */
 function envelopeOf(e: EventItem): Record<string, unknown> {
