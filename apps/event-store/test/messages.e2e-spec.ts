@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { EventsService } from '@app/events';
 import { ADMIN_KEYS, NatsServerHarness, PHONES, SIGNING_SECRETS, TestDatabase, waitFor } from '@app/testing';
@@ -95,6 +97,12 @@ describe('event sentences, templates and the user feed (real nats-server and Pos
       return (res.body.items as Item[])[0];
     }, { timeoutMs: 30_000, message: 'audit.template_saved not stored' });
     expect(audit).toMatchObject({ actor: 'dana', audience: 'admin', category: 'Audit', sentence: 'dana saved the vendor.created sentence for admin' });
+
+    // The same from a shell (the built command, as `npm run event-store:rerender-messages` runs it).
+    await admin(api().put('/events/templates/vendor.created/admin')).send({ fa: 'فروشنده: {{data.name}}', en: 'Vendor: {{data.name}}', by: 'dana' }).expect(200);
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/event-store/src/messages/rerender.main.js', 'vendor.created'], { env: { ...process.env, DATABASE_URL: db.url } });
+    expect(stdout).toMatch(/sentences rendered again in \d+ ms: \d+ events of vendor.created/);
+    expect(await stored(id)).toMatchObject({ message: 'فروشنده: Taco Stand', messageEn: 'Vendor: Taco Stand' });
 
     await admin(api().delete('/events/templates/vendor.created/admin')).expect(204);
     await admin(api().delete('/events/templates/vendor.created/admin')).expect(404);
