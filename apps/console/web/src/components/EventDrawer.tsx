@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { appRequest, request } from '../api.js';
 import { ConsumerSelect } from './ConsumerSelect.js';
-import { formatTime } from '../format.js';
+import { formatTime, preview } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
 import type { ConsumerInfo, EventItem, Lang, Timeline } from '../types.js';
@@ -98,6 +98,7 @@ function ResourceTimeline({ event, onOpen, lang }: { event: EventItem; onOpen: (
             <div className="small">
               <Sentence event={t} />
             </div>
+            <div className="muted small">{preview(t.data, 90)}</div>
           </li>
         ))}
       </ol>
