@@ -184,7 +184,7 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
       [['publish', 'vendor', '{}'], /Invalid event type "vendor"/],
       [['publish', 'vendor.created', '{name: Taco}'], /^mesh: The data in the argument is not JSON \(.+\): pass a JSON value/],
       [['publish', 'vendor.created', '@/nonexistent/file.json'], /^mesh: Cannot read \/nonexistent\/file\.json: ENOENT/],
-      [['publish', 'vendor.created', '{}', '--level', 'loud'], /argument 'loud' is invalid\. use one of debug, info, warn, error/],
+      [['publish', 'vendor.created', '{}', '--level', 'loud'], /argument 'loud' is invalid\. use one of debug, info, success, warn, error/],
       [['tail', 'Vendor.*'], /Invalid event pattern "Vendor\.\*"/],
       [['tail', '--since', 'yesterday'], /use a duration back from now/],
       [['tail', '--since', '1m', '--from-seq', '3'], /^mesh: --since and --from-seq both say where to start/],

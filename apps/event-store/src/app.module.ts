@@ -1,18 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
 import { StoredEvent } from './store/stored-event.entity.js';
-import { CreateEvents1734000000000 } from './store/migrations/1734000000000-create-events.js';
-import { TextEventIds1764700000000 } from './store/migrations/1764700000000-text-event-ids.js';
-import { EventSummaries1764700001000 } from './store/migrations/1764700001000-event-summaries.js';
-import { KeysetFilterIndexes1764700002000 } from './store/migrations/1764700002000-keyset-filter-indexes.js';
-import { DailyRollup1764700003000 } from './store/migrations/1764700003000-daily-rollup.js';
+import { EVENT_STORE_MIGRATIONS } from './store/migrations/index.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
-import { TimePartitions1764700004000 } from './store/migrations/1764700004000-time-partitions.js';
-import { CoveringTimeIndex1764700005000 } from './store/migrations/1764700005000-covering-time-index.js';
-import { OrderedSummaryRebuild1764700006000 } from './store/migrations/1764700006000-ordered-summary-rebuild.js';
-import { SpanSummaries1765000200000 } from './store/migrations/1765000200000-span-summaries.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { FeedModule } from './feed/feed.module.js';
 import { QueryModule } from './query/query.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
@@ -37,12 +31,14 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000, SpanSummaries1765000200000] },
+          database: { entities: [StoredEvent], migrations: EVENT_STORE_MIGRATIONS },
         }),
         EventsHealthModule,
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,
+        MessagesModule,
+        FeedModule,
         QueryModule,
         IngestModule,
         PartitionsModule,

@@ -82,7 +82,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         resourceType: 'user',
         resourceId: 'user-1',
         actor: 'ana',
-        audience: 'internal',
+        audience: 'admin',
         correlationId: 'corr-1',
         causationId: 'cause-1',
       };
@@ -106,7 +106,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         resourcetype: 'user',
         resourceid: 'user-1',
         actor: 'ana',
-        audience: 'internal',
+        audience: 'admin',
         correlationid: 'corr-1',
         causationid: 'cause-1',
       });
@@ -192,7 +192,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
           {
             index: 5,
             ok: false,
-            errors: ['level: must be one of debug, info, warn, error', expect.stringMatching(/^colour: is not an event field; use type, data, id, source/)],
+            errors: ['level: must be one of debug, info, success, warn, error', expect.stringMatching(/^colour: is not an event field; use type, data, id, source/)],
           },
           { index: 6, ok: false, errors: ['event: must be a JSON object with at least "type" and "data"'] },
         ],

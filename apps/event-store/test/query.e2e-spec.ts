@@ -200,6 +200,10 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
         resolved: false,
         resolvedAt: null,
         resolvedBy: null,
+        // Stored before sentences existed (inserted by hand): rendered when read.
+        message: 'فروشنده «Crepe Corner» ساخته شد',
+        messageEn: 'Vendor "Crepe Corner" was created',
+        category: 'Vendor',
       });
       const page = await list('type=vendor.created').expect(200);
       expect(page.body.items[0]).toEqual(one.body);
@@ -226,7 +230,7 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       ['type=vendor..created', 'type', /type must be an event type/],
       ['type=vendor.>.x', 'type', /type must be an event type/],
       ['type=vendor.created&type=order.created', 'type', /type must be a string/],
-      ['level=fatal', 'level', /each value in level must be one of the following values: debug, info, warn, error/],
+      ['level=fatal', 'level', /each value in level must be one of the following values: debug, info, success, warn, error/],
       ['level=warn,', 'level', /level must be one of/],
       ['source=', 'source', /source should not be empty/],
       ['from=yesterday', 'from', /from must be an ISO 8601 date or a date-time with its offset/],

@@ -94,7 +94,9 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
 
     expect(sent).toMatchObject({
       source: 'sms-notifier',
-      level: 'info',
+      level: 'success',
+      audience: 'admin',
+      category: 'Notification',
       resourcetype: 'order',
       resourceid: '5001',
       causationid: order.id,

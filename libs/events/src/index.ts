@@ -88,3 +88,18 @@ export { withSpan, traceparentOfJson } from './tracing/mesh-tracer.js';
 export { startTracing, stopTracing, flushTracing, type TracingOptions } from './tracing/tracing-sdk.js';
 export { MeshLogger, type MeshLoggerOptions } from './logging/mesh-logger.js';
 export { startObservability } from './logging/start-observability.js';
+
+// Sentences and masking: the envelope's audience and category, logic-less templates, masked numbers
+export {
+  AUDIENCES,
+  type Audience,
+  CATEGORY_RULE,
+  KNOWN_CATEGORIES,
+  USER_MESSAGE_MAX,
+  audienceProblem,
+  normalizeAudience,
+  audiencesOf,
+  categoryProblem,
+} from './envelope/audience.js';
+export { TemplateError, type TemplateToken, parseTemplate, missingPlaceholders, renderTemplate } from './text/mustache-template.js';
+export { maskPhone, redactPhones, maskedCopy } from './text/masking.js';

@@ -21,6 +21,7 @@ export const ADMIN_KEYS = {
   console: 'console-test-admin-key',
   clusterFailover: 'cluster-failover-admin-key',
   cli: 'cli-suite-admin-key',
+  eventMessages: 'event-messages-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -59,6 +60,8 @@ export const SIGNING_SECRETS = {
   filterSpec: 'whsec_c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw==',
   ssrf: `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`,
   deliveryWrong: `whsec_${Buffer.from('another secret of some length').toString('base64')}`,
+  /** The event-store's EVENTS_FEED_SECRET (HMAC key of user-feed tokens). */
+  feed: 'feed-secret-of-the-event-messages-suite-0123456789',
 } as const;
 
 /** Phone numbers in fixtures, E.164. Recipients' numbers and senders' alike. */
@@ -76,6 +79,7 @@ export const PHONES = {
   replayFa: '+989121110001',
   replayEn: '+989121110002',
   traceChain: '+989121117001',
+  feedUser: '+989121110777',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */

@@ -82,7 +82,7 @@ export const publishCommand = () =>
     .argument('<data>', "the data: JSON text, @file, or - to read stdin")
     .option('--source <name>', 'the envelope source', 'mesh-cli')
     .option('--subject <id>', 'the resource id the event is about (envelope subject)')
-    .option('--level <level>', 'debug, info, warn or error (default info)', argParser(parseLevel))
+    .option('--level <level>', 'debug, info, success, warn or error (default info)', argParser(parseLevel))
     .option('--id <id>', 'event id (a retry with the same id is stored once); a UUID v7 by default')
     .option('--json', 'print {stream, seq, id, duplicate} as JSON')
     .addHelpText('after', `\nExamples:\n  mesh publish vendor.created '{"name":"Taco Stand"}' --subject v-42\n  mesh publish order.failed @order.json --level error\n  echo '{"n":1}' | mesh publish job.done -`)

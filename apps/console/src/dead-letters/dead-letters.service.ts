@@ -59,6 +59,6 @@ export class DeadLettersService {
   }
 
   private async audit(action: string, details: Record<string, unknown>): Promise<void> {
-    await this.events.publishEvent(`audit.${action}`, details, { actor: 'console', resourceType: 'dlq' });
+    await this.events.publishEvent(`audit.${action}`, details, { actor: 'console', resourceType: 'dlq', audience: 'admin', category: 'Audit' });
   }
 }

@@ -26,7 +26,7 @@ export interface BucketRow {
 
 /** One chart row per bucket from that bucket's `GET /events/stats?groupBy=level` answer. */
 export function bucketRow(label: string, stats: EventStats): BucketRow {
-  const levels: Record<Level, number> = { debug: 0, info: 0, warn: 0, error: 0 };
+  const levels: Record<Level, number> = { debug: 0, info: 0, success: 0, warn: 0, error: 0 };
   for (const g of stats.groups) if (g.key in levels) levels[g.key as Level] = g.count;
   const types: Record<string, number> = {};
   for (const t of stats.types) types[t.type] = t.count;

@@ -1,7 +1,10 @@
 /** The shapes the apps answer with (event-store query API, console API). */
 
-export type Level = 'debug' | 'info' | 'warn' | 'error';
-export const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
+export type Level = 'debug' | 'info' | 'success' | 'warn' | 'error';
+export const LEVELS: Level[] = ['debug', 'info', 'success', 'warn', 'error'];
+
+/** The languages the event store renders sentences in. */
+export type Lang = 'fa' | 'en';
 
 export interface CloudEvent {
   specversion: string;
@@ -29,6 +32,14 @@ export interface EventItem extends CloudEvent {
   resolved: boolean;
   resolvedAt: string | null;
   resolvedBy: string | null;
+  /** The event's sentences (Persian, English), rendered when it was stored, and its category. */
+  message?: string;
+  messageEn?: string;
+  category?: string;
+  /** With `lang`: the sentence in that language and its direction. */
+  sentence?: string;
+  lang?: Lang;
+  dir?: 'rtl' | 'ltr';
 }
 
 export interface EventPage {

@@ -1,5 +1,5 @@
 import { IsIn, IsNotEmpty, IsOptional, IsRFC3339, IsString, MaxLength } from 'class-validator';
-import { EVENT_LEVELS, isEventType, validationRule as rule } from '@app/events';
+import { audienceProblem, categoryProblem, EVENT_LEVELS, isEventType, USER_MESSAGE_MAX, validationRule as rule } from '@app/events';
 import type { EventLevel } from '@app/events';
 
 /** The library's type rule (DESIGN.md "Subjects"), with its wording. */
@@ -10,6 +10,8 @@ const IsEventType = rule(
 );
 /** Any JSON value, null included; only a missing key is refused. */
 const IsPresent = rule('isPresent', (v) => v !== undefined, '$property is required (any JSON value, e.g. {})');
+const IsAudience = rule('isAudience', (v) => audienceProblem(v) === undefined, `$property ${'must be one or more of user, admin, superadmin, all, comma-separated (e.g. "user,admin")'}`);
+const IsCategory = rule('isCategory', (v) => categoryProblem(v) === undefined, '$property must be one capitalised word of letters and digits, e.g. Notification, Error, Info');
 const IsGiven = rule('isGiven', (v) => v !== undefined && v !== null, '$property is required');
 
 const text = (max: number) => [IsOptional(), IsString(), IsNotEmpty(), MaxLength(max)];
@@ -43,7 +45,11 @@ export class IngestEventDto {
   @apply(text(200)) resourceType?: string;
   @apply(text(500)) resourceId?: string;
   @apply(text(200)) actor?: string;
-  @apply(text(200)) audience?: string;
+  /** One or more of user, admin, superadmin, all, comma-separated. */
+  @IsOptional() @IsAudience() @IsString() audience?: string;
+  @IsOptional() @IsCategory() category?: string;
+  /** A sentence for the end user, shown in the user feed. */
+  @apply(text(USER_MESSAGE_MAX)) userMessage?: string;
   @apply(text(200)) correlationId?: string;
   @apply(text(200)) causationId?: string;
 }
@@ -51,5 +57,5 @@ export class IngestEventDto {
 /** The fields an ingested event may have, in the order errors are reported. */
 export const INGEST_EVENT_FIELDS = [
   'type', 'data', 'id', 'source', 'subject', 'time', 'level',
-  'resourceType', 'resourceId', 'actor', 'audience', 'correlationId', 'causationId',
+  'resourceType', 'resourceId', 'actor', 'audience', 'category', 'userMessage', 'correlationId', 'causationId',
 ] as const satisfies readonly (keyof IngestEventDto)[];

@@ -23,7 +23,7 @@ describe(checkIngestItem.name, () => {
       'id: should not be empty',
       'source: should not be empty',
       'time: must be an RFC 3339 timestamp with its offset, e.g. 2025-03-01T10:00:00Z',
-      'level: must be one of debug, info, warn, error',
+      'level: must be one of debug, info, success, warn, error',
       'actor: must be a string',
       expect.stringMatching(/^colour: is not an event field; use type, data, id, /),
     ]);
@@ -42,5 +42,12 @@ describe(publishOptionsOf.name, () => {
     const checked = checkIngestItem({ type: 'x.y', data: 1, subject: null, actor: 'ana', time: '2025-03-01T10:00:00.5+02:00' });
     if (!checked.ok) throw new Error(checked.errors.join());
     expect(publishOptionsOf(checked.event)).toEqual({ source: 'http-ingest', actor: 'ana', time: '2025-03-01T10:00:00.5+02:00' });
+  });
+
+  it('refuses a free-text audience naming the allowed values', () => {
+    expect(errorsOf({ type: 'x.y', data: {}, audience: 'customers', category: 'notice' })).toEqual([
+      'audience: must be one or more of user, admin, superadmin, all, comma-separated (e.g. "user,admin")',
+      'category: must be one capitalised word of letters and digits, e.g. Notification, Error, Info',
+    ]);
   });
 });

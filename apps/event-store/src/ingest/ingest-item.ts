@@ -41,6 +41,8 @@ export function publishOptionsOf(e: IngestEventDto): PublishOptions {
   if (e.resourceId != null) options.resourceId = e.resourceId;
   if (e.actor != null) options.actor = e.actor;
   if (e.audience != null) options.audience = e.audience;
+  if (e.category != null) options.category = e.category;
+  if (e.userMessage != null) options.userMessage = e.userMessage;
   if (e.correlationId != null) options.correlationId = e.correlationId;
   if (e.causationId != null) options.causationId = e.causationId;
   return options;

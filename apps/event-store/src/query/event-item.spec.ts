@@ -23,6 +23,9 @@ const row = (over: Partial<EventRow> = {}): EventRow => ({
   resolved: false,
   resolved_at: null,
   resolved_by: null,
+  message: null,
+  message_en: null,
+  category: null,
   ...over,
 });
 

@@ -3,6 +3,7 @@ import { ApiKey, ApiKeyGuard } from '@app/events';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { StatsQuery } from './dto/stats.query.js';
 import { TimelineQuery } from './dto/timeline.query.js';
+import { LangQuery } from './dto/lang.query.js';
 import { eventIdPipe } from './event-id.pipe.js';
 import type { EventItem } from './event-item.js';
 import { EventCatalogue, EventCatalogueService } from './event-catalogue.service.js';
@@ -46,7 +47,7 @@ export class EventsQueryController {
   }
 
   @Get(':id')
-  get(@Param('id', eventIdPipe()) id: string): Promise<EventItem> {
-    return this.events.get(id);
+  get(@Param('id', eventIdPipe()) id: string, @Query() query: LangQuery): Promise<EventItem> {
+    return this.events.get(id, query.lang);
   }
 }

@@ -5,6 +5,10 @@ import { decodeCursor, encodeCursor } from './events-cursor.js';
 import { EventsRepository } from './events.repository.js';
 import { EventItem, toEventItem } from './event-item.js';
 import type { EventFilter } from './sql/event-filter.js';
+import type { EventRow } from '../store/stored-event-row.js';
+import { MessageRenderer } from '../messages/message-renderer.service.js';
+import { sentencesOf } from '../messages/event-sentences.js';
+import type { Lang } from '../messages/message-template.js';
 
 export interface EventPage {
   items: EventItem[];
@@ -42,7 +46,16 @@ const toFilter = (q: ListEventsQuery): EventFilter => ({
 /** The reads of the query API: filtered pages with keyset cursors, one event, a resource's timeline. */
 @Injectable()
 export class EventsQueryService {
-  constructor(private readonly events: EventsRepository) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly messages: MessageRenderer,
+  ) {}
+
+  /** The event with its sentences (in `lang` too when asked); stored fields win over same-named extensions. */
+  private item(row: EventRow, lang?: Lang): EventItem {
+    const item = toEventItem(row);
+    return Object.assign(item, sentencesOf(row, this.messages.current, lang));
+  }
 
   async list(q: ListEventsQuery): Promise<EventPage> {
     // One row more than asked tells whether another page exists.
@@ -51,18 +64,18 @@ export class EventsQueryService {
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     const nextCursor = rows.length > q.limit && last ? encodeCursor({ time: last.time_utc, id: last.id }) : null;
-    return { items: page.map(toEventItem), nextCursor, limit: q.limit };
+    return { items: page.map((row) => this.item(row, q.lang)), nextCursor, limit: q.limit };
   }
 
-  async get(id: string): Promise<EventItem> {
+  async get(id: string, lang?: Lang): Promise<EventItem> {
     const row = await this.events.findById(id);
     if (!row) throw new NotFoundException(`Event ${id} not found`);
-    return toEventItem(row);
+    return this.item(row, lang);
   }
 
   async timeline(q: TimelineQuery): Promise<Timeline> {
     const rows = await this.events.timeline(q.resourceType, q.resourceId, q.includeRelated, q.limit + 1);
-    const items = rows.slice(0, q.limit).map((row) => ({ ...toEventItem(row), related: row.related }));
+    const items = rows.slice(0, q.limit).map((row) => ({ ...this.item(row, q.lang), related: row.related }));
     return { resourceType: q.resourceType, resourceId: q.resourceId, includeRelated: q.includeRelated, items, limit: q.limit, truncated: rows.length > q.limit };
   }
 }

@@ -22,6 +22,9 @@ const row = (extra: Partial<EventRow> = {}): EventRow => ({
   resolved: false,
   resolved_at: null,
   resolved_by: null,
+  message: null,
+  message_en: null,
+  category: null,
   time_utc: '2025-03-01T10:00:00.123000Z',
   ...extra,
 });

@@ -1,6 +1,6 @@
 /** The columns every event query selects; `time_utc` keeps PostgreSQL's microseconds (cursor, and `time` as sent). */
 export const EVENT_COLUMNS = `id, stream_seq, type, source, subject, resource_type, resource_id, level, audience, actor,
-  correlation_id, causation_id, dataschema, time, received_at, data, extensions, resolved, resolved_at, resolved_by,
+  correlation_id, causation_id, dataschema, time, received_at, data, extensions, resolved, resolved_at, resolved_by, message, message_en, category,
   to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time_utc`;
 
 /** One `events` row as node-postgres returns it (timestamptz → Date, jsonb → value, bigint → string). */
@@ -25,6 +25,10 @@ export interface EventRow {
   resolved: boolean;
   resolved_at: Date | null;
   resolved_by: string | null;
+  /** Rendered at write time; null for events stored before sentences existed. */
+  message: string | null;
+  message_en: string | null;
+  category: string | null;
   /** `time` in UTC with all six fractional digits, e.g. `2025-03-01T22:00:00.123456Z`. */
   time_utc: string;
 }

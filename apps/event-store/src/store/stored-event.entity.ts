@@ -25,4 +25,8 @@ export class StoredEvent {
   @Column('boolean', { default: false }) resolved!: boolean;
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt!: Date | null;
   @Column('text', { name: 'resolved_by', nullable: true }) resolvedBy!: string | null;
+  /** The sentences rendered when the event was stored (Persian, English) and its category. */
+  @Column('text', { nullable: true }) message!: string | null;
+  @Column('text', { name: 'message_en', nullable: true }) messageEn!: string | null;
+  @Column('text', { nullable: true }) category!: string | null;
 }

@@ -25,6 +25,10 @@ export interface EventRow {
   data: unknown;
   /** Every other envelope attribute (traceparent, custom extensions). */
   extensions: Record<string, unknown>;
+  /** The sentences of the event for its audience, rendered by the writer (Persian, English), and its category. */
+  message?: string;
+  message_en?: string;
+  category?: string;
 }
 
 /**

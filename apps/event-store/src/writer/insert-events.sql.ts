@@ -20,6 +20,9 @@ const COLUMNS: [name: keyof EventRow, type: string][] = [
   ['received_at', 'timestamptz'],
   ['data', 'jsonb'],
   ['extensions', 'jsonb'],
+  ['message', 'text'],
+  ['message_en', 'text'],
+  ['category', 'text'],
 ];
 
 /**

@@ -33,7 +33,7 @@ export class ProviderCallbacksController implements OnModuleDestroy {
   private readonly signatureFailures = new FailureAggregator<SignatureFailure>((r) => {
     this.logger.warn(`refused ${r.count} ${r.details.route} callback(s) from ${r.details.remote} claiming to be from ${r.details.provider}: ${r.details.has_signature_header ? 'bad' : 'no'} X-Twilio-Signature for ${r.details.url}`);
     this.events
-      .warn('sms.signature_verification_failure', { ...r.details, count: r.count, window_start: r.windowStart, window_end: r.windowEnd ?? null })
+      .warn('sms.signature_verification_failure', { ...r.details, count: r.count, window_start: r.windowStart, window_end: r.windowEnd ?? null }, { audience: 'admin', category: 'Security' })
       .catch((err: Error) => this.logger.error(`sms.signature_verification_failure not published: ${err.message}`));
   });
 
@@ -70,7 +70,7 @@ export class ProviderCallbacksController implements OnModuleDestroy {
       if (keyword.action === 'opt-out') await this.optOuts.add(from, `inbound:${provider}`, keyword.keyword);
       else await this.optOuts.remove(from);
       this.logger.log(`${maskPhone(from)} replied ${keyword.keyword}: ${keyword.action}`);
-      await this.events.info(keyword.action === 'opt-out' ? 'sms.opted_out' : 'sms.opted_in', { to: maskPhone(from), keyword: keyword.keyword, provider });
+      await this.events.info(keyword.action === 'opt-out' ? 'sms.opted_out' : 'sms.opted_in', { to: maskPhone(from), keyword: keyword.keyword, provider }, { audience: 'admin', category: 'Notification' });
     }
     return '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
   }

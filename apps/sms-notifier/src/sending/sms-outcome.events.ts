@@ -35,10 +35,10 @@ export interface SmsEventMap {
 }
 
 const LEVEL: Record<keyof SmsEventMap, EventLevel> = {
-  'sms.sent': 'info',
+  'sms.sent': 'success',
   'sms.failed': 'error',
   'sms.suppressed': 'info',
-  'sms.delivered': 'info',
+  'sms.delivered': 'success',
   'sms.undelivered': 'warn',
   'sms.outcome_unknown': 'warn',
 };
@@ -58,6 +58,9 @@ export class SmsOutcomeEvents {
       resourceType: message.resourceType ?? undefined,
       resourceId: message.resourceId ?? undefined,
       causationId: message.eventId,
+      // For admins (the number is masked, as in the Strapi design's SMS log); the feed never shows it.
+      audience: 'admin',
+      category: type === 'sms.failed' || type === 'sms.undelivered' ? 'Error' : 'Notification',
     });
   }
 }

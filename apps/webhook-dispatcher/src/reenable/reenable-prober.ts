@@ -80,7 +80,7 @@ export class ReenableProber implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async probe(s: ProbeTarget): Promise<void> {
-    const event = createEnvelope(PING, { subscriptionId: s.id, probe: s.probe_attempts }, SERVICE_NAME, { level: 'debug' });
+    const event = createEnvelope(PING, { subscriptionId: s.id, probe: s.probe_attempts }, SERVICE_NAME, { level: 'debug', audience: 'admin', category: 'Info' });
     const body = JSON.stringify(event);
     const keys = { secret: s.secret, previousSecret: s.previous_secret, previousSecretExpiresAt: s.previous_secret_expires_at };
     const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...s.headers, ...this.signer.sign(event.id, body, keys) };

@@ -31,6 +31,8 @@ export function publishDisabled(events: EventsService, m: EntityManager, data: S
     subject: data.subscriptionId,
     resourceType: 'webhook_subscription',
     level: 'warn',
+    audience: 'admin',
+    category: 'Notification',
   });
 }
 
@@ -50,5 +52,5 @@ export const SUBSCRIPTION_ENABLED = 'webhook.subscription_enabled';
 
 /** Publishes `webhook.subscription_enabled` inside the transaction that re-enabled it (through the outbox). */
 export function publishEnabled(events: EventsService, m: EntityManager, data: SubscriptionEnabledData) {
-  return events.publishInTransaction(m, SUBSCRIPTION_ENABLED, data, { subject: data.subscriptionId, resourceType: 'webhook_subscription' });
+  return events.publishInTransaction(m, SUBSCRIPTION_ENABLED, data, { subject: data.subscriptionId, resourceType: 'webhook_subscription', audience: 'admin', category: 'Notification' });
 }

@@ -37,7 +37,7 @@ export class TestSendService {
   async send(dto: TestWebhookDto, source: string): Promise<TestWebhookResult> {
     if (dto.url !== undefined && dto.subscriptionId !== undefined) throw new BadRequestException(['send either url or subscriptionId, not both']);
     const target = dto.subscriptionId ? await this.subscriptionTarget(dto.subscriptionId) : await this.urlTarget(dto.url!, dto.secret);
-    const event = createEnvelope(dto.eventType ?? 'webhook.test', dto.data ?? { test: true }, source, { level: 'debug' });
+    const event = createEnvelope(dto.eventType ?? 'webhook.test', dto.data ?? { test: true }, source, { level: 'debug', audience: 'admin', category: 'Info' });
     const body = JSON.stringify(event);
     const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
     const exchange = await this.http.post({ url: target.url, body, headers, timeoutMs: target.timeoutMs });

@@ -67,7 +67,7 @@ describe(createEnvelope.name, () => {
     const event = createEnvelope('vendor.updated', {}, 's', {
       resourceType: 'vendor',
       actor: 'user:7',
-      audience: 'internal',
+      audience: 'admin',
       correlationId: 'corr-1',
       causationId: 'cause-1',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
@@ -75,13 +75,30 @@ describe(createEnvelope.name, () => {
     expect(event).toMatchObject({
       resourcetype: 'vendor',
       actor: 'user:7',
-      audience: 'internal',
+      audience: 'admin',
       correlationid: 'corr-1',
       causationid: 'cause-1',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
     expect(event).not.toHaveProperty('resourceType');
     expect(event).not.toHaveProperty('correlationId');
+  });
+
+  it('writes audience as a comma-joined list without repeats, and category and userMessage as extensions', () => {
+    const event = createEnvelope('order.created', {}, 's', { audience: ['user', 'admin', 'user'], category: 'Order', userMessage: 'Your order was placed' });
+    expect(event).toMatchObject({ audience: 'user,admin', category: 'Order', usermessage: 'Your order was placed' });
+    expect(createEnvelope('order.created', {}, 's', { audience: ' user , all' }).audience).toBe('user,all');
+  });
+
+  it('refuses a free-text audience naming the allowed values, and a category that is not one capitalised word', () => {
+    expect(() => createEnvelope('order.created', {}, 's', { audience: 'customers' })).toThrow(
+      'Invalid audience "customers" is not allowed: use one or more of user, admin, superadmin, all, comma-separated',
+    );
+    expect(() => createEnvelope('order.created', {}, 's', { category: 'billing stuff' })).toThrow(/category must be one capitalised word/);
+  });
+
+  it('accepts the success level between info and warn', () => {
+    expect(createEnvelope('sms.sent', {}, 's', { level: 'success' }).level).toBe('success');
   });
 
   it('leaves unset optional attributes out of the envelope', () => {

@@ -1,12 +1,13 @@
 import { assertEventType } from './event-type.js';
 import { uuidv7 } from './uuid-v7.js';
+import { categoryProblem, normalizeAudience, USER_MESSAGE_MAX } from './audience.js';
 
 /**
- * The envelope's `level` values, least to most severe (DESIGN.md).
+ * The envelope's `level` values, least to most severe (DESIGN.md); `success` sits between info and warn (the Strapi design's severity): a good outcome worth noticing.
  * @example
  * if (!EVENT_LEVELS.includes(level)) throw new BadRequestException(`level must be one of ${EVENT_LEVELS.join(', ')}`);
  */
-export const EVENT_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const EVENT_LEVELS = ['debug', 'info', 'success', 'warn', 'error'] as const;
 /**
  * One of {@link EVENT_LEVELS}.
  * @example const level: EventLevel = 'warn';
@@ -32,7 +33,12 @@ export interface CloudEvent<T = unknown> {
   resourcetype?: string;
   resourceid?: string;
   actor?: string;
+  /** One or more of user, admin, superadmin, all, comma-separated (`user,admin`). */
   audience?: string;
+  /** The kind of event: `Notification`, `Error`, `Info`, … */
+  category?: string;
+  /** A sentence for the end user, shown in the user feed instead of the rendered message. */
+  usermessage?: string;
   correlationid?: string;
   causationid?: string;
   traceparent?: string;
@@ -52,8 +58,14 @@ export interface PublishOptions {
   level?: EventLevel;
   resourceType?: string;
   resourceId?: string;
+  /** The related user (the one who acted, or whom the event is about). */
   actor?: string;
-  audience?: string;
+  /** One or more of user, admin, superadmin, all: a comma-separated string or a list. */
+  audience?: string | readonly string[];
+  /** `Notification`, `Error`, `Info`, … (one capitalised word). */
+  category?: string;
+  /** A sentence for the end user (the user feed shows it instead of the rendered message). */
+  userMessage?: string;
   correlationId?: string;
   causationId?: string;
   traceparent?: string;
@@ -83,7 +95,7 @@ const EXTENSION_NAME = /^[a-z0-9]{1,20}$/;
 /** Context attributes and the mesh's own extensions: never settable through `extensions`. */
 const RESERVED = new Set([
   'specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'dataschema', 'data',
-  'level', 'resourcetype', 'resourceid', 'actor', 'audience', 'correlationid', 'causationid', 'traceparent',
+  'level', 'resourcetype', 'resourceid', 'actor', 'audience', 'category', 'usermessage', 'correlationid', 'causationid', 'traceparent',
 ]);
 
 /**
@@ -111,7 +123,16 @@ export function createEnvelope<T>(type: string, data: T, source: string, options
   const resourceId = options.resourceId ?? options.subject;
   if (resourceId !== undefined) event.resourceid = resourceId;
   if (options.actor !== undefined) event.actor = options.actor;
-  if (options.audience !== undefined) event.audience = options.audience;
+  if (options.audience !== undefined) event.audience = normalizeAudience(options.audience);
+  if (options.category !== undefined) {
+    const problem = categoryProblem(options.category);
+    if (problem) throw new Error(`Invalid ${problem}`);
+    event.category = options.category;
+  }
+  if (options.userMessage !== undefined) {
+    if (options.userMessage.length > USER_MESSAGE_MAX) throw new Error(`Invalid userMessage: at most ${USER_MESSAGE_MAX} characters`);
+    event.usermessage = options.userMessage;
+  }
   if (options.correlationId !== undefined) event.correlationid = options.correlationId;
   if (options.causationId !== undefined) event.causationid = options.causationId;
   if (options.traceparent !== undefined) event.traceparent = options.traceparent;

@@ -90,7 +90,7 @@ describe(parseEnvelope.name, () => {
     [{ type: 'Vendor.Created' }, 'type must be lowercase "resource.action" tokens, e.g. "vendor.created"'],
     [{ time: 'yesterday' }, 'time must be an RFC 3339 timestamp'],
     [{ time: 1732017600000 }, 'time must be an RFC 3339 timestamp'],
-    [{ level: 'fatal' }, 'level must be one of debug, info, warn, error'],
+    [{ level: 'fatal' }, 'level must be one of debug, info, success, warn, error'],
     [{ subject: 42 }, 'subject must be a string'],
   ])('rejects the bad value %p', (patch, problem) => {
     expect(rejectionOf(JSON.stringify({ ...valid(), ...patch })).problems).toEqual([problem]);
@@ -115,6 +115,11 @@ describe(envelopeProblems.name, () => {
   });
 
   it('accepts each documented level', () => {
-    for (const level of ['debug', 'info', 'warn', 'error']) expect(envelopeProblems({ ...valid(), level })).toEqual([]);
+    for (const level of ['debug', 'info', 'success', 'warn', 'error']) expect(envelopeProblems({ ...valid(), level })).toEqual([]);
+  });
+
+  it('accepts any audience and category text: publishers validate them, while history stored before they were (audience "ops") must still replay', () => {
+    expect(envelopeProblems({ ...valid(), audience: 'user,admin', category: 'Notification' })).toEqual([]);
+    expect(envelopeProblems({ ...valid(), audience: 'ops', category: 'misc' })).toEqual([]);
   });
 });

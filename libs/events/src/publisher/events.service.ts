@@ -18,7 +18,7 @@ import { applyMeshContext } from '../context/mesh-context.js';
 import { endSpan, startPublishSpan } from '../tracing/mesh-tracer.js';
 import type { EventCallback, EventsHealth, EventSubscription, IEventsService } from './events-service.port.js';
 
-const LEVEL_RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+const LEVEL_RANK: Record<EventLevel, number> = { debug: 0, info: 1, success: 2, warn: 3, error: 4 };
 
 /**
  * The producer side of the mesh over JetStream: the {@link IEventsService} bound to the

@@ -4,13 +4,15 @@ import { ConsumerSelect } from './ConsumerSelect.js';
 import { formatTime, preview } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
-import type { ConsumerInfo, EventItem, Timeline } from '../types.js';
+import type { ConsumerInfo, EventItem, Lang, Timeline } from '../types.js';
 import { Drawer } from './Drawer.js';
 import { Json } from './Json.js';
 import { LevelBadge } from './LevelBadge.js';
+import { Sentence } from './Sentence.js';
 import { Empty, ErrorBox, Loading, Notice } from './Status.js';
 
-const STORE_FIELDS = ['receivedAt', 'streamSeq', 'resolved', 'resolvedAt', 'resolvedBy'] as const;
+// What the store adds to the envelope (its sentences included); `category` stays: publishers set it too.
+const STORE_FIELDS = ['receivedAt', 'streamSeq', 'resolved', 'resolvedAt', 'resolvedBy', 'message', 'messageEn', 'sentence', 'lang', 'dir'] as const;
 
 /** The CloudEvents envelope as published: the stored event without what the store added. */
 function envelopeOf(e: EventItem): Record<string, unknown> {
@@ -20,8 +22,8 @@ function envelopeOf(e: EventItem): Record<string, unknown> {
 }
 
 /** One event: envelope, data, headers, the resource's timeline, and a replay to one consumer. */
-export function EventDrawer({ eventId, onOpen, onClose }: { eventId: string; onOpen: (id: string) => void; onClose: () => void }) {
-  const event = useAsync((signal) => appRequest<EventItem>('event-store', `/events/${eventId}`, { signal }), [eventId]);
+export function EventDrawer({ eventId, onOpen, onClose, lang = 'en' }: { eventId: string; onOpen: (id: string) => void; onClose: () => void; lang?: Lang }) {
+  const event = useAsync((signal) => appRequest<EventItem>('event-store', `/events/${eventId}${queryString({ lang })}`, { signal }), [eventId, lang]);
   const e = event.data?.id === eventId ? event.data : undefined;
   return (
     <Drawer title={e ? <><LevelBadge level={e.level} /> <code>{e.type}</code></> : 'Event'} onClose={onClose}>
@@ -29,6 +31,9 @@ export function EventDrawer({ eventId, onOpen, onClose }: { eventId: string; onO
       {!e && event.status === 'loading' && <Loading what="the event" />}
       {e && (
         <>
+          <p className="drawer-sentence">
+            <Sentence event={e} />
+          </p>
           <dl className="facts">
             <dt>id</dt>
             <dd><code>{e.id}</code></dd>
@@ -55,7 +60,7 @@ export function EventDrawer({ eventId, onOpen, onClose }: { eventId: string; onO
           <Json value={envelopeOf(e)} />
 
           <h3>Timeline</h3>
-          <ResourceTimeline event={e} onOpen={onOpen} />
+          <ResourceTimeline event={e} onOpen={onOpen} lang={lang} />
 
           <h3>Replay to consumer…</h3>
           <ReplayForm event={e} />
@@ -65,14 +70,14 @@ export function EventDrawer({ eventId, onOpen, onClose }: { eventId: string; onO
   );
 }
 
-function ResourceTimeline({ event, onOpen }: { event: EventItem; onOpen: (id: string) => void }) {
+function ResourceTimeline({ event, onOpen, lang }: { event: EventItem; onOpen: (id: string) => void; lang: Lang }) {
   const { resourcetype, resourceid } = event;
   const timeline = useAsync(
     async (signal) =>
       resourcetype && resourceid
-        ? appRequest<Timeline>('event-store', `/events/timeline${queryString({ resourceType: resourcetype, resourceId: resourceid, includeRelated: true })}`, { signal })
+        ? appRequest<Timeline>('event-store', `/events/timeline${queryString({ resourceType: resourcetype, resourceId: resourceid, includeRelated: true, lang })}`, { signal })
         : null,
-    [resourcetype, resourceid],
+    [resourcetype, resourceid, lang],
   );
   if (!resourcetype || !resourceid) return <Empty>This event names no resource (resourcetype and resourceid), so it has no timeline.</Empty>;
   if (timeline.status === 'error') return <ErrorBox error={timeline.error} onRetry={timeline.reload} title="Could not load the timeline" />;
@@ -90,6 +95,9 @@ function ResourceTimeline({ event, onOpen }: { event: EventItem; onOpen: (id: st
               <span className="timeline-time">{formatTime(t.time)}</span> <LevelBadge level={t.level} /> <code>{t.type}</code>
               {t.related && <span className="muted small"> (related by correlation id)</span>}
             </button>
+            <div className="small">
+              <Sentence event={t} />
+            </div>
             <div className="muted small">{preview(t.data, 90)}</div>
           </li>
         ))}

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { formatTime, preview } from '../format.js';
-import type { CloudEvent } from '../types.js';
+import type { CloudEvent, EventItem } from '../types.js';
 import { LevelBadge } from './LevelBadge.js';
+import { Sentence } from './Sentence.js';
 
 const resourceOf = (e: CloudEvent) => (e.resourcetype || e.resourceid ? `${e.resourcetype ?? '?'}/${e.resourceid ?? e.subject ?? '?'}` : (e.subject ?? ''));
 
-/** Events as rows (a table on a laptop, stacked cards on a phone); a click opens the event. */
+/** Events as rows (a table on a laptop, stacked cards on a phone); a stored event shows its sentence, a click opens it (and its JSON). */
 export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
   return (
     <ul className="event-list" aria-label="events">
@@ -15,7 +16,7 @@ export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { e
         <span>type</span>
         <span>resource</span>
         <span>source</span>
-        <span>data</span>
+        <span>what happened</span>
         {actions && <span />}
       </li>
       {events.map((e) => (
@@ -30,7 +31,7 @@ export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { e
           <span className="cell-type">{e.type}</span>
           <span className="cell-resource">{resourceOf(e)}</span>
           <span className="cell-source">{e.source}</span>
-          <span className="cell-data">{preview(e.data)}</span>
+          {'message' in e ? <Sentence event={e as unknown as EventItem} className="cell-data cell-sentence" /> : <span className="cell-data">{preview(e.data)}</span>}
           {actions && <span className="cell-actions">{actions(e)}</span>}
         </li>
       ))}

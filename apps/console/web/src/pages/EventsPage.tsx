@@ -6,7 +6,8 @@ import { Empty, ErrorBox, Loading } from '../components/Status.js';
 import { localInputToIso } from '../format.js';
 import { hashParams, setHashParams, useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
-import { type EventItem, type EventPage, LEVELS, type Level } from '../types.js';
+import { useLang } from '../lang.js';
+import { type EventItem, type EventPage, type Lang, LEVELS, type Level } from '../types.js';
 
 interface Filters {
   type: string;
@@ -40,7 +41,7 @@ function filtersFromLink(): Filters {
 const linkOf = (f: Filters, event: string | null) => queryString({ ...f, level: f.level, event: event ?? undefined });
 const PAGE_SIZE = 50;
 
-const toQuery = (f: Filters, cursor?: string) =>
+const toQuery = (f: Filters, lang: Lang, cursor?: string) =>
   queryString({
     type: f.type.trim(),
     resourceType: f.resourceType.trim(),
@@ -51,6 +52,7 @@ const toQuery = (f: Filters, cursor?: string) =>
     to: localInputToIso(f.to),
     q: f.q.trim(),
     limit: PAGE_SIZE,
+    lang,
     cursor,
   });
 
@@ -61,6 +63,7 @@ export function EventsPage() {
   const [older, setOlder] = useState<{ items: EventItem[]; nextCursor: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState<Error | 'loading' | null>(null);
   const [open, setOpen] = useState<string | null>(() => hashParams().get('event'));
+  const [lang, setLang] = useLang();
   useEffect(() => {
     setHashParams(linkOf(applied, open));
   }, [applied, open]);
@@ -70,9 +73,9 @@ export function EventsPage() {
   const page = useAsync(
     async (signal) => {
       setOlder(null);
-      return appRequest<EventPage>('event-store', `/events${toQuery(applied)}`, { signal });
+      return appRequest<EventPage>('event-store', `/events${toQuery(applied, lang)}`, { signal });
     },
-    [applied],
+    [applied, lang],
   );
 
   const items = [...(page.data?.items ?? []), ...(older?.items ?? [])];
@@ -90,7 +93,7 @@ export function EventsPage() {
     if (!nextCursor) return;
     setLoadingMore('loading');
     try {
-      const next = await appRequest<EventPage>('event-store', `/events${toQuery(applied, nextCursor)}`);
+      const next = await appRequest<EventPage>('event-store', `/events${toQuery(applied, lang, nextCursor)}`);
       setOlder((o) => ({ items: [...(o?.items ?? []), ...next.items], nextCursor: next.nextCursor }));
       setLoadingMore(null);
     } catch (err) {
@@ -143,6 +146,13 @@ export function EventsPage() {
             </label>
           ))}
         </fieldset>
+        <label>
+          Sentences in
+          <select name="lang" value={lang} onChange={(e) => setLang(e.target.value === 'fa' ? 'fa' : 'en')}>
+            <option value="en">English</option>
+            <option value="fa">فارسی (Persian)</option>
+          </select>
+        </label>
         <div className="filter-actions">
           <button type="submit" className="btn btn-primary">
             Apply filters
@@ -179,7 +189,7 @@ export function EventsPage() {
           </div>
         </>
       )}
-      {open && <EventDrawer eventId={open} onOpen={setOpen} onClose={() => setOpen(null)} />}
+      {open && <EventDrawer eventId={open} onOpen={setOpen} onClose={() => setOpen(null)} lang={lang} />}
     </section>
   );
 }

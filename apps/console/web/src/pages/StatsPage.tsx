@@ -8,7 +8,7 @@ import { queryString } from '../query-string.js';
 import { bucketRow, bucketsFor, type StatsRange, topTypes } from '../stats-buckets.js';
 import { type EventStats, LEVELS } from '../types.js';
 
-const LEVEL_COLOURS = { debug: '#94a3b8', info: '#3b82f6', warn: '#f59e0b', error: '#dc2626' };
+const LEVEL_COLOURS = { debug: '#94a3b8', info: '#3b82f6', success: '#16a34a', warn: '#f59e0b', error: '#dc2626' };
 const TYPE_COLOURS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#94a3b8'];
 const RANGES: { value: StatsRange; label: string }[] = [
   { value: '6h', label: 'Last 6 hours' },

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { LANGS, type Lang } from '../../messages/message-template.js';
 import { EVENT_LEVELS, type EventLevel } from '@app/events';
 import { toBoolean, toClampedInt, toList } from './query-transforms.js';
 import { IsEventCursor, IsIsoTime, IsNotBefore, IsTypePattern } from './query-validators.js';
@@ -67,6 +68,11 @@ export class ListEventsQuery {
   @IsInt()
   @Min(1)
   limit: number = DEFAULT_LIMIT;
+
+  /** `fa` or `en`: each item also carries `sentence` in that language and its `dir` (rtl for fa). */
+  @IsOptional()
+  @IsIn(LANGS, { message: `lang must be one of ${LANGS.join(', ')}` })
+  lang?: Lang;
 
   /** `nextCursor` of the previous page. */
   @IsOptional()

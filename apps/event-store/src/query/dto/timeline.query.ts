@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { LANGS, type Lang } from '../../messages/message-template.js';
 import { toBoolean, toClampedInt } from './query-transforms.js';
 import { MAX_LIMIT } from './list-events.query.js';
 
@@ -19,6 +20,11 @@ export class TimelineQuery {
   @Transform(toBoolean)
   @IsBoolean()
   includeRelated: boolean = false;
+
+  /** `fa` or `en`: each item also carries `sentence` in that language and its `dir` (rtl for fa). */
+  @IsOptional()
+  @IsIn(LANGS, { message: `lang must be one of ${LANGS.join(', ')}` })
+  lang?: Lang;
 
   @Transform(toClampedInt(MAX_LIMIT))
   @IsInt()
