@@ -49,3 +49,5 @@ export * from './http/failure-aggregator.js';
 export * from './http/uuid.pipe.js';
 export * from './http/listen-host.js';
 export * from './group-commit/index.js';
+export * from './audit/audit-entry.js';
+export * from './audit/audit-trail.js';

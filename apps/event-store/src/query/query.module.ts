@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { AuditTrailModule } from '@app/events';
 import { EventsQueryController } from './events-query.controller.js';
 import { EventResolutionController } from './event-resolution.controller.js';
 import { EventsRepository } from './events.repository.js';
@@ -12,7 +12,7 @@ import { EventResolutionService } from './event-resolution.service.js';
 
 /** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditTrailModule],
   controllers: [EventsQueryController, EventResolutionController],
   providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService],
 })
