@@ -51,3 +51,4 @@ export * from './http/listen-host.js';
 export * from './group-commit/index.js';
 export * from './audit/audit-entry.js';
 export * from './audit/audit-trail.js';
+export * from './audit/audit-exempt.js';

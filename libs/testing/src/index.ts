@@ -10,3 +10,4 @@ export * from './log-scan.js';
 export * from './in-memory-events.service.js';
 export * from './events-service.contract.js';
 export * from './publish-retry.js';
+export * from './admin-routes.js';

@@ -20,6 +20,7 @@ export const ADMIN_KEYS = {
   console: 'console-test-admin-key',
   clusterFailover: 'cluster-failover-admin-key',
   cli: 'cli-suite-admin-key',
+  auditTrail: 'audit-trail-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -74,6 +75,7 @@ export const PHONES = {
   gatewayEn: '+989125550102',
   replayFa: '+989121110001',
   replayEn: '+989121110002',
+  auditOptOut: '+989121110003',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */
