@@ -56,7 +56,7 @@ async function subscription(ctx: Ctx, eventTypes = ['audit_walk.*']): Promise<st
 
 async function template(ctx: Ctx, key: string): Promise<void> {
   const res = await ctx.call('sms-notifier', 'PUT', `/sms/templates/${key}/en`, { body: 'Hello {{name}}', sampleData: { name: 'Ann' } });
-  expect(res.status).toBe(201);
+  expect([200, 201]).toContain(res.status);
 }
 
 async function rule(ctx: Ctx): Promise<string> {
@@ -128,8 +128,10 @@ const EXERCISES: Record<string, Exercise> = {
     await ctx.call('event-store', 'POST', '/events', { type, data: {} });
     const delivery = await waitFor(async () => {
       const list = await ctx.call('webhook-dispatcher', 'GET', `/webhooks/deliveries?subscriptionId=${subscriptionId}`);
-      return (list.body.items as Array<{ id: string }> | undefined)?.[0]?.id;
-    }, { ...WAIT, message: 'the subscription got no delivery' });
+      // Settled first (one attempt, to a closed port): a delivery being sent answers 409.
+      const first = (list.body.items as Array<{ id: string; status: string }> | undefined)?.[0];
+      return first?.status === 'failed' ? first.id : undefined;
+    }, { ...WAIT, message: 'the subscription got no failed delivery' });
     return [{ ...(await ctx.call('webhook-dispatcher', 'POST', `/webhooks/deliveries/${delivery}/retry`)), action: 'delivery_retried' }];
   },
   'webhook-dispatcher POST /webhooks/test': async (ctx) => [{ ...(await ctx.call('webhook-dispatcher', 'POST', '/webhooks/test', { url: HOOK })), action: 'webhook_tested' }],

@@ -10,9 +10,12 @@ import { PartitionsModule } from './partitions/partitions.module.js';
 import { TimePartitions1764700004000 } from './store/migrations/1764700004000-time-partitions.js';
 import { CoveringTimeIndex1764700005000 } from './store/migrations/1764700005000-covering-time-index.js';
 import { OrderedSummaryRebuild1764700006000 } from './store/migrations/1764700006000-ordered-summary-rebuild.js';
+import { CausationIndex1765000700000 } from './store/migrations/1765000700000-causation-index.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
+import { GraphModule } from './graph/graph.module.js';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -36,13 +39,15 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000, CausationIndex1765000700000] },
         }),
         EventsHealthModule,
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,
+        AsyncApiModule,
         QueryModule,
+        GraphModule,
         IngestModule,
         PartitionsModule,
         RetentionModule,

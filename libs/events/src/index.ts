@@ -52,3 +52,6 @@ export * from './group-commit/index.js';
 export * from './audit/audit-entry.js';
 export * from './audit/audit-trail.js';
 export * from './audit/audit-exempt.js';
+export * from './asyncapi/asyncapi-document.js';
+export * from './schemas/schema-bucket-list.js';
+export * from './streams/stream-specs.js';

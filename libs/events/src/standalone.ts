@@ -16,3 +16,5 @@ export * from './status/mesh-status.js';
 export * from './schemas/schema-bucket.js';
 export * from './schemas/schema-validation.error.js';
 export * from './audit/audit-entry.js';
+export * from './asyncapi/asyncapi-document.js';
+export * from './schemas/schema-bucket-list.js';
