@@ -11,6 +11,7 @@ import { TimePartitions1764700004000 } from './store/migrations/1764700004000-ti
 import { CoveringTimeIndex1764700005000 } from './store/migrations/1764700005000-covering-time-index.js';
 import { OrderedSummaryRebuild1764700006000 } from './store/migrations/1764700006000-ordered-summary-rebuild.js';
 import { CausationIndex1765000700000 } from './store/migrations/1765000700000-causation-index.js';
+import { AuditEvents1765000701000 } from './store/migrations/1765000701000-audit-events.js';
 import { WriterModule } from './writer/writer.module.js';
 import { writerConfig } from './writer/writer-config.js';
 import { QueryModule } from './query/query.module.js';
@@ -39,7 +40,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer,
           config: writerConfig(config),
-          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000, CausationIndex1765000700000] },
+          database: { entities: [StoredEvent], migrations: [CreateEvents1734000000000, TextEventIds1764700000000, EventSummaries1764700001000, KeysetFilterIndexes1764700002000, DailyRollup1764700003000, TimePartitions1764700004000, CoveringTimeIndex1764700005000, OrderedSummaryRebuild1764700006000, CausationIndex1765000700000, AuditEvents1765000701000] },
         }),
         EventsHealthModule,
         WriterModule,
