@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ADMIN_API_ACTOR, type AuditData, type CloudEvent, connectEventConsumer } from '@app/events';
-import { ADMIN_KEYS, adminRoutesOf, type AdminRoute, Collector, LogCapture, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, adminRoutesOf, Collector, LogCapture, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
 import { AppModule as VendorModule } from '../apps/vendor-service/src/app.module.js';
 import { configureApp as configureVendor } from '../apps/vendor-service/src/configure-app.js';
 import { AppModule as StoreModule } from '../apps/event-store/src/app.module.js';
