@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { appRequest } from '../api.js';
 import { auditDiff } from '../audit-diff.js';
 import { EventDrawer } from '../components/EventDrawer.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/Status.js';
 import { formatTime } from '../format.js';
-import { useAsync } from '../hooks.js';
+import { useEventPages } from '../event-pages.js';
 import { queryString } from '../query-string.js';
-import type { EventItem, EventPage } from '../types.js';
+import type { EventItem } from '../types.js';
 
 const PAGE_SIZE = 100;
 
@@ -28,27 +27,10 @@ export function AuditPage() {
   const [actor, setActor] = useState('');
   const [applied, setApplied] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  const [older, setOlder] = useState<EventPage | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const path = (cursor?: string) => `/events${queryString({ type: 'audit.>', actor: applied || undefined, limit: PAGE_SIZE, cursor })}`;
-  const list = useAsync(
-    (signal) => {
-      setOlder(null);
-      return appRequest<EventPage>('event-store', path(), { signal });
-    },
-    [applied],
-  );
-  const items = [...(list.data?.items ?? []), ...(older?.items ?? [])];
-  const nextCursor = older ? older.nextCursor : (list.data?.nextCursor ?? null);
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    try {
-      const next = await appRequest<EventPage>('event-store', path(nextCursor));
-      setOlder((o) => ({ items: [...(o?.items ?? []), ...next.items], nextCursor: next.nextCursor, limit: next.limit }));
-    } catch (err) {
-      setNotice(`Could not load older actions: ${(err as Error).message}`);
-    }
-  };
+  const pages = useEventPages((cursor) => `/events${queryString({ type: 'audit.>', actor: applied || undefined, limit: PAGE_SIZE, cursor })}`, [applied]);
+  const { list, items, nextCursor } = pages;
+  const loadOlder = () => pages.loadOlder().catch((err: Error) => setNotice(`Could not load older actions: ${err.message}`));
   const filter = (e: FormEvent) => {
     e.preventDefault();
     setApplied(actor.trim());
