@@ -117,7 +117,7 @@ describe('console (browser): audit trail, catalogue, causation tree', () => {
     await card.getByText('data schema (v2)').click();
     expect(JSON.parse((await card.locator('pre.json').textContent()) ?? '')).toMatchObject({ required: ['weight'] });
     expect(await page.getByRole('table', { name: 'streams' }).getByRole('row').count()).toBe(4);
-    await page.getByText('dlq.{consumer}.{type}').waitFor();
+    await page.getByRole('list', { name: 'other channels' }).getByText('dlq.{consumer}.{type}', { exact: true }).waitFor();
     await screenshot(page, 'catalogue');
   });
 });
