@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ADMIN_API_ACTOR, type AuditData, type CloudEvent, connectEventConsumer } from '@app/events';
+import { ADMIN_API_ACTOR, type AuditData, type CloudEvent } from '@app/events';
 import { ADMIN_KEYS, adminRoutesOf, Collector, LogCapture, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
 import { AppModule as VendorModule } from '../apps/vendor-service/src/app.module.js';
 import { configureApp as configureVendor } from '../apps/vendor-service/src/configure-app.js';
@@ -17,8 +11,7 @@ import { AppModule as DispatcherModule } from '../apps/webhook-dispatcher/src/ap
 import { configureApp as configureDispatcher } from '../apps/webhook-dispatcher/src/configure-app.js';
 import { AppModule as SmsModule } from '../apps/sms-notifier/src/app.module.js';
 import { configureApp as configureSms } from '../apps/sms-notifier/src/configure-app.js';
-import { AppModule as ConsoleModule } from '../apps/console/src/app.module.js';
-import { configureApp as configureConsole } from '../apps/console/src/configure-app.js';
+import { InProcessApps } from './support/in-process-apps.js';
 
 /**
  * Every admin write route of every app, found in each booted app's controller metadata (guard and
@@ -169,26 +162,9 @@ describe('audit trail: every admin write route of every app records its audit ev
   const logs = new LogCapture();
   let nats: NatsServerHarness;
   let nc: NatsConnection;
-  let webDir: string | undefined;
   let storeDb: TestDatabase;
-  const dbs: TestDatabase[] = [];
-  const apps: Array<{ name: string; app: INestApplication; url: string }> = [];
+  let mesh: InProcessApps;
   const audits = new Collector<Audit>();
-
-  async function boot(name: string, app: INestApplication, consumer: boolean): Promise<string> {
-    if (consumer) await connectEventConsumer(app);
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    apps.push({ name, app, url });
-    return url;
-  }
-  const db = async (name: string) => {
-    const d = await TestDatabase.create(name);
-    dbs.push(d);
-    return d;
-  };
-  const events = async (name: string) => ({ natsServers: [nats.url], databaseUrl: (await db(name)).url, adminApiKey: KEY, backoffMs: [200, 400], maxDeliver: 5, ackWaitMs: 5_000 });
-  const nest = async (module: unknown) => (await Test.createTestingModule({ imports: [module as never] }).compile()).createNestApplication({ logger: logs });
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
@@ -199,35 +175,26 @@ describe('audit trail: every admin write route of every app records its audit ev
       },
     });
     await nc.flush();
-    const store = await events('audit_walk_store');
-    storeDb = dbs[dbs.length - 1];
-    const storeUrl = await boot('event-store', configureStore(await nest(StoreModule.forRoot(store))), true);
-    await boot('vendor-service', configureVendor(await nest(VendorModule.forRoot(await events('audit_walk_vendors')))), false);
-    await boot('search-sync', configureSync(await nest(SyncModule.forRoot({ events: await events('audit_walk_sync'), search: { provider: 'local', eventStoreUrl: storeUrl } }))), true);
-    await boot(
-      'webhook-dispatcher',
-      configureDispatcher(await nest(DispatcherModule.forRoot({ events: await events('audit_walk_webhooks'), webhooks: { allowPrivate: true, allowHttp: true, defaultMaxAttempts: 1 } }))),
-      true,
-    );
-    await boot('sms-notifier', configureSms(await nest(SmsModule.forRoot({ events: await events('audit_walk_sms'), sms: { provider: 'console' } }))), true);
-    webDir = mkdtempSync(join(tmpdir(), 'audit-walk-web-'));
-    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>console</title>');
-    const meshApps = apps.map((a) => ({ name: a.name, url: a.url }));
-    const consoleApp = (await Test.createTestingModule({ imports: [ConsoleModule.forRoot({ events: { natsServers: [nats.url], adminApiKey: KEY }, console: { apps: meshApps, webDir } })] }).compile()).createNestApplication<NestExpressApplication>({ logger: logs });
-    await boot('console', configureConsole(consoleApp), false);
+    mesh = new InProcessApps(nats, KEY, logs);
+    storeDb = await mesh.db('audit_walk_store');
+    const storeUrl = await mesh.boot('event-store', configureStore(await mesh.nest(StoreModule.forRoot(await mesh.events(storeDb)))), true);
+    await mesh.boot('vendor-service', configureVendor(await mesh.nest(VendorModule.forRoot(await mesh.events('audit_walk_vendors')))), false);
+    await mesh.boot('search-sync', configureSync(await mesh.nest(SyncModule.forRoot({ events: await mesh.events('audit_walk_sync'), search: { provider: 'local', eventStoreUrl: storeUrl } }))), true);
+    const webhooks = { allowPrivate: true, allowHttp: true, defaultMaxAttempts: 1 };
+    await mesh.boot('webhook-dispatcher', configureDispatcher(await mesh.nest(DispatcherModule.forRoot({ events: await mesh.events('audit_walk_webhooks'), webhooks }))), true);
+    await mesh.boot('sms-notifier', configureSms(await mesh.nest(SmsModule.forRoot({ events: await mesh.events('audit_walk_sms'), sms: { provider: 'console' } }))), true);
+    await mesh.bootConsole();
   });
 
   afterAll(async () => {
-    for (const a of apps.reverse()) await a.app.close();
+    await mesh?.close();
     await nc?.close();
     await nats?.close();
-    for (const d of dbs) await d.drop();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
   const ctx: Ctx = {
     async call(app, method, path, body, headers = {}) {
-      const base = apps.find((a) => a.name === app)!.url;
+      const base = mesh.url(app);
       const res = await fetch(`${base}${path}`, {
         method,
         headers: { 'x-api-key': KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -245,7 +212,7 @@ describe('audit trail: every admin write route of every app records its audit ev
   };
 
   it('finds the admin routes of every app in Nest\'s metadata, each with a call here or an @AuditExempt reason', () => {
-    const routes = apps.flatMap((a) => adminRoutesOf(a.app).map((r) => ({ app: a.name, ...r })));
+    const routes = mesh.apps.flatMap((a) => adminRoutesOf(a.app).map((r) => ({ app: a.name, ...r })));
     const writes = routes.filter((r) => r.method !== 'GET');
     // Reads are not actions; a write without a call below (a new admin route) fails here.
     const missing = writes.filter((r) => !r.exempt && !EXERCISES[`${r.app} ${r.key}`]).map((r) => `${r.app} ${r.key} (${r.controller}.${r.handler})`);
