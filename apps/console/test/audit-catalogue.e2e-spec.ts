@@ -4,7 +4,7 @@ import { SchemaRegistry } from '@app/events';
 import { ADMIN_KEYS, waitFor } from '@app/testing';
 import { type Mesh, type RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, type RunningConsole, screenshot, startConsole } from './support.js';
+import { buildWeb, LAPTOP, launchBrowser, openRoute, type RunningConsole, screenshot, startConsole } from './support.js';
 
 // The Audit page, the Catalogue page and the event drawer's causation tree in a real browser
 // (Debian's chromium) over a real mesh: a private nats-server, PostgreSQL, the event store.
@@ -25,20 +25,7 @@ describe('console (browser): audit trail, catalogue, causation tree', () => {
   const stored = (id: string) =>
     waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 60_000, message: `event ${id} never stored` });
 
-  /** A fresh load of the page, signing in when asked. */
-  const open = async (route: string) => {
-    await page.goto('about:blank');
-    await page.goto(`${consoleApp.url}/#/${route}`);
-    const nav = page.getByRole('navigation', { name: 'Pages' });
-    const key = page.getByLabel('Key', { exact: true });
-    await nav.or(key).waitFor();
-    if (await key.isVisible()) {
-      await key.fill(KEY);
-      await page.getByRole('button', { name: 'Open the console' }).click();
-      await nav.waitFor();
-    }
-    await page.locator('h1.page-title').waitFor();
-  };
+  const open = (route: string) => openRoute(page, consoleApp.url, KEY, route);
 
   beforeAll(async () => {
     const webDir = buildWeb();
