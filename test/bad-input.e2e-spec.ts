@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { connectEventConsumer } from '@app/events';
-import { ADMIN_KEYS, freePort, LogCapture, NatsServerHarness, PHONES, phoneSpellings, TestDatabase, TWILIO, WEBHOOK_HEADERS } from '@app/testing';
+import { ADMIN_KEYS, freePort, LogCapture, NatsServerHarness, PHONES, phoneSpellings, TWILIO, WEBHOOK_HEADERS } from '@app/testing';
 import { AppModule as VendorModule } from '../apps/vendor-service/src/app.module.js';
 import { configureApp as configureVendor } from '../apps/vendor-service/src/configure-app.js';
 import { AppModule as StoreModule } from '../apps/event-store/src/app.module.js';
@@ -16,9 +10,8 @@ import { AppModule as DispatcherModule } from '../apps/webhook-dispatcher/src/ap
 import { configureApp as configureDispatcher } from '../apps/webhook-dispatcher/src/configure-app.js';
 import { AppModule as SmsModule } from '../apps/sms-notifier/src/app.module.js';
 import { configureApp as configureSms } from '../apps/sms-notifier/src/configure-app.js';
-import { AppModule as ConsoleModule } from '../apps/console/src/app.module.js';
-import { configureApp as configureConsole } from '../apps/console/src/configure-app.js';
 import { TwilioStandIn } from '../apps/sms-notifier/test/twilio-stand-in.js';
+import { InProcessApps } from './support/in-process-apps.js';
 
 /**
  * Every route of every app, found by walking each booted app's router (so a new route is covered
@@ -157,44 +150,28 @@ describe('bad input over every route of every app (real nats-server and PostgreS
   const logs = new LogCapture();
   let nats: NatsServerHarness;
   let twilio: TwilioStandIn;
-  let webDir: string | undefined;
-  const dbs: TestDatabase[] = [];
-  const apps: Array<{ name: string; app: INestApplication; url: string }> = [];
+  let mesh: InProcessApps;
   const secrets: string[] = [PHONE, PHONE_NATIONAL, TWILIO_TOKEN, HEADER_SECRET, 'header-secret-bad-input'];
-
-  async function boot(name: string, app: INestApplication, consumer: boolean, port = 0): Promise<string> {
-    if (consumer) await connectEventConsumer(app);
-    await app.listen(port, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    apps.push({ name, app, url });
-    return url;
-  }
-  const db = async (name: string) => {
-    const d = await TestDatabase.create(name);
-    dbs.push(d);
-    return d.url;
-  };
-  const events = async (name: string) => ({ natsServers: [nats.url], databaseUrl: await db(name), adminApiKey: KEY, backoffMs: [200, 400], maxDeliver: 5, ackWaitMs: 5_000 });
-  const nest = async (module: unknown) => (await Test.createTestingModule({ imports: [module as never] }).compile()).createNestApplication({ logger: logs });
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
     twilio = await TwilioStandIn.start('ACbadinput');
-    const storeUrl = await boot('event-store', configureStore(await nest(StoreModule.forRoot(await events('bad_input_store')))), true);
-    await boot('vendor-service', configureVendor(await nest(VendorModule.forRoot(await events('bad_input_vendors')))), false);
-    await boot('search-sync', configureSync(await nest(SyncModule.forRoot({ events: await events('bad_input_sync'), search: { provider: 'local', eventStoreUrl: storeUrl } }))), true);
-    await boot(
+    mesh = new InProcessApps(nats, KEY, logs);
+    const storeUrl = await mesh.boot('event-store', configureStore(await mesh.nest(StoreModule.forRoot(await mesh.events('bad_input_store')))), true);
+    await mesh.boot('vendor-service', configureVendor(await mesh.nest(VendorModule.forRoot(await mesh.events('bad_input_vendors')))), false);
+    await mesh.boot('search-sync', configureSync(await mesh.nest(SyncModule.forRoot({ events: await mesh.events('bad_input_sync'), search: { provider: 'local', eventStoreUrl: storeUrl } }))), true);
+    await mesh.boot(
       'webhook-dispatcher',
-      configureDispatcher(await nest(DispatcherModule.forRoot({ events: await events('bad_input_webhooks'), webhooks: { allowPrivate: true, allowHttp: true } }))),
+      configureDispatcher(await mesh.nest(DispatcherModule.forRoot({ events: await mesh.events('bad_input_webhooks'), webhooks: { allowPrivate: true, allowHttp: true } }))),
       true,
     );
     const smsPort = await freePort();
-    await boot(
+    await mesh.boot(
       'sms-notifier',
       configureSms(
-        await nest(
+        await mesh.nest(
           SmsModule.forRoot({
-            events: await events('bad_input_sms'),
+            events: await mesh.events('bad_input_sms'),
             sms: { provider: 'twilio', publicBaseUrl: `http://127.0.0.1:${smsPort}`, twilio: { accountSid: 'ACbadinput', authToken: TWILIO_TOKEN, from: '+15005550006', apiBaseUrl: twilio.url } },
           }),
         ),
@@ -202,22 +179,16 @@ describe('bad input over every route of every app (real nats-server and PostgreS
       true,
       smsPort,
     );
-    const meshApps = apps.map((a) => ({ name: a.name, url: a.url }));
-    webDir = mkdtempSync(join(tmpdir(), 'bad-input-web-'));
-    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>console</title>');
-    const consoleApp = (await Test.createTestingModule({ imports: [ConsoleModule.forRoot({ events: { natsServers: [nats.url], adminApiKey: KEY }, console: { apps: meshApps, webDir } })] }).compile()).createNestApplication<NestExpressApplication>({ logger: logs });
-    await boot('console', configureConsole(consoleApp), false);
+    await mesh.bootConsole();
   });
 
   afterAll(async () => {
-    for (const a of apps.reverse()) await a.app.close();
+    await mesh?.close();
     await twilio?.close();
     await nats?.close();
-    for (const d of dbs) await d.drop();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
-  const url = (name: string) => apps.find((a) => a.name === name)!.url;
+  const url = (name: string) => mesh.url(name);
   const post = (base: string, path: string, body: unknown) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify(body) });
 
@@ -233,7 +204,7 @@ describe('bad input over every route of every app (real nats-server and PostgreS
     expect(shown).not.toContain(subscription.secret);
     expect((await post(url('vendor-service'), '/vendors', { name: 'leak check', phone: PHONE })).status).toBe(201);
 
-    const routes: Route[] = apps.flatMap((a) => routesOf(a.app).map((r) => ({ app: a.name, base: a.url, ...r })));
+    const routes: Route[] = mesh.apps.flatMap((a) => routesOf(a.app).map((r) => ({ app: a.name, base: a.url, ...r })));
     expect(routes.length).toBeGreaterThan(60);
     const failures: Array<{ key: string; line: string }> = [];
     let sent = 0;
@@ -271,7 +242,7 @@ describe('bad input over every route of every app (real nats-server and PostgreS
   });
 
   it('sets security headers and no X-Powered-By on every app; the console forbids framing', async () => {
-    for (const a of apps) {
+    for (const a of mesh.apps) {
       const res = await fetch(`${a.url}/health`);
       expect(res.headers.get('x-powered-by')).toBeNull();
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -140,4 +140,23 @@ describe('mesh dlq (built CLI, real nats-server, real consumer apps)', () => {
     expect(await new DeadLetterStore(jsm).count()).toBe(0);
     expect((await mesh(['dlq', 'purge', '-y'], { env })).stdout).toBe('No dead letters; nothing purged.\n');
   });
+
+  it('records each redrive and purge as an audit.* event with actor cli, the target and what it did', async () => {
+    const audits: Array<{ type: string; actor: string; source: string; data: Record<string, unknown> }> = [];
+    const sub = nc.subscribe('events.audit.>', { callback: (err, msg) => void (err || audits.push(msg.json())) });
+    await nc.flush();
+    try {
+      const { forA } = await deadLettered('parcel.audited');
+      expect((await mesh(['dlq', 'redrive', String(forA.seq)], { env })).code).toBe(0);
+      expect((await mesh(['dlq', 'purge', '--consumer', 'cli-b', '-y'], { env })).code).toBe(0);
+      await waitFor(() => audits.length >= 2, { timeoutMs: 30_000, message: 'the CLI published no audit events' });
+      expect(audits).toEqual([
+        expect.objectContaining({ type: 'audit.dead_letters_redriven', actor: 'cli', source: 'mesh-cli', data: expect.objectContaining({ action: 'dead_letters_redriven', actor: 'cli', target: { type: 'dlq' }, redriven: [forA.seq], failed: [] }) }),
+        expect.objectContaining({ type: 'audit.dead_letters_purged', actor: 'cli', data: expect.objectContaining({ target: { type: 'dlq', id: 'cli-b' }, filter: { consumer: 'cli-b' }, purged: 1 }) }),
+      ]);
+    } finally {
+      sub.unsubscribe();
+      await jsm.streams.purge(STREAM_DLQ);
+    }
+  });
 });

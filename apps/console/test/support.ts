@@ -98,3 +98,21 @@ export async function startReceiver(): Promise<WebhookReceiver> {
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * A fresh load of `route` (a hash change alone would keep the previous page's state), signing in
+ * with `key` when the page asks (a test run on its own, `-t`, was not signed in by an earlier one).
+ */
+export async function openRoute(page: Page, consoleUrl: string, key: string, route: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${consoleUrl}/#/${route}`);
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  const keyInput = page.getByLabel('Key', { exact: true });
+  await nav.or(keyInput).waitFor();
+  if (await keyInput.isVisible()) {
+    await keyInput.fill(key);
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await nav.waitFor();
+  }
+  await page.locator('h1.page-title').waitFor();
+}

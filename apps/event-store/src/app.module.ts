@@ -8,6 +8,8 @@ import { writerConfig } from './writer/writer-config.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { FeedModule } from './feed/feed.module.js';
 import { QueryModule } from './query/query.module.js';
+import { GraphModule } from './graph/graph.module.js';
+import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -39,7 +41,9 @@ export class AppModule {
         ReplayModule,
         MessagesModule,
         FeedModule,
+        AsyncApiModule,
         QueryModule,
+        GraphModule,
         IngestModule,
         PartitionsModule,
         RetentionModule,

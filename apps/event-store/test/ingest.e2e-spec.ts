@@ -207,7 +207,7 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
         ['events.audit.events_ingested', expect.any(String)],
       ]);
       expect(received[1].event).toMatchObject({ dataschema: 'mesh:schema:invoice.issued:v1', resourcetype: 'invoice', resourceid: 'inv-1' });
-      expect(received[2].event.data).toEqual({ accepted: 2, rejected: 5 });
+      expect(received[2].event.data).toEqual({ action: 'events_ingested', actor: 'admin-api', target: { type: 'event-store' }, accepted: 2, rejected: 5 });
     } finally {
       sub.stop();
     }

@@ -551,7 +551,7 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
 
       // Published in order by one app: a second `event_resolved` would have come before the `event_unresolved`.
       const [first, second] = await audits.waitForCount(2);
-      expect(first).toMatchObject({ type: 'audit.event_resolved', actor: 'dave', resourcetype: 'event-store', data: { eventId, eventType: 'payment.capture_failed', by: 'dave' } });
+      expect(first).toMatchObject({ type: 'audit.event_resolved', actor: 'dave', resourcetype: 'event', resourceid: eventId, data: { eventId, eventType: 'payment.capture_failed', by: 'dave' } });
       expect(second).toMatchObject({ type: 'audit.event_unresolved', actor: 'admin-api', data: { eventId, eventType: 'payment.capture_failed', by: 'admin-api' } });
       expect(audits.items).toHaveLength(2);
     });

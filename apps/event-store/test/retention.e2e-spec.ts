@@ -232,6 +232,29 @@ describe('event-store retention (real PostgreSQL)', () => {
     await expectSummariesExact();
   });
 
+  it('keeps audit.* events in audit_events when their archived week is dropped, until AUDIT_RETENTION_DAYS', async () => {
+    await db.query('TRUNCATE audit_events');
+    await insertAged('audited', 68, 2);
+    await insertAged('plain', 68, 1);
+    await db.query(`UPDATE events SET type = 'audit.subscription_deleted' WHERE correlation_id = 'audited'`);
+    await partitionTheirDays();
+    const kept = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE correlation_id = 'audited'`)).rows[0].n;
+
+    // 30 + 30 days: the 68-day-old week is archived, then dropped; its two audit events stay, the ordinary one goes.
+    expect(await retention.run()).toEqual({ archived: 3, partitions: 1, pruned: 1 });
+    expect(await count('events_archive', 'audited')).toBe(0);
+    expect(await count('events_archive', 'plain')).toBe(0);
+    expect(await kept()).toBe(2);
+    expect((await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE correlation_id = 'plain'`)).rows[0].n).toBe(0);
+    // Every column came along.
+    expect((await db.query(`SELECT type, actor, data->>'tag' AS tag FROM audit_events WHERE correlation_id = 'audited' LIMIT 1`)).rows[0]).toEqual({ type: 'audit.subscription_deleted', actor: 'user:1', tag: 'audited' });
+
+    // A shorter audit retention drops them at the next run; 0 would keep them.
+    const config = { ...retention.config, auditDays: 60 };
+    await new RetentionService(dataSource, config).run();
+    expect(await kept()).toBe(0);
+  });
+
   it('honours another retention period, does nothing when disabled (0), and runs on its schedule until stopped', async () => {
     await insertAged('week-old', 8);
     await insertAged('days-old', 6);

@@ -103,3 +103,11 @@ export {
 } from './envelope/audience.js';
 export { TemplateError, type TemplateToken, parseTemplate, missingPlaceholders, renderTemplate } from './text/mustache-template.js';
 export { maskPhone, redactPhones, maskedCopy } from './text/masking.js';
+
+// Admin actions and the catalogue: the audit trail, the AsyncAPI document
+export { AuditTrail, AuditTrailModule } from './audit/audit-trail.js';
+export { auditEvent, ADMIN_API_ACTOR, CLI_ACTOR, type AuditEntry, type AuditTarget, type AuditData } from './audit/audit-entry.js';
+export { AuditExempt, AUDIT_EXEMPT } from './audit/audit-exempt.js';
+export { buildAsyncApiDocument, type AsyncApiEventType, type AsyncApiStream, type AsyncApiOptions } from './asyncapi/asyncapi-document.js';
+export { listRegisteredSchemas, latestSchemas } from './schemas/schema-bucket-list.js';
+export { streamSpecs } from './streams/stream-specs.js';

@@ -15,3 +15,6 @@ export * from './dlq/dead-letter-store.js';
 export * from './status/mesh-status.js';
 export * from './schemas/schema-bucket.js';
 export * from './schemas/schema-validation.error.js';
+export * from './audit/audit-entry.js';
+export * from './asyncapi/asyncapi-document.js';
+export * from './schemas/schema-bucket-list.js';

@@ -11,3 +11,4 @@ export * from './in-memory-events.service.js';
 export * from './events-service.contract.js';
 export * from './publish-retry.js';
 export * from './otlp-receiver.js';
+export * from './admin-routes.js';

@@ -22,6 +22,7 @@ export const ADMIN_KEYS = {
   clusterFailover: 'cluster-failover-admin-key',
   cli: 'cli-suite-admin-key',
   eventMessages: 'event-messages-admin-key',
+  auditTrail: 'audit-trail-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -80,6 +81,7 @@ export const PHONES = {
   replayEn: '+989121110002',
   traceChain: '+989121117001',
   feedUser: '+989121110777',
+  auditOptOut: '+989121110003',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { argParser, CliError, EXIT, usageError } from '../cli-error.js';
 import { DeadLetterStore, type DeadLetterFilter, type RedriveReport, type StoredDeadLetter } from '../mesh-events.js';
 import { withSession } from '../nats/connect.js';
+import { recordCliAudit } from '../audit/cli-audit.js';
 import { print, table, truncate } from '../output/format.js';
 import { Progress } from '../output/progress.js';
 import { parseConsumer, parsePattern, parsePositiveInt } from '../parse-args.js';
@@ -77,10 +78,16 @@ async function redrive(seqs: string[], options: FilterOptions & { all?: boolean 
     }
   });
   const progress = new Progress('redriving');
-  const report = await withSession(settingsOf(command), ({ jsm }) => {
-    const store = new DeadLetterStore(jsm);
+  const report = await withSession(settingsOf(command), async (session) => {
+    const store = new DeadLetterStore(session.jsm);
     const onProgress = (done: number, total: number) => progress.update(done, total);
-    return options.all ? store.redriveAll(filterOf(options), onProgress) : store.redriveMany(numbers, onProgress);
+    const done = options.all ? await store.redriveAll(filterOf(options), onProgress) : await store.redriveMany(numbers, onProgress);
+    await recordCliAudit(session, {
+      action: 'dead_letters_redriven',
+      target: { type: 'dlq', ...(options.consumer ? { id: options.consumer } : {}) },
+      details: { ...(options.all ? { filter: filterOf(options) } : {}), redriven: done.redriven.map((r) => r.dlqSeq), failed: done.failed },
+    });
+    return done;
   }).finally(() => progress.end());
   reportRedrive(report);
 }
@@ -96,8 +103,8 @@ async function confirm(question: string): Promise<boolean> {
 
 async function purge(options: FilterOptions & { yes?: boolean }, command: Command): Promise<void> {
   const filter = filterOf(options);
-  const purged = await withSession(settingsOf(command), async ({ jsm }) => {
-    const store = new DeadLetterStore(jsm);
+  const purged = await withSession(settingsOf(command), async (session) => {
+    const store = new DeadLetterStore(session.jsm);
     const count = await store.count(filter);
     if (count === 0) return undefined;
     if (!options.yes) {
@@ -106,7 +113,9 @@ async function purge(options: FilterOptions & { yes?: boolean }, command: Comman
         throw new CliError('Nothing purged.', EXIT.failed);
       }
     }
-    return store.purge(filter);
+    const n = await store.purge(filter);
+    await recordCliAudit(session, { action: 'dead_letters_purged', target: { type: 'dlq', ...(filter.consumer ? { id: filter.consumer } : {}) }, details: { filter, purged: n } });
+    return n;
   });
   print(purged === undefined ? `No dead letters${describeFilter(filter)}; nothing purged.` : `purged ${purged} dead letters${describeFilter(filter)}.`);
 }

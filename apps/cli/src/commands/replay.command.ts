@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { messageOf } from '../output/error-body.js';
 import { argParser, CliError, EXIT, usageError } from '../cli-error.js';
 import { print } from '../output/format.js';
 import { withSpinner } from '../output/progress.js';
@@ -21,18 +22,6 @@ interface ReplayResponse {
   consumer: string;
   queued: number;
   filter: Record<string, unknown>;
-}
-
-/** Nest's error body: `message` is a string or, for validation, a list. */
-function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: string | string[] };
-    if (Array.isArray(parsed.message)) return parsed.message.join('; ');
-    if (parsed.message) return parsed.message;
-  } catch {
-    // Not JSON: show the text.
-  }
-  return body.slice(0, 300) || '(empty body)';
 }
 
 async function post(url: string, apiKey: string | undefined, body: Record<string, unknown>): Promise<Response> {

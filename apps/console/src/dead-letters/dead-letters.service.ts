@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, EventsService, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
+import { AuditTrail, DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
 
 export interface DeadLetterList {
   /** Dead letters per consumer app over the whole DLQ. */
@@ -8,6 +8,9 @@ export interface DeadLetterList {
   total: number;
   items: StoredDeadLetter[];
 }
+
+/** The DLQ, narrowed to one consumer app when the filter names one. */
+const dlqTarget = (filter: DeadLetterFilter) => ({ type: 'dlq', ...(filter.consumer ? { id: filter.consumer } : {}) });
 
 /**
  * The Dead letters page's operations on `EVENTS_DLQ`, through the library's DeadLetterStore on the
@@ -18,7 +21,7 @@ export interface DeadLetterList {
 export class DeadLettersService {
   constructor(
     private readonly nats: NatsConnectionManager,
-    private readonly events: EventsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   private store(): DeadLetterStore {
@@ -44,21 +47,17 @@ export class DeadLettersService {
     if (seqs === 'all' && !filter.consumer) throw new BadRequestException('consumer is required with "all": true (redrive one consumer app at a time)');
     const store = this.store();
     const report = seqs === 'all' ? await store.redriveAll(filter) : await store.redriveMany(seqs);
-    await this.audit('dead_letters_redriven', {
-      ...(seqs === 'all' ? { filter } : {}),
-      redriven: report.redriven.map((r) => r.dlqSeq),
-      failed: report.failed,
+    await this.audit.record({
+      action: 'dead_letters_redriven',
+      target: dlqTarget(filter),
+      details: { ...(seqs === 'all' ? { filter } : {}), redriven: report.redriven.map((r) => r.dlqSeq), failed: report.failed },
     });
     return report;
   }
 
   async purge(filter: DeadLetterFilter): Promise<{ purged: number }> {
     const purged = await this.store().purge(filter);
-    await this.audit('dead_letters_purged', { filter, purged });
+    await this.audit.record({ action: 'dead_letters_purged', target: dlqTarget(filter), details: { filter, purged } });
     return { purged };
-  }
-
-  private async audit(action: string, details: Record<string, unknown>): Promise<void> {
-    await this.events.publishEvent(`audit.${action}`, details, { actor: 'console', resourceType: 'dlq', audience: 'admin', category: 'Audit' });
   }
 }

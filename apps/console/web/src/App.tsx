@@ -2,6 +2,8 @@ import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { ApiError, request, session } from './api.js';
 import { ErrorBox, Loading } from './components/Status.js';
 import { useAsync, useHashRoute } from './hooks.js';
+import { AuditPage } from './pages/AuditPage.js';
+import { CataloguePage } from './pages/CataloguePage.js';
 import { DeadLettersPage } from './pages/DeadLettersPage.js';
 import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
@@ -20,6 +22,8 @@ const PAGES = [
   { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
   { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
   { route: 'replays', label: 'Replays', Page: ReplaysPage },
+  { route: 'catalogue', label: 'Catalogue', Page: CataloguePage },
+  { route: 'audit', label: 'Audit', Page: AuditPage },
   { route: 'health', label: 'Health', Page: HealthPage },
 ] as const;
 

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
-import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError, sharedRateLimiter, takeAll } from '@app/events';
-import { AuditPublisher } from '../audit/audit.publisher.js';
+import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError, sharedRateLimiter, takeAll, AuditTrail } from '@app/events';
+
 import { ingestEnv } from './ingest-env.js';
 import type { IngestLimits } from './ingest-env.js';
 import { checkIngestItem, publishOptionsOf } from './ingest-item.js';
@@ -42,7 +42,7 @@ export class IngestService {
 
   constructor(
     private readonly events: EventsService,
-    private readonly audit: AuditPublisher,
+    private readonly audit: AuditTrail,
     @Inject(ingestEnv.KEY) private readonly limits: IngestLimits,
     @InjectDataSource() dataSource: DataSource,
   ) {
@@ -111,7 +111,7 @@ export class IngestService {
     const accepted = results.filter((r) => r.ok).length;
     const outcome = { results, accepted, rejected: results.length - accepted };
     await this.audit
-      .record('events_ingested', { accepted, rejected: outcome.rejected })
+      .record({ action: 'events_ingested', target: { type: 'event-store' }, details: { accepted, rejected: outcome.rejected } })
       .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
     return outcome;
   }

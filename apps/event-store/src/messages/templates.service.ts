@@ -1,8 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SchemaRegistry, type Audience, type CloudEvent } from '@app/events';
-import { AuditPublisher } from '../audit/audit.publisher.js';
+import { AuditTrail, SchemaRegistry, type Audience, type CloudEvent } from '@app/events';
 import { EVENT_COLUMNS, type EventRow } from '../store/stored-event-row.js';
 import { envelopeOf } from '../store/stored-envelope.js';
 import { DEFAULT_TEMPLATES } from './default-templates.js';
@@ -22,7 +21,7 @@ export class TemplatesService {
     private readonly repository: EventTemplatesRepository,
     private readonly renderer: MessageRenderer,
     private readonly registry: SchemaRegistry,
-    private readonly audit: AuditPublisher,
+    private readonly audit: AuditTrail,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -47,7 +46,7 @@ export class TemplatesService {
     const template = { type, audience, category: dto.category ?? 'Info', fa: dto.fa, en: dto.en };
     const row = await this.db.transaction(async (m) => {
       const saved = await this.repository.save(m, template, by);
-      await this.audit.record('template_saved', { type, audience, category: template.category }, by, m);
+      await this.audit.record({ action: 'template_saved', actor: by, target: { type: 'event-template', id: `${type}/${audience}` }, after: template }, m);
       return saved;
     });
     await this.renderer.reload();
@@ -58,7 +57,7 @@ export class TemplatesService {
   async reset(type: string, audience: Audience, by = DEFAULT_ACTOR): Promise<void> {
     const removed = await this.db.transaction(async (m) => {
       const done = await this.repository.delete(m, type, audience);
-      if (done) await this.audit.record('template_deleted', { type, audience }, by, m);
+      if (done) await this.audit.record({ action: 'template_deleted', actor: by, target: { type: 'event-template', id: `${type}/${audience}` } }, m);
       return done;
     });
     if (!removed) throw new NotFoundException(`No saved template for ${type} and audience ${audience}`);
@@ -70,7 +69,7 @@ export class TemplatesService {
     await this.renderer.reload();
     const query = <T>(sql: string, params?: unknown[]) => this.db.query<T[]>(sql, params);
     const updated = await rerenderMessages(query, this.renderer.current, { type });
-    await this.audit.record('messages_rerendered', { type: type ?? null, updated }, by);
+    await this.audit.record({ action: 'messages_rerendered', actor: by, target: { type: 'event-template', id: type }, details: { type: type ?? null, updated } });
     return { updated };
   }
 

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditPublisher } from '../audit/audit.publisher.js';
+import { AuditTrail } from '@app/events';
 import { EventsRepository } from './events.repository.js';
 import { EventItem, toEventItem } from './event-item.js';
 
@@ -15,7 +15,7 @@ export class EventResolutionService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: EventsRepository,
-    private readonly audit: AuditPublisher,
+    private readonly audit: AuditTrail,
   ) {}
 
   resolve(id: string, by: string): Promise<EventItem> {
@@ -29,7 +29,19 @@ export class EventResolutionService {
   private async change(id: string, resolved: boolean, by: string): Promise<EventItem> {
     const changed = await this.db.transaction(async (m) => {
       const row = await this.events.setResolved(id, resolved, by, m);
-      if (row) await this.audit.record(resolved ? 'event_resolved' : 'event_unresolved', { eventId: id, eventType: row.type, by }, by, m);
+      if (row) {
+        await this.audit.record(
+          {
+            action: resolved ? 'event_resolved' : 'event_unresolved',
+            actor: by,
+            target: { type: 'event', id },
+            before: { resolved: !resolved },
+            after: { resolved },
+            details: { eventId: id, eventType: row.type, by },
+          },
+          m,
+        );
+      }
       return row;
     });
     if (changed) return toEventItem(changed);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module.js';
+import { AuditTrailModule } from '@app/events';
 import { MessagesModule } from '../messages/messages.module.js';
 import { EventsQueryController } from './events-query.controller.js';
 import { EventResolutionController } from './event-resolution.controller.js';
@@ -13,7 +13,7 @@ import { EventResolutionService } from './event-resolution.service.js';
 
 /** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`. */
 @Module({
-  imports: [AuditModule, MessagesModule],
+  imports: [AuditTrailModule, MessagesModule],
   controllers: [EventsQueryController, EventResolutionController],
   providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService],
 })

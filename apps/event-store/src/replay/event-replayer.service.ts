@@ -1,7 +1,7 @@
 import { Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { NatsConnectionManager, replayDurable, ReplayService, STREAM_REPLAY } from '@app/events';
-import { AuditPublisher } from '../audit/audit.publisher.js';
+import { NatsConnectionManager, replayDurable, ReplayService, STREAM_REPLAY, AuditTrail } from '@app/events';
+
 import type { ReplayFilter } from './replay-filter.js';
 import { StoredEventsReader } from './stored-events.reader.js';
 
@@ -31,7 +31,7 @@ export class EventReplayer {
     private readonly reader: StoredEventsReader,
     private readonly replay: ReplayService,
     private readonly nats: NatsConnectionManager,
-    private readonly audit: AuditPublisher,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** Queues the matching events (oldest first, at most `limit`) and records `audit.events_replayed`. */
@@ -87,6 +87,6 @@ export class EventReplayer {
   }
 
   private async record(details: Record<string, unknown>): Promise<void> {
-    await this.audit.record('events_replayed', details).catch((err: Error) => this.logger.warn(`audit.events_replayed not recorded: ${err.message}`));
+    await this.audit.record({ action: 'events_replayed', target: { type: 'event-store' }, details }).catch((err: Error) => this.logger.warn(`audit.events_replayed not recorded: ${err.message}`));
   }
 }

@@ -2,7 +2,7 @@ import { EventStoreEnv, retentionConfigFromEnv } from './event-store-env.js';
 
 describe(EventStoreEnv.name, () => {
   it('defaults to 30 days, an archive kept 30 days more, hourly', () => {
-    expect(retentionConfigFromEnv({})).toEqual({ days: 30, archiveDays: 30, intervalMs: 3_600_000, startDelayMs: 10_000, batchSize: 5_000 });
+    expect(retentionConfigFromEnv({})).toEqual({ days: 30, archiveDays: 30, auditDays: 365, intervalMs: 3_600_000, startDelayMs: 10_000, batchSize: 5_000 });
   });
 
   it('reads EVENT_RETENTION_DAYS (0 disables) and EVENT_RETENTION_INTERVAL', () => {

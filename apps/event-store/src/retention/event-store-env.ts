@@ -27,6 +27,8 @@ export class EventStoreEnv {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) EVENT_RETENTION_DAYS = 30;
   /** Archived events are dropped this many days after retention archived them; 0 keeps the archive for ever. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) EVENT_ARCHIVE_DAYS = 30;
+  /** `audit.*` events are kept this many days (in `audit_events` once their archived week is dropped); 0 keeps them for ever. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(36_500) AUDIT_RETENTION_DAYS = 365;
   /** How often retention runs (it also runs shortly after start-up). */
   @IsOptional() @IsRetentionInterval() EVENT_RETENTION_INTERVAL = '1h';
 }
@@ -36,6 +38,8 @@ export interface RetentionConfig {
   days: number;
   /** Days an archived event is kept (after `days`); 0 keeps the archive for ever. */
   archiveDays: number;
+  /** Days an `audit.*` event is kept, in the archive and then in `audit_events`; 0 keeps them for ever. */
+  auditDays: number;
   intervalMs: number;
   /** Delay of the first run after start-up. */
   startDelayMs: number;
@@ -51,6 +55,7 @@ export function retentionConfigFromEnv(raw: Record<string, unknown> = process.en
   return {
     days: env.EVENT_RETENTION_DAYS,
     archiveDays: env.EVENT_ARCHIVE_DAYS,
+    auditDays: env.AUDIT_RETENTION_DAYS,
     intervalMs: parseDuration(env.EVENT_RETENTION_INTERVAL)!,
     startDelayMs: 10_000,
     batchSize: 5_000,

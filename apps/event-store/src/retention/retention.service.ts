@@ -22,6 +22,14 @@ export interface RetentionRun {
  * `time` is `EVENT_RETENTION_DAYS` old. Runs shortly after start-up and then every `EVENT_RETENTION_INTERVAL`; replicas serialise
  * on an advisory lock in the SQL functions.
  */
+/**
+ * Run before an archived week is dropped, in its transaction: its admin actions move to
+ * `audit_events`, kept for AUDIT_RETENTION_DAYS (audit events outlive ordinary ones).
+ */
+const KEEP_AUDIT = `INSERT INTO audit_events SELECT * FROM events_archive
+  WHERE time >= $1::date::timestamp AT TIME ZONE 'UTC' AND time < event_partition_end($1::date)::timestamp AT TIME ZONE 'UTC'
+    AND type LIKE 'audit.%' ON CONFLICT (id) DO NOTHING`;
+
 /** SQLSTATE 40P01. */
 const DEADLOCK_DETECTED = '40P01';
 
@@ -97,9 +105,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     if (archiveDays > 0) {
       for (const day of await this.daysOlderThan('events_archive', days + archiveDays)) {
         if (this.stopped) return result;
-        await this.step('prune_event_archive_partition', day);
+        await this.step('prune_event_archive_partition', day, KEEP_AUDIT);
         result.pruned++;
       }
+      if (this.config.auditDays > 0) await this.dataSource.query(`DELETE FROM audit_events WHERE time < now() - make_interval(days => $1::int)`, [this.config.auditDays]);
     }
     if (result.archived > 0 || result.pruned > 0) {
       this.logger.log(
@@ -124,10 +133,11 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
    * `events`: a bounded wait, so a long read makes this step fail and retry at the next run rather
    * than queue every writer behind it.
    */
-  private step(fn: 'archive_event_partition' | 'prune_event_archive_partition', day: string): Promise<number> {
+  private step(fn: 'archive_event_partition' | 'prune_event_archive_partition', day: string, before?: string): Promise<number> {
     return this.retryDeadlock(() =>
       this.dataSource.transaction(async (m) => {
         await m.query(`SET LOCAL lock_timeout = '5s'`);
+        if (before) await m.query(before, [day]);
         const rows = (await m.query(`SELECT ${fn}($1::date)::int AS n`, [day])) as { n: number }[];
         return rows[0].n;
       }),

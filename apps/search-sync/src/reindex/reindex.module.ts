@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditTrailModule } from '@app/events';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
 import { SyncModule } from '../sync/sync.module.js';
 import { EventStoreClient } from './event-store.client.js';
@@ -8,7 +9,7 @@ import { ReindexService } from './reindex.service.js';
 
 /** Full reindex from the event store's history into a temporary index, swapped in atomically. */
 @Module({
-  imports: [SearchProviderModule, SyncModule],
+  imports: [AuditTrailModule, SearchProviderModule, SyncModule],
   controllers: [ReindexController],
   providers: [EventStoreClient, ReindexJobsRepository, ReindexService],
 })

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, NotFoundException, BeforeApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
-import { uuidv7, type CloudEvent } from '@app/events';
+import { AuditTrail, uuidv7, type CloudEvent } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import type { IndexOperation } from '../mapping/index-mapping.js';
@@ -42,6 +42,7 @@ export class ReindexService implements BeforeApplicationShutdown {
     private readonly records: RecordBuilder,
     @Inject(SEARCH_PROVIDER) private readonly provider: SearchProvider,
     @Inject(SEARCH_SYNC_CONFIG) private readonly config: SearchSyncConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   async start(index: string): Promise<ReindexJob> {
@@ -57,6 +58,7 @@ export class ReindexService implements BeforeApplicationShutdown {
     const id = uuidv7();
     const job = await this.jobs.create(id, index, `${index}_reindex_${id.replace(/-/g, '').slice(-12)}`);
     this.logger.log(`reindex ${id} of ${index} into ${job.tempIndex} started`);
+    await this.audit.record({ action: 'reindex_started', target: { type: 'search-index', id: index }, details: { jobId: id, tempIndex: job.tempIndex } });
     const run = this.run(job).finally(() => this.running.delete(id));
     this.running.set(id, run);
     return job;

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiKey, ApiKeyGuard } from '@app/events';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { toE164 } from '../phone/phone-number.js';
@@ -6,6 +6,7 @@ import { PhoneParams } from './dto/opt-out.params.js';
 import { PageQuery } from '../common/page.query.js';
 import type { OptOut } from './opt-out.entity.js';
 import { OptOutsRepository } from './opt-outs.repository.js';
+import { OptOutsAdminService } from './opt-outs-admin.service.js';
 
 /** `/sms/opt-outs` (admin key): the numbers nothing is sent to. Inbound STOP adds to it too. */
 @Controller('sms/opt-outs')
@@ -14,6 +15,7 @@ import { OptOutsRepository } from './opt-outs.repository.js';
 export class OptOutsController {
   constructor(
     private readonly optOuts: OptOutsRepository,
+    private readonly admin: OptOutsAdminService,
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
   ) {}
 
@@ -25,13 +27,13 @@ export class OptOutsController {
   @Put(':phone')
   @HttpCode(204)
   async add(@Param() { phone }: PhoneParams): Promise<void> {
-    await this.optOuts.add(this.e164(phone), 'admin', null);
+    await this.admin.add(this.e164(phone));
   }
 
   @Delete(':phone')
   @HttpCode(204)
   async remove(@Param() { phone }: PhoneParams): Promise<void> {
-    if (!(await this.optOuts.remove(this.e164(phone)))) throw new NotFoundException('That number is not on the opt-out list');
+    await this.admin.remove(this.e164(phone));
   }
 
   private e164(phone: string): string {

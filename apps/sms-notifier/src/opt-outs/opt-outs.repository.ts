@@ -12,8 +12,8 @@ export class OptOutsRepository {
   }
 
   /** Adds the number; a repeat keeps the first entry. Returns whether it was new. */
-  async add(phone: string, source: string, keyword: string | null): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+  async add(phone: string, source: string, keyword: string | null, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows = (await m.query(
       `INSERT INTO sms_opt_outs (phone, source, keyword) VALUES ($1, $2, $3) ON CONFLICT (phone) DO NOTHING RETURNING phone`,
       [phone, source, keyword],
     )) as unknown[];
@@ -21,8 +21,8 @@ export class OptOutsRepository {
   }
 
   /** Returns whether the number was on the list. */
-  async remove(phone: string): Promise<boolean> {
-    const result = await this.dataSource.manager.delete(OptOut, { phone });
+  async remove(phone: string, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const result = await m.delete(OptOut, { phone });
     return (result.affected ?? 0) > 0;
   }
 

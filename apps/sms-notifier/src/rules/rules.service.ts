@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@app/events';
 import { TemplatesService } from '../templates/templates.service.js';
 import { compileRule, CompiledRule } from './compiled-rule.js';
 import { ConditionSyntaxError } from './rule-condition.js';
@@ -12,6 +13,8 @@ import { SmsRule } from './sms-rule.entity.js';
 /** How long the consumer reuses the enabled rules before reading them again (other replicas' edits). */
 const RULES_TTL_MS = 2_000;
 
+const target = (id: string) => ({ type: 'sms-rule', id });
+
 /** Rules: which events send which template; validated as a whole on every write. */
 @Injectable()
 export class RulesService {
@@ -21,6 +24,7 @@ export class RulesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplatesService,
+    private readonly audit: AuditTrail,
   ) {}
 
   private get repo() {
@@ -53,7 +57,10 @@ export class RulesService {
       updatedAt: now,
     };
     await this.validate(rule);
-    await this.repo.insert(rule);
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(SmsRule, rule);
+      await this.audit.record({ action: 'sms_rule_created', target: target(rule.id), after: rule }, m);
+    });
     this.cache = undefined;
     return rule;
   }
@@ -65,14 +72,21 @@ export class RulesService {
     if (dto.condition === '') next.condition = null;
     if (dto.localePath === '') next.localePath = null;
     await this.validate(next, id);
-    await this.repo.update({ id }, next);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(SmsRule, { id }, next);
+      await this.audit.record({ action: 'sms_rule_updated', target: target(id), before: rule, after: next }, m);
+    });
     this.cache = undefined;
     return next;
   }
 
   async remove(id: string): Promise<void> {
-    const { affected } = await this.repo.delete({ id });
-    if (!affected) throw new NotFoundException(`No rule ${id}`);
+    await this.dataSource.transaction(async (m) => {
+      const before = await m.findOne(SmsRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new NotFoundException(`No rule ${id}`);
+      await m.delete(SmsRule, { id });
+      await this.audit.record({ action: 'sms_rule_deleted', target: target(id), before }, m);
+    });
     this.cache = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { ApiKey, ApiKeyGuard, AuditExempt } from '@app/events';
 import { SaveTemplateDto } from './dto/save-template.dto.js';
 import { PreviewTemplateDto } from './dto/preview-template.dto.js';
 import { TemplateKeyParams, TemplateParams } from './dto/template.params.js';
@@ -41,6 +41,7 @@ export class TemplatesController {
   /** Rendered text per locale with its encoding (GSM-7 or UCS-2) and segment count. */
   @Post(':key/preview')
   @HttpCode(200)
+  @AuditExempt('renders the text with the given data; stores nothing')
   preview(@Param() { key }: TemplateKeyParams, @Body() body: PreviewTemplateDto): Promise<TemplatePreview[]> {
     return this.templates.preview(key, body.locale, body.data);
   }

@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { AuditTrail } from '@app/events';
 import { SmsRule } from '../rules/sms-rule.entity.js';
 import { SmsTemplate } from './sms-template.entity.js';
 import { missingPlaceholders, parseTemplate, renderTemplate, smsEncoding, SmsEncodingInfo, TemplateError } from './template-text.js';
@@ -11,10 +12,17 @@ export interface TemplatePreview extends SmsEncodingInfo {
   text: string;
 }
 
+const target = (key: string, locale: string) => ({ type: 'sms-template', id: `${key}/${locale}` });
+/** The text only: sample data may hold a real-looking phone number, which the trail must not keep. */
+const auditView = (t: Pick<SmsTemplate, 'key' | 'locale' | 'body'>) => ({ key: t.key, locale: t.locale, body: t.body });
+
 /** Templates: key + locale → Mustache text, checked against its sample data when saved. */
 @Injectable()
 export class TemplatesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private get repo() {
     return this.dataSource.getRepository(SmsTemplate);
@@ -44,10 +52,16 @@ export class TemplatesService {
         `body uses ${missing.map((n) => `{{${n}}}`).join(', ')}, which sampleData does not have: add ${missing.length > 1 ? 'them' : 'it'} to sampleData (the data the events carry) or remove ${missing.length > 1 ? 'them' : 'it'} from body`,
       ]);
     }
-    const existing = await this.repo.findOneBy({ key, locale });
-    const now = new Date();
-    const template = await this.repo.save({ key, locale, body, sampleData, createdAt: existing?.createdAt ?? now, updatedAt: now });
-    return { template, created: !existing };
+    return this.dataSource.transaction(async (m) => {
+      const existing = await m.findOne(SmsTemplate, { where: { key, locale }, lock: { mode: 'pessimistic_write' } });
+      const now = new Date();
+      const template = await m.save(SmsTemplate, { key, locale, body, sampleData, createdAt: existing?.createdAt ?? now, updatedAt: now });
+      await this.audit.record(
+        { action: existing ? 'sms_template_updated' : 'sms_template_created', target: target(key, locale), before: existing ? auditView(existing) : undefined, after: auditView(template) },
+        m,
+      );
+      return { template, created: !existing };
+    });
   }
 
   async remove(key: string, locale: string): Promise<void> {
@@ -55,8 +69,12 @@ export class TemplatesService {
     if (users.length > 0) {
       throw new ConflictException(`Template "${key}" in "${locale}" is the default text of rule(s) ${users.map((r) => r.name).join(', ')}; change or delete those rules first`);
     }
-    const { affected } = await this.repo.delete({ key, locale });
-    if (!affected) throw new NotFoundException(`No template "${key}" in locale "${locale}"`);
+    await this.dataSource.transaction(async (m) => {
+      const before = await m.findOne(SmsTemplate, { where: { key, locale }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new NotFoundException(`No template "${key}" in locale "${locale}"`);
+      await m.delete(SmsTemplate, { key, locale });
+      await this.audit.record({ action: 'sms_template_deleted', target: target(key, locale), before: auditView(before) }, m);
+    });
   }
 
   /** Renders each locale of `key` (or only `locale`) with `data`, or with each text's own sample. */

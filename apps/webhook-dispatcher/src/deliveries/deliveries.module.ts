@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditTrailModule } from '@app/events';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesQueryRepository } from './deliveries-query.repository.js';
@@ -6,7 +7,7 @@ import { DeliveriesService } from './deliveries.service.js';
 
 /** `GET /webhooks/deliveries`, re-send and recover. */
 @Module({
-  imports: [DeliveryModule],
+  imports: [AuditTrailModule, DeliveryModule],
   controllers: [DeliveriesController],
   providers: [DeliveriesQueryRepository, DeliveriesService],
 })

@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { DeliveryRepository } from '../delivery/delivery.repository.js';
 import { DeliveryExecutor } from '../delivery/delivery-executor.js';
@@ -24,6 +25,7 @@ export class DeliveriesService {
     private readonly outcomes: OutcomeWriter,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(q: ListDeliveriesQuery): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
@@ -53,7 +55,9 @@ export class DeliveriesService {
       throw new ServiceUnavailableException(`The dispatcher is shutting down; delivery ${id} was not sent. Retry it in a moment`);
     }
     await this.outcomes.record(outcome);
-    return this.get(id);
+    const detail = await this.get(id);
+    await this.audit.record({ action: 'delivery_retried', target: { type: 'webhook-delivery', id }, after: { status: detail.status, attempts: detail.attempts } });
+    return detail;
   }
 
   /** Queues one more attempt of every failed delivery of the subscription created since `since`. */
@@ -62,7 +66,9 @@ export class DeliveriesService {
     if (!subscription) throw new NotFoundException(`Webhook subscription ${subscriptionId} not found`);
     if (!subscription.active) throw new ConflictException(`Webhook subscription ${subscriptionId} is disabled: re-enable it (PATCH active: true) before recovering`);
     const requeued = await this.pipeline.requeueFailed(subscriptionId, since);
-    return { subscriptionId, since: since.toISOString(), requeued };
+    const result = { subscriptionId, since: since.toISOString(), requeued };
+    await this.audit.record({ action: 'deliveries_recovered', target: { type: 'webhook-subscription', id: subscriptionId }, details: { since: result.since, requeued } });
+    return result;
   }
 }
 

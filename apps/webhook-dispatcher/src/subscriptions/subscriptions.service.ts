@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventsService, normalizePattern } from '@app/events';
+import { AuditTrail, EventsService, normalizePattern } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { UrlGuard } from '../ssrf/url-guard.js';
 import { Subscription } from './subscription.entity.js';
@@ -17,6 +17,7 @@ import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 /** The creation and rotation responses: the only ones that carry the secret. */
 export type SubscriptionWithSecret = SubscriptionView & { secret: string };
 
+const target = (id: string) => ({ type: 'webhook-subscription', id });
 const notFound = (id: string) => new NotFoundException(`Webhook subscription ${id} not found`);
 
 /** Subscriptions CRUD and secret rotation; every url is checked against the SSRF policy before it is saved. */
@@ -27,6 +28,7 @@ export class SubscriptionsService {
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     private readonly guard: UrlGuard,
     private readonly events: EventsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(input: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
@@ -54,8 +56,12 @@ export class SubscriptionsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.dataSource.manager.insert(Subscription, subscription);
-    return { ...toSubscriptionView(subscription), secret: subscription.secret };
+    const view = toSubscriptionView(subscription);
+    await this.dataSource.transaction(async (m) => {
+      await m.insert(Subscription, subscription);
+      await this.audit.record({ action: 'subscription_created', target: target(subscription.id), after: view }, m);
+    });
+    return { ...view, secret: subscription.secret };
   }
 
   async list(limit: number, offset: number, active?: boolean): Promise<SubscriptionView[]> {
@@ -81,6 +87,7 @@ export class SubscriptionsService {
     if (patch.url !== undefined) await this.assertUrl(patch.url);
     return this.dataSource.transaction(async (m) => {
       const s = await this.find(m, id, true);
+      const before = toSubscriptionView(s);
       const wasActive = s.active;
       const set: Partial<Subscription> = { updatedAt: new Date() };
       if (patch.name !== undefined) set.name = patch.name;
@@ -111,7 +118,11 @@ export class SubscriptionsService {
           consecutiveFailures: updated.consecutiveFailures,
         });
       }
-      return { ...toSubscriptionView(updated), waitingDeliveries: await this.waiting(m, id) };
+      const after = toSubscriptionView(updated);
+      // Enabling and disabling are the changes people look for in the trail, so they get their own action.
+      const action = after.active === before.active ? 'subscription_updated' : after.active ? 'subscription_enabled' : 'subscription_disabled';
+      await this.audit.record({ action, target: target(id), before, after }, m);
+      return { ...after, waitingDeliveries: await this.waiting(m, id) };
     });
   }
 
@@ -142,8 +153,11 @@ export class SubscriptionsService {
 
   /** Deletes the subscription with its deliveries and their log. */
   async remove(id: string): Promise<void> {
-    const { affected } = await this.dataSource.manager.delete(Subscription, { id });
-    if (!affected) throw notFound(id);
+    await this.dataSource.transaction(async (m) => {
+      const before = toSubscriptionView(await this.find(m, id, true));
+      await m.delete(Subscription, { id });
+      await this.audit.record({ action: 'subscription_deleted', target: target(id), before }, m);
+    });
   }
 
   /** A new secret; the current one keeps signing (next to the new) for the grace period. */
@@ -159,7 +173,10 @@ export class SubscriptionsService {
       };
       await m.update(Subscription, { id }, set);
       const rotated = Object.assign(s, set);
-      return { ...toSubscriptionView(rotated, now), secret: rotated.secret };
+      const after = toSubscriptionView(rotated, now);
+      // The secrets themselves stay out of the trail: only when the previous one stops signing.
+      await this.audit.record({ action: 'subscription_secret_rotated', target: target(id), after, details: { gracePeriodMs } }, m);
+      return { ...after, secret: rotated.secret };
     });
   }
 

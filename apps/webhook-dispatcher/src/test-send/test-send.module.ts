@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditTrailModule } from '@app/events';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { TestSendController } from './test-send.controller.js';
@@ -6,7 +7,7 @@ import { TestSendService } from './test-send.service.js';
 
 /** `POST /webhooks/test`. */
 @Module({
-  imports: [DeliveryModule, SubscriptionsModule],
+  imports: [AuditTrailModule, DeliveryModule, SubscriptionsModule],
   controllers: [TestSendController],
   providers: [TestSendService],
 })

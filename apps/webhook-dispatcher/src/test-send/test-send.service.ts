@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { createEnvelope, type CloudEvent } from '@app/events';
+import { AuditTrail, createEnvelope, type CloudEvent } from '@app/events';
+import { withoutQuery } from '../subscriptions/subscription-events.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { newSigningSecret } from '../subscriptions/signing-secret.js';
 import { TIMEOUT_MS } from '../subscriptions/dto/subscription-validators.js';
@@ -32,6 +33,7 @@ export class TestSendService {
     private readonly guard: UrlGuard,
     private readonly signer: WebhookSigner,
     private readonly http: WebhookHttpClient,
+    private readonly audit: AuditTrail,
   ) {}
 
   async send(dto: TestWebhookDto, source: string): Promise<TestWebhookResult> {
@@ -41,6 +43,11 @@ export class TestSendService {
     const body = JSON.stringify(event);
     const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
     const exchange = await this.http.post({ url: target.url, body, headers, timeoutMs: target.timeoutMs });
+    await this.audit.record({
+      action: 'webhook_tested',
+      target: dto.subscriptionId ? { type: 'webhook-subscription', id: dto.subscriptionId } : { type: 'webhook-url', id: withoutQuery(target.url) },
+      details: { eventType: event.type, status: exchange.status, error: exchange.error },
+    });
     return {
       url: target.url,
       delivered: exchange.status !== null && exchange.status >= 200 && exchange.status < 300,

@@ -5,7 +5,8 @@ import { EVENTS_CONFIG } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 
 export type ApiKeyPolicy = 'admin' | 'when-configured';
-const API_KEY_POLICY = Symbol('API_KEY_POLICY');
+/** Metadata key of {@link ApiKey}; the audit walker reads it to find the admin routes. */
+export const API_KEY_POLICY = Symbol('API_KEY_POLICY');
 
 /**
  * `admin`: the route needs `X-Api-Key` equal to ADMIN_API_KEY (and is refused while none is set).

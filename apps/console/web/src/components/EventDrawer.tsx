@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { appRequest, request } from '../api.js';
+import { CausationTree } from './CausationTree.js';
 import { ConsumerSelect } from './ConsumerSelect.js';
 import { formatTime, preview } from '../format.js';
 import { useAsync } from '../hooks.js';
@@ -58,6 +59,9 @@ export function EventDrawer({ eventId, onOpen, onClose, lang = 'en' }: { eventId
 
           <h3>Envelope</h3>
           <Json value={envelopeOf(e)} />
+
+          <h3>Caused events</h3>
+          <CausationTree eventId={e.id} onOpen={onOpen} />
 
           <h3>Timeline</h3>
           <ResourceTimeline event={e} onOpen={onOpen} lang={lang} />

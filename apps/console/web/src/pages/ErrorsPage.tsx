@@ -3,9 +3,9 @@ import { appRequest } from '../api.js';
 import { EventDrawer } from '../components/EventDrawer.js';
 import { EventList } from '../components/EventList.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/Status.js';
-import { useAsync } from '../hooks.js';
+import { useEventPages } from '../event-pages.js';
 import { queryString } from '../query-string.js';
-import type { EventItem, EventPage } from '../types.js';
+import type { EventItem } from '../types.js';
 
 const PAGE_SIZE = 100;
 
@@ -15,26 +15,9 @@ export function ErrorsPage() {
   const [open, setOpen] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [older, setOlder] = useState<EventPage | null>(null);
-  const path = (cursor?: string) => `/events${queryString({ level: 'error', resolved, limit: PAGE_SIZE, cursor })}`;
-  const list = useAsync(
-    (signal) => {
-      setOlder(null);
-      return appRequest<EventPage>('event-store', path(), { signal });
-    },
-    [resolved],
-  );
-  const items = [...(list.data?.items ?? []), ...(older?.items ?? [])];
-  const nextCursor = older ? older.nextCursor : (list.data?.nextCursor ?? null);
-  const loadOlder = async () => {
-    if (!nextCursor) return;
-    try {
-      const next = await appRequest<EventPage>('event-store', path(nextCursor));
-      setOlder((o) => ({ items: [...(o?.items ?? []), ...next.items], nextCursor: next.nextCursor, limit: next.limit }));
-    } catch (err) {
-      setNotice({ kind: 'error', text: `Could not load older errors: ${(err as Error).message}` });
-    }
-  };
+  const pages = useEventPages((cursor) => `/events${queryString({ level: 'error', resolved, limit: PAGE_SIZE, cursor })}`, [resolved]);
+  const { list, items, nextCursor } = pages;
+  const loadOlder = () => pages.loadOlder().catch((err: Error) => setNotice({ kind: 'error', text: `Could not load older errors: ${err.message}` }));
 
   const toggle = async (e: EventItem) => {
     setBusy(e.id);

@@ -8,6 +8,8 @@ import { CoveringTimeIndex1764700005000 } from './1764700005000-covering-time-in
 import { OrderedSummaryRebuild1764700006000 } from './1764700006000-ordered-summary-rebuild.js';
 import { SpanSummaries1765000200000 } from './1765000200000-span-summaries.js';
 import { EventMessages1765000500000 } from './1765000500000-event-messages.js';
+import { CausationIndex1765000700000 } from './1765000700000-causation-index.js';
+import { AuditEvents1765000701000 } from './1765000701000-audit-events.js';
 
 /** Every migration of the event store's schema, oldest first (TypeORM runs the ones not yet applied). */
 export const EVENT_STORE_MIGRATIONS = [
@@ -21,4 +23,6 @@ export const EVENT_STORE_MIGRATIONS = [
   OrderedSummaryRebuild1764700006000,
   SpanSummaries1765000200000,
   EventMessages1765000500000,
+  CausationIndex1765000700000,
+  AuditEvents1765000701000,
 ];

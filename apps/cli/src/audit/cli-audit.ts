@@ -1,0 +1,23 @@
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { CliError } from '../cli-error.js';
+import { auditEvent, type AuditEntry, CLI_ACTOR, CLOUDEVENTS_CONTENT_TYPE, createEnvelope, HEADER, subjectForType } from '../mesh-events.js';
+import type { Session } from '../nats/connect.js';
+
+/** The `source` of what the CLI publishes itself. */
+const CLI_SOURCE = 'mesh-cli';
+
+/**
+ * Publishes the `audit.*` event of an admin action done from the CLI (actor `cli`), awaiting
+ * JetStream's ack: the operator is told when the action happened but its record did not.
+ */
+export async function recordCliAudit({ jsm }: Session, entry: Omit<AuditEntry, 'actor'>): Promise<void> {
+  const { type, data, options } = auditEvent({ ...entry, actor: CLI_ACTOR });
+  const event = createEnvelope(type, data, CLI_SOURCE, options);
+  const headers = natsHeaders();
+  headers.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+  try {
+    await jsm.jetstream().publish(subjectForType(type), JSON.stringify(event), { msgID: event.id, headers });
+  } catch (err) {
+    throw new CliError(`The ${entry.action.replace(/_/g, ' ')} happened, but its audit event ${type} was not recorded: ${(err as Error).message}`);
+  }
+}
