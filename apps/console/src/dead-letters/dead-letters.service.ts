@@ -1,13 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, EventsService, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
-
-export interface DeadLetterList {
-  /** Dead letters per consumer app over the whole DLQ. */
-  depth: Record<string, number>;
-  /** How many match the filter (the list holds the newest `limit` of them). */
-  total: number;
-  items: StoredDeadLetter[];
-}
+import type { DeadLetterList } from '../console.views.js';
+export type { DeadLetterList } from '../console.views.js';
 
 /**
  * The Dead letters page's operations on `EVENTS_DLQ`, through the library's DeadLetterStore on the

@@ -5,24 +5,8 @@ import { decodeCursor, encodeCursor } from './events-cursor.js';
 import { EventsRepository } from './events.repository.js';
 import { EventItem, toEventItem } from './event-item.js';
 import type { EventFilter } from './sql/event-filter.js';
-
-export interface EventPage {
-  items: EventItem[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-  limit: number;
-}
-
-export interface Timeline {
-  resourceType: string;
-  resourceId: string;
-  includeRelated: boolean;
-  /** Oldest first; `related` marks events included only through a shared correlation id. */
-  items: (EventItem & { related: boolean })[];
-  limit: number;
-  /** More events than `limit` exist: the timeline stops at the limit-th. */
-  truncated: boolean;
-}
+import type { EventPage, Timeline } from './query.views.js';
+export type { EventPage, Timeline } from './query.views.js';
 
 const toFilter = (q: ListEventsQuery): EventFilter => ({
   type: q.type,

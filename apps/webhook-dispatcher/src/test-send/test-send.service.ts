@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { createEnvelope, type CloudEvent } from '@app/events';
+import { createEnvelope } from '@app/events';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { newSigningSecret } from '../subscriptions/signing-secret.js';
 import { TIMEOUT_MS } from '../subscriptions/dto/subscription-validators.js';
@@ -10,19 +10,8 @@ import { WebhookHttpClient } from '../delivery/webhook-http.client.js';
 import { redactHeaders, WebhookSigner, type SigningKeys } from '../delivery/webhook-signer.js';
 import { USER_AGENT } from '../delivery/delivery-executor.js';
 import type { TestWebhookDto } from './test-webhook.dto.js';
-
-export interface TestWebhookResult {
-  url: string;
-  /** True for a 2xx answer. */
-  delivered: boolean;
-  event: CloudEvent;
-  request: { headers: Record<string, string> };
-  response: { status: number; headers: Record<string, string>; body: string | null } | null;
-  durationMs: number;
-  error: string | null;
-  /** The one-off secret it was signed with, when a bare url was tested without one. */
-  secret?: string;
-}
+import type { TestWebhookResult } from './test-webhook-result.js';
+export type { TestWebhookResult } from './test-webhook-result.js';
 
 /** `POST /webhooks/test`: one synthetic, signed event, sent at once; nothing is stored or retried. */
 @Injectable()

@@ -1,43 +1,7 @@
 import { assertEventType } from './event-type.js';
 import { uuidv7 } from './uuid-v7.js';
-
-/**
- * The envelope's `level` values, least to most severe (DESIGN.md).
- * @example
- * if (!EVENT_LEVELS.includes(level)) throw new BadRequestException(`level must be one of ${EVENT_LEVELS.join(', ')}`);
- */
-export const EVENT_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-/**
- * One of {@link EVENT_LEVELS}.
- * @example const level: EventLevel = 'warn';
- */
-export type EventLevel = (typeof EVENT_LEVELS)[number];
-
-/**
- * The CloudEvents 1.0 structured JSON envelope every event travels in (DESIGN.md "Subjects and the envelope").
- * @example
- * async onOrderCreated(event: CloudEvent<Order>) { await this.orders.record(event.data); } // an @EventPattern('order.created') handler
- */
-export interface CloudEvent<T = unknown> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  time: string;
-  subject?: string;
-  datacontenttype: 'application/json';
-  dataschema?: string;
-  data: T;
-  level: EventLevel;
-  resourcetype?: string;
-  resourceid?: string;
-  actor?: string;
-  audience?: string;
-  correlationid?: string;
-  causationid?: string;
-  traceparent?: string;
-  [extension: string]: unknown;
-}
+import { EVENT_LEVELS, type CloudEvent, type EventLevel } from './cloud-event.types.js';
+export { EVENT_LEVELS, type CloudEvent, type EventLevel } from './cloud-event.types.js';
 
 /**
  * Options of `publishEvent` and the level helpers.
