@@ -1,20 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Test } from '@nestjs/testing';
 import { connectEventConsumer, STREAM_EVENTS } from '@app/events';
-import { LogCapture, waitFor } from '@app/testing';
+import { LogCapture, waitFor, within } from '@app/testing';
 import { RecorderModule } from '../../../test/fixtures/recorder/recorder.module.js';
 import { handled, Mesh, rawConnect, startMesh, startProducer, testConfig } from './support.js';
-
-/** Rejects when `promise` does not settle in time: a hang fails the test instead of the run. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Shutdown order: Nest closes the transport (no new fetch, in-flight handlers finish and ack)
