@@ -23,7 +23,8 @@ export { toInt, toBool } from './config/env-transforms.js';
 export { parseDuration, parseDurationList } from './config/duration.js';
 
 // The envelope and the contract's names (DESIGN.md)
-export { createEnvelope, EVENT_LEVELS, type EventLevel, type CloudEvent, type PublishOptions, type EventMessage } from './envelope/cloud-event.js';
+export { createEnvelope, type PublishOptions, type EventMessage } from './envelope/cloud-event.js';
+export { EVENT_LEVELS, type EventLevel, type CloudEvent } from './envelope/cloud-event.types.js';
 export { HEADER, STREAM_EVENTS, STREAM_REPLAY, STREAM_DLQ, replayDurable } from './events.constants.js';
 export { isEventType, normalizePattern, matchesPattern, subjectForType, InvalidEventTypeError } from './envelope/event-type.js';
 export { EventTooLargeError } from './envelope/event-size.js';
@@ -54,16 +55,11 @@ export { ItemFailure, GroupCommitClosedError, type ItemResult } from './group-co
 export { groupCommitMetrics } from './group-commit/group-commit.metrics.js';
 
 // Dead letters, replay, status
-export {
-  DeadLetterStore,
-  DeadLetterNotFoundError,
-  type DeadLetterFilter,
-  type StoredDeadLetter,
-  type RedriveResult,
-  type RedriveReport,
-} from './dlq/dead-letter-store.js';
+export { DeadLetterStore, DeadLetterNotFoundError } from './dlq/dead-letter-store.js';
+export type { DeadLetterFilter, StoredDeadLetter, RedriveResult, RedriveReport } from './dlq/dead-letter.views.js';
 export { ReplayService } from './replay/replay.service.js';
-export { meshStatus, type MeshStatus } from './status/mesh-status.js';
+export { meshStatus } from './status/mesh-status.js';
+export type { MeshStatus } from './status/mesh-status.views.js';
 export { MetricsService } from './metrics/metrics.service.js';
 
 // PostgreSQL: notifications, data errors, limits shared by replicas

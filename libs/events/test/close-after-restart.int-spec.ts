@@ -1,20 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { NatsConnectionManager } from '@app/events';
-import { waitFor } from '@app/testing';
-import { handled, Mesh, startProducer, startRecorder } from './support.js';
-
-/** Rejects when `promise` does not settle in time: a hang fails the test instead of the run. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-import { startMesh } from './support.js';
+import { waitFor, within } from '@app/testing';
+import { handled, Mesh, startMesh, startProducer, startRecorder } from './support.js';
 
 describe('app.close() after nats-server restarted under the app (real nats-server and PostgreSQL)', () => {
   let mesh: Mesh;

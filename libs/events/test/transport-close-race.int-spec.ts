@@ -1,7 +1,7 @@
 import { TestingModule, Test } from '@nestjs/testing';
 import { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { CloudEvent, EventsModule, EventsService, JetStreamServer, NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY } from '@app/events';
-import { deferred, Deferred, LogCapture, waitFor } from '@app/testing';
+import { deferred, Deferred, LogCapture, waitFor, within } from '@app/testing';
 import { Mesh, rawConnect, startMesh, testConfig } from './support.js';
 
 /** The await points of the transport's start-up and reconnect paths that these tests hold. */
@@ -135,17 +135,6 @@ class WarnSignal extends LogCapture {
       this.waiters.splice(this.waiters.indexOf(w), 1);
       w.seen.resolve();
     }
-  }
-}
-
-/** Rejects when `promise` does not settle in time: a hang fails the test instead of the run. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -85,3 +85,18 @@ export class Collector<T> {
     });
   }
 }
+
+/**
+ * Rejects when `promise` does not settle within `ms`: a hang fails the test with a name instead of
+ * timing out the whole run.
+ * @example await within(app.close(), 15_000, 'app.close()');
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,13 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditTrail, DeadLetterNotFoundError, DeadLetterStore, type DeadLetterFilter, NatsConnectionManager, type RedriveReport, type StoredDeadLetter } from '@app/events';
-
-export interface DeadLetterList {
-  /** Dead letters per consumer app over the whole DLQ. */
-  depth: Record<string, number>;
-  /** How many match the filter (the list holds the newest `limit` of them). */
-  total: number;
-  items: StoredDeadLetter[];
-}
+import type { DeadLetterList } from '../console.views.js';
+export type { DeadLetterList } from '../console.views.js';
 
 /** The DLQ, narrowed to one consumer app when the filter names one. */
 const dlqTarget = (filter: DeadLetterFilter) => ({ type: 'dlq', ...(filter.consumer ? { id: filter.consumer } : {}) });

@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { meshStatus, NatsConnectionManager, STREAM_EVENTS, STREAM_REPLAY, type MeshStatus } from '@app/events';
-
-export interface ConsumerInfo {
-  /** The consumer app's durable name on EVENTS (`event-store`): what replay and redrive address. */
-  name: string;
-  numPending: number;
-  numAckPending: number;
-  redelivered: number;
-  /** The app also runs `<name>-replay`, so replays reach it. */
-  replayable: boolean;
-}
+import type { ConsumerInfo } from '../console.views.js';
+export type { ConsumerInfo } from '../console.views.js';
 
 /** The streams and durable consumers as JetStream sees them (the library's `meshStatus`, on the console's connection). */
 @Injectable()

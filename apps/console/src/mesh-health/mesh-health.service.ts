@@ -1,24 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONSOLE_CONFIG, type ConsoleConfig, type MeshApp } from '../config/console-env.js';
+import type { AppHealth, MeshHealth } from '../console.views.js';
+export type { AppHealth, MeshHealth } from '../console.views.js';
 
 export const APP_HEALTH_TIMEOUT_MS = 3_000;
-
-export interface AppHealth {
-  name: string;
-  url: string;
-  /** up: 200; down: the app answered 503 (or another status); unreachable: no answer at all. */
-  status: 'up' | 'down' | 'unreachable';
-  httpStatus: number | null;
-  /** The app's `/health/events` body as it answered (terminus form plus service, failedEventsCount). */
-  health: Record<string, unknown> | null;
-  error: string | null;
-  latencyMs: number;
-}
-
-export interface MeshHealth {
-  checkedAt: string;
-  apps: AppHealth[];
-}
 
 /** Every app's `GET /health/events`, asked in parallel, each with its own deadline. */
 @Injectable()

@@ -1,12 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiKey, ApiKeyGuard, AuditExempt, EVENTS_CONFIG, type EventsConfig } from '@app/events';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-env.js';
-
-export interface SessionInfo {
-  /** False when the mesh runs without ADMIN_API_KEY: pages are open and admin actions are refused by the apps. */
-  adminKeyConfigured: boolean;
-  apps: string[];
-}
+import type { SessionInfo } from '../console.views.js';
+export type { SessionInfo } from '../console.views.js';
 
 /** What the page needs before it asks for the admin key, and the check of the key it was given. */
 @Controller('api/session')

@@ -1,8 +1,6 @@
 import type { Audience } from '@app/events';
 
-/** The two languages every sentence is kept in. */
-export const LANGS = ['fa', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export { LANGS, type Lang } from '../query/query.views.js';
 
 /**
  * How one event type reads for one audience, in Persian and English (Mustache, logic-less).

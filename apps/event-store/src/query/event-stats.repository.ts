@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { StatsGroup } from './dto/stats.query.js';
+import type { StatsGroup } from './query.views.js';
 import { SqlParams, whereClause } from './sql/sql-params.js';
 import { planStatsWindow, type StatsWindowPlan, type TimeRange } from './stats-window.js';
 

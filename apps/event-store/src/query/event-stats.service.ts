@@ -1,29 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { StatsGroup, StatsQuery } from './dto/stats.query.js';
+import type { StatsQuery } from './dto/stats.query.js';
 import { EventStatsRepository, GroupRow, TypeStatsRow } from './event-stats.repository.js';
-
-export interface TypeStats {
-  type: string;
-  count: number;
-  errors: number;
-  /** Share of this type's events at level `error`, 0–1. */
-  errorRate: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface EventStats {
-  from: string | null;
-  to: string | null;
-  groupBy: StatsGroup;
-  total: number;
-  errors: number;
-  /** Share of all events in the window at level `error`, 0–1 (0 when there are none). */
-  errorRate: number;
-  /** By count (most first) for type, level and source; by time for hour and day (keys are UTC bucket starts). */
-  groups: { key: string; count: number }[];
-  types: TypeStats[];
-}
+import type { TypeStats, EventStats } from './query.views.js';
+export type { TypeStats, EventStats } from './query.views.js';
 
 const rate = (errors: number, total: number): number => (total === 0 ? 0 : errors / total);
 

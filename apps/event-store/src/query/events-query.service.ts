@@ -10,23 +10,8 @@ import { MessageRenderer } from '../messages/message-renderer.service.js';
 import { sentencesOf } from '../messages/event-sentences.js';
 import type { Lang } from '../messages/message-template.js';
 
-export interface EventPage {
-  items: EventItem[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-  limit: number;
-}
-
-export interface Timeline {
-  resourceType: string;
-  resourceId: string;
-  includeRelated: boolean;
-  /** Oldest first; `related` marks events included only through a shared correlation id. */
-  items: (EventItem & { related: boolean })[];
-  limit: number;
-  /** More events than `limit` exist: the timeline stops at the limit-th. */
-  truncated: boolean;
-}
+import type { EventPage, Timeline } from './query.views.js';
+export type { EventPage, Timeline } from './query.views.js';
 
 const toFilter = (q: ListEventsQuery): EventFilter => ({
   type: q.type,

@@ -2,25 +2,8 @@ import { ConflictException, Injectable, Logger, NotFoundException, OnModuleDestr
 import { uuidv7 } from '@app/events';
 import { EventReplayer } from './event-replayer.service.js';
 import type { ReplayFilter } from './replay-filter.js';
-
-export type ReplayJobState = 'running' | 'done' | 'failed' | 'cancelled';
-
-/** A replay running in the background, as `GET /events/replay/:jobId` shows it. */
-export interface ReplayJob {
-  jobId: string;
-  consumer: string;
-  /** The filter as applied: the given fields plus `limit`. */
-  filter: Record<string, unknown>;
-  state: ReplayJobState;
-  /** Events queued for the consumer so far. */
-  queued: number;
-  /** The most it will queue (the filter's `limit`). */
-  limit: number;
-  startedAt: string;
-  finishedAt: string | null;
-  /** Why it failed, or why it was cancelled. */
-  error: string | null;
-}
+import type { ReplayJob } from './replay-job.views.js';
+export type { ReplayJobState, ReplayJob } from './replay-job.views.js';
 
 interface Running {
   job: ReplayJob;

@@ -11,19 +11,8 @@ import { WebhookHttpClient } from '../delivery/webhook-http.client.js';
 import { redactHeaders, WebhookSigner, type SigningKeys } from '../delivery/webhook-signer.js';
 import { USER_AGENT } from '../delivery/delivery-executor.js';
 import type { TestWebhookDto } from './test-webhook.dto.js';
-
-export interface TestWebhookResult {
-  url: string;
-  /** True for a 2xx answer. */
-  delivered: boolean;
-  event: CloudEvent;
-  request: { headers: Record<string, string> };
-  response: { status: number; headers: Record<string, string>; body: string | null } | null;
-  durationMs: number;
-  error: string | null;
-  /** The one-off secret it was signed with, when a bare url was tested without one. */
-  secret?: string;
-}
+import type { TestWebhookResult } from './test-webhook-result.js';
+export type { TestWebhookResult } from './test-webhook-result.js';
 
 /** `POST /webhooks/test`: one synthetic, signed event, sent at once; nothing is stored or retried. */
 @Injectable()

@@ -209,7 +209,11 @@ export class NatsConnectionManager implements OnApplicationShutdown {
     this.streamsAbandoned(new Error('shut down before the streams were ready'));
     if (this.nc && !this.nc.isClosed()) {
       try {
+        // Runs after the transport stopped and its in-flight handlers settled (Nest closes the
+        // microservice before the shutdown hooks): unsubscribes, then a PING/PONG round trip
+        // confirms the server has every buffered ack and publish before the socket closes.
         await this.nc.drain();
+        this.logger.log('NATS connection drained: buffered acks and publishes flushed');
       } catch (err) {
         this.logger.warn(`drain failed, closing: ${(err as Error).message}`);
         await this.nc.close();

@@ -4,10 +4,13 @@ import type { CloudEvent, EventItem } from '../types.js';
 import { LevelBadge } from './LevelBadge.js';
 import { Sentence } from './Sentence.js';
 
-const resourceOf = (e: CloudEvent) => (e.resourcetype || e.resourceid ? `${e.resourcetype ?? '?'}/${e.resourceid ?? e.subject ?? '?'}` : (e.subject ?? ''));
+/** What a row shows: live envelopes and stored events (whose `level` is any producer's string) alike. */
+type EventRow = Pick<CloudEvent, 'id' | 'type' | 'time' | 'source' | 'subject' | 'resourcetype' | 'resourceid' | 'data'> & { level?: string };
+
+const resourceOf = (e: EventRow) => (e.resourcetype || e.resourceid ? `${e.resourcetype ?? '?'}/${e.resourceid ?? e.subject ?? '?'}` : (e.subject ?? ''));
 
 /** Events as rows (a table on a laptop, stacked cards on a phone); a stored event shows its sentence, a click opens it (and its JSON). */
-export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
+export function EventList<E extends EventRow>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
   return (
     <ul className="event-list" aria-label="events">
       <li className="event-row event-head" aria-hidden="true">

@@ -1,8 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsIsoTime, IsNotBefore } from './query-validators.js';
+import { STATS_GROUPS, type StatsGroup } from '../query.views.js';
 
-export const STATS_GROUPS = ['type', 'level', 'source', 'hour', 'day'] as const;
-export type StatsGroup = (typeof STATS_GROUPS)[number];
 
 /** Query of `GET /events/stats`: the half-open window `from` ≤ time < `to` (either end open when absent). */
 export class StatsQuery {

@@ -1,0 +1,16 @@
+/** `POST /webhooks/test`'s answer, decorator-free: the console's browser code imports it with `import type`. */
+
+import type { CloudEvent } from '@app/events/views';
+
+export interface TestWebhookResult {
+  url: string;
+  /** True for a 2xx answer. */
+  delivered: boolean;
+  event: CloudEvent;
+  request: { headers: Record<string, string> };
+  response: { status: number; headers: Record<string, string>; body: string | null } | null;
+  durationMs: number;
+  error: string | null;
+  /** The one-off secret it was signed with, when a bare url was tested without one. */
+  secret?: string;
+}
