@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ADMIN_API_ACTOR, type AuditData, type CloudEvent } from '@app/events';
+import { ADMIN_API_ACTOR, type AuditData, type CloudEvent } from '@app/events/internal';
 import { ADMIN_KEYS, adminRoutesOf, Collector, LogCapture, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
 import { AppModule as VendorModule } from '../apps/vendor-service/src/app.module.js';
 import { configureApp as configureVendor } from '../apps/vendor-service/src/configure-app.js';

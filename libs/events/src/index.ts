@@ -77,12 +77,10 @@ export type { CspDirectives } from './http/security-headers.js';
 export { FailureAggregator } from './http/failure-aggregator.js';
 export { listenHost } from './http/listen-host.js';
 
-// Observability: the context events inherit, tracing, structured logs
-export { currentMeshContext, runInMeshContext, type MeshContext } from './context/mesh-context.js';
-export { CORRELATION_HEADER } from './context/request-context.middleware.js';
+// Observability: the context events inherit, spans, structured logs
+export { currentMeshContext, type MeshContext } from './context/mesh-context.js';
 export { withSpan, traceparentOfJson } from './tracing/mesh-tracer.js';
-export { startTracing, stopTracing, flushTracing, type TracingOptions } from './tracing/tracing-sdk.js';
-export { MeshLogger, type MeshLoggerOptions } from './logging/mesh-logger.js';
+export { MeshLogger } from './logging/mesh-logger.js';
 export { startObservability } from './logging/start-observability.js';
 
 // Sentences and masking: the envelope's audience and category, logic-less templates, masked numbers
@@ -93,7 +91,6 @@ export {
   KNOWN_CATEGORIES,
   USER_MESSAGE_MAX,
   audienceProblem,
-  normalizeAudience,
   audiencesOf,
   categoryProblem,
 } from './envelope/audience.js';
@@ -102,8 +99,7 @@ export { maskPhone, redactPhones, maskedCopy } from './text/masking.js';
 
 // Admin actions and the catalogue: the audit trail, the AsyncAPI document
 export { AuditTrail, AuditTrailModule } from './audit/audit-trail.js';
-export { auditEvent, ADMIN_API_ACTOR, CLI_ACTOR, type AuditEntry, type AuditTarget, type AuditData } from './audit/audit-entry.js';
-export { AuditExempt, AUDIT_EXEMPT } from './audit/audit-exempt.js';
-export { buildAsyncApiDocument, type AsyncApiEventType, type AsyncApiStream, type AsyncApiOptions } from './asyncapi/asyncapi-document.js';
-export { listRegisteredSchemas, latestSchemas } from './schemas/schema-bucket-list.js';
+export type { AuditEntry, AuditTarget } from './audit/audit-entry.js';
+export { AuditExempt } from './audit/audit-exempt.js';
+export { buildAsyncApiDocument, type AsyncApiStream } from './asyncapi/asyncapi-document.js';
 export { streamSpecs } from './streams/stream-specs.js';

@@ -7,24 +7,30 @@ import * as api from './index.js';
  * change is a reviewed line in this list rather than a side effect of an `export *`.
  */
 const VALUES = [
-  'ApiKey', 'ApiKeyGuard', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'DeadLetterNotFoundError', 'DeadLetterStore',
-  'EVENTS_CONFIG', 'EVENTS_SERVICE', 'EVENT_LEVELS', 'EventTooLargeError', 'EventsDatabaseModule', 'EventsHealthModule',
-  'EventsModule', 'EventsService', 'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'HEADER',
-  'InjectEventsService', 'InvalidEventTypeError', 'ItemFailure', 'JetStreamContext', 'JetStreamServer', 'MAX_OFFSET',
-  'MetricsService', 'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'PgListener', 'ReplayService',
-  'RetryLaterError', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'SchemaRegistry', 'SchemaValidationError',
-  'StrictInt', 'StrictIntPipe', 'UnstorableDataError', 'UuidPipe', 'configureHttpEdge', 'connectEventConsumer',
-  'createEnvelope', 'edgeError', 'groupCommitMetrics', 'isEventType', 'isPostgresDataError', 'listenHost',
-  'matchesPattern', 'meshStatus', 'normalizePattern', 'parseDuration', 'parseDurationList', 'replayDurable',
-  'sharedRateLimiter', 'subjectForType', 'takeAll', 'takeUpTo', 'toBool', 'toInt', 'uuidv7', 'validateEnv', 'validationRule',
+  'ApiKey', 'ApiKeyGuard', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
+  'AuditTrailModule', 'buildAsyncApiDocument', 'CATEGORY_RULE', 'categoryProblem', 'configureHttpEdge',
+  'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
+  'DeadLetterNotFoundError', 'DeadLetterStore', 'edgeError', 'EVENT_LEVELS', 'EVENTS_CONFIG', 'EVENTS_SERVICE',
+  'EventsDatabaseModule', 'EventsHealthModule', 'EventsModule', 'EventsService', 'EventTooLargeError',
+  'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'groupCommitMetrics', 'HEADER',
+  'InjectEventsService', 'InvalidEventTypeError', 'isEventType', 'isPostgresDataError', 'ItemFailure',
+  'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'listenHost', 'maskedCopy', 'maskPhone',
+  'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
+  'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
+  'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
+  'ReplayService', 'RetryLaterError', 'SchemaRegistry', 'SchemaValidationError', 'sharedRateLimiter',
+  'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',
+  'subjectForType', 'takeAll', 'takeUpTo', 'TemplateError', 'toBool', 'toInt', 'traceparentOfJson',
+  'UnstorableDataError', 'USER_MESSAGE_MAX', 'UuidPipe', 'uuidv7', 'validateEnv', 'validationRule', 'withSpan',
 ];
 const TYPES = [
-  'BatchReport', 'CloudEvent', 'CspDirectives', 'DeadLetterFilter', 'EventCallback', 'EventLevel', 'EventMessage',
-  'EventSubscription', 'EventsConfig', 'EventsConsumerOptions', 'EventsHealth', 'EventsHealthContributor',
-  'EventsHealthModuleOptions', 'EventsModuleAsyncOptions', 'EventsModuleOptions', 'EventsProducerOptions',
-  'GroupCommitOptions', 'HttpEdgeOptions', 'IEventsService', 'ItemResult', 'MeshDatabaseOptions', 'MeshStatus',
-  'PublishOptions', 'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'SharedRateLimitOptions',
-  'StoredDeadLetter',
+  'AsyncApiStream', 'Audience', 'AuditEntry', 'AuditTarget', 'BatchReport', 'CloudEvent', 'CspDirectives',
+  'DeadLetterFilter', 'EventCallback', 'EventLevel', 'EventMessage', 'EventsConfig', 'EventsConsumerOptions',
+  'EventsHealth', 'EventsHealthContributor', 'EventsHealthModuleOptions', 'EventsModuleAsyncOptions',
+  'EventsModuleOptions', 'EventsProducerOptions', 'EventSubscription', 'GroupCommitOptions', 'HttpEdgeOptions',
+  'IEventsService', 'ItemResult', 'MeshContext', 'MeshDatabaseOptions', 'MeshStatus', 'PublishOptions',
+  'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'SharedRateLimitOptions',
+  'StoredDeadLetter', 'TemplateToken',
 ];
 
 const indexSource = readFileSync(new URL('./index.ts', import.meta.url), 'utf8');

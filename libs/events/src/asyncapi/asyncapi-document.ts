@@ -11,7 +11,11 @@ export interface AsyncApiEventType {
   schemaId?: string;
 }
 
-/** One JetStream stream of the layout (DESIGN.md "Streams and consumers"). */
+/**
+ * One JetStream stream of the layout (DESIGN.md "Streams and consumers").
+ * @example
+ * const streams: AsyncApiStream[] = streamSpecs(config).map(({ name, subjects }) => ({ name, subjects: subjects ?? [] }));
+ */
 export interface AsyncApiStream {
   name: string;
   subjects: string[];

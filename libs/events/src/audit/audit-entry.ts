@@ -5,7 +5,11 @@ export const ADMIN_API_ACTOR = 'admin-api';
 /** The actor of what an operator does with the `mesh` CLI. */
 export const CLI_ACTOR = 'cli';
 
-/** What an admin action changed: a kind of resource and, where there is one, its id. */
+/**
+ * What an admin action changed: a kind of resource and, where there is one, its id.
+ * @example
+ * const target: AuditTarget = { type: 'webhook-subscription', id: subscription.id };
+ */
 export interface AuditTarget {
   type: string;
   id?: string;
@@ -14,6 +18,8 @@ export interface AuditTarget {
 /**
  * One admin action. `action` becomes the event type `audit.<action>` (tokens `[a-z0-9_-]`);
  * `before`/`after` are the resource as the API shows it (never a secret), where the action has them.
+ * @example
+ * await this.audit.record({ action: 'sms_rule_updated', target: { type: 'sms-rule', id }, before, after }, manager);
  */
 export interface AuditEntry {
   action: string;

@@ -24,6 +24,10 @@ export class AuditTrail {
   }
 }
 
-/** Provides {@link AuditTrail}; EventsModule (global) provides the EventsService it needs. */
+/**
+ * Provides {@link AuditTrail}; EventsModule (global) provides the EventsService it needs.
+ * @example
+ * const rulesModule = { imports: [AuditTrailModule], providers: [RulesService] }; // @Module(rulesModule)
+ */
 @Module({ providers: [AuditTrail], exports: [AuditTrail] })
 export class AuditTrailModule {}

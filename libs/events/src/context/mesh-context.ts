@@ -4,6 +4,8 @@ import type { CloudEvent } from '../envelope/cloud-event.js';
 /**
  * What the events published inside a context inherit. A handled event's envelope is one as it is
  * (no copy per message); an HTTP request opens an empty one that adopts the first event's id.
+ * @example
+ * const correlation = currentMeshContext()?.correlationid;
  */
 export interface MeshContext {
   /** The event being handled: the causation of whatever is published while handling it. */
@@ -19,7 +21,11 @@ export function runInMeshContext<A, B, C, R>(ctx: MeshContext, fn: (a: A, b: B, 
   return storage.run(ctx, fn, a, b, c);
 }
 
-/** The context opened by the HTTP request or handled event this code runs for, if any. */
+/**
+ * The context opened by the HTTP request or handled event this code runs for, if any.
+ * @example
+ * this.logger.log(`handling ${currentMeshContext()?.id ?? 'a request'}`);
+ */
 export const currentMeshContext = (): MeshContext | undefined => storage.getStore();
 
 /**

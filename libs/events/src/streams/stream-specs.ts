@@ -5,7 +5,11 @@ import { STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY } from '../events.constants.js
 
 const DAY_MS = 86_400_000;
 
-/** The three streams of DESIGN.md, as JetStream configurations for this deployment. */
+/**
+ * The three streams of DESIGN.md, as JetStream configurations for this deployment.
+ * @example
+ * for (const spec of streamSpecs(config)) await jsm.streams.add(spec);
+ */
 export function streamSpecs(config: EventsConfig): (Partial<StreamConfig> & { name: string })[] {
   const common = {
     retention: RetentionPolicy.Limits,

@@ -2,6 +2,8 @@
  * The form a number takes in logs, console output and events: the country code and first digits,
  * the last two, stars between (`+989121234567` → `+98912*****67`). Short or odd input gets fewer
  * visible digits, never the whole number.
+ * @example
+ * maskPhone('+989121234567'); // '+98912*****67'
  */
 export function maskPhone(phone: string): string {
   const s = String(phone).trim();
@@ -15,7 +17,11 @@ export function maskPhone(phone: string): string {
 /** Anything in free text (a provider's error message) that looks like a phone number. */
 const PHONE_IN_TEXT = /\+?\d[\d ()-]{6,}\d/g;
 
-/** The text with every phone-like number in it masked, for logs and events. */
+/**
+ * The text with every phone-like number in it masked, for logs and events.
+ * @example
+ * this.logger.warn(redactPhones(`provider refused: ${err.message}`));
+ */
 export const redactPhones = (text: string): string => text.replace(PHONE_IN_TEXT, (n) => maskPhone(n.replace(/[ ()-]/g, '')));
 
 /** Keys whose value is a phone number (compared without case, `_` or `-`). */

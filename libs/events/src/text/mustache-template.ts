@@ -5,16 +5,28 @@ import Mustache from 'mustache';
  * (sms-notifier) and event sentences (event-store). Partials and delimiter changes are refused.
  */
 
-/** A template body that cannot be used; the message names the problem. */
+/**
+ * A template body that cannot be used; the message names the problem.
+ * @example
+ * try { parseTemplate(body); } catch (err) { if (err instanceof TemplateError) throw new BadRequestException(err.message); throw err; }
+ */
 export class TemplateError extends Error {
   override name = 'TemplateError';
 }
 
+/**
+ * @example
+ * const tokens: TemplateToken[] = parseTemplate('SMS sent to {{masked.phone}}');
+ */
 export type TemplateToken = [string, string, number, number, TemplateToken[]?];
 
 const ALLOWED = new Set(['text', 'name', '&', '#', '^', '!']);
 
-/** Mustache tokens of a body, refusing partials and delimiter changes (a template is one text). */
+/**
+ * Mustache tokens of a body, refusing partials and delimiter changes (a template is one text).
+ * @example
+ * const tokens = parseTemplate(dto.body); // throws TemplateError on a partial or a delimiter change
+ */
 export function parseTemplate(body: string): TemplateToken[] {
   let tokens: TemplateToken[];
   try {
@@ -49,6 +61,8 @@ function lookup(stack: unknown[], name: string): unknown {
 /**
  * The placeholders of a template that `data` gives no value for (undefined or null), in order.
  * Used at save time against a sample and at render time against the event.
+ * @example
+ * const missing = missingPlaceholders(parseTemplate(dto.body), dto.sampleData); // ['data.vendor.name']
  */
 export function missingPlaceholders(tokens: TemplateToken[], data: unknown): string[] {
   const missing: string[] = [];
@@ -70,6 +84,10 @@ export function missingPlaceholders(tokens: TemplateToken[], data: unknown): str
   return missing;
 }
 
-/** Renders as plain text (SMS, a sentence in JSON): nothing is HTML-escaped. */
+/**
+ * Renders as plain text (SMS, a sentence in JSON): nothing is HTML-escaped.
+ * @example
+ * renderTemplate('Vendor {{data.name}} created', event); // 'Vendor Acme created'
+ */
 export const renderTemplate = (body: string, data: unknown): string => Mustache.render(body, data, {}, { escape: (v: unknown) => String(v) });
 

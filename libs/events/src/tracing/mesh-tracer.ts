@@ -115,7 +115,11 @@ export function withSpan<R>(name: string, attributes: Attributes, work: () => Pr
   });
 }
 
-/** The `traceparent` of an envelope kept as JSON text (a stored webhook body), undefined when unreadable. */
+/**
+ * The `traceparent` of an envelope kept as JSON text (a stored webhook body), undefined when unreadable.
+ * @example
+ * const parent = traceparentOfJson(delivery.body); // then withSpan('webhook.deliver', attrs, send, parent)
+ */
 export function traceparentOfJson(json: string): string | undefined {
   try {
     const tp = (JSON.parse(json) as { traceparent?: unknown }).traceparent;
