@@ -27,7 +27,7 @@ const WAIT = { timeoutMs: 60_000 };
 type Audit = CloudEvent<AuditData>;
 
 interface Ctx {
-  call(app: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  call(app: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown>; correlationId: string }>;
   /** The store's database, to seed history in bulk. */
   storeDb: TestDatabase;
   /** Resolves once the event store holds the event `id`. */
@@ -35,7 +35,7 @@ interface Ctx {
 }
 
 /** One call per admin route: what to send, and the audit action(s) each call must produce, in order. */
-type Exercise = (ctx: Ctx) => Promise<Array<{ status: number; body?: unknown; action: string; actor?: string }>>;
+type Exercise = (ctx: Ctx) => Promise<Array<{ status: number; body?: unknown; action: string; actor?: string; correlationId: string }>>;
 
 const HOOK = 'http://127.0.0.1:9/hook';
 let seq = 0;
@@ -82,7 +82,8 @@ const EXERCISES: Record<string, Exercise> = {
     );
     const job = await ctx.call('event-store', 'POST', '/events/replay', { consumer: 'event-store', type: 'audit_walk.bulk' }, { prefer: 'respond-async' });
     expect(job.status).toBe(202);
-    return [{ ...(await ctx.call('event-store', 'DELETE', `/events/replay/${job.body.jobId as string}`)), action: 'events_replayed' }];
+    // The job records its outcome when it stops, in the context of the request that started it.
+    return [{ ...(await ctx.call('event-store', 'DELETE', `/events/replay/${job.body.jobId as string}`)), action: 'events_replayed', correlationId: job.correlationId }];
   },
   'event-store PATCH /events/:id/resolve': async (ctx) => {
     const id = await errorEvent(ctx);
@@ -128,6 +129,16 @@ const EXERCISES: Record<string, Exercise> = {
     return [{ ...(await ctx.call('webhook-dispatcher', 'POST', `/webhooks/deliveries/${delivery}/retry`)), action: 'delivery_retried' }];
   },
   'webhook-dispatcher POST /webhooks/test': async (ctx) => [{ ...(await ctx.call('webhook-dispatcher', 'POST', '/webhooks/test', { url: HOOK })), action: 'webhook_tested' }],
+  'event-store PUT /events/templates/:type/:audience': async (ctx) => [
+    { ...(await ctx.call('event-store', 'PUT', '/events/templates/audit_walk.saved/admin', { fa: 'رویداد {{data.n}}', en: 'Event {{data.n}}', sample: { n: 1 } })), action: 'template_saved' },
+  ],
+  'event-store DELETE /events/templates/:type/:audience': async (ctx) => {
+    await ctx.call('event-store', 'PUT', '/events/templates/audit_walk.reset/admin', { fa: 'رویداد', en: 'Event', sample: {} });
+    return [{ ...(await ctx.call('event-store', 'DELETE', '/events/templates/audit_walk.reset/admin')), action: 'template_deleted' }];
+  },
+  'event-store POST /events/templates/rerender': async (ctx) => [
+    { ...(await ctx.call('event-store', 'POST', '/events/templates/rerender', { type: 'audit_walk.none' })), action: 'messages_rerendered' },
+  ],
   'search-sync POST /search/reindex': async (ctx) => [{ ...(await ctx.call('search-sync', 'POST', '/search/reindex?index=vendors')), action: 'reindex_started' }],
   'sms-notifier PUT /sms/templates/:key/:locale': async (ctx) => {
     const body = { body: 'Hi {{name}}', sampleData: { name: 'Ann' } };
@@ -195,13 +206,15 @@ describe('audit trail: every admin write route of every app records its audit ev
   const ctx: Ctx = {
     async call(app, method, path, body, headers = {}) {
       const base = mesh.url(app);
+      // Each call its own correlation id: the audit event it causes must carry it (the request's context).
+      const correlationId = unique('walk-call');
       const res = await fetch(`${base}${path}`, {
         method,
-        headers: { 'x-api-key': KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: { 'x-api-key': KEY, 'x-correlation-id': correlationId, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, correlationId };
     },
     get storeDb() {
       return storeDb;
@@ -245,6 +258,7 @@ describe('audit trail: every admin write route of every app records its audit ev
       expect(event.actor).toBe(c.actor ?? ADMIN_API_ACTOR);
       expect(event.data).toMatchObject({ action: c.action, actor: c.actor ?? ADMIN_API_ACTOR, target: { type: expect.any(String) as string } });
       expect(event.resourcetype).toBe(event.data.target.type);
+      expect(event.correlationid).toBe(c.correlationId);
       if (c.action.endsWith('_updated') || /_(enabled|disabled)$/.test(c.action)) {
         expect(event.data.before).toBeDefined();
         expect(event.data.after).toBeDefined();
