@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Kvm } from '@nats-io/kv';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, ConfigService } from '@nestjs/config';
@@ -120,6 +121,30 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
       return true;
     });
     await other.close();
+  });
+
+  it("keeps the bucket's listing until the watch sees a change, from this app or another", async () => {
+    const registry = producer.app.get(SchemaRegistry);
+    await registry.register('listing.first', 1, { type: 'object' });
+    const other = await startProducer(mesh);
+    try {
+      const otherRegistry = other.app.get(SchemaRegistry);
+      await waitFor(async () => (await otherRegistry.list()).some((s) => s.id === 'mesh:schema:listing.first:v1') || undefined);
+      // Spied after the watch started: each call below that reaches the bucket is counted.
+      const listings = jest.spyOn(otherRegistry as unknown as { listBucket(): Promise<unknown> }, 'listBucket');
+      const first = await otherRegistry.list();
+      expect(await otherRegistry.list()).toBe(first);
+      const before = listings.mock.calls.length;
+      expect(before).toBeLessThanOrEqual(1); // the waitFor's answer, or one more if its own watch entry came after
+
+      await registry.register('listing.cached', 1, { type: 'object' });
+      await waitFor(async () => (await otherRegistry.list()).some((s) => s.id === 'mesh:schema:listing.cached:v1') || undefined, {
+        message: "the other app's listing never showed the new schema",
+      });
+      expect(listings.mock.calls.length).toBeGreaterThan(before);
+    } finally {
+      await other.close();
+    }
   });
 
   it('feeds live subscribers by pattern with the EventMessage view and the envelope', async () => {

@@ -35,6 +35,8 @@ export class SchemaRegistry {
   private readonly latest = new Map<string, number>();
   private bucket?: Promise<KV>;
   private watching = false;
+  /** The bucket's listing, kept while the watch runs: any change it sees (from any producer) drops it. */
+  private listed?: Promise<RegisteredSchema[]>;
 
   constructor(
     private readonly nats: NatsConnectionManager,
@@ -57,6 +59,7 @@ export class SchemaRegistry {
     const entry: RegisteredSchema = { type, version, id: `mesh:schema:${type}:v${version}`, schema };
     this.add(entry);
     if (this.nats.isConnected) await this.put(entry);
+    this.forgetListing();
     return entry;
   }
 
@@ -71,6 +74,7 @@ export class SchemaRegistry {
     this.watching = true;
     try {
       for await (const entry of await (await this.kv()).watch()) {
+        this.forgetListing();
         if (entry.operation !== 'PUT' || this.schemas.has(entry.key)) continue;
         const schema = entry.json<RegisteredSchema>();
         try {
@@ -83,6 +87,7 @@ export class SchemaRegistry {
       this.logger.warn(`stopped watching ${SCHEMA_BUCKET}: ${(err as Error).message}`);
     } finally {
       this.watching = false;
+      this.forgetListing();
     }
   }
 
@@ -96,8 +101,30 @@ export class SchemaRegistry {
     return entry.id;
   }
 
-  /** Every schema in the shared bucket, from all producers. */
-  async list(): Promise<RegisteredSchema[]> {
+  /**
+   * Every schema in the shared bucket, from all producers. Listing the bucket costs a round trip per
+   * key, so the answer is kept until the watch reports a change (the catalogue asks on every call).
+   */
+  list(): Promise<RegisteredSchema[]> {
+    if (!this.watching || !this.nats.isConnected) {
+      // Without the watch, nothing would tell a change: ask the bucket (which says when it cannot answer).
+      this.forgetListing();
+      return this.listBucket();
+    }
+    if (!this.listed) {
+      const listing = this.listBucket();
+      this.listed = listing;
+      // A failed listing is not kept (a change seen meanwhile has already dropped it).
+      listing.catch(() => this.listed === listing && this.forgetListing());
+    }
+    return this.listed;
+  }
+
+  private forgetListing(): void {
+    this.listed = undefined;
+  }
+
+  private async listBucket(): Promise<RegisteredSchema[]> {
     const kv = await this.kv();
     const result: RegisteredSchema[] = [];
     for await (const key of await kv.keys()) {
