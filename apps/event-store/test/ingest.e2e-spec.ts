@@ -127,6 +127,8 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
       expect(published.event).toEqual({
         specversion: '1.0',
         id: res.body.results[0].id,
+        // The request's context: its first event starts the story.
+        correlationid: res.body.results[0].id,
         source: 'http-ingest',
         type: 'page.viewed',
         time: expect.any(String),

@@ -109,7 +109,8 @@ describe('JetStreamServer (real nats-server and PostgreSQL)', () => {
     // consumer that took it is gone by then, so another replica must dead-letter it by sequence.
     const metrics = recorder.app.get(MetricsService);
     const deadLettered = async () =>
-      (await metrics.deadLettered.get()).values.find((v) => v.labels.reason === 'max_deliveries')?.value ?? 0;
+      // Summed over the type label: one series per event type and reason.
+      (await metrics.deadLettered.get()).values.filter((v) => v.labels.reason === 'max_deliveries').reduce((n, v) => n + v.value, 0);
     const before = await deadLettered();
     const { id, seq } = await producer.events.publishEvent('order.orphaned', {});
     await waitFor(async () => (await rowsFor(id)).length === 1);

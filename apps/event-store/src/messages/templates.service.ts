@@ -46,7 +46,7 @@ export class TemplatesService {
     const template = { type, audience, category: dto.category ?? 'Info', fa: dto.fa, en: dto.en };
     const row = await this.db.transaction(async (m) => {
       const saved = await this.repository.save(m, template, by);
-      await this.audit.record({ action: 'template_saved', actor: by, target: { type: 'event-template', id: `${type}/${audience}` }, after: template }, m);
+      await this.audit.record({ action: 'template_saved', actor: by, target: { type: 'event-template', id: `${type}/${audience}` }, after: template, details: { type, audience } }, m);
       return saved;
     });
     await this.renderer.reload();
@@ -57,7 +57,7 @@ export class TemplatesService {
   async reset(type: string, audience: Audience, by = DEFAULT_ACTOR): Promise<void> {
     const removed = await this.db.transaction(async (m) => {
       const done = await this.repository.delete(m, type, audience);
-      if (done) await this.audit.record({ action: 'template_deleted', actor: by, target: { type: 'event-template', id: `${type}/${audience}` } }, m);
+      if (done) await this.audit.record({ action: 'template_deleted', actor: by, target: { type: 'event-template', id: `${type}/${audience}` }, details: { type, audience } }, m);
       return done;
     });
     if (!removed) throw new NotFoundException(`No saved template for ${type} and audience ${audience}`);
