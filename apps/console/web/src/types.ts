@@ -60,7 +60,8 @@ export interface EventStats {
   total: number;
   errors: number;
   errorRate: number;
-  groups: { key: string; count: number }[];
+  /** hour and day groups also carry their errors and counts by level and by type. */
+  groups: { key: string; count: number; errors?: number; levels?: Record<string, number>; types?: Record<string, number> }[];
   types: TypeStats[];
 }
 

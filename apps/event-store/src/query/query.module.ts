@@ -9,11 +9,13 @@ import { EventsQueryService } from './events-query.service.js';
 import { EventStatsService } from './event-stats.service.js';
 import { EventCatalogueService } from './event-catalogue.service.js';
 import { EventResolutionService } from './event-resolution.service.js';
+import { ErrorGroupsController } from './error-groups.controller.js';
+import { ErrorGroupsService } from './error-groups.service.js';
 
-/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`. */
+/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`; `/errors/groups` and resolving one. */
 @Module({
   imports: [AuditModule],
-  controllers: [EventsQueryController, EventResolutionController],
-  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService],
+  controllers: [ErrorGroupsController, EventsQueryController, EventResolutionController],
+  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService, ErrorGroupsService],
 })
 export class QueryModule {}

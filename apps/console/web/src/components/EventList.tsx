@@ -9,7 +9,8 @@ const resourceOf = (e: CloudEvent) => (e.resourcetype || e.resourceid ? `${e.res
 export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
   return (
     <ul className="event-list" aria-label="events">
-      <li className="event-row event-head" aria-hidden="true">
+      {/* The head takes the rows' grid (with the actions column when they have one), so its columns line up. */}
+      <li className={`event-row event-head${actions ? ' with-actions' : ''}`} aria-hidden="true">
         <span>time</span>
         <span>level</span>
         <span>type</span>
