@@ -578,6 +578,25 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       expect(rows.rows[0].n).toBe(0);
     });
 
+    it('counts events and errors per minute over the last minutes, every minute present, and refuses a bad window by name', async () => {
+      const minute = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+      await seedEvents(db, [
+        { type: 'rate.a', source: 'rate-test', time: new Date(minute + 1_000).toISOString() },
+        { type: 'rate.b', source: 'rate-test', level: 'error', time: new Date(minute + 2_000).toISOString() },
+        { type: 'rate.a', source: 'rate-test', time: new Date(minute + 59_000).toISOString() },
+      ]);
+      const rate = (query: string) => request(keyed.url).get(`/events/rate${query}`).set('X-Api-Key', KEY);
+      const res = (await rate('').expect(200)).body as { minutes: { minute: string; count: number; errors: number }[]; total: number; errors: number };
+      expect(res.minutes).toHaveLength(61);
+      expect(res.minutes.find((m) => m.minute === new Date(minute).toISOString())).toEqual({ minute: new Date(minute).toISOString(), count: 3, errors: 1 });
+      expect(res.minutes.find((m) => m.minute === new Date(minute + 60_000).toISOString())).toMatchObject({ count: 0, errors: 0 });
+      expect(res.total).toBe(res.minutes.reduce((n, m) => n + m.count, 0));
+      expect((await rate('?minutes=5').expect(200)).body.minutes).toHaveLength(6);
+      expect(messageOf(await rate('?minutes=0').expect(400))).toMatch(/minutes must be a whole number from 1 to 360/);
+      expect(messageOf(await rate('?minutes=abc').expect(400))).toMatch(/minutes must be a whole number/);
+      await request(keyed.url).get('/events/rate').expect(401);
+    });
+
     it('groups unresolved errors by type and message, and resolves one group up to the time shown, recorded as one audit event', async () => {
       const t = Date.now() + 10_000;
       const time = (ms: number) => new Date(t + ms).toISOString();

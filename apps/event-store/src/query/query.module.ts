@@ -11,11 +11,14 @@ import { EventCatalogueService } from './event-catalogue.service.js';
 import { EventResolutionService } from './event-resolution.service.js';
 import { ErrorGroupsController } from './error-groups.controller.js';
 import { ErrorGroupsService } from './error-groups.service.js';
+import { EventRateController } from './event-rate.controller.js';
+import { EventRateService } from './event-rate.service.js';
 
-/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`; `/errors/groups` and resolving one. */
+/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`; `/errors/groups` and resolving one; `/rate` per minute. */
 @Module({
   imports: [AuditModule],
-  controllers: [ErrorGroupsController, EventsQueryController, EventResolutionController],
-  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService, ErrorGroupsService],
+  // Fixed paths (errors/groups, rate) before the query controller's `:id`.
+  controllers: [ErrorGroupsController, EventRateController, EventsQueryController, EventResolutionController],
+  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService, ErrorGroupsService, EventRateService],
 })
 export class QueryModule {}

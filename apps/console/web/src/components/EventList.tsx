@@ -1,14 +1,15 @@
 import type { ReactNode } from 'react';
 import { formatTime, preview } from '../format.js';
 import type { CloudEvent } from '../types.js';
+import { listKeys } from '../list-keys.js';
 import { LevelBadge } from './LevelBadge.js';
 
 const resourceOf = (e: CloudEvent) => (e.resourcetype || e.resourceid ? `${e.resourcetype ?? '?'}/${e.resourceid ?? e.subject ?? '?'}` : (e.subject ?? ''));
 
-/** Events as rows (a table on a laptop, stacked cards on a phone); a click opens the event. */
+/** Events as rows (a table on a laptop, stacked cards on a phone); a click (or ↓/↑ then Enter) opens the event. */
 export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { events: E[]; onOpen: (e: E) => void; actions?: (e: E) => ReactNode }) {
   return (
-    <ul className="event-list" aria-label="events">
+    <ul className="event-list" aria-label="events" onKeyDown={listKeys}>
       {/* The head takes the rows' grid (with the actions column when they have one), so its columns line up. */}
       <li className={`event-row event-head${actions ? ' with-actions' : ''}`} aria-hidden="true">
         <span>time</span>
@@ -21,7 +22,7 @@ export function EventList<E extends CloudEvent>({ events, onOpen, actions }: { e
       </li>
       {events.map((e) => (
         <li key={e.id} className={`event-row${actions ? ' with-actions' : ''}`} data-event-id={e.id} data-event-type={e.type}>
-          <button type="button" className="event-open" onClick={() => onOpen(e)} aria-label={`Open ${e.type} ${e.id}`} />
+          <button type="button" className="event-open" data-row onClick={() => onOpen(e)} aria-label={`Open ${e.type} ${e.id}`} />
           <span className="cell-time" title={e.time}>
             {formatTime(e.time)}
           </span>

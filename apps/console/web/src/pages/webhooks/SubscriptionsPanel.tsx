@@ -108,7 +108,7 @@ export function SubscriptionsPanel({ list }: { list: AsyncState<{ items: Subscri
               <p className="sub-url">
                 <code>{s.url}</code>
               </p>
-              <p className="muted small">
+              <p className="muted small clamp" title={s.eventTypes.join(', ').slice(0, 2000)}>
                 {s.eventTypes.join(', ')} · timeout {s.timeoutMs} ms · {s.maxAttempts} attempts{s.rateLimitPerSecond ? ` · ≤ ${s.rateLimitPerSecond}/s` : ''}
                 {s.consecutiveFailures > 0 ? ` · ${s.consecutiveFailures} failures in a row` : ''}
               </p>
