@@ -248,6 +248,8 @@ describe('console (browser)', () => {
     const id = await publish(`job_${run}.crashed`, { job: 'nightly-report', error: 'disk full' }, { level: 'error' });
     await stored(id);
     await open('errors');
+    // Errors opens grouped; the one-by-one list is a click away.
+    await page.getByRole('button', { name: 'Unresolved', exact: true }).click();
     const row = page.locator(`.event-list [data-event-id="${id}"]`);
     await row.waitFor();
     await screenshot(page, 'errors');
@@ -521,7 +523,7 @@ describe('console (browser)', () => {
     // The same tab, so the session's key stays (sessionStorage is per tab).
     const phone = page;
     await phone.setViewportSize(PHONE);
-    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'replays', 'health']) {
+    for (const route of ['overview', 'events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'replays', 'health']) {
       await open(route);
       await waitFor(async () => (await phone.locator('.state-loading, .live-status[data-state="connecting"]').count()) === 0, { message: `${route} kept loading` });
       const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
