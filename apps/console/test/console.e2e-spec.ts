@@ -6,7 +6,7 @@ import { freePort, waitFor } from '@app/testing';
 import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
 import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, PHONE, type RunningConsole, screenshot, startConsole, startReceiver, type WebhookReceiver } from './support.js';
+import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole, startReceiver, type WebhookReceiver } from './support.js';
 
 // The console in a real browser (Debian's chromium through playwright-core) over a real mesh: a
 // private nats-server, a fresh PostgreSQL database, the event-store and a consumer app (the
@@ -33,21 +33,8 @@ describe('console (browser)', () => {
     producer.events.publishEvent(type, data, options).then((r) => r.id);
   const stored = (id: string) => waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 10_000, message: `event ${id} never stored` });
 
-  /** A fresh load of the page (a hash change alone would keep the previous page's state). */
-  const open = async (route: string) => {
-    await page.goto('about:blank');
-    await page.goto(`${consoleApp.url}/#/${route}`);
-    const nav = page.getByRole('navigation', { name: 'Pages' });
-    const key = page.getByLabel('Key', { exact: true });
-    await nav.or(key).waitFor();
-    // Signed in by the first test; a test run on its own (-t) signs in here.
-    if (await key.isVisible()) {
-      await key.fill(KEY);
-      await page.getByRole('button', { name: 'Open the console' }).click();
-      await nav.waitFor();
-    }
-    await page.locator('h1.page-title').waitFor();
-  };
+  /** A fresh load of the page (a hash change alone would keep the previous page's state); a test run on its own (-t) signs in here. */
+  const open = (route: string) => openRoute(page, consoleApp.url, route, KEY);
 
   beforeAll(async () => {
     const webDir = buildWeb();

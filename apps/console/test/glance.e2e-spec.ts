@@ -4,7 +4,7 @@ import { waitFor } from '@app/testing';
 import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
 import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
+import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
 
 // The operator's questions at a glance (issue 23), in Debian's chromium over a real mesh: the
 // Overview, grouped errors and dead letters, progress of bulk redrives, dark mode, keyboard walks,
@@ -49,19 +49,7 @@ describe('console at a glance (browser)', () => {
   const stored = (id: string) => waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 15_000, message: `event ${id} never stored` });
 
   /** A fresh load of a page, signing in when asked. */
-  const open = async (route: string, tab: Page = page) => {
-    await tab.goto('about:blank');
-    await tab.goto(`${consoleApp.url}/#/${route}`);
-    const nav = tab.getByRole('navigation', { name: 'Pages' });
-    const key = tab.getByLabel('Key', { exact: true });
-    await nav.or(key).waitFor();
-    if (await key.isVisible()) {
-      await key.fill(KEY);
-      await tab.getByRole('button', { name: 'Open the console' }).click();
-      await nav.waitFor();
-    }
-    await tab.locator('h1.page-title').waitFor();
-  };
+  const open = (route: string, tab: Page = page) => openRoute(tab, consoleApp.url, route, KEY);
   const settled = (tab: Page = page) =>
     waitFor(async () => (await tab.locator('.state-loading, .live-status[data-state="connecting"]').count()) === 0, { timeoutMs: 15_000, message: 'the page kept loading' });
   const sideways = (tab: Page = page) => tab.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
@@ -90,7 +78,8 @@ describe('console at a glance (browser)', () => {
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     watch(page);
-  });
+    // Building the page and starting four apps takes minutes on a loaded machine.
+  }, 300_000);
 
   afterEach(() => {
     expect(pageErrors).toEqual([]);
@@ -363,12 +352,12 @@ describe('console at a glance (browser)', () => {
       await open('webhooks');
       const card = page.locator(`[data-subscription="long ${run}"]`);
       await card.waitFor();
+      await screenshot(page, name);
       const box = await boxOf(card);
       expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
       expect(box.height).toBeLessThan(400);
       expect(await sideways()).toBe(0);
       expect(await page.evaluate<number>('document.documentElement.scrollHeight')).toBeLessThan(6_000);
-      await screenshot(page, name);
     }
     await page.setViewportSize(LAPTOP);
   });
