@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { waitFor } from '@app/testing';
 import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { localSearch, startSearchSync, syncEventsConfig, vendor } from '../../search-sync/test/support.js';
 import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
 import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
 
@@ -317,6 +318,7 @@ describe('console at a glance (browser)', () => {
     await progress.getByText('0 of 30').waitFor();
     await screenshot(page, 'dead-letters-redrive-progress');
     await progress.getByRole('button', { name: 'Cancel' }).click();
+    await progress.getByRole('button', { name: 'Cancelling…' }).waitFor();
     release();
     await page.getByText('Redrive recorder · non_retryable: 25 of 30 redriven; cancelled, the rest stay in the DLQ.').waitFor();
     await page.unroute('**/api/dead-letters/redrive');
@@ -425,5 +427,38 @@ describe('console at a glance (browser)', () => {
       }
     }
     await page.setViewportSize(LAPTOP);
+  });
+
+  // Last: search-sync consumes every event from here on, so it starts after the other tests.
+  it('shows a search reindex running to its end with its counts (search-sync has no cancel, so no Cancel button)', async () => {
+    const vendors = [vendor({ name: `Reindex A ${run}` }), vendor({ name: `Reindex B ${run}` })];
+    for (const v of vendors) await stored(await publish('vendor.created', v, { subject: v.id, resourceType: 'vendor', resourceId: v.id }));
+    const sync = await startSearchSync({ events: syncEventsConfig(mesh.nats, mesh.db, { adminApiKey: KEY }), search: localSearch({ eventStoreUrl: store.url }) });
+    mesh.defer(() => sync.close());
+    const withSearch = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, adminApiKey: KEY }, [
+      { name: 'event-store', url: store.url },
+      { name: 'search-sync', url: sync.url },
+    ], buildWeb());
+    mesh.defer(() => withSearch.close());
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(15_000);
+    watch(tab);
+    try {
+      await openRoute(tab, withSearch.url, 'replays', KEY);
+      await tab.getByLabel('Index', { exact: true }).fill('vendors');
+      await tab.getByRole('button', { name: 'Rebuild from history' }).click();
+      const progress = tab.getByRole('group', { name: 'Reindex of vendors' });
+      await progress.locator('progress').waitFor();
+      await progress.getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
+      const job = (await tab.locator('.progress-counts').textContent()) ?? '';
+      // Every vendor.created in the history was read; the bar is full.
+      const [read, total] = (job.match(/^([\d,]+) of ([\d,]+)/) ?? []).slice(1).map((n) => Number(n.replace(/,/g, '')));
+      expect(read).toBeGreaterThanOrEqual(vendors.length);
+      expect(total).toBe(read);
+      expect(await progress.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+      await screenshot(tab, 'reindex-done');
+    } finally {
+      await tab.close();
+    }
   });
 });

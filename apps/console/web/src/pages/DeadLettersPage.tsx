@@ -51,9 +51,11 @@ export function DeadLettersPage() {
   // Many letters go in batches, so the page can show how far it got and stop between two.
   const batches = useBatchRun(async (seqs: number[]) => ({ failed: (await request<RedriveReport>('/api/dead-letters/redrive', { method: 'POST', body: { seqs } })).failed.length }), REDRIVE_BATCH);
   const [batchLabel, setBatchLabel] = useState('');
+  const [cancelling, setCancelling] = useState(false);
   const redriveMany = (seqs: number[], label: string) =>
     act(async () => {
       setBatchLabel(label);
+      setCancelling(false);
       const p = await batches.run(seqs);
       const sent = `${label}: ${formatCount(p.done - p.failed)} of ${formatCount(p.total)} redriven${p.failed ? `, ${formatCount(p.failed)} failed` : ''}`;
       if (p.state === 'failed') throw new Error(`${sent}; stopped: ${p.error}`);
@@ -151,7 +153,11 @@ export function DeadLettersPage() {
           total={batches.progress.total}
           running={batches.progress.state === 'running'}
           detail={batches.progress.failed ? `${formatCount(batches.progress.failed)} failed` : undefined}
-          onCancel={batches.cancel}
+          onCancel={() => {
+            setCancelling(true);
+            batches.cancel();
+          }}
+          cancelling={cancelling}
         />
       )}
       {outcome && <Notice kind={outcome.kind} onClose={() => setOutcome(null)}>{outcome.text}</Notice>}
