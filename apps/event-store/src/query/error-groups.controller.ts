@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common
 import { ApiKey, ApiKeyGuard } from '@app/events';
 import { DEFAULT_RESOLVER } from './dto/resolve-event.dto.js';
 import { ResolveErrorGroupDto } from './dto/error-groups.dto.js';
-import { type ErrorGroup, ErrorGroupsService } from './error-groups.service.js';
+import { ErrorGroupsService } from './error-groups.service.js';
+import type { ErrorGroupList } from './glance.types.js';
 
 /**
  * `GET /events/errors/groups`: unresolved errors by type and message, newest group first, with
@@ -15,7 +16,7 @@ export class ErrorGroupsController {
 
   @Get()
   @ApiKey('when-configured')
-  list(): Promise<{ groups: ErrorGroup[]; truncated: boolean }> {
+  list(): Promise<ErrorGroupList> {
     return this.groups.list();
   }
 

@@ -2,20 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditPublisher } from '../audit/audit.publisher.js';
+import type { ErrorGroupList } from './glance.types.js';
 
 /** What an error says, for grouping: the data's `message`, `error` or `reason` (first 200 characters), '' without one. */
 const MESSAGE = `left(coalesce(data->>'message', data->>'error', data->>'reason', ''), 200)`;
 const MAX_GROUPS = 200;
-
-export interface ErrorGroup {
-  type: string;
-  message: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  /** The newest event of the group, to open it. */
-  latestId: string;
-}
 
 interface GroupRow {
   type: string;
@@ -38,7 +29,7 @@ export class ErrorGroupsService {
     private readonly audit: AuditPublisher,
   ) {}
 
-  async list(): Promise<{ groups: ErrorGroup[]; truncated: boolean }> {
+  async list(): Promise<ErrorGroupList> {
     const rows = await this.db.query<GroupRow[]>(
       `SELECT type, ${MESSAGE} AS message, count(*) AS count, min(time) AS first_seen, max(time) AS last_seen,
               (array_agg(id ORDER BY time DESC))[1] AS latest_id

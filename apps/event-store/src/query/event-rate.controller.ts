@@ -1,7 +1,8 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiKey, ApiKeyGuard } from '@app/events';
 import { RateQuery } from './dto/rate.query.js';
-import { type EventRate, EventRateService } from './event-rate.service.js';
+import { EventRateService } from './event-rate.service.js';
+import type { EventRate } from './glance.types.js';
 
 /** `GET /events/rate?minutes=60`: events and errors per minute, for the console's Overview sparkline. */
 @Controller('events/rate')

@@ -1,19 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { EventRate } from './glance.types.js';
 
 const MINUTE = 60_000;
-
-export interface EventRate {
-  from: string;
-  to: string;
-  total: number;
-  errors: number;
-  /** Share of the window's events at level `error`, 0–1 (0 when there are none). */
-  errorRate: number;
-  /** Every minute of the window, oldest first; a minute without events counts 0. */
-  minutes: { minute: string; count: number; errors: number }[];
-}
 
 /**
  * Events per minute over the last minutes, counted from `events` through its time index (it carries
