@@ -25,7 +25,7 @@ describe('console (browser): audit trail, catalogue, causation tree', () => {
   const stored = (id: string) =>
     waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 60_000, message: `event ${id} never stored` });
 
-  const open = (route: string) => openRoute(page, consoleApp.url, KEY, route);
+  const open = (route: string) => openRoute(page, consoleApp.url, route, KEY);
 
   beforeAll(async () => {
     const webDir = buildWeb();

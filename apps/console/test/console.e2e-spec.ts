@@ -33,7 +33,8 @@ describe('console (browser)', () => {
     producer.events.publishEvent(type, data, options).then((r) => r.id);
   const stored = (id: string) => waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 10_000, message: `event ${id} never stored` });
 
-  const open = (route: string) => openRoute(page, consoleApp.url, KEY, route);
+  /** A fresh load of the page (a hash change alone would keep the previous page's state); a test run on its own (-t) signs in here. */
+  const open = (route: string) => openRoute(page, consoleApp.url, route, KEY);
 
   beforeAll(async () => {
     const webDir = buildWeb();
@@ -234,6 +235,8 @@ describe('console (browser)', () => {
     const id = await publish(`job_${run}.crashed`, { job: 'nightly-report', error: 'disk full' }, { level: 'error' });
     await stored(id);
     await open('errors');
+    // Errors opens grouped; the one-by-one list is a click away.
+    await page.getByRole('button', { name: 'Unresolved', exact: true }).click();
     const row = page.locator(`.event-list [data-event-id="${id}"]`);
     await row.waitFor();
     await screenshot(page, 'errors');
@@ -507,7 +510,7 @@ describe('console (browser)', () => {
     // The same tab, so the session's key stays (sessionStorage is per tab).
     const phone = page;
     await phone.setViewportSize(PHONE);
-    for (const route of ['events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'replays', 'health']) {
+    for (const route of ['overview', 'events', 'live', 'stats', 'errors', 'webhooks', 'dead-letters', 'replays', 'health']) {
       await open(route);
       await waitFor(async () => (await phone.locator('.state-loading, .live-status[data-state="connecting"]').count()) === 0, { message: `${route} kept loading` });
       const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

@@ -62,6 +62,24 @@ export function launchBrowser(): Promise<Browser> {
 export const LAPTOP = { width: 1366, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
+/**
+ * A fresh load of one page of the console (a hash change alone would keep the previous page's
+ * state), signing in with `key` when the page asks for it (sessionStorage keeps it per tab).
+ */
+export async function openRoute(page: Page, consoleUrl: string, route: string, key: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${consoleUrl}/#/${route}`);
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  const keyInput = page.getByLabel('Key', { exact: true });
+  await nav.or(keyInput).waitFor();
+  if (await keyInput.isVisible()) {
+    await keyInput.fill(key);
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await nav.waitFor();
+  }
+  await page.locator('h1.page-title').waitFor();
+}
+
 /** A full-page screenshot under test-output/console/ (not committed). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -97,22 +115,4 @@ export async function startReceiver(): Promise<WebhookReceiver> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-/**
- * A fresh load of `route` (a hash change alone would keep the previous page's state), signing in
- * with `key` when the page asks (a test run on its own, `-t`, was not signed in by an earlier one).
- */
-export async function openRoute(page: Page, consoleUrl: string, key: string, route: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${consoleUrl}/#/${route}`);
-  const nav = page.getByRole('navigation', { name: 'Pages' });
-  const keyInput = page.getByLabel('Key', { exact: true });
-  await nav.or(keyInput).waitFor();
-  if (await keyInput.isVisible()) {
-    await keyInput.fill(key);
-    await page.getByRole('button', { name: 'Open the console' }).click();
-    await nav.waitFor();
-  }
-  await page.locator('h1.page-title').waitFor();
 }

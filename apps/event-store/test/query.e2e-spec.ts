@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { CloudEvent, SchemaRegistry, uuidv7 } from '@app/events';
-import { Collector, NatsServerHarness, TestDatabase } from '@app/testing';
+import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
 /** A row of the `events` table as a test writes it; the columns left out take their defaults. */
@@ -404,16 +404,29 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
         { key: 'billing', count: 1 },
         { key: 'sms-notifier', count: 1 },
       ]);
-      expect((await stats(`${window}&groupBy=hour`).expect(200)).body.groups).toEqual([
+      // Without split, buckets are counts only (the cheap read, whatever the window).
+      expect((await stats(`${window}&groupBy=hour`).expect(200)).body.groups[0]).toEqual({ key: '2025-03-01T22:00:00.000Z', count: 3 });
+      const hours = (await stats(`${window}&groupBy=hour&split=true`).expect(200)).body.groups as { count: number; errors: number; levels: Record<string, number>; types: Record<string, number> }[];
+      expect(hours).toMatchObject([
         { key: '2025-03-01T22:00:00.000Z', count: 3 },
         { key: '2025-03-01T23:00:00.000Z', count: 3 },
         { key: '2025-03-02T00:00:00.000Z', count: 4 },
       ]);
-      const day = await stats(`${window}&groupBy=day`).expect(200);
-      expect(day.body.groups).toEqual([
+      // Each time bucket splits its count by level and by type, so one call draws every chart.
+      const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+      for (const h of hours) {
+        expect(sum(h.levels)).toBe(h.count);
+        expect(sum(h.types)).toBe(h.count);
+        expect(h.errors).toBe(h.levels.error ?? 0);
+      }
+      expect(hours.reduce((n, h) => n + h.errors, 0)).toBe(3);
+      expect(hours.reduce((n, h) => n + (h.types['vendor.updated'] ?? 0), 0)).toBe(3);
+      const day = await stats(`${window}&groupBy=day&split=true`).expect(200);
+      expect(day.body.groups).toMatchObject([
         { key: '2025-03-01T00:00:00.000Z', count: 6 },
         { key: '2025-03-02T00:00:00.000Z', count: 4 },
       ]);
+      expect((day.body.groups as { errors: number }[]).reduce((n, g) => n + g.errors, 0)).toBe(3);
       expect(day.body).toMatchObject({ total: 10, errorRate: 0.3 });
     });
 
@@ -569,6 +582,61 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       expect(messageOf(await admin(`/events/${resolveIds.error}/resolve`).send({ reason: 'x' }).expect(400))).toMatch(/property reason should not exist/);
       const rows = await db.query(`SELECT count(*)::int AS n FROM events WHERE source = 'resolve-test' AND resolved`);
       expect(rows.rows[0].n).toBe(0);
+    });
+
+    it('counts events and errors per minute over the last minutes, every minute present, and refuses a bad window by name', async () => {
+      const minute = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+      await seedEvents(db, [
+        { type: 'rate.a', source: 'rate-test', time: new Date(minute + 1_000).toISOString() },
+        { type: 'rate.b', source: 'rate-test', level: 'error', time: new Date(minute + 2_000).toISOString() },
+        { type: 'rate.a', source: 'rate-test', time: new Date(minute + 59_000).toISOString() },
+      ]);
+      const rate = (query: string) => request(keyed.url).get(`/events/rate${query}`).set('X-Api-Key', KEY);
+      const res = (await rate('').expect(200)).body as { minutes: { minute: string; count: number; errors: number }[]; total: number; errors: number };
+      expect(res.minutes).toHaveLength(61);
+      expect(res.minutes.find((m) => m.minute === new Date(minute).toISOString())).toEqual({ minute: new Date(minute).toISOString(), count: 3, errors: 1 });
+      expect(res.minutes.find((m) => m.minute === new Date(minute + 60_000).toISOString())).toMatchObject({ count: 0, errors: 0 });
+      expect(res.total).toBe(res.minutes.reduce((n, m) => n + m.count, 0));
+      expect((await rate('?minutes=5').expect(200)).body.minutes).toHaveLength(6);
+      expect(messageOf(await rate('?minutes=0').expect(400))).toMatch(/minutes must be a whole number from 1 to 360/);
+      expect(messageOf(await rate('?minutes=abc').expect(400))).toMatch(/minutes must be a whole number/);
+      await request(keyed.url).get('/events/rate').expect(401);
+    });
+
+    it('groups unresolved errors by type and message, and resolves one group up to the time shown, recorded as one audit event', async () => {
+      const t = Date.now() + 10_000;
+      const time = (ms: number) => new Date(t + ms).toISOString();
+      const [g1, g2, other] = await seedEvents(db, [
+        { type: 'refund.failed', source: 'group-test', level: 'error', time: time(0), data: { message: 'gateway timeout' } },
+        { type: 'refund.failed', source: 'group-test', level: 'error', time: time(5), data: { error: 'gateway timeout' } },
+        { type: 'refund.failed', source: 'group-test', level: 'error', time: time(9), data: { message: 'card expired' } },
+      ]);
+      const groups = (await request(keyed.url).get('/events/errors/groups').set('X-Api-Key', KEY).expect(200)).body.groups as { type: string; message: string }[];
+      const mine = groups.filter((g) => g.type === 'refund.failed');
+      expect(mine).toEqual([
+        { type: 'refund.failed', message: 'card expired', count: 1, firstSeen: time(9), lastSeen: time(9), latestId: other },
+        { type: 'refund.failed', message: 'gateway timeout', count: 2, firstSeen: time(0), lastSeen: time(5), latestId: g2 },
+      ]);
+      const resolveGroup = (body: object) => request(keyed.url).post('/events/errors/groups/resolve').set('X-Api-Key', KEY).send(body);
+      expect(messageOf(await resolveGroup({ message: 'x' }).expect(400))).toMatch(/type is required/);
+      expect(messageOf(await resolveGroup({ type: 'refund.failed', message: 'x', until: 'soon' }).expect(400))).toMatch(/until must be an ISO 8601 time/);
+      await request(keyed.url).post('/events/errors/groups/resolve').send({ type: 'refund.failed', message: 'gateway timeout' }).expect(401);
+      // Up to the first one's time: the second, newer one stays open.
+      expect((await resolveGroup({ type: 'refund.failed', message: 'gateway timeout', until: time(0), by: 'frank' }).expect(200)).body).toEqual({ resolved: 1 });
+      expect((await resolveGroup({ type: 'refund.failed', message: 'gateway timeout', by: 'frank' }).expect(200)).body).toEqual({ resolved: 1 });
+      expect((await resolveGroup({ type: 'refund.failed', message: 'gateway timeout' }).expect(200)).body).toEqual({ resolved: 0 });
+      const rows = await db.query(`SELECT id, resolved, resolved_by FROM events WHERE source = 'group-test' ORDER BY time`);
+      expect(rows.rows).toEqual([
+        { id: g1, resolved: true, resolved_by: 'frank' },
+        { id: g2, resolved: true, resolved_by: 'frank' },
+        { id: other, resolved: false, resolved_by: null },
+      ]);
+      await waitFor(() => audits.items.filter((a) => a.type === 'audit.error_group_resolved').length === 2, { timeoutMs: 10_000, message: 'no audit.error_group_resolved' });
+      const recorded = audits.items.filter((a) => a.type === 'audit.error_group_resolved');
+      expect(recorded.map((a) => a.data)).toEqual([
+        { eventType: 'refund.failed', message: 'gateway timeout', until: time(0), count: 1, eventIds: [g1], by: 'frank' },
+        { eventType: 'refund.failed', message: 'gateway timeout', until: null, count: 1, eventIds: [g2], by: 'frank' },
+      ]);
     });
   });
 

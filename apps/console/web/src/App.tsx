@@ -9,12 +9,14 @@ import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
 import { HealthPage } from './pages/HealthPage.js';
 import { LivePage } from './pages/LivePage.js';
+import { OverviewPage } from './pages/OverviewPage.js';
 import { ReplaysPage } from './pages/ReplaysPage.js';
 import { StatsPage } from './pages/StatsPage.js';
 import { WebhooksPage } from './pages/WebhooksPage.js';
 import type { SessionInfo } from './types.js';
 
 const PAGES = [
+  { route: 'overview', label: 'Overview', Page: OverviewPage },
   { route: 'events', label: 'Events', Page: EventsPage },
   { route: 'live', label: 'Live', Page: LivePage },
   { route: 'stats', label: 'Stats', Page: StatsPage },
@@ -97,7 +99,7 @@ function KeyGate({ onAccepted }: { onAccepted: () => void }) {
 }
 
 function Pages({ adminKeyConfigured, onForget }: { adminKeyConfigured: boolean; onForget: () => void }) {
-  const [route, go] = useHashRoute('events');
+  const [route, go] = useHashRoute('overview');
   const current = PAGES.find((p) => p.route === route) ?? PAGES[0];
   const { Page } = current;
   // On a phone the nav scrolls sideways: keep the current page's tab in view.

@@ -18,19 +18,26 @@ export interface BucketRow {
   label: string;
   total: number;
   errors: number;
-  /** Errors as a percentage of the bucket's events (0 when empty). */
-  errorRate: number;
+  /** Errors as a percentage of the bucket's events; null when it has none, so the chart leaves a gap instead of drawing 0 %. */
+  errorRate: number | null;
   levels: Record<Level, number>;
   types: Record<string, number>;
 }
 
-/** One chart row per bucket from that bucket's `GET /events/stats?groupBy=level` answer. */
-export function bucketRow(label: string, stats: EventStats): BucketRow {
-  const levels: Record<Level, number> = { debug: 0, info: 0, success: 0, warn: 0, error: 0 };
-  for (const g of stats.groups) if (g.key in levels) levels[g.key as Level] = g.count;
-  const types: Record<string, number> = {};
-  for (const t of stats.types) types[t.type] = t.count;
-  return { label, total: stats.total, errors: stats.errors, errorRate: Math.round(stats.errorRate * 1000) / 10, levels, types };
+/**
+ * One chart row per bucket, from one `GET /events/stats?groupBy=hour|day` answer (its groups carry
+ * each bucket's levels and types). Buckets without events are kept, empty, so every chart has the same x axis.
+ */
+export function bucketRows(buckets: { from: Date }[], stats: EventStats, label: (d: Date) => string): BucketRow[] {
+  const byKey = new Map(stats.groups.map((g) => [g.key, g]));
+  return buckets.map((b) => {
+    const g = byKey.get(b.from.toISOString());
+    const levels: Record<Level, number> = { debug: 0, info: 0, success: 0, warn: 0, error: 0 };
+    for (const [l, n] of Object.entries(g?.levels ?? {})) if (l in levels) levels[l as Level] = n;
+    const total = g?.count ?? 0;
+    const errors = g?.errors ?? 0;
+    return { label: label(b.from), total, errors, errorRate: total === 0 ? null : Math.round((errors / total) * 1000) / 10, levels, types: { ...(g?.types ?? {}) } };
+  });
 }
 
 /** The `n` busiest types over all rows, and "other" for the rest, so a stacked chart stays readable. */
@@ -51,3 +58,6 @@ export function topTypes(rows: BucketRow[], n: number): { keys: string[]; series
   });
   return { keys: hasOther ? [...keys, 'other'] : keys, series };
 }
+
+/** Every how many buckets an x tick is labelled, the same for every chart of the page (24 hours: every 3rd). */
+export const tickInterval = (buckets: number): number => (buckets > 12 ? Math.ceil(buckets / 8) - 1 : 0);

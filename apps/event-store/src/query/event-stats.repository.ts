@@ -18,6 +18,14 @@ export interface GroupRow {
   count: number;
 }
 
+/** A time bucket's count for one level and type (`split=true`). */
+export interface SplitRow {
+  key: Date;
+  level: string;
+  type: string;
+  count: number;
+}
+
 /**
  * Where each piece of a window is read, per answer: whole days and whole hours from a summary
  * table, with one row per bucket (× the key), so a read costs the span asked, never the history's
@@ -63,6 +71,18 @@ const GROUPS: Record<Exclude<StatsGroup, 'type'>, { source: Source; days: boolea
   },
 };
 
+/** The split of hour/day buckets by level and type: the rollups' own grain, so whole days and hours are read as stored. */
+const SPLIT: Record<'hour' | 'day', { source: Source; days: boolean }> = {
+  hour: { source: { hourly: { table: 'event_rollup', select: 'hour, level, type, count' } }, days: false },
+  day: {
+    source: {
+      daily: { table: 'event_rollup_daily', select: 'day, level, type, count' },
+      hourly: { table: 'event_rollup', select: `${utcBucket('day', 'hour')}, level, type, count` },
+    },
+    days: true,
+  },
+};
+
 /**
  * Aggregates over a time window, read from the summaries the writer's transaction keeps, in one
  * statement (one snapshot, one round trip): the per-type figures and the groups always agree.
@@ -71,7 +91,7 @@ const GROUPS: Record<Exclude<StatsGroup, 'type'>, { source: Source; days: boolea
 export class EventStatsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async read(from: Date | undefined, to: Date | undefined, groupBy: StatsGroup): Promise<{ types: TypeStatsRow[]; groups?: GroupRow[] }> {
+  async read(from: Date | undefined, to: Date | undefined, groupBy: StatsGroup, split = false): Promise<{ types: TypeStatsRow[]; groups?: GroupRow[]; splits?: SplitRow[] }> {
     const params = new SqlParams();
     const ends = planStatsWindow(from, to).raw; // the same under-an-hour pieces whatever the grouping
     const endsSql = ends.length ? endsCte(ends, params) : undefined;
@@ -79,16 +99,21 @@ export class EventStatsRepository {
     const group = groupBy === 'type' ? undefined : GROUPS[groupBy];
     const groups =
       group && `SELECT key, sum(count) AS count FROM (${piecesSql(planStatsWindow(from, to, { days: group.days }), group.source, !!endsSql, params)}) p(key, count) GROUP BY key`;
-    const [row] = (await this.db.query(
-      `WITH ${endsSql ? `ends AS (${endsSql}), ` : ''}t AS (${types})${groups ? `, g AS (${groups})` : ''}
-       SELECT (SELECT coalesce(json_agg(t ORDER BY t.count DESC, t.type), '[]') FROM t) AS types,
-              ${group ? `(SELECT coalesce(json_agg(g ORDER BY ${group.order}), '[]') FROM g)` : 'NULL'} AS groups`,
-      params.values,
-    )) as { types: JsonTypeRow[]; groups: { key: string; count: number }[] | null }[];
     const dated = groupBy === 'hour' || groupBy === 'day';
+    const by = dated && split ? SPLIT[groupBy] : undefined;
+    const splits =
+      by && `SELECT key, level, type, sum(count) AS count FROM (${piecesSql(planStatsWindow(from, to, { days: by.days }), by.source, !!endsSql, params)}) p(key, level, type, count) GROUP BY 1, 2, 3`;
+    const [row] = (await this.db.query(
+      `WITH ${endsSql ? `ends AS (${endsSql}), ` : ''}t AS (${types})${groups ? `, g AS (${groups})` : ''}${splits ? `, s AS (${splits})` : ''}
+       SELECT (SELECT coalesce(json_agg(t ORDER BY t.count DESC, t.type), '[]') FROM t) AS types,
+              ${group ? `(SELECT coalesce(json_agg(g ORDER BY ${group.order}), '[]') FROM g)` : 'NULL'} AS groups,
+              ${splits ? `(SELECT coalesce(json_agg(s), '[]') FROM s)` : 'NULL'} AS splits`,
+      params.values,
+    )) as { types: JsonTypeRow[]; groups: { key: string; count: number }[] | null; splits: { key: string; level: string; type: string; count: number }[] | null }[];
     return {
       types: row.types.map((t) => ({ ...t, first_seen: new Date(t.first_seen), last_seen: new Date(t.last_seen) })),
       groups: row.groups?.map((g) => ({ key: dated ? new Date(g.key) : g.key, count: g.count })),
+      splits: row.splits?.map((r) => ({ ...r, key: new Date(r.key) })),
     };
   }
 }

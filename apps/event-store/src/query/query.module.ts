@@ -10,11 +10,16 @@ import { EventsQueryService } from './events-query.service.js';
 import { EventStatsService } from './event-stats.service.js';
 import { EventCatalogueService } from './event-catalogue.service.js';
 import { EventResolutionService } from './event-resolution.service.js';
+import { ErrorGroupsController } from './error-groups.controller.js';
+import { ErrorGroupsService } from './error-groups.service.js';
+import { EventRateController } from './event-rate.controller.js';
+import { EventRateService } from './event-rate.service.js';
 
-/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`. */
+/** The query API: `GET /events` (filters, keyset pages), `/:id`, `/timeline`, `/stats`, `/schemas`; `PATCH /:id/resolve|unresolve`; `/errors/groups` and resolving one; `/rate` per minute. */
 @Module({
   imports: [AuditTrailModule, MessagesModule],
-  controllers: [EventsQueryController, EventResolutionController],
-  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService],
+  // Fixed paths (errors/groups, rate) before the query controller's `:id`.
+  controllers: [ErrorGroupsController, EventRateController, EventsQueryController, EventResolutionController],
+  providers: [EventsRepository, EventStatsRepository, EventCatalogueRepository, EventsQueryService, EventStatsService, EventCatalogueService, EventResolutionService, ErrorGroupsService, EventRateService],
 })
 export class QueryModule {}

@@ -73,6 +73,15 @@ export interface TypeStats {
   lastSeen: string;
 }
 
+/** One group of a stats answer; `errors`, `levels` and `types` only for split hour/day buckets. */
+export interface StatsGroupItem {
+  key: string;
+  count: number;
+  errors?: number;
+  levels?: Record<string, number>;
+  types?: Record<string, number>;
+}
+
 export interface EventStats {
   from: string | null;
   to: string | null;
@@ -81,7 +90,11 @@ export interface EventStats {
   errors: number;
   /** Share of all events in the window at level `error`, 0–1 (0 when there are none). */
   errorRate: number;
-  /** By count (most first) for type, level and source; by time for hour and day (keys are UTC bucket starts). */
-  groups: { key: string; count: number }[];
+  /**
+   * By count (most first) for type, level and source; by time for hour and day (keys are UTC bucket
+   * starts, only buckets with events), which with `split=true` also carry their errors and their
+   * counts by level and by type.
+   */
+  groups: StatsGroupItem[];
   types: TypeStats[];
 }

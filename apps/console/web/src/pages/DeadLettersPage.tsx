@@ -1,12 +1,18 @@
 import { type FormEvent, useState } from 'react';
 import { request } from '../api.js';
+import { type DeadLetterGroup, DeadLetterGroups } from '../components/DeadLetterGroups.js';
 import { Drawer } from '../components/Drawer.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { useBatchRun } from '../batch-run.js';
 import { Json } from '../components/Json.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/Status.js';
 import { formatCount, formatTime } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
 import type { DeadLetter, DeadLetterList, RedriveReport } from '../types.js';
+
+/** Letters per redrive request when many go back at once: small enough that progress moves and a cancel stops soon. */
+const REDRIVE_BATCH = 25;
 
 type Outcome = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -24,7 +30,7 @@ export function DeadLettersPage() {
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [confirmPurge, setConfirmPurge] = useState(false);
   const [busy, setBusy] = useState(false);
-  const list = useAsync((signal) => request<DeadLetterList>(`/api/dead-letters${queryString({ consumer, type, limit: 200 })}`, { signal }), [consumer, type]);
+  const list = useAsync((signal) => request<DeadLetterList>(`/api/dead-letters${queryString({ consumer, type, limit: 500 })}`, { signal }), [consumer, type]);
 
   const act = async (what: () => Promise<string>) => {
     setBusy(true);
@@ -42,6 +48,20 @@ export function DeadLettersPage() {
     }
   };
   const redrive = (seqs: number[]) => act(async () => describeReport(await request<RedriveReport>('/api/dead-letters/redrive', { method: 'POST', body: { seqs } })));
+  // Many letters go in batches, so the page can show how far it got and stop between two.
+  const batches = useBatchRun(async (seqs: number[]) => ({ failed: (await request<RedriveReport>('/api/dead-letters/redrive', { method: 'POST', body: { seqs } })).failed.length }), REDRIVE_BATCH);
+  const [batchLabel, setBatchLabel] = useState('');
+  const [cancelling, setCancelling] = useState(false);
+  const redriveMany = (seqs: number[], label: string) =>
+    act(async () => {
+      setBatchLabel(label);
+      setCancelling(false);
+      const p = await batches.run(seqs);
+      const sent = `${label}: ${formatCount(p.done - p.failed)} of ${formatCount(p.total)} redriven${p.failed ? `, ${formatCount(p.failed)} failed` : ''}`;
+      if (p.state === 'failed') throw new Error(`${sent}; stopped: ${p.error}`);
+      return p.state === 'cancelled' ? `${sent}; cancelled, the rest stay in the DLQ.` : `${sent}.`;
+    });
+  const redriveGroup = (g: DeadLetterGroup) => void redriveMany(g.seqs, `Redrive ${g.consumer} · ${g.reason}`);
   const redriveAll = () => act(async () => describeReport(await request<RedriveReport>('/api/dead-letters/redrive', { method: 'POST', body: { all: true, consumer, type: type || undefined } })));
   const purge = () =>
     act(async () => {
@@ -101,7 +121,7 @@ export function DeadLettersPage() {
         </button>
       </form>
       <div className="toolbar">
-        <button type="button" className="btn btn-primary" disabled={busy || selected.size === 0} onClick={() => void redrive([...selected])}>
+        <button type="button" className="btn btn-primary" disabled={busy || selected.size === 0} onClick={() => void redriveMany([...selected], 'Redrive selected')}>
           Redrive selected ({selected.size})
         </button>
         <button type="button" className="btn" disabled={busy || !consumer || items.length === 0} onClick={() => void redriveAll()} title={consumer ? '' : 'Pick a consumer first'}>
@@ -126,7 +146,22 @@ export function DeadLettersPage() {
           </span>
         </div>
       )}
+      {batches.progress && (batches.progress.state === 'running' || busy) && (
+        <ProgressBar
+          label={batchLabel}
+          done={batches.progress.done}
+          total={batches.progress.total}
+          running={batches.progress.state === 'running'}
+          detail={batches.progress.failed ? `${formatCount(batches.progress.failed)} failed` : undefined}
+          onCancel={() => {
+            setCancelling(true);
+            batches.cancel();
+          }}
+          cancelling={cancelling}
+        />
+      )}
       {outcome && <Notice kind={outcome.kind} onClose={() => setOutcome(null)}>{outcome.text}</Notice>}
+      {list.data && <DeadLetterGroups items={items} partial={list.data.total > items.length} busy={busy} onRedrive={redriveGroup} />}
       {list.status === 'error' && <ErrorBox error={list.error} onRetry={list.reload} title="Could not read the dead letters" />}
       {!list.data && list.status === 'loading' && <Loading what="dead letters" />}
       {list.data && items.length === 0 && <Empty>{scoped('No dead letters')}. Every message was handled or is still being retried.</Empty>}

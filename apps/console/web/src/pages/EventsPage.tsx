@@ -67,6 +67,18 @@ export function EventsPage() {
   useEffect(() => {
     setHashParams(linkOf(applied, open));
   }, [applied, open]);
+  // A link followed in an open tab changes only the hash: take its filters and event as a load would.
+  useEffect(() => {
+    const onHash = () => {
+      if (!window.location.hash.startsWith('#/events')) return;
+      const linked = filtersFromLink();
+      setDraft(linked);
+      setApplied((a) => (JSON.stringify(a) === JSON.stringify(linked) ? a : linked));
+      setOpen(hashParams().get('event'));
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   // On a phone the filters would push the list below the fold: folded until asked for.
   const [showFilters, setShowFilters] = useState(() => !window.matchMedia('(max-width: 760px)').matches);
 

@@ -63,7 +63,8 @@ function AppCard({ app }: { app: AppHealth }) {
           <dt>consumer lag</dt>
           <dd>{consumer ? `${formatCount(num(consumer.num_pending))} pending · ${formatCount(num(consumer.num_ack_pending))} in flight` : 'no consumer'}</dd>
           <dt>DLQ depth</dt>
-          <dd className={num(dlq?.depth) ? 'warn' : ''}>{dlq ? formatCount(num(dlq.depth)) : '–'}</dd>
+          {/* Without a consumer the app's dlq check counts the whole DLQ (dlq.>): none of it is this app's. */}
+          <dd className={consumer && num(dlq?.depth) ? 'warn' : ''}>{consumer && dlq ? formatCount(num(dlq.depth)) : 'no consumer'}</dd>
           <dt>outbox</dt>
           <dd className={app.health.failedEventsCount ? 'warn' : ''}>{formatCount(app.health.failedEventsCount)}</dd>
           <dt>checks</dt>

@@ -7,6 +7,7 @@ import { Empty, ErrorBox } from '../components/Status.js';
 import { formatClock, preview } from '../format.js';
 import { readEventStream } from '../sse.js';
 import type { CloudEvent } from '../types.js';
+import { listKeys } from '../list-keys.js';
 
 /** Rows kept on screen; older ones drop off the bottom so a busy bus cannot exhaust the tab. */
 const MAX_ROWS = 500;
@@ -133,10 +134,10 @@ export function LivePage() {
       {events.length === 0 ? (
         connection.state === 'live' && <Empty>Waiting for events on events.{pattern}… they appear here as they are published.</Empty>
       ) : (
-        <ul className="live-list" aria-label="live events">
+        <ul className="live-list" aria-label="live events" onKeyDown={listKeys}>
           {events.map((e) => (
             <li key={e.id} data-event-id={e.id} data-event-type={e.type}>
-              <button type="button" className="live-row" onClick={() => setOpen(e)}>
+              <button type="button" className="live-row" data-row onClick={() => setOpen(e)}>
                 <span className="cell-time">{formatClock(e.time)}</span>
                 <LevelBadge level={e.level} />
                 <code className="cell-type">{e.type}</code>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { appRequest, request } from '../api.js';
 import { ConsumerSelect } from '../components/ConsumerSelect.js';
+import { ReindexPanel } from '../components/ReindexPanel.js';
 import { StatusPill } from '../components/LevelBadge.js';
 import { Empty, ErrorBox, Loading, Notice } from '../components/Status.js';
 import { formatCount, formatTime, localInputToIso } from '../format.js';
@@ -49,6 +50,7 @@ export function ReplaysPage() {
           ))}
         </ul>
       )}
+      <ReindexPanel />
     </section>
   );
 }

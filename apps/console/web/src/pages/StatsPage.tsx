@@ -5,11 +5,12 @@ import { Empty, ErrorBox, Loading } from '../components/Status.js';
 import { formatCount, formatPercent } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { queryString } from '../query-string.js';
-import { bucketRow, bucketsFor, type StatsRange, topTypes } from '../stats-buckets.js';
+import { type BucketRow, bucketRows, bucketsFor, type StatsRange, tickInterval, topTypes } from '../stats-buckets.js';
 import { type EventStats, LEVELS } from '../types.js';
 
 const LEVEL_COLOURS = { debug: '#94a3b8', info: '#3b82f6', success: '#16a34a', warn: '#f59e0b', error: '#dc2626' };
 const TYPE_COLOURS = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#94a3b8'];
+const Y_WIDTH = 48;
 const RANGES: { value: StatsRange; label: string }[] = [
   { value: '6h', label: 'Last 6 hours' },
   { value: '24h', label: 'Last 24 hours' },
@@ -17,7 +18,7 @@ const RANGES: { value: StatsRange; label: string }[] = [
 ];
 
 const stats = (from: Date, to: Date, groupBy: string, signal: AbortSignal) =>
-  appRequest<EventStats>('event-store', `/events/stats${queryString({ from: from.toISOString(), to: to.toISOString(), groupBy })}`, { signal });
+  appRequest<EventStats>('event-store', `/events/stats${queryString({ from: from.toISOString(), to: to.toISOString(), groupBy, split: 'true' })}`, { signal });
 
 const bucketLabel = (d: Date, range: StatsRange) =>
   range === '7d' ? d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' }) : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -28,12 +29,9 @@ export function StatsPage() {
   const data = useAsync(
     async (signal) => {
       const buckets = bucketsFor(range);
-      // One stats query per bucket (the store groups by one dimension at a time); they run in parallel.
-      const [overall, ...perBucket] = await Promise.all([
-        stats(buckets[0].from, buckets.at(-1)!.to, 'type', signal),
-        ...buckets.map((b) => stats(b.from, b.to, 'level', signal)),
-      ]);
-      return { overall, rows: perBucket.map((s, i) => bucketRow(bucketLabel(buckets[i].from, range), s)) };
+      // One call: the hour (day) groups carry each bucket's levels and types, and `types` the window's totals.
+      const overall = await stats(buckets[0].from, buckets.at(-1)!.to, range === '7d' ? 'day' : 'hour', signal);
+      return { overall, rows: bucketRows(buckets, overall, (d) => bucketLabel(d, range)) };
     },
     [range],
   );
@@ -64,11 +62,13 @@ export function StatsPage() {
   );
 }
 
-function Charts({ overall, rows, unit }: { overall: EventStats; rows: ReturnType<typeof bucketRow>[]; unit: string }) {
+function Charts({ overall, rows, unit }: { overall: EventStats; rows: BucketRow[]; unit: string }) {
   const byType = topTypes(rows, 6);
   const byLevel = rows.map((r) => ({ label: r.label, ...r.levels }));
   const sorted = [...overall.types].sort((a, b) => b.count - a.count);
   const top = sorted.slice(0, 10);
+  // The same x axis on every time chart: band positions, same labels, same y-axis width.
+  const xAxis = <XAxis dataKey="label" fontSize={11} interval={tickInterval(rows.length)} scale="band" />;
   return (
     <>
       <div className="cards">
@@ -90,13 +90,13 @@ function Charts({ overall, rows, unit }: { overall: EventStats; rows: ReturnType
         </div>
       </div>
       <div className="charts">
-        <figure className="card chart">
+        <figure className="card chart" data-chart="by-level">
           <figcaption>Events per {unit} by level</figcaption>
           <ResponsiveContainer width="100%" height={240}>
             <BarChart data={byLevel}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" fontSize={11} />
-              <YAxis allowDecimals={false} fontSize={11} width={40} />
+              {xAxis}
+              <YAxis allowDecimals={false} fontSize={11} width={Y_WIDTH} />
               <Tooltip />
               <Legend />
               {LEVELS.map((l) => (
@@ -105,13 +105,13 @@ function Charts({ overall, rows, unit }: { overall: EventStats; rows: ReturnType
             </BarChart>
           </ResponsiveContainer>
         </figure>
-        <figure className="card chart">
+        <figure className="card chart" data-chart="by-type">
           <figcaption>Events per {unit} by type</figcaption>
           <ResponsiveContainer width="100%" height={240}>
             <BarChart data={byType.series}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" fontSize={11} />
-              <YAxis allowDecimals={false} fontSize={11} width={40} />
+              {xAxis}
+              <YAxis allowDecimals={false} fontSize={11} width={Y_WIDTH} />
               <Tooltip />
               <Legend />
               {byType.keys.map((t, i) => (
@@ -120,25 +120,26 @@ function Charts({ overall, rows, unit }: { overall: EventStats; rows: ReturnType
             </BarChart>
           </ResponsiveContainer>
         </figure>
-        <figure className="card chart">
+        <figure className="card chart" data-chart="error-rate">
           <figcaption>Error rate per {unit} (%)</figcaption>
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={rows}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" fontSize={11} />
-              <YAxis unit="%" fontSize={11} width={48} domain={[0, 'auto']} />
+              {xAxis}
+              <YAxis unit="%" fontSize={11} width={Y_WIDTH} domain={[0, 'auto']} />
               <Tooltip formatter={(v) => `${String(v)} %`} />
-              <Line type="linear" dataKey="errorRate" name="error rate" stroke={LEVEL_COLOURS.error} dot={false} isAnimationActive={false} />
+              {/* Hours without events have no rate: a gap, not 0 %. A dot shows a lone point between gaps. */}
+              <Line type="linear" dataKey="errorRate" name="error rate" stroke={LEVEL_COLOURS.error} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
         </figure>
-        <figure className="card chart">
+        <figure className="card chart" data-chart="top-types">
           <figcaption>Top types</figcaption>
           <ResponsiveContainer width="100%" height={Math.max(120, top.length * 28 + 40)}>
             <BarChart data={top} layout="vertical" margin={{ left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
               <XAxis type="number" allowDecimals={false} fontSize={11} />
-              <YAxis type="category" dataKey="type" width={130} fontSize={11} tickFormatter={(t: string) => (t.length > 20 ? `${t.slice(0, 19)}…` : t)} />
+              <YAxis type="category" dataKey="type" width={130} fontSize={11} interval={0} tickFormatter={(t: string) => (t.length > 20 ? `${t.slice(0, 19)}…` : t)} />
               <Tooltip />
               <Bar dataKey="count" name="events" fill="#2563eb" isAnimationActive={false} />
               <Bar dataKey="errors" name="errors" fill={LEVEL_COLOURS.error} isAnimationActive={false} />

@@ -1,4 +1,6 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { toBoolean } from './query-transforms.js';
 import { IsIsoTime, IsNotBefore } from './query-validators.js';
 import { STATS_GROUPS, type StatsGroup } from '../query.views.js';
 
@@ -17,4 +19,12 @@ export class StatsQuery {
   /** hour and day buckets are in UTC. */
   @IsIn(STATS_GROUPS)
   groupBy: StatsGroup = 'type';
+
+  /**
+   * With `groupBy=hour|day`: each bucket also carries its errors and its counts by level and by type,
+   * so one call draws a window's charts. It reads buckets × types × levels rows: for bounded windows.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  split: boolean = false;
 }

@@ -105,10 +105,10 @@ export function SubscriptionsPanel({ list }: { list: AsyncState<{ items: Subscri
                 <h3>{s.name}</h3>
                 <StatusPill status={s.active ? 'active' : 'disabled'} />
               </header>
-              <p className="sub-url">
+              <p className="sub-url clamp" title={s.url.slice(0, 2000)}>
                 <code>{s.url}</code>
               </p>
-              <p className="muted small">
+              <p className="muted small clamp" title={s.eventTypes.join(', ').slice(0, 2000)}>
                 {s.eventTypes.join(', ')} · timeout {s.timeoutMs} ms · {s.maxAttempts} attempts{s.rateLimitPerSecond ? ` · ≤ ${s.rateLimitPerSecond}/s` : ''}
                 {s.consecutiveFailures > 0 ? ` · ${s.consecutiveFailures} failures in a row` : ''}
               </p>
