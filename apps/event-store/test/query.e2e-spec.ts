@@ -633,9 +633,10 @@ describe('event-store query API (real PostgreSQL and nats-server)', () => {
       ]);
       await waitFor(() => audits.items.filter((a) => a.type === 'audit.error_group_resolved').length === 2, { timeoutMs: 10_000, message: 'no audit.error_group_resolved' });
       const recorded = audits.items.filter((a) => a.type === 'audit.error_group_resolved');
+      const audit = { action: 'error_group_resolved', actor: 'frank', target: { type: 'error-group', id: 'refund.failed' } };
       expect(recorded.map((a) => a.data)).toEqual([
-        { eventType: 'refund.failed', message: 'gateway timeout', until: time(0), count: 1, eventIds: [g1], by: 'frank' },
-        { eventType: 'refund.failed', message: 'gateway timeout', until: null, count: 1, eventIds: [g2], by: 'frank' },
+        { ...audit, eventType: 'refund.failed', message: 'gateway timeout', until: time(0), count: 1, eventIds: [g1], by: 'frank' },
+        { ...audit, eventType: 'refund.failed', message: 'gateway timeout', until: null, count: 1, eventIds: [g2], by: 'frank' },
       ]);
     });
   });

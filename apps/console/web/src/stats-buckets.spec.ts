@@ -17,8 +17,8 @@ describe('stats buckets', () => {
     const buckets = bucketsFor('6h', Date.parse('2026-03-01T10:20:00Z'));
     const rows = bucketRows(buckets, stats([{ key: '2026-03-01T08:00:00.000Z', count: 4, errors: 1, levels: { info: 3, error: 1 }, types: { 'vendor.created': 3, 'job.failed': 1 } }]), hhmm);
     expect(rows.map((r) => r.label)).toEqual(['05:00', '06:00', '07:00', '08:00', '09:00', '10:00']);
-    expect(rows[3]).toEqual({ label: '08:00', total: 4, errors: 1, errorRate: 25, levels: { debug: 0, info: 3, warn: 0, error: 1 }, types: { 'vendor.created': 3, 'job.failed': 1 } });
-    expect(rows[2]).toEqual({ label: '07:00', total: 0, errors: 0, errorRate: null, levels: { debug: 0, info: 0, warn: 0, error: 0 }, types: {} });
+    expect(rows[3]).toEqual({ label: '08:00', total: 4, errors: 1, errorRate: 25, levels: { debug: 0, info: 3, success: 0, warn: 0, error: 1 }, types: { 'vendor.created': 3, 'job.failed': 1 } });
+    expect(rows[2]).toEqual({ label: '07:00', total: 0, errors: 0, errorRate: null, levels: { debug: 0, info: 0, success: 0, warn: 0, error: 0 }, types: {} });
   });
 
   it('keeps the busiest types and sums the rest as other', () => {
