@@ -84,6 +84,14 @@ const EXERCISES: Record<string, Exercise> = {
     expect(job.status).toBe(202);
     return [{ ...(await ctx.call('event-store', 'DELETE', `/events/replay/${job.body.jobId as string}`)), action: 'events_replayed' }];
   },
+  'event-store POST /events/client-keys': async (ctx) => [
+    { ...(await ctx.call('event-store', 'POST', '/events/client-keys', { name: unique('walk'), origins: ['https://walk.example'], types: ['web.*'] })), action: 'client_key_created' },
+  ],
+  'event-store DELETE /events/client-keys/:id': async (ctx) => {
+    const created = await ctx.call('event-store', 'POST', '/events/client-keys', { name: unique('walk'), origins: ['https://walk.example'], types: ['web.*'] });
+    expect(created.status).toBe(201);
+    return [{ ...(await ctx.call('event-store', 'DELETE', `/events/client-keys/${created.body.id as string}`)), action: 'client_key_revoked' }];
+  },
   'event-store PATCH /events/:id/resolve': async (ctx) => {
     const id = await errorEvent(ctx);
     return [{ ...(await ctx.call('event-store', 'PATCH', `/events/${id}/resolve`, { by: 'walker' })), action: 'event_resolved', actor: 'walker' }];

@@ -64,7 +64,7 @@ export class ClientIngestController {
     if (extra.length > 0) throw new BadRequestException(extra.map((k) => `${k}: is not a field of the body; send {"events": [...]}`));
     try {
       const outcome = await this.client.ingestFor(key, req.ip ?? req.socket.remoteAddress ?? 'unknown', body.events);
-      return answer(outcome, body.events.length);
+      return answer(outcome, body.events.length, true);
     } catch (err) {
       if (err instanceof RateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       throw err;

@@ -15,9 +15,10 @@ function tooLargeOnly(outcome: IngestOutcome): PayloadTooLargeException | undefi
 
 /**
  * The answer to an ingest call of `count` items: the outcome when anything was accepted, else the
- * 413 (size alone) or 400 naming the first item's first field at fault.
+ * 413 (size alone) or 400 naming the first item's first field at fault (`events[0].type`; just `type` for
+ * a single event, unless `indexed` says the body held a list).
  */
-export function answer(outcome: IngestOutcome, count: number): IngestOutcome {
+export function answer(outcome: IngestOutcome, count: number, indexed = false): IngestOutcome {
   if (outcome.accepted > 0) return outcome;
   const tooLarge = tooLargeOnly(outcome);
   if (tooLarge) throw tooLarge;
@@ -26,6 +27,6 @@ export function answer(outcome: IngestOutcome, count: number): IngestOutcome {
     count === 1 && first && !first.ok ? `The event was rejected: ${first.errors.join('; ')}` : `All ${count} events were rejected; see each result's errors`;
   // Each error starts with the field it is about (`type: is required`).
   const firstField = first && !first.ok ? /^([\w.[\]]+):/.exec(first.errors[0] ?? '')?.[1] : undefined;
-  const field = firstField && (count === 1 ? firstField : `events[0].${firstField}`);
+  const field = firstField && (count === 1 && !indexed ? firstField : `events[0].${firstField}`);
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...(field ? { field } : {}), ...outcome });
 }
