@@ -123,6 +123,9 @@ describe('event-store browser ingest with public client keys (real nats-server a
     }
     const error = (await admin().get(`/events/${encodeURIComponent(ids[1])}`)).body as Record<string, unknown>;
     expect(error).toMatchObject({ level: 'error', usermessage: 'Something went wrong, please retry', audience: 'user' });
+    // text/plain is taken on the client route only: the admin ingest still wants JSON.
+    const plainAdmin = await request(store.url).post('/events/batch').set('X-Api-Key', ADMIN).set('Content-Type', 'text/plain').send(JSON.stringify({ events: [{ type: 'web.x', data: {} }] }));
+    expect(plainAdmin.status).toBe(415);
     const bySource = await admin().get('/events?source=client&type=web.user_action');
     expect((bySource.body as { items: { id: string }[] }).items.map((i) => i.id)).toContain(ids[0]);
   });

@@ -117,8 +117,15 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     await page.close();
   });
 
-  it('still delivers a batch that was only queued when the page closed (beacon on page hide)', async () => {
+  it('still delivers a batch that was only queued when the page closed (beacon on page hide); a disabled logger sends nothing', async () => {
     const page = await openShop();
+    // ENABLE_CLIENT_LOGGING off: sent at once if it were on (batchEvents false), so before the beacon below.
+    await page.evaluate(async () => {
+      const { createClientLogger } = (await import('/client-logger.js' as string)) as { createClientLogger(o: object): { logEvent(e: object): void; flush(): void } };
+      const off = createClientLogger({ ...(globalThis as unknown as { MESH_CONFIG: object }).MESH_CONFIG, enabled: false, batchEvents: false });
+      off.logEvent({ type: 'client.disabled_probe', data: {} });
+      off.flush();
+    });
     const sessionId = await page.evaluate(() => {
       const logger = (globalThis as unknown as { logger: { sessionId: string; logUserAction(a: string, d: object): void } }).logger;
       for (let i = 0; i < 3; i++) logger.logUserAction('scrolled', { i });
@@ -127,5 +134,8 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     await page.close({ runBeforeUnload: true });
     const items = await storedFor(sessionId, 3);
     expect(items.map((i) => i.data.i).sort()).toEqual([0, 1, 2]);
+    const probe = await request(store.url).get('/events?type=client.disabled_probe').set('X-Api-Key', ADMIN);
+    expect(probe.status).toBe(200);
+    expect((probe.body as { items: unknown[] }).items).toEqual([]);
   });
 });
