@@ -107,3 +107,6 @@ export { AuditExempt, AUDIT_EXEMPT } from './audit/audit-exempt.js';
 export { buildAsyncApiDocument, type AsyncApiEventType, type AsyncApiStream, type AsyncApiOptions } from './asyncapi/asyncapi-document.js';
 export { listRegisteredSchemas, latestSchemas } from './schemas/schema-bucket-list.js';
 export { streamSpecs } from './streams/stream-specs.js';
+export { ServerLoggingModule } from './server-logging/server-logging.module.js';
+export { RequestLoggerInterceptor } from './server-logging/request-logger.interceptor.js';
+export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';

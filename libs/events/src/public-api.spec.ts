@@ -12,8 +12,8 @@ const VALUES = [
   'EventsModule', 'EventsService', 'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'HEADER',
   'InjectEventsService', 'InvalidEventTypeError', 'ItemFailure', 'JetStreamContext', 'JetStreamServer', 'MAX_OFFSET',
   'MetricsService', 'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'PgListener', 'ReplayService',
-  'RetryLaterError', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'SchemaRegistry', 'SchemaValidationError',
-  'StrictInt', 'StrictIntPipe', 'UnstorableDataError', 'UuidPipe', 'configureHttpEdge', 'connectEventConsumer',
+  'RequestLoggerInterceptor', 'RetryLaterError', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'SchemaRegistry', 'SchemaValidationError',
+  'ServerLoggingModule', 'StrictInt', 'StrictIntPipe', 'UnstorableDataError', 'UuidPipe', 'configureHttpEdge', 'connectEventConsumer',
   'createEnvelope', 'edgeError', 'groupCommitMetrics', 'isEventType', 'isPostgresDataError', 'listenHost',
   'matchesPattern', 'meshStatus', 'normalizePattern', 'parseDuration', 'parseDurationList', 'replayDurable',
   'sharedRateLimiter', 'subjectForType', 'takeAll', 'takeUpTo', 'toBool', 'toInt', 'uuidv7', 'validateEnv', 'validationRule',
@@ -23,7 +23,7 @@ const TYPES = [
   'EventSubscription', 'EventsConfig', 'EventsConsumerOptions', 'EventsHealth', 'EventsHealthContributor',
   'EventsHealthModuleOptions', 'EventsModuleAsyncOptions', 'EventsModuleOptions', 'EventsProducerOptions',
   'GroupCommitOptions', 'HttpEdgeOptions', 'IEventsService', 'ItemResult', 'MeshDatabaseOptions', 'MeshStatus',
-  'PublishOptions', 'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'SharedRateLimitOptions',
+  'PublishOptions', 'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'ServerLoggingOptions', 'SharedRateLimitOptions',
   'StoredDeadLetter',
 ];
 
