@@ -117,6 +117,28 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     await page.close();
   });
 
+  it('keeps what it could not send while offline and sends it after a reload', async () => {
+    const page = await openShop();
+    const sessionId = await page.evaluate(() => (globalThis as unknown as { logger: { sessionId: string } }).logger.sessionId);
+    await page.context().setOffline(true);
+    await page.evaluate(() => {
+      const logger = (globalThis as unknown as { logger: { logUserAction(a: string, d: object): void; flush(): void } }).logger;
+      logger.logUserAction('offline_click', { n: 1 });
+      logger.logUserAction('offline_click', { n: 2 });
+      logger.flush();
+    });
+    // The failed batch is kept for later, not dropped.
+    await page.waitForFunction("(localStorage.getItem('mesh.clientLogger.pending') ?? '').includes('offline_click')", undefined, { timeout: 30_000 });
+    // Its retry timer stopped: only the reloaded page's logger can send them now.
+    await page.evaluate(() => (globalThis as unknown as { logger: { close(): void } }).logger.close());
+    await page.context().setOffline(false);
+    await page.reload();
+    await page.waitForFunction("document.title === 'ready'");
+    const items = await storedFor(sessionId, 2);
+    expect(items.map((i) => i.data.n).sort()).toEqual([1, 2]);
+    await page.close();
+  });
+
   it('still delivers a batch that was only queued when the page closed (beacon on page hide); a disabled logger sends nothing', async () => {
     const page = await openShop();
     // ENABLE_CLIENT_LOGGING off: sent at once if it were on (batchEvents false), so before the beacon below.

@@ -1,10 +1,13 @@
 import type { ClientEvent, WireEvent } from './client-event.js';
+import { pendingStore } from './pending-store.js';
 
 export type { ClientEvent, ClientLevel } from './client-event.js';
 
 export const MAX_EVENTS_PER_BATCH = 10;
 export const BATCH_INTERVAL_MS = 5_000;
 const SESSION_KEY = 'mesh.sessionId';
+/** Waits before resending kept batches, doubling after each failure up to the last. */
+const RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 60_000];
 
 export interface ClientLoggerOptions {
   /** The event-store's base URL, e.g. `https://events.example.com`. */
@@ -55,6 +58,8 @@ export class ClientLogger {
     if (document.visibilityState === 'hidden') this.flush(true);
   };
   private readonly onPageHide = () => this.flush(true);
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ClientLoggerOptions) {
     this.url = `${options.endpoint.replace(/\/$/, '')}/events/client?key=${encodeURIComponent(options.key)}`;
@@ -63,6 +68,8 @@ export class ClientLogger {
     this.timer = setInterval(() => this.flush(), options.batchIntervalMs ?? BATCH_INTERVAL_MS);
     document.addEventListener('visibilitychange', this.onHide);
     addEventListener('pagehide', this.onPageHide);
+    // What an earlier page (or this one before a reload) could not send.
+    this.scheduleRetry(0);
   }
 
   get sessionId(): string {
@@ -83,14 +90,48 @@ export class ClientLogger {
     this.logEvent({ type: CLIENT_TYPES.userAction, data: { action, ...details } });
   }
 
-  /** Sends what is queued; `leaving` uses a beacon, which the browser delivers after the page is gone. */
+  /**
+   * Sends what is queued; `leaving` uses a beacon, which the browser delivers after the page is gone.
+   * A batch the ingest could not take (offline, 429, 5xx) is kept in localStorage (bounded) and
+   * resent with backoff, also after a reload.
+   */
   flush(leaving = false): void {
     while (this.queue.length > 0) {
-      const body = JSON.stringify({ events: this.queue.splice(0, this.max) });
+      const batch = this.queue.splice(0, this.max);
       // A string body goes as text/plain: no preflight, which a beacon could not wait for.
+      const body = JSON.stringify({ events: batch });
       if (leaving && navigator.sendBeacon(this.url, body)) continue;
-      void this.send(this.url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } }).catch(() => undefined);
+      void this.post(batch, body);
     }
+  }
+
+  private async post(batch: WireEvent[], body: string): Promise<void> {
+    let retry: boolean;
+    try {
+      const res = await this.send(this.url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } });
+      // Another 4xx would be refused again: the answer names the problem, resending cannot fix it.
+      retry = res.status === 429 || res.status >= 500;
+    } catch {
+      retry = true;
+    }
+    if (!retry) {
+      this.retries = 0;
+      return;
+    }
+    pendingStore.keep(batch);
+    this.scheduleRetry(RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]);
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const pending = pendingStore.take();
+      for (let i = 0; i < pending.length; i += this.max) {
+        const batch = pending.slice(i, i + this.max);
+        void this.post(batch, JSON.stringify({ events: batch }));
+      }
+    }, delayMs);
   }
 
   /** Logs `error` events and unhandled promise rejections; returns the undo. */
@@ -125,6 +166,7 @@ export class ClientLogger {
   /** Stops the timer and the page hooks, sending what is queued. */
   close(): void {
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
     document.removeEventListener('visibilitychange', this.onHide);
     removeEventListener('pagehide', this.onPageHide);
     this.flush();
