@@ -19,6 +19,7 @@ const PAGE = `<!doctype html><html><head><title>shop</title></head><body><h1>sho
   import { createClientLogger } from '/client-logger.js';
   const logger = createClientLogger({ ...window.MESH_CONFIG, batchIntervalMs: 600000 });
   logger.installGlobalHandlers();
+  logger.installNavigationHook();
   window.meshFetch = logger.wrapFetch(fetch);
   window.logger = logger;
   document.title = 'ready';
@@ -95,7 +96,7 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     return items!;
   }
 
-  it('delivers a user action, an uncaught error and a failed fetch with the session, the page URL and source client', async () => {
+  it('delivers a user action, an uncaught error, a failed fetch and a navigation with the session, the page URL and source client', async () => {
     const page = await openShop();
     const sessionId = await page.evaluate(() => (globalThis as unknown as { logger: { sessionId: string } }).logger.sessionId);
     await page.evaluate(async () => {
@@ -106,11 +107,14 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
       });
       await new Promise((resolve) => setTimeout(resolve, 50));
       await w.meshFetch('/api/products/404');
+      (globalThis as unknown as { history: { pushState(state: object, unused: string, url: string): void } }).history.pushState({}, '', '/products/7?tab=reviews');
       w.logger.flush();
     });
-    const items = await storedFor(sessionId, 3);
+    const items = await storedFor(sessionId, 4);
     const byType = Object.fromEntries(items.map((i) => [i.type, i]));
-    for (const item of items) expect(item).toMatchObject({ source: 'client', clientkey: 'shop-page', pageurl: `${origin}/` });
+    for (const item of items) expect(item).toMatchObject({ source: 'client', clientkey: 'shop-page' });
+    expect(byType['client.user_action'].pageurl).toBe(`${origin}/`);
+    expect(byType['client.navigation']).toMatchObject({ pageurl: `${origin}/products/7?tab=reviews`, data: { from: '/', to: '/products/7?tab=reviews' } });
     expect(byType['client.user_action'].data).toMatchObject({ action: 'add_to_cart', sku: 'A-1' });
     expect(byType['client.error']).toMatchObject({ level: 'error', data: { name: 'Error', message: 'price missing' } });
     expect(byType['client.api_failed']).toMatchObject({ level: 'error', data: { method: 'GET', url: '/api/products/404', status: 404, durationMs: expect.any(Number) as number } });

@@ -23,7 +23,7 @@ export interface ClientLoggerOptions {
 }
 
 /** Types the helpers publish; the client key must allow them (e.g. with the pattern `client.*`). */
-export const CLIENT_TYPES = { error: 'client.error', userAction: 'client.user_action', apiFailed: 'client.api_failed' } as const;
+export const CLIENT_TYPES = { error: 'client.error', userAction: 'client.user_action', apiFailed: 'client.api_failed', navigation: 'client.navigation' } as const;
 
 function sessionId(): string {
   try {
@@ -143,6 +143,35 @@ export class ClientLogger {
     return () => {
       removeEventListener('error', onError);
       removeEventListener('unhandledrejection', onRejection);
+    };
+  }
+
+  /**
+   * Logs each navigation of a single-page app (`history.pushState`/`replaceState` and back/forward) as
+   * `client.navigation` with the path it left and the one it reached; returns the undo.
+   */
+  installNavigationHook(): () => void {
+    let from = location.pathname + location.search;
+    const changed = () => {
+      const to = location.pathname + location.search;
+      if (to === from) return;
+      this.logEvent({ type: CLIENT_TYPES.navigation, data: { from, to } });
+      from = to;
+    };
+    const { pushState, replaceState } = history;
+    history.pushState = function (...args: Parameters<History['pushState']>) {
+      pushState.apply(this, args);
+      changed();
+    };
+    history.replaceState = function (...args: Parameters<History['replaceState']>) {
+      replaceState.apply(this, args);
+      changed();
+    };
+    addEventListener('popstate', changed);
+    return () => {
+      history.pushState = pushState;
+      history.replaceState = replaceState;
+      removeEventListener('popstate', changed);
     };
   }
 
