@@ -85,6 +85,14 @@ const EXERCISES: Record<string, Exercise> = {
     // The job records its outcome when it stops, in the context of the request that started it.
     return [{ ...(await ctx.call('event-store', 'DELETE', `/events/replay/${job.body.jobId as string}`)), action: 'events_replayed', correlationId: job.correlationId }];
   },
+  'event-store POST /events/client-keys': async (ctx) => [
+    { ...(await ctx.call('event-store', 'POST', '/events/client-keys', { name: unique('walk'), origins: ['https://walk.example'], types: ['web.*'] })), action: 'client_key_created' },
+  ],
+  'event-store DELETE /events/client-keys/:id': async (ctx) => {
+    const created = await ctx.call('event-store', 'POST', '/events/client-keys', { name: unique('walk'), origins: ['https://walk.example'], types: ['web.*'] });
+    expect(created.status).toBe(201);
+    return [{ ...(await ctx.call('event-store', 'DELETE', `/events/client-keys/${created.body.id as string}`)), action: 'client_key_revoked' }];
+  },
   'event-store PATCH /events/:id/resolve': async (ctx) => {
     const id = await errorEvent(ctx);
     return [{ ...(await ctx.call('event-store', 'PATCH', `/events/${id}/resolve`, { by: 'walker' })), action: 'event_resolved', actor: 'walker' }];

@@ -11,6 +11,7 @@ import { QueryModule } from './query/query.module.js';
 import { GraphModule } from './graph/graph.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
+import { ClientKeysModule } from './client-keys/client-keys.module.js';
 import { ReplayModule } from './replay/replay.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 
@@ -39,6 +40,8 @@ export class AppModule {
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,
+        // Before QueryModule too, for `GET /events/client-keys`.
+        ClientKeysModule,
         MessagesModule,
         FeedModule,
         AsyncApiModule,

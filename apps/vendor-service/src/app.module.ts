@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { Vendor } from './vendors/vendor.entity.js';
 import { CreateVendors1733000000000 } from './vendors/migrations/1733000000000-create-vendors.js';
 import { VendorsModule } from './vendors/vendors.module.js';
@@ -22,6 +22,8 @@ export class AppModule {
           database: { entities: [Vendor], migrations: [CreateVendors1733000000000] },
         }),
         EventsHealthModule,
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on.
+        ServerLoggingModule.forRoot(),
         VendorsModule,
       ],
     };

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { registerDecorator } from 'class-validator';
 import { validateEnv } from '@app/events';
 
-const DEFAULTS = { maxBodyBytes: 1024 * 1024, maxBatch: 500, ratePerMinute: 600 };
+const DEFAULTS = { maxBodyBytes: 1024 * 1024, maxBatch: 500, ratePerMinute: 600, clientKeyRatePerMinute: 600, clientIpRatePerMinute: 120 };
 
 /** A decimal integer as a number, empty or unset as `fallback`; anything else stays as given, for the error to show. */
 const toInt =
@@ -38,18 +38,30 @@ export class IngestEnv {
   /** Events per minute per API key: a token bucket, so bursts up to this many, refilled evenly. */
   @Transform(toInt(DEFAULTS.ratePerMinute)) @IsWholeNumber(1, 10_000_000)
   INGEST_RATE_LIMIT_PER_MINUTE = DEFAULTS.ratePerMinute;
+
+  /** Browser events per minute per public client key, all its pages together. */
+  @Transform(toInt(DEFAULTS.clientKeyRatePerMinute)) @IsWholeNumber(1, 10_000_000)
+  CLIENT_INGEST_RATE_LIMIT_PER_MINUTE = DEFAULTS.clientKeyRatePerMinute;
+
+  /** Browser events per minute per client IP address, whatever key it uses: one page cannot spend a key's whole allowance. */
+  @Transform(toInt(DEFAULTS.clientIpRatePerMinute)) @IsWholeNumber(1, 10_000_000)
+  CLIENT_INGEST_IP_RATE_LIMIT_PER_MINUTE = DEFAULTS.clientIpRatePerMinute;
 }
 
 export interface IngestLimits {
   maxBodyBytes: number;
   maxBatch: number;
   ratePerMinute: number;
+  clientKeyRatePerMinute: number;
+  clientIpRatePerMinute: number;
 }
 
 export const ingestLimitsFromEnv = (env: IngestEnv): IngestLimits => ({
   maxBodyBytes: env.INGEST_MAX_BODY_BYTES,
   maxBatch: env.INGEST_MAX_BATCH,
   ratePerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,
+  clientKeyRatePerMinute: env.CLIENT_INGEST_RATE_LIMIT_PER_MINUTE,
+  clientIpRatePerMinute: env.CLIENT_INGEST_IP_RATE_LIMIT_PER_MINUTE,
 });
 
 /** The validated limits as a @nestjs/config namespace; inject with `@Inject(ingestEnv.KEY)`. */

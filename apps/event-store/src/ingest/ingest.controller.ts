@@ -1,21 +1,10 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, PayloadTooLargeException, Post, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ApiKey, ApiKeyGuard } from '@app/events';
-import { IngestOutcome, IngestResult, IngestService } from './ingest.service.js';
+import { IngestOutcome, IngestService } from './ingest.service.js';
+import { answer } from './ingest-answer.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The 413 for a request whose every item was refused for its size alone; undefined otherwise. */
-function tooLargeOnly(outcome: IngestOutcome): PayloadTooLargeException | undefined {
-  const failed = outcome.results.filter((r): r is Extract<IngestResult, { ok: false }> => !r.ok);
-  if (failed.length === 0 || !failed.every((r) => r.reason === 'too_large')) return undefined;
-  const limitBytes = failed[0].limitBytes;
-  const message =
-    failed.length === 1
-      ? `The event was rejected: ${failed[0].errors.join('; ')}`
-      : `All ${failed.length} events were rejected: each is over the limit of ${limitBytes} bytes (EVENT_MAX_BYTES); see each result's errors`;
-  return new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message, limitBytes, ...outcome });
-}
 
 /**
  * `POST /events` (one event) and `POST /events/batch` (`{ "events": [...] }`), admin key only.
@@ -57,16 +46,6 @@ export class IngestController {
       res.setHeader('Retry-After', String(retryAfter));
       throw this.ingest.rateLimited(items.length, retryAfter);
     }
-    const outcome = await this.ingest.ingest(items);
-    if (outcome.accepted > 0) return outcome;
-    const tooLarge = tooLargeOnly(outcome);
-    if (tooLarge) throw tooLarge;
-    const first = outcome.results[0];
-    const message =
-      items.length === 1 && first && !first.ok ? `The event was rejected: ${first.errors.join('; ')}` : `All ${items.length} events were rejected; see each result's errors`;
-    // Each error starts with the field it is about (`type: is required`).
-    const firstField = first && !first.ok ? /^([\w.[\]]+):/.exec(first.errors[0] ?? '')?.[1] : undefined;
-    const field = firstField && (items.length === 1 ? firstField : `events[0].${firstField}`);
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message, ...(field ? { field } : {}), ...outcome });
+    return answer(await this.ingest.ingest(items), items.length);
   }
 }

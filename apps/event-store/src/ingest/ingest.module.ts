@@ -10,5 +10,6 @@ import { IngestService } from './ingest.service.js';
   imports: [ConfigModule.forFeature(ingestEnv), AuditTrailModule],
   controllers: [IngestController],
   providers: [IngestService],
+  exports: [IngestService],
 })
 export class IngestModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
+import type { PublishOptions } from '@app/events';
 import { EventsService, EventTooLargeError, InvalidEventTypeError, UnstorableDataError, SchemaValidationError, sharedRateLimiter, takeAll, AuditTrail } from '@app/events';
 
 import { ingestEnv } from './ingest-env.js';
@@ -12,6 +13,9 @@ import { checkIngestItem, publishOptionsOf } from './ingest-item.js';
 export type IngestResult =
   | { index: number; ok: true; id: string; queued: boolean; duplicate?: true }
   | { index: number; ok: false; errors: string[]; reason?: 'too_large'; limitBytes?: number };
+
+/** One item after its checks: what to publish, or why not. */
+export type PreparedItem = { ok: true; type: string; data: unknown; options: PublishOptions } | { ok: false; errors: string[] };
 
 export interface IngestOutcome {
   results: IngestResult[];
@@ -81,18 +85,31 @@ export class IngestService {
 
   /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested`. */
   async ingest(items: unknown[]): Promise<IngestOutcome> {
-    const results: IngestResult[] = new Array(items.length);
+    const outcome = await this.publishAll(
+      items.map((raw) => {
+        const checked = checkIngestItem(raw);
+        return checked.ok ? { ok: true, type: checked.event.type, data: checked.event.data, options: publishOptionsOf(checked.event) } : checked;
+      }),
+    );
+    await this.audit
+      .record({ action: 'events_ingested', target: { type: 'event-store' }, details: { accepted: outcome.accepted, rejected: outcome.rejected } })
+      .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
+    return outcome;
+  }
+
+  /** Publishes the items that passed their checks, in order, `IN_FLIGHT` at a time; the others keep their errors. */
+  async publishAll(prepared: PreparedItem[]): Promise<IngestOutcome> {
+    const results: IngestResult[] = new Array(prepared.length);
     const valid: { index: number; publish: () => Promise<IngestResult> }[] = [];
-    items.forEach((raw, index) => {
-      const checked = checkIngestItem(raw);
-      if (!checked.ok) {
-        results[index] = { index, ok: false, errors: checked.errors };
+    prepared.forEach((item, index) => {
+      if (!item.ok) {
+        results[index] = { index, ok: false, errors: item.errors };
         return;
       }
-      const { type, data } = checked.event;
+      const { type, data, options } = item;
       const publish = async (): Promise<IngestResult> => {
         try {
-          const r = await this.events.publishEvent(type, data, publishOptionsOf(checked.event));
+          const r = await this.events.publishEvent(type, data, options);
           return r.duplicate ? { index, ok: true, id: r.id, queued: r.queued, duplicate: true } : { index, ok: true, id: r.id, queued: r.queued };
         } catch (err) {
           if (!(err instanceof SchemaValidationError)) this.logger.warn(`ingested ${type} not published: ${(err as Error).message}`);
@@ -109,10 +126,6 @@ export class IngestService {
       for (const r of done) results[r.index] = r;
     }
     const accepted = results.filter((r) => r.ok).length;
-    const outcome = { results, accepted, rejected: results.length - accepted };
-    await this.audit
-      .record({ action: 'events_ingested', target: { type: 'event-store' }, details: { accepted, rejected: outcome.rejected } })
-      .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
-    return outcome;
+    return { results, accepted, rejected: results.length - accepted };
   }
 }

@@ -20,6 +20,8 @@ export interface HttpEdgeOptions {
   maxDepth?: number;
   /** Paths that take form bodies too (provider callbacks); every other route takes JSON only. */
   formRoutes?: RegExp[];
+  /** Paths that take JSON sent as `text/plain` too (browser beacons: `navigator.sendBeacon` with a string body). */
+  textJsonRoutes?: RegExp[];
   /** The page's policy for an app that serves one (the console); APIs get `default-src 'none'`. */
   contentSecurityPolicy?: CspDirectives;
 }
@@ -43,6 +45,7 @@ export function configureHttpEdge<T extends INestApplication>(app: T, options: H
       limitSetting: options.limitSetting,
       maxDepth: options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH,
       formRoutes: options.formRoutes ?? [],
+      textJsonRoutes: options.textJsonRoutes ?? [],
     }),
   );
   // Named so that Nest, which adds a parser of each name only when none is there, adds no form parser.

@@ -30,6 +30,8 @@ export interface BodyParserOptions {
   maxDepth: number;
   /** Paths (regular expressions on the path) that take `application/x-www-form-urlencoded` as well, e.g. provider callbacks. */
   formRoutes: RegExp[];
+  /** Paths that also take JSON sent as `text/plain` (browser beacons, which cannot set a JSON type without a preflight). */
+  textJsonRoutes?: RegExp[];
 }
 
 const SEND_JSON = 'send the body as JSON with Content-Type: application/json (UTF-8)';
@@ -92,7 +94,8 @@ export function edgeBodyParser(options: BodyParserOptions): Middleware {
     if (media === 'application/x-www-form-urlencoded' && options.formRoutes.some((r) => r.test(path))) {
       return form(req, res, (err) => next(err ? mapError(err as ParserError) : undefined));
     }
-    if (!isJson(media)) {
+    const textJson = media === 'text/plain' && (options.textJsonRoutes ?? []).some((r) => r.test(path));
+    if (!isJson(media) && !textJson) {
       const given = media ? `Content-Type ${media} is not accepted here` : 'The request has a body but no Content-Type';
       return next(edgeError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `${given}: ${SEND_JSON}`));
     }

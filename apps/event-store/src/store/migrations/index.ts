@@ -10,6 +10,7 @@ import { SpanSummaries1765000200000 } from './1765000200000-span-summaries.js';
 import { EventMessages1765000500000 } from './1765000500000-event-messages.js';
 import { CausationIndex1765000700000 } from './1765000700000-causation-index.js';
 import { AuditEvents1765000701000 } from './1765000701000-audit-events.js';
+import { ClientKeys1765000900000 } from './1765000900000-client-keys.js';
 
 /** Every migration of the event store's schema, oldest first (TypeORM runs the ones not yet applied). */
 export const EVENT_STORE_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const EVENT_STORE_MIGRATIONS = [
   EventMessages1765000500000,
   CausationIndex1765000700000,
   AuditEvents1765000701000,
+  ClientKeys1765000900000,
 ];

@@ -1,0 +1,210 @@
+import type { ClientEvent, WireEvent } from './client-event.js';
+import { pendingStore } from './pending-store.js';
+
+export type { ClientEvent, ClientLevel } from './client-event.js';
+
+export const MAX_EVENTS_PER_BATCH = 10;
+export const BATCH_INTERVAL_MS = 5_000;
+const SESSION_KEY = 'mesh.sessionId';
+/** Waits before resending kept batches, doubling after each failure up to the last. */
+const RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 60_000];
+
+export interface ClientLoggerOptions {
+  /** The event-store's base URL, e.g. `https://events.example.com`. */
+  endpoint: string;
+  /** The public client key (`pk_…`) created with `POST /events/client-keys` for this page's origin. */
+  key: string;
+  /** BATCH_EVENTS: off sends every event at once. */
+  batchEvents?: boolean;
+  maxEventsPerBatch?: number;
+  batchIntervalMs?: number;
+  /** ENABLE_CLIENT_LOGGING: off makes every call a no-op. */
+  enabled?: boolean;
+}
+
+/** Types the helpers publish; the client key must allow them (e.g. with the pattern `client.*`). */
+export const CLIENT_TYPES = { error: 'client.error', userAction: 'client.user_action', apiFailed: 'client.api_failed', navigation: 'client.navigation' } as const;
+
+function sessionId(): string {
+  try {
+    const known = sessionStorage.getItem(SESSION_KEY);
+    if (known) return known;
+    const id = crypto.randomUUID();
+    sessionStorage.setItem(SESSION_KEY, id);
+    return id;
+  } catch {
+    // Storage refused (privacy mode): the id lasts as long as the page.
+    return crypto.randomUUID();
+  }
+}
+
+const errorData = (error: unknown): Record<string, unknown> =>
+  error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'NonError', message: String(error) };
+
+/**
+ * Batches a page's events to the event-store's `POST /events/client`: sent when
+ * `maxEventsPerBatch` are queued or every `batchIntervalMs`, and by `navigator.sendBeacon` when the
+ * page is hidden or closed, so the last batch survives the page. Never throws into the page.
+ */
+export class ClientLogger {
+  private queue: WireEvent[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly url: string;
+  private readonly session = sessionId();
+  private readonly max: number;
+  /** The page's fetch as it was, so a wrapper installed later never sees (or logs) the logger's own calls. */
+  private readonly send = fetch.bind(globalThis);
+  private readonly onHide = () => {
+    if (document.visibilityState === 'hidden') this.flush(true);
+  };
+  private readonly onPageHide = () => this.flush(true);
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: ClientLoggerOptions) {
+    this.url = `${options.endpoint.replace(/\/$/, '')}/events/client?key=${encodeURIComponent(options.key)}`;
+    this.max = options.maxEventsPerBatch ?? MAX_EVENTS_PER_BATCH;
+    if (options.enabled === false) return;
+    this.timer = setInterval(() => this.flush(), options.batchIntervalMs ?? BATCH_INTERVAL_MS);
+    document.addEventListener('visibilitychange', this.onHide);
+    addEventListener('pagehide', this.onPageHide);
+    // What an earlier page (or this one before a reload) could not send.
+    this.scheduleRetry(0);
+  }
+
+  get sessionId(): string {
+    return this.session;
+  }
+
+  logEvent(event: ClientEvent): void {
+    if (this.options.enabled === false) return;
+    this.queue.push({ ...event, data: event.data ?? {}, id: crypto.randomUUID(), time: new Date().toISOString(), sessionId: this.session, url: location.href, userAgent: navigator.userAgent });
+    if (this.options.batchEvents === false || this.queue.length >= this.max) this.flush();
+  }
+
+  logError(error: unknown, context?: Record<string, unknown>): void {
+    this.logEvent({ type: CLIENT_TYPES.error, level: 'error', data: { ...errorData(error), ...context } });
+  }
+
+  logUserAction(action: string, details?: Record<string, unknown>): void {
+    this.logEvent({ type: CLIENT_TYPES.userAction, data: { action, ...details } });
+  }
+
+  /**
+   * Sends what is queued; `leaving` uses a beacon, which the browser delivers after the page is gone.
+   * A batch the ingest could not take (offline, 429, 5xx) is kept in localStorage (bounded) and
+   * resent with backoff, also after a reload.
+   */
+  flush(leaving = false): void {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.max);
+      // A string body goes as text/plain: no preflight, which a beacon could not wait for.
+      const body = JSON.stringify({ events: batch });
+      if (leaving && navigator.sendBeacon(this.url, body)) continue;
+      void this.post(batch, body);
+    }
+  }
+
+  private async post(batch: WireEvent[], body: string): Promise<void> {
+    let retry: boolean;
+    try {
+      const res = await this.send(this.url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } });
+      // Another 4xx would be refused again: the answer names the problem, resending cannot fix it.
+      retry = res.status === 429 || res.status >= 500;
+    } catch {
+      retry = true;
+    }
+    if (!retry) {
+      this.retries = 0;
+      return;
+    }
+    pendingStore.keep(batch);
+    this.scheduleRetry(RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]);
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const pending = pendingStore.take();
+      for (let i = 0; i < pending.length; i += this.max) {
+        const batch = pending.slice(i, i + this.max);
+        void this.post(batch, JSON.stringify({ events: batch }));
+      }
+    }, delayMs);
+  }
+
+  /** Logs `error` events and unhandled promise rejections; returns the undo. */
+  installGlobalHandlers(): () => void {
+    const onError = (e: ErrorEvent) => this.logError(e.error ?? e.message, { source: e.filename, line: e.lineno, column: e.colno });
+    const onRejection = (e: PromiseRejectionEvent) => this.logError(e.reason, { unhandledRejection: true });
+    addEventListener('error', onError);
+    addEventListener('unhandledrejection', onRejection);
+    return () => {
+      removeEventListener('error', onError);
+      removeEventListener('unhandledrejection', onRejection);
+    };
+  }
+
+  /**
+   * Logs each navigation of a single-page app (`history.pushState`/`replaceState` and back/forward) as
+   * `client.navigation` with the path it left and the one it reached; returns the undo.
+   */
+  installNavigationHook(): () => void {
+    let from = location.pathname + location.search;
+    const changed = () => {
+      const to = location.pathname + location.search;
+      if (to === from) return;
+      this.logEvent({ type: CLIENT_TYPES.navigation, data: { from, to } });
+      from = to;
+    };
+    const { pushState, replaceState } = history;
+    history.pushState = function (...args: Parameters<History['pushState']>) {
+      pushState.apply(this, args);
+      changed();
+    };
+    history.replaceState = function (...args: Parameters<History['replaceState']>) {
+      replaceState.apply(this, args);
+      changed();
+    };
+    addEventListener('popstate', changed);
+    return () => {
+      history.pushState = pushState;
+      history.replaceState = replaceState;
+      removeEventListener('popstate', changed);
+    };
+  }
+
+  /** `fetch` that logs a failed call (an error status or a network error) with its timing; its own ingest calls excepted. */
+  wrapFetch(inner: typeof fetch = fetch): typeof fetch {
+    return async (input, init) => {
+      const started = performance.now();
+      const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+      const target = input instanceof Request ? input.url : String(input);
+      try {
+        const res = await inner(input, init);
+        if (!res.ok) this.apiFailed(method, target, started, { status: res.status });
+        return res;
+      } catch (err) {
+        this.apiFailed(method, target, started, { error: errorData(err).message });
+        throw err;
+      }
+    };
+  }
+
+  /** Stops the timer and the page hooks, sending what is queued. */
+  close(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    document.removeEventListener('visibilitychange', this.onHide);
+    removeEventListener('pagehide', this.onPageHide);
+    this.flush();
+  }
+
+  private apiFailed(method: string, target: string, started: number, outcome: Record<string, unknown>): void {
+    this.logEvent({ type: CLIENT_TYPES.apiFailed, level: 'error', data: { method, url: target, durationMs: Math.round(performance.now() - started), ...outcome } });
+  }
+}
+
+/** @example const logger = createClientLogger({ endpoint: 'https://events.example.com', key: 'pk_…' }); logger.installGlobalHandlers(); */
+export const createClientLogger = (options: ClientLoggerOptions): ClientLogger => new ClientLogger(options);
