@@ -23,6 +23,7 @@ export const ADMIN_KEYS = {
   cli: 'cli-suite-admin-key',
   eventMessages: 'event-messages-admin-key',
   auditTrail: 'audit-trail-admin-key',
+  customSchemas: 'custom-schemas-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
