@@ -24,6 +24,7 @@ export const ADMIN_KEYS = {
   eventMessages: 'event-messages-admin-key',
   auditTrail: 'audit-trail-admin-key',
   customSchemas: 'custom-schemas-admin-key',
+  mcp: 'mcp-suite-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */

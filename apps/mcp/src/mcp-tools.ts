@@ -1,0 +1,126 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { EventStoreError, type EventStoreClient } from './event-store-client.js';
+
+/** Pages stay small: a model reads every token it is given, and the cursor brings the rest. */
+const MAX_PAGE = 200;
+const DEFAULT_PAGE = 50;
+
+const asText = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] });
+
+/** Runs a tool; a refusal (a 4xx with its message, the store unreachable) becomes the tool's error text, which the model reads. */
+async function run(action: () => Promise<unknown>): Promise<CallToolResult> {
+  try {
+    return asText(await action());
+  } catch (err) {
+    return { isError: true, content: [{ type: 'text', text: (err as Error).message }] };
+  }
+}
+
+const time = (what: string) => z.iso.datetime({ offset: true }).optional().describe(`${what}, ISO 8601 with a zone (2026-12-01T00:00:00Z)`);
+
+/** An unhealthy store answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
+const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.body : { status: 'unreachable', error: err.message });
+
+/**
+ * The mesh as MCP tools and resources, over the event store's HTTP API. Admin writes carry the
+ * connected client's name (from its `initialize`) as the audit event's actor: `mcp:<client name>`.
+ */
+export function createMcpServer(store: EventStoreClient, version: string): McpServer {
+  const server = new McpServer({ name: 'event-mesh', version }, { instructions: 'Query and define the events of the event mesh. Results are paginated: pass nextCursor back as cursor for the next page.' });
+  const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`;
+
+  server.registerTool(
+    'query_events',
+    {
+      title: 'Query events',
+      description: 'Stored events, newest first, filtered (all filters combine with AND). Answers { items, nextCursor }; pass nextCursor as cursor for the next page, until it is null.',
+      inputSchema: {
+        type: z.string().optional().describe('An event type (vendor.created) or a pattern: vendor.* (one token), vendor.> (one or more)'),
+        source: z.string().optional().describe('The publishing service, e.g. vendor-service'),
+        resourceType: z.string().optional().describe('The kind of resource the event is about, e.g. vendor'),
+        resourceId: z.string().optional().describe('The resource id, with resourceType'),
+        level: z.array(z.enum(['debug', 'info', 'success', 'warn', 'error'])).optional().describe('One or more levels'),
+        actor: z.string().optional().describe('Who caused the event'),
+        correlationId: z.string().optional().describe('Every event of one story (one request and what followed)'),
+        from: time('Oldest time, inclusive'),
+        to: time('Newest time, exclusive'),
+        q: z.string().optional().describe('Text to find in the event data'),
+        limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`Events per page, ${DEFAULT_PAGE} by default, at most ${MAX_PAGE}`),
+        cursor: z.string().optional().describe('nextCursor from the previous page'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) => run(() => store.get('/events', { ...args, limit: args.limit ?? DEFAULT_PAGE })),
+  );
+
+  server.registerTool(
+    'get_event',
+    { title: 'Show one event', description: 'One stored event by its id, with its sentences.', inputSchema: { id: z.string().min(1).describe('The event id') }, annotations: { readOnlyHint: true } },
+    ({ id }) => run(() => store.get(`/events/${encodeURIComponent(id)}`)),
+  );
+
+  server.registerTool(
+    'timeline',
+    {
+      title: 'Timeline of one resource',
+      description: 'Every event about one resource, oldest first; includeRelated adds the events of the same stories (correlation ids).',
+      inputSchema: {
+        resourceType: z.string().min(1).describe('e.g. vendor'),
+        resourceId: z.string().min(1).describe('The resource id'),
+        includeRelated: z.boolean().optional().describe('Also the events that share a correlation id with them'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) => run(() => store.get('/events/timeline', args)),
+  );
+
+  server.registerTool(
+    'stats',
+    {
+      title: 'Event statistics',
+      description: 'Counts of events in a window: total, errors, per type, and grouped by type, level, source, hour or day.',
+      inputSchema: { from: time('Start of the window'), to: time('End of the window'), groupBy: z.enum(['type', 'level', 'source', 'hour', 'day']).optional().describe('How to group the counts') },
+      annotations: { readOnlyHint: true },
+    },
+    (args) => run(() => store.get('/events/stats', args)),
+  );
+
+  server.registerTool(
+    'list_schemas',
+    { title: 'Event catalogue', description: 'Every event type seen or defined, with counts and the registered JSON Schema versions of its data.', annotations: { readOnlyHint: true } },
+    () => run(() => store.get('/events/schemas')),
+  );
+
+  server.registerTool(
+    'register_schema',
+    {
+      title: 'Define an event type',
+      description:
+        'Registers the JSON Schema of the data of an event type, as a new version; producers validate against it at once. Versions only go up. A version that would refuse events the previous version accepted is refused, listing the changes, unless breaking is true. Audited with this client as the actor.',
+      inputSchema: {
+        type: z.string().describe('The event type, lowercase resource.action tokens: invoice.issued'),
+        version: z.number().int().min(1).describe('Above every version registered for the type; 1 for a new type'),
+        schema: z.record(z.string(), z.unknown()).describe('A JSON Schema object for the event data, e.g. {"type":"object","required":["id"]}'),
+        breaking: z.boolean().optional().describe('Register even though it would refuse events valid under the previous version'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+    (args) => run(() => store.post('/events/schemas', { ...args, by: actor() })),
+  );
+
+  server.registerResource(
+    'catalogue',
+    'mesh://catalogue',
+    { title: 'Event catalogue', description: 'Every event type with counts and registered JSON Schemas', mimeType: 'application/json' },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await store.get('/events/schemas')) }] }),
+  );
+  server.registerResource(
+    'health',
+    'mesh://health',
+    { title: 'Mesh health', description: "The event store's view of NATS, JetStream, PostgreSQL and its consumer", mimeType: 'application/json' },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await store.get('/health/events').catch(healthOf)) }] }),
+  );
+  return server;
+}
