@@ -141,18 +141,21 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect(catalogue.types.find((t) => t.type === 'ticket.closed')?.schemaVersions).toEqual([1]);
   });
 
-  it('serves a local assistant over stdio (the built app, node dist/apps/mcp/src/main.js --stdio)', async () => {
-    const client = new Client({ name: 'stdio-assistant', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: ['dist/apps/mcp/src/main.js', '--stdio'], env: { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY }, stderr: 'pipe' }),
-    );
+  // As an assistant's configuration starts it: the built app, and the CLI's `mesh mcp`.
+  it.each([
+    ['node dist/apps/mcp/src/main.js --stdio', ['dist/apps/mcp/src/main.js', '--stdio'], 'ticket.moved'],
+    ['mesh mcp', ['dist/apps/cli/main.js', 'mcp'], 'ticket.merged'],
+  ])('serves a local assistant over stdio (%s)', async (_how, args, type) => {
+    const name = `stdio-${type}`;
+    const client = new Client({ name, version: '1.0.0' });
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY };
+    await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'pipe' }));
     clients.push(client);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_events');
     const page = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 3 } }));
     expect(page.items).toHaveLength(3);
-    const schema = { type: 'object' };
-    json(await client.callTool({ name: 'register_schema', arguments: { type: 'ticket.moved', version: 1, schema } }));
-    const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === 'ticket.moved.v1'), { ...WAIT, message: 'no audit event for the stdio registration' });
-    expect(audit?.actor).toBe('mcp:stdio-assistant');
+    json(await client.callTool({ name: 'register_schema', arguments: { type, version: 1, schema: { type: 'object' } } }));
+    const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === `${type}.v1`), { ...WAIT, message: 'no audit event for the stdio registration' });
+    expect(audit?.actor).toBe(`mcp:${name}`);
   });
 });
