@@ -28,12 +28,14 @@ export class EventStoreClient {
     return this.call('GET', url);
   }
 
-  post(path: string, body: unknown): Promise<unknown> {
-    return this.call('POST', new URL(`${this.baseUrl}${path}`), body);
+  /** `actor`: whom the call is for, as the audit event's actor (`X-Audit-Actor`). */
+  post(path: string, body: unknown, actor?: string): Promise<unknown> {
+    return this.call('POST', new URL(`${this.baseUrl}${path}`), body, actor);
   }
 
-  private async call(method: string, url: URL, body?: unknown): Promise<unknown> {
+  private async call(method: string, url: URL, body?: unknown, actor?: string): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (actor) headers['x-audit-actor'] = actor;
     if (this.apiKey) headers['x-api-key'] = this.apiKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -29,7 +29,8 @@ const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.
  */
 export function createMcpServer(store: EventStoreClient, version: string): McpServer {
   const server = new McpServer({ name: 'event-mesh', version }, { instructions: 'Query and define the events of the event mesh. Results are paginated: pass nextCursor back as cursor for the next page.' });
-  const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`;
+  // Printable ASCII, so it travels as a header (X-Audit-Actor) whatever the client calls itself.
+  const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 
   server.registerTool(
     'query_events',
@@ -108,6 +109,27 @@ export function createMcpServer(store: EventStoreClient, version: string): McpSe
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     (args) => run(() => store.post('/events/schemas', { ...args, by: actor() })),
+  );
+
+  server.registerTool(
+    'publish_event',
+    {
+      title: 'Publish an event',
+      description:
+        "Publishes one event on the mesh through the event store's ingest. Its data is checked against the type's registered JSON Schema: a mismatch is refused naming the field. Answers the event's id. Audited with this client as the actor.",
+      inputSchema: {
+        type: z.string().describe('The event type, lowercase resource.action tokens: invoice.issued'),
+        data: z.record(z.string(), z.unknown()).describe("The event's data, a JSON object"),
+        level: z.enum(['debug', 'info', 'success', 'warn', 'error']).optional().describe('info by default'),
+        subject: z.string().optional().describe('The resource id the event is about'),
+        resourceType: z.string().optional().describe('The kind of resource, e.g. invoice'),
+        resourceId: z.string().optional().describe('The resource id, with resourceType'),
+        actor: z.string().optional().describe('Who caused the event (a user id), if anyone'),
+        correlationId: z.string().optional().describe('Ties the event to a story of events already published'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    (args) => run(() => store.post('/events', args, actor())),
   );
 
   server.registerResource(

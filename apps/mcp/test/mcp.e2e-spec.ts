@@ -77,7 +77,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   it('lists the tools, each input described for a model, and the resources', async () => {
     const client = await httpClient('lister');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_schemas', 'query_events', 'register_schema', 'stats', 'timeline']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_schemas', 'publish_event', 'query_events', 'register_schema', 'stats', 'timeline']);
     const query = tools.find((t) => t.name === 'query_events')!;
     expect(query.description).toContain('nextCursor');
     expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
@@ -131,8 +131,18 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     const audit = await waitFor(() => audits.items.find((a) => a.type === 'audit.event_schema_registered' && a.data.target.id === 'ticket.closed.v1'), { ...WAIT, message: 'no audit event for the registration' });
     expect(audit?.actor).toBe('mcp:test-assistant');
 
-    const refused = await request(store.url).post('/events').set('X-Api-Key', KEY).send({ type: 'ticket.closed', data: { ticketId: 5 } }).expect(400);
-    expect(JSON.stringify(refused.body)).toContain('data.ticketId: must be string');
+    // Published through the tool: refused naming the field, then accepted, stored, and audited as this client.
+    const refused = (await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.closed', data: { ticketId: 5 } } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect((refused.content[0] as { text: string }).text).toContain('data.ticketId: must be string');
+    const from = audits.items.length;
+    const published = json<{ results: Array<{ ok: boolean; id: string }> }>(
+      await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.closed', data: { ticketId: 't-9' }, resourceType: 'ticket', resourceId: 't-9' } }),
+    );
+    const id = published.results[0].id;
+    await waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the published event was not stored' });
+    const ingested = await waitFor(() => audits.items.slice(from).find((a) => a.type === 'audit.events_ingested' && a.data.accepted === 1), { ...WAIT, message: 'no audit.events_ingested' });
+    expect(ingested?.actor).toBe('mcp:test-assistant');
 
     const again = (await client.callTool({ name: 'register_schema', arguments: { type: 'ticket.closed', version: 1, schema } })) as CallToolResult;
     expect(again.isError).toBe(true);

@@ -17,6 +17,13 @@ function tooLargeOnly(outcome: IngestOutcome): PayloadTooLargeException | undefi
   return new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message, limitBytes, ...outcome });
 }
 
+/** `X-Audit-Actor`: who the call is made for (a tool such as the MCP server acting for its client); the admin key's actor when absent. */
+function auditActor(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e][\x20-\x7e]{0,199}$/.test(header)) throw new BadRequestException('X-Audit-Actor must be 1 to 200 printable ASCII characters, e.g. mcp:claude-desktop');
+  return header;
+}
+
 /**
  * `POST /events` (one event) and `POST /events/batch` (`{ "events": [...] }`), admin key only.
  * Answers 200 with per-item results when at least one event was accepted, 400 (same body plus a
@@ -34,30 +41,30 @@ export class IngestController {
 
   @Post()
   @HttpCode(200)
-  one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+  one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Headers('x-audit-actor') actor: string | undefined, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
     if (!isObject(body)) throw new BadRequestException('The body must be one event as a JSON object (Content-Type: application/json); use POST /events/batch for several');
-    return this.run([body], apiKey, res);
+    return this.run([body], apiKey, auditActor(actor), res);
   }
 
   @Post('batch')
   @HttpCode(200)
-  batch(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+  batch(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Headers('x-audit-actor') actor: string | undefined, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
     if (!isObject(body)) throw new BadRequestException('The body must be {"events": [...]} as JSON (Content-Type: application/json)');
     const extra = Object.keys(body).filter((k) => k !== 'events');
     if (extra.length > 0) throw new BadRequestException(extra.map((k) => `property ${k} should not exist`));
     const { events } = body;
     if (!Array.isArray(events)) throw new BadRequestException('events must be an array of events');
     if (events.length === 0) throw new BadRequestException('events must contain at least one event');
-    return this.run(events, apiKey, res);
+    return this.run(events, apiKey, auditActor(actor), res);
   }
 
-  private async run(items: unknown[], apiKey: string, res: ServerResponse): Promise<IngestOutcome> {
+  private async run(items: unknown[], apiKey: string, actor: string | undefined, res: ServerResponse): Promise<IngestOutcome> {
     const retryAfter = await this.ingest.admit(items.length, apiKey);
     if (retryAfter !== undefined) {
       res.setHeader('Retry-After', String(retryAfter));
       throw this.ingest.rateLimited(items.length, retryAfter);
     }
-    const outcome = await this.ingest.ingest(items);
+    const outcome = await this.ingest.ingest(items, actor);
     if (outcome.accepted > 0) return outcome;
     const tooLarge = tooLargeOnly(outcome);
     if (tooLarge) throw tooLarge;

@@ -79,8 +79,8 @@ export class IngestService {
     );
   }
 
-  /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested`. */
-  async ingest(items: unknown[]): Promise<IngestOutcome> {
+  /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested` (by `actor`, the admin key's when absent). */
+  async ingest(items: unknown[], actor?: string): Promise<IngestOutcome> {
     const results: IngestResult[] = new Array(items.length);
     const valid: { index: number; publish: () => Promise<IngestResult> }[] = [];
     items.forEach((raw, index) => {
@@ -111,7 +111,7 @@ export class IngestService {
     const accepted = results.filter((r) => r.ok).length;
     const outcome = { results, accepted, rejected: results.length - accepted };
     await this.audit
-      .record({ action: 'events_ingested', target: { type: 'event-store' }, details: { accepted, rejected: outcome.rejected } })
+      .record({ action: 'events_ingested', actor, target: { type: 'event-store' }, details: { accepted, rejected: outcome.rejected } })
       .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
     return outcome;
   }
