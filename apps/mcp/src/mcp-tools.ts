@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { EventStoreError, type EventStoreClient } from './event-store-client.js';
+import { registerDeadLetterTools, type NatsAccess } from './dead-letter-tools.js';
 
 /** Pages stay small: a model reads every token it is given, and the cursor brings the rest. */
 const MAX_PAGE = 200;
@@ -9,14 +10,16 @@ const DEFAULT_PAGE = 50;
 
 const asText = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] });
 
+export type ToolRunner = (action: () => Promise<unknown>) => Promise<CallToolResult>;
+
 /** Runs a tool; a refusal (a 4xx with its message, the store unreachable) becomes the tool's error text, which the model reads. */
-async function run(action: () => Promise<unknown>): Promise<CallToolResult> {
+const run: ToolRunner = async (action) => {
   try {
     return asText(await action());
   } catch (err) {
     return { isError: true, content: [{ type: 'text', text: (err as Error).message }] };
   }
-}
+};
 
 const time = (what: string) => z.iso.datetime({ offset: true }).optional().describe(`${what}, ISO 8601 with a zone (2026-12-01T00:00:00Z)`);
 
@@ -27,7 +30,7 @@ const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.
  * The mesh as MCP tools and resources, over the event store's HTTP API. Admin writes carry the
  * connected client's name (from its `initialize`) as the audit event's actor: `mcp:<client name>`.
  */
-export function createMcpServer(store: EventStoreClient, version: string): McpServer {
+export function createMcpServer(store: EventStoreClient, nats: NatsAccess, version: string): McpServer {
   const server = new McpServer({ name: 'event-mesh', version }, { instructions: 'Query and define the events of the event mesh. Results are paginated: pass nextCursor back as cursor for the next page.' });
   // Printable ASCII, so it travels as a header (X-Audit-Actor) whatever the client calls itself.
   const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -131,6 +134,8 @@ export function createMcpServer(store: EventStoreClient, version: string): McpSe
     },
     (args) => run(() => store.post('/events', args, actor())),
   );
+
+  registerDeadLetterTools(server, nats, run, actor);
 
   server.registerResource(
     'catalogue',

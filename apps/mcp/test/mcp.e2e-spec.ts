@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType, uuidv7, type AuditData, type CloudEvent } from '@app/events';
 import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
@@ -13,6 +13,8 @@ import { RunningEventStore, startEventStore, storeTestConfig } from '../../event
 import { EventStoreClient } from '../src/event-store-client.js';
 import { createMcpHttpServer } from '../src/mcp-http.js';
 import { createMcpServer } from '../src/mcp-tools.js';
+import { NatsAccess } from '../src/dead-letter-tools.js';
+import { natsSettings } from '../../cli/src/nats/nats-settings.js';
 
 const KEY = ADMIN_KEYS.mcp;
 const WAIT = { timeoutMs: 60_000 };
@@ -31,6 +33,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   let nc: NatsConnection;
   let http: Server;
   let mcpUrl: URL;
+  let natsAccess: NatsAccess;
   const audits = new Collector<CloudEvent<AuditData>>();
   const clients: Client[] = [];
 
@@ -45,7 +48,8 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
       },
     });
     await nc.flush();
-    http = createMcpHttpServer(KEY, () => createMcpServer(new EventStoreClient(store.url, KEY), 'test'));
+    natsAccess = new NatsAccess(natsSettings({}, { NATS_URL: nats.url }));
+    http = createMcpHttpServer(KEY, () => createMcpServer(new EventStoreClient(store.url, KEY), natsAccess, 'test'));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     mcpUrl = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
   });
@@ -53,6 +57,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   afterAll(async () => {
     for (const c of clients) await c.close();
     await new Promise((resolve) => http?.close(resolve));
+    await natsAccess?.close();
     await nc?.close();
     await store?.close();
     await nats?.close();
@@ -77,7 +82,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   it('lists the tools, each input described for a model, and the resources', async () => {
     const client = await httpClient('lister');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_schemas', 'publish_event', 'query_events', 'register_schema', 'stats', 'timeline']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'show_dead_letter', 'stats', 'timeline']);
     const query = tools.find((t) => t.name === 'query_events')!;
     expect(query.description).toContain('nextCursor');
     expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
@@ -151,6 +156,36 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect(catalogue.types.find((t) => t.type === 'ticket.closed')?.schemaVersions).toEqual([1]);
   });
 
+  it('lists, shows and redrives a dead letter to the consumer that failed it, which then handles it; audited as the client', async () => {
+    // A letter as a consumer writes it when it gives up (here the event store, so its replay durable handles the redrive).
+    const event = createEnvelope('ticket.lost', { ticketId: 't-404' }, 'mcp-test', { id: uuidv7() });
+    const h = headers();
+    h.set('Mesh-Dlq-Consumer', 'event-store');
+    h.set('Mesh-Dlq-Reason', 'max_deliveries');
+    h.set('Mesh-Error', 'PostgreSQL was down');
+    h.set('Mesh-Original-Subject', subjectForType(event.type));
+    await jetstream(nc).publish('dlq.event-store.ticket.lost', JSON.stringify(event), { headers: h });
+    expect((await request(store.url).get(`/events/${event.id}`).set('X-Api-Key', KEY)).status).toBe(404);
+
+    const client = await httpClient('dlq-assistant');
+    const list = json<{ total: number; depth: Record<string, number>; items: Array<{ seq: number; type: string; reason: string }> }>(
+      await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store' } }),
+    );
+    expect(list).toMatchObject({ total: 1, depth: { 'event-store': 1 }, items: [{ type: 'ticket.lost', reason: 'max_deliveries', error: 'PostgreSQL was down' }] });
+    const { seq } = list.items[0];
+    expect(json<{ envelope: { id: string } }>(await client.callTool({ name: 'show_dead_letter', arguments: { seq } })).envelope.id).toBe(event.id);
+
+    const report = json<{ redriven: Array<{ dlqSeq: number; consumer: string }>; failed: unknown[] }>(await client.callTool({ name: 'redrive_dead_letters', arguments: { seqs: [seq] } }));
+    expect(report).toEqual({ redriven: [expect.objectContaining({ dlqSeq: seq, consumer: 'event-store' })], failed: [] });
+    await waitFor(async () => (await request(store.url).get(`/events/${event.id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the redriven event was not handled by the event store' });
+    expect(json<{ total: number }>(await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store' } })).total).toBe(0);
+    const audit = await waitFor(() => audits.items.find((a) => a.type === 'audit.dead_letters_redriven'), { ...WAIT, message: 'no audit.dead_letters_redriven' });
+    expect(audit).toMatchObject({ actor: 'mcp:dlq-assistant', source: 'mesh-mcp', data: { redriven: [seq], target: { type: 'dlq', id: 'event-store' } } });
+
+    const unknown = (await client.callTool({ name: 'show_dead_letter', arguments: { seq: 999_999 } })) as CallToolResult;
+    expect(unknown.isError).toBe(true);
+  });
+
   // As an assistant's configuration starts it: the built app, and the CLI's `mesh mcp`.
   it.each([
     ['node dist/apps/mcp/src/main.js --stdio', ['dist/apps/mcp/src/main.js', '--stdio'], 'ticket.moved'],
@@ -158,12 +193,14 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   ])('serves a local assistant over stdio (%s)', async (_how, args, type) => {
     const name = `stdio-${type}`;
     const client = new Client({ name, version: '1.0.0' });
-    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY };
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url };
     await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'pipe' }));
     clients.push(client);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_events');
     const page = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 3 } }));
     expect(page.items).toHaveLength(3);
+    // NATS from NATS_URL (the dead-letter tools): json() throws on a tool error such as NATS unreachable.
+    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_dead_letters', arguments: {} })).items).toEqual(expect.any(Array));
     json(await client.callTool({ name: 'register_schema', arguments: { type, version: 1, schema: { type: 'object' } } }));
     const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === `${type}.v1`), { ...WAIT, message: 'no audit event for the stdio registration' });
     expect(audit?.actor).toBe(`mcp:${name}`);

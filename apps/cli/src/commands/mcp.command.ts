@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { CliError, EXIT } from '../cli-error.js';
+import { settingsOf } from './connection-options.js';
 
 interface McpOptions {
   url: string;
@@ -14,7 +15,8 @@ async function mcp(options: McpOptions, command: Command): Promise<void> {
   // Loaded here: the other commands start without the MCP SDK.
   const { serveMcp } = await import('../../../mcp/src/serve.js');
   const { mcpEnv } = await import('../../../mcp/src/mcp-env.js');
-  const env = mcpEnv({ EVENT_STORE_URL: options.url, ADMIN_API_KEY: options.apiKey, PORT: String(port) });
+  // NATS as every command reads it (--server, NATS_URL…), for the dead-letter tools.
+  const env = { ...mcpEnv({ EVENT_STORE_URL: options.url, ADMIN_API_KEY: options.apiKey, PORT: String(port) }), nats: settingsOf(command) };
   await serveMcp(env, options.http ? 'http' : 'stdio', (command.parent?.version() as string | undefined) ?? '0.0.0');
 }
 
