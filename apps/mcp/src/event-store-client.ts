@@ -33,6 +33,10 @@ export class EventStoreClient {
     return this.call('POST', new URL(`${this.baseUrl}${path}`), body, actor);
   }
 
+  patch(path: string, body: unknown): Promise<unknown> {
+    return this.call('PATCH', new URL(`${this.baseUrl}${path}`), body);
+  }
+
   private async call(method: string, url: URL, body?: unknown, actor?: string): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (actor) headers['x-audit-actor'] = actor;

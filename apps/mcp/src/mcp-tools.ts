@@ -135,6 +135,17 @@ export function createMcpServer(store: EventStoreClient, nats: NatsAccess, versi
     (args) => run(() => store.post('/events', args, actor())),
   );
 
+  server.registerTool(
+    'resolve_event',
+    {
+      title: 'Resolve an error',
+      description: 'Marks an error-level event as resolved (or, with resolved false, as open again); answers the event. Only error events can be resolved. Audited with this client as the actor.',
+      inputSchema: { id: z.string().min(1).describe('The error event id'), resolved: z.boolean().optional().describe('false reopens it; true (the default) resolves it') },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    },
+    ({ id, resolved }) => run(() => store.patch(`/events/${encodeURIComponent(id)}/${resolved === false ? 'unresolve' : 'resolve'}`, { by: actor() })),
+  );
+
   registerDeadLetterTools(server, nats, run, actor);
 
   server.registerResource(

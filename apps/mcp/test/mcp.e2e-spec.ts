@@ -82,7 +82,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   it('lists the tools, each input described for a model, and the resources', async () => {
     const client = await httpClient('lister');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'show_dead_letter', 'stats', 'timeline']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'resolve_event', 'show_dead_letter', 'stats', 'timeline']);
     const query = tools.find((t) => t.name === 'query_events')!;
     expect(query.description).toContain('nextCursor');
     expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
@@ -154,6 +154,18 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect((again.content[0] as { text: string }).text).toContain('send version 2');
     const catalogue = json<{ types: Array<{ type: string; schemaVersions: number[] }> }>(await client.callTool({ name: 'list_schemas', arguments: {} }));
     expect(catalogue.types.find((t) => t.type === 'ticket.closed')?.schemaVersions).toEqual([1]);
+  });
+
+  it('resolves an error event and reopens it, audited as the client', async () => {
+    const client = await httpClient('resolver');
+    const published = json<{ results: Array<{ id: string }> }>(await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.failed', level: 'error', data: { ticketId: 't-1' } } }));
+    const id = published.results[0].id;
+    await waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the error event was not stored' });
+    expect(json<{ resolved: boolean; resolvedBy: string }>(await client.callTool({ name: 'resolve_event', arguments: { id } }))).toMatchObject({ resolved: true, resolvedBy: 'mcp:resolver' });
+    expect(json<{ resolved: boolean }>(await client.callTool({ name: 'resolve_event', arguments: { id, resolved: false } }))).toMatchObject({ resolved: false });
+    const resolvedAudit = await waitFor(() => audits.items.find((a) => a.type === 'audit.event_resolved' && a.data.target.id === id), { ...WAIT, message: 'no audit.event_resolved' });
+    expect(resolvedAudit?.actor).toBe('mcp:resolver');
+    await waitFor(() => audits.items.find((a) => a.type === 'audit.event_unresolved' && a.data.target.id === id && a.actor === 'mcp:resolver'), { ...WAIT, message: 'no audit.event_unresolved' });
   });
 
   it('lists, shows and redrives a dead letter to the consumer that failed it, which then handles it; audited as the client', async () => {
