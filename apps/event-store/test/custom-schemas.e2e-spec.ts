@@ -92,6 +92,9 @@ describe('event-store: custom event types over the API, POST /events/schemas (re
     const listed = await request(store.url).get('/events/schemas').set('X-Api-Key', ADMIN).expect(200);
     const mine = (listed.body.types as Array<{ type: string; schemaVersions: number[]; schema: { version: number } }>).find((t) => t.type === TYPE);
     expect(mine).toMatchObject({ schemaVersions: [1], schema: { version: 1 } });
+    // And the AsyncAPI document describes the type's data with it.
+    const doc = (await request(store.url).get('/events/asyncapi.json').set('X-Api-Key', ADMIN).expect(200)).body as { components: { messages: Record<string, { payload: { allOf: unknown[] } }> } };
+    expect(doc.components.messages.invoice_custom_issued.payload.allOf[1]).toMatchObject({ properties: { type: { const: TYPE }, data: { required: ['invoiceId'] } } });
   });
 
   it('lets versions only go up, and refuses a narrowing version unless it is marked breaking', async () => {
