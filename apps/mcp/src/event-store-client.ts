@@ -29,16 +29,16 @@ export class EventStoreClient {
   }
 
   /** `actor`: whom the call is for, as the audit event's actor (`X-Audit-Actor`). */
-  post(path: string, body: unknown, actor?: string): Promise<unknown> {
-    return this.call('POST', new URL(`${this.baseUrl}${path}`), body, actor);
+  post(path: string, body: unknown, actor?: string, extra: Record<string, string> = {}): Promise<unknown> {
+    return this.call('POST', new URL(`${this.baseUrl}${path}`), body, actor, extra);
   }
 
   patch(path: string, body: unknown): Promise<unknown> {
     return this.call('PATCH', new URL(`${this.baseUrl}${path}`), body);
   }
 
-  private async call(method: string, url: URL, body?: unknown, actor?: string): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async call(method: string, url: URL, body?: unknown, actor?: string, extra: Record<string, string> = {}): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
     if (actor) headers['x-audit-actor'] = actor;
     if (this.apiKey) headers['x-api-key'] = this.apiKey;
     if (body !== undefined) headers['content-type'] = 'application/json';

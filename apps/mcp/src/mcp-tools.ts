@@ -146,6 +146,33 @@ export function createMcpServer(store: EventStoreClient, nats: NatsAccess, versi
     ({ id, resolved }) => run(() => store.patch(`/events/${encodeURIComponent(id)}/${resolved === false ? 'unresolve' : 'resolve'}`, { by: actor() })),
   );
 
+  server.registerTool(
+    'replay_events',
+    {
+      title: 'Replay stored events to one consumer',
+      description:
+        'Re-delivers the stored events matching a filter (oldest first) to ONE consumer app, e.g. to rebuild a search index; other apps never see them. Starts a job and answers it at once ({ jobId, state, queued }); read its progress with replay_status. Audited with this client as the actor.',
+      inputSchema: {
+        consumer: z.string().min(1).describe('The consumer app, e.g. search-sync'),
+        type: z.string().optional().describe('An event type or pattern: vendor.*'),
+        resourceType: z.string().optional().describe('Only events about this kind of resource'),
+        resourceId: z.string().optional().describe('Only events about this resource, with resourceType'),
+        id: z.string().optional().describe('One stored event by its id'),
+        from: time('Oldest event time, inclusive'),
+        to: time('Newest event time, exclusive'),
+        limit: z.number().int().min(1).optional().describe('At most this many events'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    },
+    (args) => run(() => store.post('/events/replay', args, actor(), { prefer: 'respond-async' })),
+  );
+
+  server.registerTool(
+    'replay_status',
+    { title: 'Replay progress', description: 'A replay job started by replay_events: state (running, done, cancelled, failed) and how many events were queued.', inputSchema: { jobId: z.string().min(1).describe('jobId from replay_events') }, annotations: { readOnlyHint: true } },
+    ({ jobId }) => run(() => store.get(`/events/replay/${encodeURIComponent(jobId)}`)),
+  );
+
   registerDeadLetterTools(server, nats, run, actor);
 
   server.registerResource(

@@ -82,7 +82,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   it('lists the tools, each input described for a model, and the resources', async () => {
     const client = await httpClient('lister');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'resolve_event', 'show_dead_letter', 'stats', 'timeline']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'replay_events', 'replay_status', 'resolve_event', 'show_dead_letter', 'stats', 'timeline']);
     const query = tools.find((t) => t.name === 'query_events')!;
     expect(query.description).toContain('nextCursor');
     expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
@@ -121,6 +121,19 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect(timeline.items).toHaveLength(HISTORY / 10);
     const stats = json<{ types: Array<{ type: string; count: number }> }>(await client.callTool({ name: 'stats', arguments: { groupBy: 'type' } }));
     expect(stats.types.find((t) => t.type === 'ticket.opened')?.count).toBe(HISTORY);
+
+    // Replayed to one consumer (the store itself: it keeps each event once), as a job, audited as the client.
+    const job = json<{ jobId: string }>(await client.callTool({ name: 'replay_events', arguments: { consumer: 'event-store', type: 'ticket.opened', resourceType: 'ticket', resourceId: 't-3' } }));
+    const done = await waitFor(
+      async () => {
+        const state = json<{ state: string; queued: number }>(await client.callTool({ name: 'replay_status', arguments: { jobId: job.jobId } }));
+        return state.state === 'running' ? undefined : state;
+      },
+      { ...WAIT, message: 'the replay job did not finish' },
+    );
+    expect(done).toMatchObject({ state: 'done', queued: HISTORY / 10 });
+    const replayed = await waitFor(() => audits.items.find((a) => a.type === 'audit.events_replayed' && a.data.consumer === 'event-store'), { ...WAIT, message: 'no audit.events_replayed' });
+    expect(replayed?.actor).toBe('mcp:pager');
 
     // A refusal comes back as the tool's error, with the store's message for the model to act on.
     const bad = (await client.callTool({ name: 'get_event', arguments: { id: 'no-such-event' } })) as CallToolResult;

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Headers, HttpCode, PayloadTooLar
 import type { ServerResponse } from 'node:http';
 import { ApiKey, ApiKeyGuard } from '@app/events';
 import { IngestOutcome, IngestResult, IngestService } from './ingest.service.js';
+import { auditActorHeader } from '../audit-actor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -15,13 +16,6 @@ function tooLargeOnly(outcome: IngestOutcome): PayloadTooLargeException | undefi
       ? `The event was rejected: ${failed[0].errors.join('; ')}`
       : `All ${failed.length} events were rejected: each is over the limit of ${limitBytes} bytes (EVENT_MAX_BYTES); see each result's errors`;
   return new PayloadTooLargeException({ statusCode: 413, error: 'Payload Too Large', message, limitBytes, ...outcome });
-}
-
-/** `X-Audit-Actor`: who the call is made for (a tool such as the MCP server acting for its client); the admin key's actor when absent. */
-function auditActor(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e][\x20-\x7e]{0,199}$/.test(header)) throw new BadRequestException('X-Audit-Actor must be 1 to 200 printable ASCII characters, e.g. mcp:claude-desktop');
-  return header;
 }
 
 /**
@@ -43,7 +37,7 @@ export class IngestController {
   @HttpCode(200)
   one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Headers('x-audit-actor') actor: string | undefined, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
     if (!isObject(body)) throw new BadRequestException('The body must be one event as a JSON object (Content-Type: application/json); use POST /events/batch for several');
-    return this.run([body], apiKey, auditActor(actor), res);
+    return this.run([body], apiKey, auditActorHeader(actor), res);
   }
 
   @Post('batch')
@@ -55,7 +49,7 @@ export class IngestController {
     const { events } = body;
     if (!Array.isArray(events)) throw new BadRequestException('events must be an array of events');
     if (events.length === 0) throw new BadRequestException('events must contain at least one event');
-    return this.run(events, apiKey, auditActor(actor), res);
+    return this.run(events, apiKey, auditActorHeader(actor), res);
   }
 
   private async run(items: unknown[], apiKey: string, actor: string | undefined, res: ServerResponse): Promise<IngestOutcome> {
