@@ -102,6 +102,12 @@ const EXERCISES: Record<string, Exercise> = {
     await ctx.call('event-store', 'PATCH', `/events/${id}/resolve`, {});
     return [{ ...(await ctx.call('event-store', 'PATCH', `/events/${id}/unresolve`, {})), action: 'event_unresolved' }];
   },
+  'event-store POST /events/schemas': async (ctx) => [
+    {
+      ...(await ctx.call('event-store', 'POST', '/events/schemas', { type: `audit_walk.${unique('schema').replace(/-/g, '_')}`, version: 1, schema: { type: 'object' } })),
+      action: 'event_schema_registered',
+    },
+  ],
   'webhook-dispatcher POST /webhooks/subscriptions': async (ctx) => [
     { ...(await ctx.call('webhook-dispatcher', 'POST', '/webhooks/subscriptions', { name: unique('walk'), url: HOOK, eventTypes: ['audit_walk.*'] })), action: 'subscription_created' },
   ],

@@ -16,8 +16,8 @@ export const DEFAULT_PORTS: Readonly<Record<string, number>> = {
 };
 export const DEFAULT_PORT_BASE = 3000;
 
-/** Built apps that are not long-running servers, so the launcher never starts them (the `mesh` CLI). */
-const NOT_SERVICES = new Set(['cli']);
+/** Built apps the launcher never starts: the `mesh` CLI, and the MCP server (an assistant starts it over stdio). */
+const NOT_SERVICES = new Set(['cli', 'mcp']);
 
 export interface AppSpec {
   name: string;

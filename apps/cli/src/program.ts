@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, toCliError } from './cli-error.js';
 import { addConnectionOptions } from './commands/connection-options.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { mcpCommand } from './commands/mcp.command.js';
 import { publishCommand } from './commands/publish.command.js';
 import { replayCommand } from './commands/replay.command.js';
 import { schemasCommand } from './commands/schemas.command.js';
@@ -11,11 +12,11 @@ import { tailCommand } from './commands/tail.command.js';
 /** Every command; usage errors exit 2 through `exitOverride`, so `run` decides every exit code. */
 export function buildProgram(version: string): Command {
   const program = new Command('mesh')
-    .description('Operate the event mesh: tail events, publish, dead letters, replay, schemas, status')
+    .description('Operate the event mesh: tail events, publish, dead letters, replay, schemas, status, MCP server')
     .version(version, '-V, --version')
     .addHelpText('after', '\nExit codes: 0 ok, 1 failed or something down, 2 bad usage or input, 3 NATS or the event store unreachable.');
   addConnectionOptions(program);
-  for (const command of [tailCommand(), publishCommand(), dlqCommand(), replayCommand(), schemasCommand(), statusCommand()]) program.addCommand(command);
+  for (const command of [tailCommand(), publishCommand(), dlqCommand(), replayCommand(), schemasCommand(), statusCommand(), mcpCommand()]) program.addCommand(command);
   // Subcommands inherit the settings (added after them, so `dlq ls` gets them too).
   const configure = (cmd: Command) => {
     cmd.exitOverride();

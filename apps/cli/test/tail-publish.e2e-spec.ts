@@ -41,7 +41,7 @@ describe('mesh tail and mesh publish (built CLI, real nats-server)', () => {
   };
 
   it('answers --help on every command', async () => {
-    for (const args of [[], ['tail'], ['publish'], ['dlq'], ['dlq', 'ls'], ['dlq', 'show'], ['dlq', 'redrive'], ['dlq', 'purge'], ['replay'], ['status']]) {
+    for (const args of [[], ['tail'], ['publish'], ['dlq'], ['dlq', 'ls'], ['dlq', 'show'], ['dlq', 'redrive'], ['dlq', 'purge'], ['replay'], ['status'], ['mcp']]) {
       const res = await mesh([...args, '--help']);
       expect([args.join(' '), res.code, res.stderr]).toEqual([args.join(' '), 0, '']);
       expect(res.stdout).toMatch(/^Usage: mesh/);

@@ -10,6 +10,7 @@ import { FeedModule } from './feed/feed.module.js';
 import { QueryModule } from './query/query.module.js';
 import { GraphModule } from './graph/graph.module.js';
 import { AsyncApiModule } from './asyncapi/asyncapi.module.js';
+import { SchemasModule } from './schemas/schemas.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { ClientKeysModule } from './client-keys/client-keys.module.js';
 import { ReplayModule } from './replay/replay.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         AsyncApiModule,
         QueryModule,
         GraphModule,
+        SchemasModule,
         IngestModule,
         PartitionsModule,
         RetentionModule,

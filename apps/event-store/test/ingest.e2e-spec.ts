@@ -118,6 +118,22 @@ describe('event-store HTTP ingest (real nats-server and PostgreSQL)', () => {
     }
   });
 
+  it('records the call as X-Audit-Actor says (a tool acting for its client), and refuses a bad one by name', async () => {
+    const audited = new Collector<CloudEvent>();
+    const sub = nc.subscribe('events.audit.events_ingested', { callback: (err, msg) => void (err || audited.push(msg.json<CloudEvent>())) });
+    await nc.flush();
+    try {
+      await request(store.url).post('/events').set('X-Api-Key', ADMIN).set('X-Audit-Actor', 'mcp:ingest-suite').send({ type: 'audit_actor.checked', data: {} }).expect(200);
+      const [event] = await audited.waitForCount(1, 60_000);
+      expect(event.actor).toBe('mcp:ingest-suite');
+      expect((event.data as { actor: string }).actor).toBe('mcp:ingest-suite');
+      const bad = await request(store.url).post('/events').set('X-Api-Key', ADMIN).set('X-Audit-Actor', 'x'.repeat(201)).send({ type: 'audit_actor.checked', data: {} }).expect(400);
+      expect(bad.body.message).toContain('X-Audit-Actor must be 1 to 200 printable ASCII characters');
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   it('fills in source http-ingest, level info, the time and a UUID for an event of only type and data', async () => {
     const sub = await watch();
     try {

@@ -25,6 +25,8 @@ export const ADMIN_KEYS = {
   auditTrail: 'audit-trail-admin-key',
   clientIngest: 'client-ingest-admin-key',
   clientLogger: 'client-logger-admin-key',
+  customSchemas: 'custom-schemas-admin-key',
+  mcp: 'mcp-suite-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */

@@ -9,10 +9,11 @@ const CLI_SOURCE = 'mesh-cli';
 /**
  * Publishes the `audit.*` event of an admin action done from the CLI (actor `cli`), awaiting
  * JetStream's ack: the operator is told when the action happened but its record did not.
+ * `as` names another tool on the CLI's connection code (the MCP server: its client, its source).
  */
-export async function recordCliAudit({ jsm }: Session, entry: Omit<AuditEntry, 'actor'>): Promise<void> {
-  const { type, data, options } = auditEvent({ ...entry, actor: CLI_ACTOR });
-  const event = createEnvelope(type, data, CLI_SOURCE, options);
+export async function recordCliAudit({ jsm }: Session, entry: Omit<AuditEntry, 'actor'>, as: { actor: string; source: string } = { actor: CLI_ACTOR, source: CLI_SOURCE }): Promise<void> {
+  const { type, data, options } = auditEvent({ ...entry, actor: as.actor });
+  const event = createEnvelope(type, data, as.source, options);
   const headers = natsHeaders();
   headers.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
   try {

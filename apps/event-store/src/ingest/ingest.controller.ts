@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiKey, ApiKeyGuard } from '@app/events';
 import { IngestOutcome, IngestService } from './ingest.service.js';
 import { answer } from './ingest-answer.js';
+import { auditActorHeader } from '../audit-actor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -23,29 +24,29 @@ export class IngestController {
 
   @Post()
   @HttpCode(200)
-  one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+  one(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Headers('x-audit-actor') actor: string | undefined, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
     if (!isObject(body)) throw new BadRequestException('The body must be one event as a JSON object (Content-Type: application/json); use POST /events/batch for several');
-    return this.run([body], apiKey, res);
+    return this.run([body], apiKey, auditActorHeader(actor), res);
   }
 
   @Post('batch')
   @HttpCode(200)
-  batch(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
+  batch(@Body() body: unknown, @Headers('x-api-key') apiKey: string, @Headers('x-audit-actor') actor: string | undefined, @Res({ passthrough: true }) res: ServerResponse): Promise<IngestOutcome> {
     if (!isObject(body)) throw new BadRequestException('The body must be {"events": [...]} as JSON (Content-Type: application/json)');
     const extra = Object.keys(body).filter((k) => k !== 'events');
     if (extra.length > 0) throw new BadRequestException(extra.map((k) => `property ${k} should not exist`));
     const { events } = body;
     if (!Array.isArray(events)) throw new BadRequestException('events must be an array of events');
     if (events.length === 0) throw new BadRequestException('events must contain at least one event');
-    return this.run(events, apiKey, res);
+    return this.run(events, apiKey, auditActorHeader(actor), res);
   }
 
-  private async run(items: unknown[], apiKey: string, res: ServerResponse): Promise<IngestOutcome> {
+  private async run(items: unknown[], apiKey: string, actor: string | undefined, res: ServerResponse): Promise<IngestOutcome> {
     const retryAfter = await this.ingest.admit(items.length, apiKey);
     if (retryAfter !== undefined) {
       res.setHeader('Retry-After', String(retryAfter));
       throw this.ingest.rateLimited(items.length, retryAfter);
     }
-    return answer(await this.ingest.ingest(items), items.length);
+    return answer(await this.ingest.ingest(items, actor), items.length);
   }
 }

@@ -83,8 +83,8 @@ export class IngestService {
     );
   }
 
-  /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested`. */
-  async ingest(items: unknown[]): Promise<IngestOutcome> {
+  /** Validates every item, publishes the valid ones in order and records the call as `audit.events_ingested` (by `actor`, the admin key's when absent). */
+  async ingest(items: unknown[], actor?: string): Promise<IngestOutcome> {
     const outcome = await this.publishAll(
       items.map((raw) => {
         const checked = checkIngestItem(raw);
@@ -92,7 +92,7 @@ export class IngestService {
       }),
     );
     await this.audit
-      .record({ action: 'events_ingested', target: { type: 'event-store' }, details: { accepted: outcome.accepted, rejected: outcome.rejected } })
+      .record({ action: 'events_ingested', actor, target: { type: 'event-store' }, details: { accepted: outcome.accepted, rejected: outcome.rejected } })
       .catch((err: Error) => this.logger.warn(`audit.events_ingested not recorded: ${err.message}`));
     return outcome;
   }

@@ -17,6 +17,8 @@ export interface ReplayRunOptions {
   signal?: AbortSignal;
   /** Called after each batch with the total queued so far. */
   onProgress?: (queued: number) => void;
+  /** The audit event's actor (`X-Audit-Actor`); the admin key's when absent. */
+  actor?: string;
 }
 
 /**
@@ -35,9 +37,9 @@ export class EventReplayer {
   ) {}
 
   /** Queues the matching events (oldest first, at most `limit`) and records `audit.events_replayed`. */
-  async replayTo(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>): Promise<ReplayOutcome> {
+  async replayTo(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>, actor?: string): Promise<ReplayOutcome> {
     await this.assertKnownConsumer(consumer);
-    return this.run(consumer, filter, limit, echo);
+    return this.run(consumer, filter, limit, echo, { actor });
   }
 
   /**
@@ -45,7 +47,7 @@ export class EventReplayer {
    * batch until the match, `limit` or `options.signal` ends it; recorded as `audit.events_replayed`.
    */
   async run(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>, options: ReplayRunOptions = {}): Promise<ReplayOutcome> {
-    const { signal, onProgress } = options;
+    const { signal, onProgress, actor } = options;
     let queued = 0;
     try {
       for await (const batch of this.reader.batches(filter, limit)) {
@@ -55,17 +57,17 @@ export class EventReplayer {
       }
     } catch (err) {
       const message = (err as Error).message;
-      await this.record({ consumer, queued, filter: echo, error: message });
+      await this.record({ consumer, queued, filter: echo, error: message }, actor);
       throw new ServiceUnavailableException(`Replay to ${consumer} stopped after ${queued} events: ${message}`);
     }
     if (signal?.aborted) {
       const cancelled = String(signal.reason ?? 'cancelled');
       this.logger.log(`replay to ${consumer} cancelled after ${queued} events: ${cancelled}`);
-      await this.record({ consumer, queued, filter: echo, cancelled });
+      await this.record({ consumer, queued, filter: echo, cancelled }, actor);
       return { consumer, queued, cancelled };
     }
     this.logger.log(`replayed ${queued} events to ${consumer}`);
-    await this.record({ consumer, queued, filter: echo });
+    await this.record({ consumer, queued, filter: echo }, actor);
     return { consumer, queued };
   }
 
@@ -86,7 +88,7 @@ export class EventReplayer {
     }
   }
 
-  private async record(details: Record<string, unknown>): Promise<void> {
-    await this.audit.record({ action: 'events_replayed', target: { type: 'event-store' }, details }).catch((err: Error) => this.logger.warn(`audit.events_replayed not recorded: ${err.message}`));
+  private async record(details: Record<string, unknown>, actor: string | undefined): Promise<void> {
+    await this.audit.record({ action: 'events_replayed', actor, target: { type: 'event-store' }, details }).catch((err: Error) => this.logger.warn(`audit.events_replayed not recorded: ${err.message}`));
   }
 }

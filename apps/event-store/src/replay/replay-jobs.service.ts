@@ -29,7 +29,7 @@ export class ReplayJobs implements OnModuleDestroy {
   constructor(private readonly replayer: EventReplayer) {}
 
   /** Starts replaying to a consumer already checked (`EventReplayer.assertKnownConsumer`); returns the job as it starts. */
-  start(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>): ReplayJob {
+  start(consumer: string, filter: ReplayFilter, limit: number, echo: Record<string, unknown>, actor?: string): ReplayJob {
     const job: ReplayJob = { jobId: uuidv7(), consumer, filter: echo, state: 'running', queued: 0, limit, startedAt: new Date().toISOString(), finishedAt: null, error: null };
     const controller = new AbortController();
     let lastLog = Date.now();
@@ -41,7 +41,7 @@ export class ReplayJobs implements OnModuleDestroy {
     };
     this.logger.log(`replay job ${job.jobId} to ${consumer} started: ${JSON.stringify(echo)}`);
     const done = this.replayer
-      .run(consumer, filter, limit, echo, { signal: controller.signal, onProgress })
+      .run(consumer, filter, limit, echo, { signal: controller.signal, onProgress, actor })
       .then((outcome) => {
         job.queued = outcome.queued;
         job.state = outcome.cancelled === undefined ? 'done' : 'cancelled';

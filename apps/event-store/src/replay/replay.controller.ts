@@ -5,6 +5,7 @@ import { ReplayJobs } from './replay-jobs.service.js';
 import type { ReplayJob } from './replay-jobs.service.js';
 import { REPLAY_MAX_EVENTS, ReplayRequestDto } from './replay-request.dto.js';
 import type { ReplayFilter } from './replay-filter.js';
+import { auditActorHeader } from '../audit-actor.js';
 
 export interface ReplayResponse extends ReplayOutcome {
   /** The filter as applied: the given fields plus `limit`. */
@@ -35,6 +36,7 @@ export class ReplayController {
   async replay(
     @Body() body: ReplayRequestDto,
     @Headers('prefer') prefer: string | undefined,
+    @Headers('x-audit-actor') actorHeader: string | undefined,
     @Res({ passthrough: true }) res: { status(code: number): unknown; setHeader(name: string, value: string): unknown },
   ): Promise<ReplayResponse | ReplayJob> {
     const filter: ReplayFilter = {
@@ -47,17 +49,18 @@ export class ReplayController {
       to: body.to === undefined ? undefined : new Date(body.to),
     };
     const limit = body.limit ?? REPLAY_MAX_EVENTS;
+    const actor = auditActorHeader(actorHeader);
     const echo = Object.fromEntries(
       Object.entries({ ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString(), limit }).filter(([, v]) => v !== undefined),
     );
     if (wantsJob(prefer)) {
       await this.replayer.assertKnownConsumer(body.consumer);
-      const job = this.jobs.start(body.consumer, filter, limit, echo);
+      const job = this.jobs.start(body.consumer, filter, limit, echo, actor);
       res.status(202);
       res.setHeader('Location', `/events/replay/${job.jobId}`);
       return job;
     }
-    const outcome = await this.replayer.replayTo(body.consumer, filter, limit, echo);
+    const outcome = await this.replayer.replayTo(body.consumer, filter, limit, echo, actor);
     return { ...outcome, filter: echo };
   }
 

@@ -63,6 +63,17 @@ export class SchemaRegistry {
     return entry;
   }
 
+  /**
+   * Throws when `schema` is not a JSON Schema Ajv can compile (the message says what is wrong);
+   * lets an API refuse it before anything is stored.
+   * @example registry.assertCompiles({ type: 'object', required: ['id'] })
+   */
+  assertCompiles(schema: Record<string, unknown>): void {
+    this.ajv.compile(schema);
+    // Compiling caches the schema by its $id; registering compiles it again.
+    if (typeof schema.$id === 'string') this.ajv.removeSchema(schema.$id);
+  }
+
   private add(entry: RegisteredSchema): void {
     const validate = this.ajv.compile(entry.schema);
     this.schemas.set(`${entry.type}.v${entry.version}`, { ...entry, validate });

@@ -1,0 +1,11 @@
+import { BadRequestException } from '@nestjs/common';
+
+/**
+ * `X-Audit-Actor` on an admin write (ingest, replay): whom the call is made for, when a tool such
+ * as the MCP server acts for its client; the audit event's actor is the admin key's when absent.
+ */
+export function auditActorHeader(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e][\x20-\x7e]{0,199}$/.test(header)) throw new BadRequestException('X-Audit-Actor must be 1 to 200 printable ASCII characters, e.g. mcp:claude-desktop');
+  return header;
+}

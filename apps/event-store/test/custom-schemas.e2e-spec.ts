@@ -1,0 +1,139 @@
+import request from 'supertest';
+import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+import { EventsModule, EventsService, SchemaValidationError, type AuditData, type CloudEvent } from '@app/events/internal';
+import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
+
+const ADMIN = ADMIN_KEYS.customSchemas;
+const WAIT = { timeoutMs: 60_000 };
+const TYPE = 'invoice.custom_issued';
+const V1 = { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' }, amount: { type: 'number' } } };
+
+describe('event-store: custom event types over the API, POST /events/schemas (real nats-server and PostgreSQL)', () => {
+  let nats: NatsServerHarness;
+  let db: TestDatabase;
+  let producerDb: TestDatabase;
+  let store: RunningEventStore;
+  let producer: INestApplication;
+  let nc: NatsConnection;
+  const audits = new Collector<CloudEvent<AuditData>>();
+
+  beforeAll(async () => {
+    nats = await NatsServerHarness.start();
+    db = await TestDatabase.create('custom_schemas_store');
+    producerDb = await TestDatabase.create('custom_schemas_producer');
+    store = await startEventStore(storeTestConfig(nats, db, { adminApiKey: ADMIN }));
+    // Another producer, started before any schema exists: it must pick registrations up while running.
+    const ref = await Test.createTestingModule({
+      imports: [EventsModule.forProducer({ service: 'schema-producer', config: { natsServers: [nats.url], databaseUrl: producerDb.url } })],
+    }).compile();
+    producer = ref.createNestApplication({ logger: ['error', 'warn'] });
+    await producer.init();
+    nc = await connect({ servers: nats.url });
+    nc.subscribe('events.audit.event_schema_registered', {
+      callback: (err, msg) => {
+        if (!err) audits.push(msg.json<CloudEvent<AuditData>>());
+      },
+    });
+    await nc.flush();
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await producer?.close();
+    await store?.close();
+    await nats?.close();
+    await db?.drop();
+    await producerDb?.drop();
+  });
+
+  const register = (body: unknown, key: string = ADMIN) => request(store.url).post('/events/schemas').set('X-Api-Key', key).send(body as object);
+
+  it('registers a schema that every running producer applies at once, audited, listed with its versions', async () => {
+    const events = producer.get(EventsService);
+    await events.publishEvent(TYPE, { amount: 'no schema yet, anything goes' });
+
+    await register({ type: TYPE, version: 1, schema: V1 }, 'wrong-key').expect(403);
+    await request(store.url).post('/events/schemas').send({ type: TYPE, version: 1, schema: V1 }).expect(401);
+    const created = await register({ type: TYPE, version: 1, schema: V1, by: 'schema-suite' }).expect(201);
+    expect(created.body).toMatchObject({ type: TYPE, version: 1, id: `mesh:schema:${TYPE}:v1`, previousVersion: null, breaking: false, changes: [] });
+
+    // In the bucket, under DESIGN.md's key.
+    const entry = await (await new Kvm(nc).open('event-schemas')).get(`${TYPE}.v1`);
+    expect(entry?.json<{ schema: unknown }>().schema).toEqual(V1);
+
+    // The producer, never restarted, now refuses bad data naming the field; good data carries the dataschema.
+    const refused = await waitFor(
+      async () => {
+        try {
+          await events.publishEvent(TYPE, { invoiceId: 42 });
+          return undefined;
+        } catch (err) {
+          return err;
+        }
+      },
+      { ...WAIT, message: 'the running producer never applied the registered schema' },
+    );
+    expect(refused).toBeInstanceOf(SchemaValidationError);
+    expect((refused as SchemaValidationError).problems).toEqual([{ field: 'data.invoiceId', message: 'must be string' }]);
+    const ok = await events.publishEvent(TYPE, { invoiceId: 'inv-1', amount: 3 });
+    expect(ok.id).toEqual(expect.any(String));
+
+    // The store's own HTTP ingest validates with it too.
+    const ingest = await request(store.url).post('/events').set('X-Api-Key', ADMIN).send({ type: TYPE, data: { amount: 1 } }).expect(400);
+    expect(JSON.stringify(ingest.body)).toContain('data.invoiceId');
+
+    const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === `${TYPE}.v1`), { ...WAIT, message: 'no audit.event_schema_registered' });
+    expect(audit).toMatchObject({ actor: 'schema-suite', resourcetype: 'event-schema', data: { action: 'event_schema_registered', after: { version: 1, schema: V1 }, breaking: false } });
+
+    const listed = await request(store.url).get('/events/schemas').set('X-Api-Key', ADMIN).expect(200);
+    const mine = (listed.body.types as Array<{ type: string; schemaVersions: number[]; schema: { version: number } }>).find((t) => t.type === TYPE);
+    expect(mine).toMatchObject({ schemaVersions: [1], schema: { version: 1 } });
+    // And the AsyncAPI document describes the type's data with it.
+    const doc = (await request(store.url).get('/events/asyncapi.json').set('X-Api-Key', ADMIN).expect(200)).body as { components: { messages: Record<string, { payload: { allOf: unknown[] } }> } };
+    expect(doc.components.messages.invoice_custom_issued.payload.allOf[1]).toMatchObject({ properties: { type: { const: TYPE }, data: { required: ['invoiceId'] } } });
+  });
+
+  it('lets versions only go up, and refuses a narrowing version unless it is marked breaking', async () => {
+    const again = await register({ type: TYPE, version: 1, schema: V1 }).expect(409);
+    expect(again.body.message).toContain('send version 2');
+
+    const v2 = { ...V1, required: ['invoiceId', 'currency'], properties: { ...V1.properties, currency: { type: 'string' } } };
+    const refused = await register({ type: TYPE, version: 2, schema: v2 }).expect(409);
+    expect(refused.body.changes).toEqual(['data.currency: now required', 'data.currency: type narrowed to string (was any)']);
+    expect(refused.body.message).toContain('"breaking": true');
+
+    // A typed new property narrows too: an event valid under v1 may have carried `note` as anything.
+    const typedNote = { ...V1, properties: { ...V1.properties, note: { type: 'string' } } };
+    expect((await register({ type: TYPE, version: 2, schema: typedNote }).expect(409)).body.changes).toEqual(['data.note: type narrowed to string (was any)']);
+    // A widening version needs no flag.
+    const widened = { ...V1, properties: { ...V1.properties, note: { description: 'free text' }, amount: { type: ['number', 'string'] } } };
+    await register({ type: TYPE, version: 2, schema: widened }).expect(201);
+    const breaking = await register({ type: TYPE, version: 3, schema: v2, breaking: true }).expect(201);
+    expect(breaking.body).toMatchObject({ version: 3, previousVersion: 2, breaking: true, changes: expect.arrayContaining(['data.currency: now required']) as unknown });
+
+    const listed = await request(store.url).get('/events/schemas').set('X-Api-Key', ADMIN).expect(200);
+    expect((listed.body.types as Array<{ type: string; schemaVersions: number[] }>).find((t) => t.type === TYPE)?.schemaVersions).toEqual([1, 2, 3]);
+    const events = producer.get(EventsService);
+    await waitFor(
+      () => events.publishEvent(TYPE, { invoiceId: 'inv-2' }).then(() => false, (err: unknown) => err instanceof SchemaValidationError && err.message.includes('currency')),
+      { ...WAIT, message: 'the producer never applied version 3' },
+    );
+  });
+
+  it('refuses bad input with a 400 naming the field', async () => {
+    const badType = await register({ type: 'Invoice', version: 1, schema: V1 }).expect(400);
+    expect(badType.body.message).toContain('type: Invalid event type "Invoice"');
+    const noCompile = await register({ type: 'invoice.broken', version: 1, schema: { type: 'objekt' } }).expect(400);
+    expect(noCompile.body.message).toContain('schema does not compile');
+    const badVersion = await register({ type: 'invoice.broken', version: 0, schema: V1 }).expect(400);
+    expect(JSON.stringify(badVersion.body)).toContain('version must not be less than 1');
+    const noSchema = await register({ type: 'invoice.broken', version: 1, schema: 'x' }).expect(400);
+    expect(JSON.stringify(noSchema.body)).toContain('schema must be a JSON Schema object');
+    const listed = await request(store.url).get('/events/schemas').set('X-Api-Key', ADMIN).expect(200);
+    expect((listed.body.types as Array<{ type: string }>).map((t) => t.type)).not.toContain('invoice.broken');
+  });
+});

@@ -1,0 +1,20 @@
+import { natsSettings, type NatsSettings } from '../../cli/src/nats/nats-settings.js';
+
+/** The MCP server's settings, from the environment (apps/mcp/README.md, Configuration). */
+export interface McpEnv {
+  /** Where the event store answers (its HTTP API carries every read and write the tools make). */
+  eventStoreUrl: string;
+  /** Sent to the event store as `X-Api-Key`, and the bearer token HTTP clients of this server must present. */
+  adminApiKey: string | undefined;
+  port: number;
+  /** NATS_URL, NATS_CREDS, NATS_USER/NATS_PASSWORD, as the apps read them: the dead-letter tools use NATS. */
+  nats: NatsSettings;
+}
+
+export function mcpEnv(env: NodeJS.ProcessEnv = process.env): McpEnv {
+  const port = Number(env.PORT ?? env.MCP_PORT ?? 3006);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number (0-65535), got ${env.PORT ?? env.MCP_PORT}`);
+  const eventStoreUrl = env.EVENT_STORE_URL ?? 'http://127.0.0.1:3001';
+  if (!/^https?:\/\//.test(eventStoreUrl)) throw new Error(`EVENT_STORE_URL must be an http(s) URL, got ${eventStoreUrl}`);
+  return { eventStoreUrl: eventStoreUrl.replace(/\/$/, ''), adminApiKey: env.ADMIN_API_KEY || undefined, port, nats: natsSettings({}, env) };
+}

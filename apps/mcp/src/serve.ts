@@ -1,0 +1,29 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { NatsAccess } from './dead-letter-tools.js';
+import { EventStoreClient } from './event-store-client.js';
+import { createMcpHttpServer } from './mcp-http.js';
+import type { McpEnv } from './mcp-env.js';
+import { createMcpServer } from './mcp-tools.js';
+
+/**
+ * Starts the mesh's MCP server: over stdin/stdout for one local assistant, or streamable HTTP on
+ * `env.port` at /mcp behind the admin key. Resolves once it serves; diagnostics go to stderr,
+ * since over stdio stdout carries the protocol only.
+ */
+export async function serveMcp(env: McpEnv, transport: 'stdio' | 'http', version: string): Promise<void> {
+  const store = new EventStoreClient(env.eventStoreUrl, env.adminApiKey);
+  const nats = new NatsAccess(env.nats);
+  if (transport === 'stdio') {
+    const server = createMcpServer(store, nats, version);
+    server.server.onclose = () => void nats.close();
+    await server.connect(new StdioServerTransport());
+    return;
+  }
+  if (!env.adminApiKey) throw new Error('ADMIN_API_KEY is not set: the HTTP transport needs it as the bearer token (use stdio for a local assistant)');
+  const http = createMcpHttpServer(env.adminApiKey, () => createMcpServer(store, nats, version));
+  await new Promise<void>((resolve, reject) => http.once('error', reject).listen(env.port, resolve));
+  process.stderr.write(`mcp: streamable HTTP on http://127.0.0.1:${env.port}/mcp, event store ${env.eventStoreUrl}\n`);
+  const stop = () => http.close(() => void nats.close().finally(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

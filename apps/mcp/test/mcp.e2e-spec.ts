@@ -1,0 +1,233 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { createEnvelope, subjectForType, uuidv7, type AuditData, type CloudEvent } from '@app/events/internal';
+import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { EventStoreClient } from '../src/event-store-client.js';
+import { createMcpHttpServer } from '../src/mcp-http.js';
+import { createMcpServer } from '../src/mcp-tools.js';
+import { NatsAccess } from '../src/dead-letter-tools.js';
+import { natsSettings } from '../../cli/src/nats/nats-settings.js';
+
+const KEY = ADMIN_KEYS.mcp;
+const WAIT = { timeoutMs: 60_000 };
+const HISTORY = 1_000;
+
+const json = <T>(result: unknown): T => {
+  const r = result as CallToolResult;
+  if (r.isError) throw new Error(`tool error: ${(r.content[0] as { text: string }).text}`);
+  return JSON.parse((r.content[0] as { text: string }).text) as T;
+};
+
+describe('mcp: the mesh over the Model Context Protocol, SDK Client over streamable HTTP and stdio (real nats-server and PostgreSQL)', () => {
+  let nats: NatsServerHarness;
+  let db: TestDatabase;
+  let store: RunningEventStore;
+  let nc: NatsConnection;
+  let http: Server;
+  let mcpUrl: URL;
+  let natsAccess: NatsAccess;
+  const audits = new Collector<CloudEvent<AuditData>>();
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    nats = await NatsServerHarness.start();
+    db = await TestDatabase.create('mcp_store');
+    store = await startEventStore(storeTestConfig(nats, db, { adminApiKey: KEY }));
+    nc = await connect({ servers: nats.url });
+    nc.subscribe('events.audit.>', {
+      callback: (err, msg) => {
+        if (!err) audits.push(msg.json<CloudEvent<AuditData>>());
+      },
+    });
+    await nc.flush();
+    natsAccess = new NatsAccess(natsSettings({}, { NATS_URL: nats.url }));
+    http = createMcpHttpServer(KEY, () => createMcpServer(new EventStoreClient(store.url, KEY), natsAccess, 'test'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    mcpUrl = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
+  });
+
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await new Promise((resolve) => http?.close(resolve));
+    await natsAccess?.close();
+    await nc?.close();
+    await store?.close();
+    await nats?.close();
+    await db?.drop();
+  });
+
+  async function httpClient(name: string, token: string = KEY): Promise<Client> {
+    const client = new Client({ name, version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return client;
+  }
+
+  it('refuses a call without the admin key as bearer token, or with a wrong one', async () => {
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+    const none = await fetch(mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(init) });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    await expect(httpClient('intruder', 'not-the-key')).rejects.toThrow(/401|Unauthorized|Bearer/);
+  });
+
+  it('lists the tools, each input described for a model, and the resources', async () => {
+    const client = await httpClient('lister');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'replay_events', 'replay_status', 'resolve_event', 'show_dead_letter', 'stats', 'timeline']);
+    const query = tools.find((t) => t.name === 'query_events')!;
+    expect(query.description).toContain('nextCursor');
+    expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri).sort()).toEqual(['mesh://catalogue', 'mesh://health']);
+    const health = await client.readResource({ uri: 'mesh://health' });
+    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ status: 'ok' });
+  });
+
+  it(`pages through ${HISTORY} events with the cursor, each once, and reads one event and the timeline`, async () => {
+    const js = jetstream(nc);
+    const ids: string[] = [];
+    for (let i = 0; i < HISTORY; i++) {
+      const event = createEnvelope('ticket.opened', { n: i }, 'mcp-test', { id: uuidv7(), resourceType: 'ticket', resourceId: `t-${i % 10}` });
+      ids.push(event.id);
+      await js.publish(subjectForType(event.type), JSON.stringify(event), { msgID: event.id });
+    }
+    await waitFor(async () => (await request(store.url).get(`/events/${ids[HISTORY - 1]}`).set('X-Api-Key', KEY)).status === 200 && (await request(store.url).get(`/events/${ids[0]}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the history was not stored' });
+    const client = await httpClient('pager');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = json<{ items: Array<{ id: string }>; nextCursor: string | null }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.*', limit: 200, ...(cursor ? { cursor } : {}) } }));
+      expect(page.items.length).toBeLessThanOrEqual(200);
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(pages).toBeGreaterThanOrEqual(5);
+    expect(new Set(seen).size).toBe(HISTORY);
+    expect([...seen].sort()).toEqual([...ids].sort());
+
+    expect(json<{ id: string; data: unknown }>(await client.callTool({ name: 'get_event', arguments: { id: ids[7] } }))).toMatchObject({ id: ids[7], data: { n: 7 } });
+    const timeline = json<{ items: Array<{ resourceId: string }> }>(await client.callTool({ name: 'timeline', arguments: { resourceType: 'ticket', resourceId: 't-3' } }));
+    expect(timeline.items).toHaveLength(HISTORY / 10);
+    const stats = json<{ types: Array<{ type: string; count: number }> }>(await client.callTool({ name: 'stats', arguments: { groupBy: 'type' } }));
+    expect(stats.types.find((t) => t.type === 'ticket.opened')?.count).toBe(HISTORY);
+
+    // Replayed to one consumer (the store itself: it keeps each event once), as a job, audited as the client.
+    const job = json<{ jobId: string }>(await client.callTool({ name: 'replay_events', arguments: { consumer: 'event-store', type: 'ticket.opened', resourceType: 'ticket', resourceId: 't-3' } }));
+    const done = await waitFor(
+      async () => {
+        const state = json<{ state: string; queued: number }>(await client.callTool({ name: 'replay_status', arguments: { jobId: job.jobId } }));
+        return state.state === 'running' ? undefined : state;
+      },
+      { ...WAIT, message: 'the replay job did not finish' },
+    );
+    expect(done).toMatchObject({ state: 'done', queued: HISTORY / 10 });
+    const replayed = await waitFor(() => audits.items.find((a) => a.type === 'audit.events_replayed' && a.data.consumer === 'event-store'), { ...WAIT, message: 'no audit.events_replayed' });
+    expect(replayed?.actor).toBe('mcp:pager');
+
+    // A refusal comes back as the tool's error, with the store's message for the model to act on.
+    const bad = (await client.callTool({ name: 'get_event', arguments: { id: 'no-such-event' } })) as CallToolResult;
+    expect(bad.isError).toBe(true);
+    expect((bad.content[0] as { text: string }).text).toContain('404');
+  });
+
+  it('registers a schema audited with the client as actor; a bad publish is then refused naming the field', async () => {
+    const client = await httpClient('test-assistant');
+    const schema = { type: 'object', required: ['ticketId'], properties: { ticketId: { type: 'string' } } };
+    const registered = json<{ id: string }>(await client.callTool({ name: 'register_schema', arguments: { type: 'ticket.closed', version: 1, schema } }));
+    expect(registered.id).toBe('mesh:schema:ticket.closed:v1');
+    const audit = await waitFor(() => audits.items.find((a) => a.type === 'audit.event_schema_registered' && a.data.target.id === 'ticket.closed.v1'), { ...WAIT, message: 'no audit event for the registration' });
+    expect(audit?.actor).toBe('mcp:test-assistant');
+
+    // Published through the tool: refused naming the field, then accepted, stored, and audited as this client.
+    const refused = (await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.closed', data: { ticketId: 5 } } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect((refused.content[0] as { text: string }).text).toContain('data.ticketId: must be string');
+    const from = audits.items.length;
+    const published = json<{ results: Array<{ ok: boolean; id: string }> }>(
+      await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.closed', data: { ticketId: 't-9' }, resourceType: 'ticket', resourceId: 't-9' } }),
+    );
+    const id = published.results[0].id;
+    await waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the published event was not stored' });
+    const ingested = await waitFor(() => audits.items.slice(from).find((a) => a.type === 'audit.events_ingested' && a.data.accepted === 1), { ...WAIT, message: 'no audit.events_ingested' });
+    expect(ingested?.actor).toBe('mcp:test-assistant');
+
+    const again = (await client.callTool({ name: 'register_schema', arguments: { type: 'ticket.closed', version: 1, schema } })) as CallToolResult;
+    expect(again.isError).toBe(true);
+    expect((again.content[0] as { text: string }).text).toContain('send version 2');
+    const catalogue = json<{ types: Array<{ type: string; schemaVersions: number[] }> }>(await client.callTool({ name: 'list_schemas', arguments: {} }));
+    expect(catalogue.types.find((t) => t.type === 'ticket.closed')?.schemaVersions).toEqual([1]);
+  });
+
+  it('resolves an error event and reopens it, audited as the client', async () => {
+    const client = await httpClient('resolver');
+    const published = json<{ results: Array<{ id: string }> }>(await client.callTool({ name: 'publish_event', arguments: { type: 'ticket.failed', level: 'error', data: { ticketId: 't-1' } } }));
+    const id = published.results[0].id;
+    await waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the error event was not stored' });
+    expect(json<{ resolved: boolean; resolvedBy: string }>(await client.callTool({ name: 'resolve_event', arguments: { id } }))).toMatchObject({ resolved: true, resolvedBy: 'mcp:resolver' });
+    expect(json<{ resolved: boolean }>(await client.callTool({ name: 'resolve_event', arguments: { id, resolved: false } }))).toMatchObject({ resolved: false });
+    const resolvedAudit = await waitFor(() => audits.items.find((a) => a.type === 'audit.event_resolved' && a.data.target.id === id), { ...WAIT, message: 'no audit.event_resolved' });
+    expect(resolvedAudit?.actor).toBe('mcp:resolver');
+    await waitFor(() => audits.items.find((a) => a.type === 'audit.event_unresolved' && a.data.target.id === id && a.actor === 'mcp:resolver'), { ...WAIT, message: 'no audit.event_unresolved' });
+  });
+
+  it('lists, shows and redrives a dead letter to the consumer that failed it, which then handles it; audited as the client', async () => {
+    // A letter as a consumer writes it when it gives up (here the event store, so its replay durable handles the redrive).
+    const event = createEnvelope('ticket.lost', { ticketId: 't-404' }, 'mcp-test', { id: uuidv7() });
+    const h = headers();
+    h.set('Mesh-Dlq-Consumer', 'event-store');
+    h.set('Mesh-Dlq-Reason', 'max_deliveries');
+    h.set('Mesh-Error', 'PostgreSQL was down');
+    h.set('Mesh-Original-Subject', subjectForType(event.type));
+    await jetstream(nc).publish('dlq.event-store.ticket.lost', JSON.stringify(event), { headers: h });
+    expect((await request(store.url).get(`/events/${event.id}`).set('X-Api-Key', KEY)).status).toBe(404);
+
+    const client = await httpClient('dlq-assistant');
+    const list = json<{ total: number; depth: Record<string, number>; items: Array<{ seq: number; type: string; reason: string }> }>(
+      await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store' } }),
+    );
+    expect(list).toMatchObject({ total: 1, depth: { 'event-store': 1 }, items: [{ type: 'ticket.lost', reason: 'max_deliveries', error: 'PostgreSQL was down' }] });
+    const { seq } = list.items[0];
+    expect(json<{ envelope: { id: string } }>(await client.callTool({ name: 'show_dead_letter', arguments: { seq } })).envelope.id).toBe(event.id);
+
+    const report = json<{ redriven: Array<{ dlqSeq: number; consumer: string }>; failed: unknown[] }>(await client.callTool({ name: 'redrive_dead_letters', arguments: { seqs: [seq] } }));
+    expect(report).toEqual({ redriven: [expect.objectContaining({ dlqSeq: seq, consumer: 'event-store' })], failed: [] });
+    await waitFor(async () => (await request(store.url).get(`/events/${event.id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the redriven event was not handled by the event store' });
+    expect(json<{ total: number }>(await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store' } })).total).toBe(0);
+    const audit = await waitFor(() => audits.items.find((a) => a.type === 'audit.dead_letters_redriven'), { ...WAIT, message: 'no audit.dead_letters_redriven' });
+    expect(audit).toMatchObject({ actor: 'mcp:dlq-assistant', source: 'mesh-mcp', data: { redriven: [seq], target: { type: 'dlq', id: 'event-store' } } });
+
+    const unknown = (await client.callTool({ name: 'show_dead_letter', arguments: { seq: 999_999 } })) as CallToolResult;
+    expect(unknown.isError).toBe(true);
+  });
+
+  // As an assistant's configuration starts it: the built app, and the CLI's `mesh mcp`.
+  it.each([
+    ['node dist/apps/mcp/src/main.js --stdio', ['dist/apps/mcp/src/main.js', '--stdio'], 'ticket.moved'],
+    ['mesh mcp', ['dist/apps/cli/main.js', 'mcp'], 'ticket.merged'],
+  ])('serves a local assistant over stdio (%s)', async (_how, args, type) => {
+    const name = `stdio-${type}`;
+    const client = new Client({ name, version: '1.0.0' });
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url };
+    await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'pipe' }));
+    clients.push(client);
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_events');
+    const page = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 3 } }));
+    expect(page.items).toHaveLength(3);
+    // NATS from NATS_URL (the dead-letter tools): json() throws on a tool error such as NATS unreachable.
+    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_dead_letters', arguments: {} })).items).toEqual(expect.any(Array));
+    json(await client.callTool({ name: 'register_schema', arguments: { type, version: 1, schema: { type: 'object' } } }));
+    const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === `${type}.v1`), { ...WAIT, message: 'no audit event for the stdio registration' });
+    expect(audit?.actor).toBe(`mcp:${name}`);
+  });
+});
