@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 
 /** The channel a commit of new or re-queued deliveries notifies, so idle workers in every instance wake. */
@@ -20,6 +21,7 @@ interface ClaimedRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  oauth2: OAuth2Credentials | null;
   lease: string;
 }
 
@@ -37,14 +39,19 @@ const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
   secret: r.secret,
   previousSecret: r.previous_secret,
   previousSecretExpiresAt: r.previous_secret_expires_at,
+  oauth2: r.oauth2,
   lease: r.lease,
 });
 
 const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.subscription_id, d.attempts, d.max_attempts, e.body,
-  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, d.leased_until::text AS lease`;
+  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, s.oauth2, d.leased_until::text AS lease`;
 
-/** A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's timeout. */
-const LEASE = `now() + (s.timeout_ms + $LEASE_MARGIN) * interval '1 millisecond'`;
+/**
+ * A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's
+ * timeout. With OAuth2 an attempt makes up to four requests, each bounded by it: a token, the
+ * request, and after a 401 a new token and the request again.
+ */
+const LEASE = `now() + (s.timeout_ms * (CASE WHEN s.oauth2 IS NULL THEN 1 ELSE 4 END) + $LEASE_MARGIN) * interval '1 millisecond'`;
 
 /** Due-ness: scheduled time reached and no live lease. */
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())`;

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EventFilter } from '../matching/event-filter.js';
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 
 /** A webhook subscription (table `webhook_subscriptions`, created by the CreateWebhooks migration). */
 @Entity({ name: 'webhook_subscriptions' })
@@ -47,6 +48,10 @@ export class Subscription {
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
   previousSecretExpiresAt!: Date | null;
+
+  /** Client credentials for a bearer token on every request (SubscriptionOAuth2 migration); the secret is never shown. */
+  @Column({ type: 'jsonb', nullable: true })
+  oauth2!: OAuth2Credentials | null;
 
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures!: number;

@@ -7,7 +7,7 @@ import { Subscription } from '../subscriptions/subscription.entity.js';
 import { newSigningSecret } from '../subscriptions/signing-secret.js';
 import { TIMEOUT_MS } from '../subscriptions/dto/subscription-validators.js';
 import { UrlGuard } from '../ssrf/url-guard.js';
-import { WebhookHttpClient } from '../delivery/webhook-http.client.js';
+import { AuthorizedSender } from '../delivery/authorized-sender.js';
 import { redactHeaders, WebhookSigner, type SigningKeys } from '../delivery/webhook-signer.js';
 import { USER_AGENT } from '../delivery/delivery-executor.js';
 import type { TestWebhookDto } from './test-webhook.dto.js';
@@ -21,7 +21,7 @@ export class TestSendService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly guard: UrlGuard,
     private readonly signer: WebhookSigner,
-    private readonly http: WebhookHttpClient,
+    private readonly sender: AuthorizedSender,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -30,8 +30,8 @@ export class TestSendService {
     const target = dto.subscriptionId ? await this.subscriptionTarget(dto.subscriptionId) : await this.urlTarget(dto.url!, dto.secret);
     const event = createEnvelope(dto.eventType ?? 'webhook.test', dto.data ?? { test: true }, source, { level: 'debug', audience: 'admin', category: 'Info' });
     const body = JSON.stringify(event);
-    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
-    const exchange = await this.http.post({ url: target.url, body, headers, timeoutMs: target.timeoutMs });
+    const unsent = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
+    const { exchange, headers } = await this.sender.post({ url: target.url, body, headers: unsent, timeoutMs: target.timeoutMs }, target.oauth2);
     await this.audit.record({
       action: 'webhook_tested',
       target: dto.subscriptionId ? { type: 'webhook-subscription', id: dto.subscriptionId } : { type: 'webhook-url', id: withoutQuery(target.url) },
@@ -53,13 +53,13 @@ export class TestSendService {
     const s = await this.dataSource.manager.findOneBy(Subscription, { id });
     if (!s) throw new NotFoundException(`Webhook subscription ${id} not found`);
     const keys: SigningKeys = { secret: s.secret, previousSecret: s.previousSecret, previousSecretExpiresAt: s.previousSecretExpiresAt };
-    return { url: s.url, keys, headers: s.headers, timeoutMs: s.timeoutMs, oneOffSecret: undefined };
+    return { url: s.url, keys, headers: s.headers, timeoutMs: s.timeoutMs, oauth2: s.oauth2, oneOffSecret: undefined };
   }
 
   private async urlTarget(url: string, secret: string | undefined) {
     const problem = await this.guard.problemWith(url);
     if (problem) throw new BadRequestException([problem]);
     const oneOffSecret = secret ? undefined : newSigningSecret();
-    return { url, keys: { secret: secret ?? oneOffSecret! }, headers: {}, timeoutMs: TIMEOUT_MS.default, oneOffSecret };
+    return { url, keys: { secret: secret ?? oneOffSecret! }, headers: {}, timeoutMs: TIMEOUT_MS.default, oauth2: null, oneOffSecret };
   }
 }

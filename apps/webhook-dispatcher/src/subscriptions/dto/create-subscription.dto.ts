@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { EventFilter } from '../../matching/event-filter.js';
-import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+import type { OAuth2Credentials } from '../../oauth2/oauth2-credentials.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -39,4 +40,8 @@ export class CreateSubscriptionDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string | null;
+
+  /** OAuth2 client credentials: every request carries a bearer token of the client-credentials grant. */
+  @IsOptional() @IsOAuth2Credentials()
+  oauth2?: OAuth2Credentials | null;
 }

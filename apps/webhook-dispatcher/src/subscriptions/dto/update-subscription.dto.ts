@@ -1,17 +1,19 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { EventFilter } from '../../matching/event-filter.js';
-import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+import type { OAuth2Credentials } from '../../oauth2/oauth2-credentials.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Absent is "leave it"; null is refused for a required field. */
 const ifPresent = ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
-export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'active', 'timeoutMs', 'maxAttempts', 'rateLimitPerSecond', 'headers', 'description'] as const;
+export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'active', 'timeoutMs', 'maxAttempts', 'rateLimitPerSecond', 'headers', 'description', 'oauth2'] as const;
 
 /**
  * Body of `PATCH /webhooks/subscriptions/:id`: the fields to change, at least one. Null clears
- * `filter`, `rateLimitPerSecond` and `description`. Setting `active: true` on a disabled
+ * `filter`, `rateLimitPerSecond`, `description` and `oauth2` (an `oauth2.clientSecret` of
+ * `<redacted>` keeps the stored secret). Setting `active: true` on a disabled
  * subscription re-enables it, resets its failure count and sends the deliveries that waited
  * (oldest first), unless `dropWaiting: true`.
  */
@@ -45,6 +47,9 @@ export class UpdateSubscriptionDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string | null;
+
+  @IsOptional() @IsOAuth2Credentials()
+  oauth2?: OAuth2Credentials | null;
 
   /**
    * With `active: true` on a disabled subscription: drop (mark `failed`) the deliveries that
