@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditTrail, createEnvelope, type CloudEvent } from '@app/events';
+import { AuditTrail, createEnvelope } from '@app/events';
 import { withoutQuery } from '../subscriptions/subscription-events.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { newSigningSecret } from '../subscriptions/signing-secret.js';
