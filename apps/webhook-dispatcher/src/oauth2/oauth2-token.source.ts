@@ -2,6 +2,7 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { UrlGuard } from '../ssrf/url-guard.js';
+import { describeError } from '../delivery/webhook-http.client.js';
 import type { OAuth2Credentials } from './oauth2-credentials.js';
 
 /** Why no token could be had; its message never holds the client secret or a token. */
@@ -83,7 +84,7 @@ export class OAuth2TokenSource implements OnApplicationShutdown {
       status = res.statusCode;
       text = await res.body.text();
     } catch (err) {
-      throw new OAuth2TokenError(`token endpoint ${hostOf(c.tokenUrl)}: ${describe(err, timeoutMs)}`);
+      throw new OAuth2TokenError(`token endpoint ${hostOf(c.tokenUrl)}: ${describeError(err, timeoutMs)}`);
     }
     const json = parse(text);
     if (status < 200 || status > 299) {
@@ -115,12 +116,4 @@ function parse(text: string): Record<string, unknown> | undefined {
     // Not JSON: the status decides what is reported.
     return undefined;
   }
-}
-
-function describe(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
-  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = e.cause ?? e;
-  const code = cause.code ?? e.code;
-  return `${code ? `${code}: ` : ''}${cause.message ?? e.message ?? String(err)}`.slice(0, 500);
 }
