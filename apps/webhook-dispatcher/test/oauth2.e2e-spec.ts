@@ -18,7 +18,7 @@ describe('webhook OAuth2 client credentials (real nats-server, PostgreSQL, a loc
   let tokens: TokenServer;
   const receivers: Receiver[] = [];
   // One client per test: tokens are cached per set of credentials, so tests do not share one.
-  const CLIENTS = { fetch: 'mesh-fetch', renew: 'mesh-renew', refused: 'mesh-refused', failing: 'mesh-failing', patch: 'mesh-patch' };
+  const CLIENTS = { fetch: 'mesh-fetch', renew: 'mesh-renew', refused: 'mesh-refused', failing: 'mesh-failing', patch: 'mesh-patch', tested: 'mesh-tested' };
 
   const api = () => request(dispatcher.url);
   const receiver = async () => {
@@ -177,6 +177,17 @@ describe('webhook OAuth2 client credentials (real nats-server, PostgreSQL, a loc
     const removed = await patch(null).expect(200);
     expect(removed.body.oauth2).toBeNull();
     expect(await stored()).toBeNull();
+  });
+
+  it('POST /webhooks/test for a subscription with credentials sends its bearer token, shown redacted', async () => {
+    const r = await receiver();
+    guarded(r, tokens);
+    const s = await subscribe(r.url, 'oauth.tested', credentials(CLIENTS.tested));
+    const res = await api().post('/webhooks/test').set('X-Api-Key', API_KEY).send({ subscriptionId: s.id }).expect(200);
+    expect(res.body).toMatchObject({ delivered: true, response: { status: 200 } });
+    expect(res.body.request.headers.authorization).toBe('<redacted>');
+    expect(JSON.stringify(res.body)).not.toContain(OAUTH2.accessTokenPrefix);
+    expect(tokens.accepts(r.requests.items[0].headers.authorization)).toBe(true);
   });
 
   it('refuses bad credentials with a 400 naming the field', async () => {
