@@ -46,3 +46,4 @@ export * from './logging/mesh-logger.js';
 export * from './logging/log-redaction.js';
 export * from './logging/start-observability.js';
 export * from './metrics/mesh-gauges.js';
+export { createAjv } from './schemas/schema-check.js';
