@@ -91,6 +91,7 @@ function sample(root: Schema, s: Schema, name: string, depth: number): unknown {
       return true;
     case 'null':
       return null;
+    case undefined:
     default:
       return name ? `sample ${name}` : 'sample';
   }
