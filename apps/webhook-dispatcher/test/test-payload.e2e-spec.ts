@@ -1,12 +1,15 @@
 import request from 'supertest';
-import { SchemaRegistry, type CloudEvent } from '@app/events';
-import { NatsServerHarness, TestDatabase } from '@app/testing';
+import { EventsService, SchemaRegistry, type CloudEvent } from '@app/events';
+import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { startEventStore, storeTestConfig, type RunningEventStore } from '../../event-store/test/support.js';
 import { API_KEY, dispatcherTestConfig, RunningDispatcher, startDispatcher } from './support.js';
 import { Receiver, verify } from './receiver.js';
 
-describe('POST /webhooks/test payloads (real nats-server with its schema bucket, PostgreSQL, a local receiver)', () => {
+describe('POST /webhooks/test payloads (real nats-server with its schema bucket, PostgreSQL, the event-store, a local receiver)', () => {
   let nats: NatsServerHarness;
   let db: TestDatabase;
+  let storeDb: TestDatabase;
+  let store: RunningEventStore;
   let dispatcher: RunningDispatcher;
   let receiver: Receiver;
   let schemas: SchemaRegistry;
@@ -16,7 +19,9 @@ describe('POST /webhooks/test payloads (real nats-server with its schema bucket,
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('webhook_test_payload');
-    dispatcher = await startDispatcher(dispatcherTestConfig(nats, db));
+    storeDb = await TestDatabase.create('webhook_test_payload_store');
+    store = await startEventStore(storeTestConfig(nats, storeDb));
+    dispatcher = await startDispatcher(dispatcherTestConfig(nats, db, { eventStoreUrl: store.url }));
     receiver = await Receiver.start();
     schemas = dispatcher.app.get(SchemaRegistry);
     await schemas.register('invoice.issued', 1, { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' } } });
@@ -37,18 +42,34 @@ describe('POST /webhooks/test payloads (real nats-server with its schema bucket,
 
   afterAll(async () => {
     await dispatcher?.close();
+    await store?.close();
+    await storeDb?.drop();
     await receiver?.close();
     await nats?.close();
     await db?.drop();
   });
 
-  it('sends a sample of the newest registered schema of the type, valid against it, named in dataschema', async () => {
+  it('sends the data and subject of the latest stored event of the type, under a new id, before any schema sample', async () => {
+    const events = dispatcher.app.get(EventsService);
+    await events.publishEvent('invoice.issued', { invoiceId: '0194b3a2-0000-7000-8000-00000000000a', amount: 5, currency: 'USD', issuedAt: '2026-01-01T00:00:00.000Z', customer: { email: 'old@example.com' } }, { subject: 'inv-a' });
+    const newest = await events.publishEvent('invoice.issued', { invoiceId: '0194b3a2-0000-7000-8000-00000000000b', amount: 7, currency: 'EUR', issuedAt: '2026-01-02T00:00:00.000Z', customer: { email: 'new@example.com' } }, { subject: 'inv-b' });
+    await waitFor(async () => (await request(store.url).get('/events').query({ type: 'invoice.issued' }).expect(200)).body.items.length === 2, { timeoutMs: 20_000 });
+
     const res = await test({ eventType: 'invoice.issued' }).expect(200);
-    expect(res.body).toMatchObject({ delivered: true, payload: { from: 'schema', schemaId: 'mesh:schema:invoice.issued:v2' } });
+    expect(res.body.payload).toEqual({ from: 'stored', storedEventId: newest.id });
+    const event = JSON.parse(receiver.requests.items.at(-1)!.body) as CloudEvent;
+    expect(event).toMatchObject({ type: 'invoice.issued', subject: 'inv-b', data: { invoiceId: '0194b3a2-0000-7000-8000-00000000000b', amount: 7, customer: { email: 'new@example.com' } } });
+    expect(event.id).not.toBe(newest.id);
+  });
+
+  it('without a stored event, sends a sample of the newest registered schema of the type, valid against it, named in dataschema', async () => {
+    await schemas.register('invoice.voided', 1, (await schemas.list()).find((s) => s.id === 'mesh:schema:invoice.issued:v2')!.schema);
+    const res = await test({ eventType: 'invoice.voided' }).expect(200);
+    expect(res.body).toMatchObject({ delivered: true, payload: { from: 'schema', schemaId: 'mesh:schema:invoice.voided:v1' } });
     const event = verify(res.body.secret, receiver.requests.items.at(-1)!) as CloudEvent<Record<string, unknown>>;
-    expect(event).toMatchObject({ type: 'invoice.issued', dataschema: 'mesh:schema:invoice.issued:v2' });
+    expect(event).toMatchObject({ type: 'invoice.voided', dataschema: 'mesh:schema:invoice.voided:v1' });
     expect(event.data).toEqual({ invoiceId: expect.any(String), amount: 1, currency: 'EUR', issuedAt: expect.any(String), customer: { email: 'jane.doe@example.com' } });
-    expect(() => schemas.validate('invoice.issued', event.data, 2)).not.toThrow();
+    expect(() => schemas.validate('invoice.voided', event.data, 1)).not.toThrow();
   });
 
   it('sends the data given, or { test: true } for a type without a schema', async () => {
@@ -65,6 +86,15 @@ describe('POST /webhooks/test payloads (real nats-server with its schema bucket,
     const before = receiver.requests.items.length;
     const res = await test({ eventType: 'invoice.coded' }).expect(400);
     expect(res.body.message.join()).toMatch(/^eventType: the sample made from mesh:schema:invoice\.coded:v1 does not satisfy it \(.*code.*\); send data yourself$/);
+    expect(receiver.requests.items).toHaveLength(before);
+  });
+
+  // Last: it stops the event-store.
+  it('answers 503 naming EVENT_STORE_URL when the event-store does not answer, and sends nothing', async () => {
+    await store.close();
+    const before = receiver.requests.items.length;
+    const res = await test({ eventType: 'invoice.issued' }).expect(503);
+    expect(res.body.message).toMatch(new RegExp(`^the event-store at ${store.url.replace(/[.]/g, '\\.')} \\(EVENT_STORE_URL\\) is unreachable \\(.+\\); send data, or retry$`));
     expect(receiver.requests.items).toHaveLength(before);
   });
 });

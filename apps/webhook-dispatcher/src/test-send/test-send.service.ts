@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditTrail, createEnvelope, latestSchemas, SchemaRegistry, SchemaValidationError } from '@app/events';
 import { sampleFromSchema } from './schema-sample.js';
+import { StoredEventsClient } from './stored-events.client.js';
 import { withoutQuery } from '../subscriptions/subscription-events.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';
 import { newSigningSecret } from '../subscriptions/signing-secret.js';
@@ -17,7 +18,10 @@ export type { TestWebhookResult } from './test-webhook-result.js';
 
 /**
  * `POST /webhooks/test`: one signed test event, sent at once; nothing is stored or retried. Its
- * data is the one given, or else a sample of the event type's newest registered JSON Schema, or else `{ test: true }`.
+ * data is the one given, or else that of the latest stored event of its type (EVENT_STORE_URL), or
+ * else a sample of the type's newest registered JSON Schema, or else `{ test: true }`. A stored
+ * event lends its data and subject; the test event keeps its own id (a receiver that dedupes by
+ * `webhook-id` must not take it for the real one).
  */
 @Injectable()
 export class TestSendService {
@@ -28,6 +32,7 @@ export class TestSendService {
     private readonly sender: AuthorizedSender,
     private readonly audit: AuditTrail,
     private readonly schemas: SchemaRegistry,
+    private readonly stored: StoredEventsClient,
   ) {}
 
   async send(dto: TestWebhookDto, source: string): Promise<TestWebhookResult> {
@@ -35,7 +40,7 @@ export class TestSendService {
     const target = dto.subscriptionId ? await this.subscriptionTarget(dto.subscriptionId) : await this.urlTarget(dto.url!, dto.secret);
     const type = dto.eventType ?? 'webhook.test';
     const payload = await this.payload(type, dto.data);
-    const event = createEnvelope(type, payload.data, source, { level: 'debug', audience: 'admin', category: 'Info' });
+    const event = createEnvelope(type, payload.data, source, { level: 'debug', audience: 'admin', category: 'Info', ...(payload.subject ? { subject: payload.subject } : {}) });
     if (payload.schemaId) event.dataschema = payload.schemaId;
     const body = JSON.stringify(event);
     const unsent = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...target.headers, ...this.signer.sign(event.id, body, target.keys) };
@@ -49,7 +54,7 @@ export class TestSendService {
       url: target.url,
       delivered: exchange.status !== null && exchange.status >= 200 && exchange.status < 300,
       event,
-      payload: { from: payload.from, ...(payload.schemaId ? { schemaId: payload.schemaId } : {}) },
+      payload: { from: payload.from, ...(payload.schemaId ? { schemaId: payload.schemaId } : {}), ...(payload.storedEventId ? { storedEventId: payload.storedEventId } : {}) },
       request: { headers: redactHeaders(headers) },
       response: exchange.status === null ? null : { status: exchange.status, headers: exchange.headers, body: exchange.body },
       durationMs: exchange.durationMs,
@@ -58,9 +63,11 @@ export class TestSendService {
     };
   }
 
-  /** The test event's data: given, sampled from the type's newest registered schema (and checked against it), or the default. */
-  private async payload(type: string, given: Record<string, unknown> | undefined): Promise<TestPayload & { data: unknown }> {
+  /** The test event's data: given, the latest stored event's, sampled from the type's newest registered schema (and checked against it), or the default. */
+  private async payload(type: string, given: Record<string, unknown> | undefined): Promise<TestPayload & { data: unknown; subject?: string }> {
     if (given !== undefined) return { from: 'given', data: given };
+    const latest = await this.stored.latest(type);
+    if (latest) return { from: 'stored', storedEventId: latest.id, data: latest.data, ...(latest.subject ? { subject: latest.subject } : {}) };
     let registered;
     try {
       registered = latestSchemas((await this.schemas.list()).filter((s) => s.type === type))[0];

@@ -2,10 +2,14 @@
 
 import type { CloudEvent } from '@app/events/views';
 
-/** Where the test event's data came from: the request, a sample of the type's newest registered JSON Schema (`schemaId`), or `{ test: true }`. */
+/**
+ * Where the test event's data came from: the request, the latest stored event of the type
+ * (`storedEventId`), a sample of its newest registered JSON Schema (`schemaId`), or `{ test: true }`.
+ */
 export interface TestPayload {
-  from: 'given' | 'schema' | 'default';
+  from: 'given' | 'stored' | 'schema' | 'default';
   schemaId?: string;
+  storedEventId?: string;
 }
 
 export interface TestWebhookResult {
