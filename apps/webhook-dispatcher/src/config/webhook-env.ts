@@ -56,7 +56,7 @@ export class WebhookEnv {
   /** On shutdown, how long requests already sent may take to finish; still running then, they are cut off and released (not counted as attempts). */
   @IsOptional() @IsDuration() WEBHOOK_SHUTDOWN_GRACE = '20s';
   /** The event-store's query API: `POST /webhooks/test` sends the latest stored event of a type. Unset: not asked. */
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_STORE_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) EVENT_STORE_URL?: string;
 }
 
 export interface WebhookConfig {
