@@ -57,6 +57,14 @@ const LEASE = `now() + (s.timeout_ms * (CASE WHEN s.oauth2 IS NULL THEN 1 ELSE 4
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())`;
 
 /**
+ * Claimable: due, and for a fifo delivery (one with an ordering key) no earlier delivery of its
+ * key still unsettled (pending, leased or not, or paused). An unordered row stops at the null test.
+ */
+const CLAIMABLE = `${DUE} AND (d.ordering_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM webhook_deliveries p WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key
+    AND p.status IN ('pending', 'paused') AND p.ordering_seq < d.ordering_seq))`;
+
+/**
  * Joined into a statement run on its own (its implicit transaction), this commits that transaction
  * without waiting for the WAL flush (`synchronous_commit = off` for it alone; the setting reverts
  * at its end). The commit is visible and survives the dispatcher's own crash at once; only a crash
@@ -101,7 +109,7 @@ export class DeliveryRepository {
       `WITH claimed AS (
          UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
          FROM webhook_subscriptions s, webhook_events e, (
-           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
+           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${CLAIMABLE}
            ORDER BY d.next_attempt_at, d.id LIMIT $2 FOR UPDATE SKIP LOCKED) due
          WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
          RETURNING ${CLAIMED_COLUMNS}, d.next_attempt_at)

@@ -32,6 +32,8 @@ export function toSubscriptionView(s: Subscription, now = new Date()): Subscript
     headers: Object.fromEntries(Object.keys(s.headers).map((name) => [name, REDACTED_HEADER])),
     description: s.description,
     oauth2: toOAuth2View(s.oauth2),
+    ordering: s.ordering,
+    orderingKey: s.orderingKey,
     consecutiveFailures: s.consecutiveFailures,
     disabledReason: s.disabledReason,
     disabledAt: s.disabledAt?.toISOString() ?? null,

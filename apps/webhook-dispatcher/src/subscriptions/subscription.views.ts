@@ -19,6 +19,10 @@ export interface SubscriptionView {
   description: string | null;
   /** OAuth2 client credentials, the client secret shown as `<redacted>`; null when requests carry no token. */
   oauth2: OAuth2CredentialsView | null;
+  /** `none` (parallel) or `fifo`: in order per `orderingKey` value. */
+  ordering: 'none' | 'fifo';
+  /** Dot path into the envelope keying the order; null: one order for the whole subscription. */
+  orderingKey: string | null;
   consecutiveFailures: number;
   disabledReason: string | null;
   disabledAt: string | null;

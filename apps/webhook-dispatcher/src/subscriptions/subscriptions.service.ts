@@ -51,6 +51,8 @@ export class SubscriptionsService {
       headers: input.headers ?? {},
       description: input.description ?? null,
       oauth2,
+      ordering: input.ordering ?? 'none',
+      orderingKey: input.orderingKey ?? null,
       secret: newSigningSecret(),
       previousSecret: null,
       previousSecretExpiresAt: null,
@@ -103,6 +105,8 @@ export class SubscriptionsService {
       if (patch.rateLimitPerSecond !== undefined) set.rateLimitPerSecond = patch.rateLimitPerSecond;
       if (patch.headers !== undefined) set.headers = mergeHeaders(s.headers, patch.headers);
       if (patch.description !== undefined) set.description = patch.description;
+      if (patch.ordering !== undefined) set.ordering = patch.ordering;
+      if (patch.orderingKey !== undefined) set.orderingKey = patch.orderingKey;
       if (patch.oauth2 !== undefined) set.oauth2 = this.oauth2Of(s.oauth2, patch.oauth2);
       if (set.oauth2) await this.assertUrl(set.oauth2.tokenUrl, 'oauth2.tokenUrl');
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
