@@ -22,6 +22,7 @@ interface ClaimedRow {
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
   oauth2: OAuth2Credentials | null;
+  ordering_key: string | null;
   lease: string;
 }
 
@@ -40,11 +41,12 @@ const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
   previousSecret: r.previous_secret,
   previousSecretExpiresAt: r.previous_secret_expires_at,
   oauth2: r.oauth2,
+  orderingKey: r.ordering_key,
   lease: r.lease,
 });
 
 const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.subscription_id, d.attempts, d.max_attempts, e.body,
-  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, s.oauth2, d.leased_until::text AS lease`;
+  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, s.oauth2, d.ordering_key, d.leased_until::text AS lease`;
 
 /**
  * A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's

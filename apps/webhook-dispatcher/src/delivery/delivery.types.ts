@@ -22,6 +22,8 @@ export interface ClaimedDelivery {
   previousSecretExpiresAt: Date | null;
   /** Client credentials: each request carries a bearer token fetched with them. */
   oauth2: OAuth2Credentials | null;
+  /** Its fifo ordering key; null when its subscription delivers unordered. */
+  orderingKey: string | null;
   /**
    * The lease this claim wrote (`leased_until` as PostgreSQL keeps it, to the microsecond): its
    * outcome or release applies only while the row still carries it, so a statement that reaches
