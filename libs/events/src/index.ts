@@ -103,6 +103,7 @@ export type { AuditEntry, AuditTarget } from './audit/audit-entry.js';
 export { AuditExempt } from './audit/audit-exempt.js';
 export { buildAsyncApiDocument, type AsyncApiStream } from './asyncapi/asyncapi-document.js';
 export { streamSpecs } from './streams/stream-specs.js';
+export { latestSchemas } from './schemas/schema-bucket-list.js';
 export { ServerLoggingModule } from './server-logging/server-logging.module.js';
 export { RequestLoggerInterceptor } from './server-logging/request-logger.interceptor.js';
 export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';

@@ -55,3 +55,4 @@ export * from './audit/audit-exempt.js';
 export * from './asyncapi/asyncapi-document.js';
 export * from './schemas/schema-bucket-list.js';
 export * from './streams/stream-specs.js';
+export { createAjv } from './schemas/schema-check.js';

@@ -14,7 +14,7 @@ const VALUES = [
   'EventsDatabaseModule', 'EventsHealthModule', 'EventsModule', 'EventsService', 'EventTooLargeError',
   'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'groupCommitMetrics', 'HEADER',
   'InjectEventsService', 'InvalidEventTypeError', 'isEventType', 'isPostgresDataError', 'ItemFailure',
-  'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'listenHost', 'maskedCopy', 'maskPhone',
+  'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'latestSchemas', 'listenHost', 'maskedCopy', 'maskPhone',
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',

@@ -69,6 +69,15 @@ export const SIGNING_SECRETS = {
   feed: 'feed-secret-of-the-event-messages-suite-0123456789',
 } as const;
 
+/**
+ * OAuth2 client credentials the webhook suite gives its subscriptions, and the prefix of every
+ * access token its local token server issues (found in a log, a token leaked).
+ */
+export const OAUTH2 = {
+  clientSecret: 'oauth2-client-secret-of-the-webhook-suite',
+  accessTokenPrefix: 'oauth2-test-access-token-',
+} as const;
+
 /** Phone numbers in fixtures, E.164. Recipients' numbers and senders' alike. */
 export const PHONES = {
   badInput: '+14155550123',
@@ -132,6 +141,7 @@ export function testSecretNeedles(): SecretNeedle[] {
     // The token part alone, so `Authorization: Bearer …` split over a log line's fields still shows.
     ...named('WEBHOOK_HEADERS.token', Object.fromEntries(Object.entries(WEBHOOK_HEADERS).map(([k, v]) => [k, v.replace(/^Bearer /, '')]))),
     ...named('SIGNING_SECRETS', SIGNING_SECRETS),
+    ...named('OAUTH2', OAUTH2),
     { label: 'signing secret (whsec_ shape)', pattern: /whsec_[A-Za-z0-9+/]{16,}={0,2}/ },
     ...Object.entries(PHONES).flatMap(([k, v]) => phoneSpellings(v).map(({ form, text }) => ({ label: `PHONES.${k} (${form})`, text }))),
   ];

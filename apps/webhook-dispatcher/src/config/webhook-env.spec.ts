@@ -35,6 +35,12 @@ describe('webhookConfigFromEnv', () => {
     expect(() => webhookConfigFromEnv({ WEBHOOK_CRASH_WINDOW: 'lots' })).toThrow(/WEBHOOK_CRASH_WINDOW/);
   });
 
+  it('asks the event-store for test payloads only when EVENT_STORE_URL is set, an http(s) url', () => {
+    expect(webhookConfigFromEnv({}).eventStoreUrl).toBeUndefined();
+    expect(webhookConfigFromEnv({ EVENT_STORE_URL: 'http://event-store:3001/' }).eventStoreUrl).toBe('http://event-store:3001');
+    expect(() => webhookConfigFromEnv({ EVENT_STORE_URL: 'event-store' })).toThrow(/EVENT_STORE_URL/);
+  });
+
   it('allows private targets and plain http outside production only', () => {
     const env = process.env.NODE_ENV;
     try {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { parseDuration, parseDurationList, toBool, toInt, validateEnv, validationRule as rule } from '@app/events';
 
 const IsSchedule = rule(
@@ -55,6 +55,8 @@ export class WebhookEnv {
   @IsOptional() @IsProbeSchedule() WEBHOOK_REENABLE_PROBE = 'off';
   /** On shutdown, how long requests already sent may take to finish; still running then, they are cut off and released (not counted as attempts). */
   @IsOptional() @IsDuration() WEBHOOK_SHUTDOWN_GRACE = '20s';
+  /** The event-store's query API: `POST /webhooks/test` sends the latest stored event of a type. Unset: not asked. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) EVENT_STORE_URL?: string;
 }
 
 export interface WebhookConfig {
@@ -82,6 +84,8 @@ export interface WebhookConfig {
   shutdownGraceMs: number;
   /** Bytes of a response body kept in the attempt log. */
   responseExcerptBytes: number;
+  /** The event-store's base url (no trailing slash), for test payloads; unset: not asked. */
+  eventStoreUrl?: string;
 }
 
 export const WEBHOOK_CONFIG = Symbol('WEBHOOK_CONFIG');
@@ -113,5 +117,6 @@ export function webhookConfigFromEnv(raw: Record<string, unknown> = process.env)
     shutdownGraceMs: parseDuration(env.WEBHOOK_SHUTDOWN_GRACE)!,
     reenableProbeMs: probeOff(env.WEBHOOK_REENABLE_PROBE) ? [] : parseDurationList(env.WEBHOOK_REENABLE_PROBE)!,
     responseExcerptBytes: 1024,
+    ...(env.EVENT_STORE_URL ? { eventStoreUrl: env.EVENT_STORE_URL.replace(/\/+$/, '') } : {}),
   };
 }

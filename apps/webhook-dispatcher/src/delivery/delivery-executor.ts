@@ -3,7 +3,7 @@ import { traceparentOfJson, withSpan } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { judge } from './attempt-outcome.js';
 import { redactHeaders, WebhookSigner } from './webhook-signer.js';
-import { WebhookHttpClient } from './webhook-http.client.js';
+import { AuthorizedSender } from './authorized-sender.js';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 
 export const USER_AGENT = 'event-mesh-webhook-dispatcher/0.1';
@@ -17,7 +17,7 @@ export const USER_AGENT = 'event-mesh-webhook-dispatcher/0.1';
 export class DeliveryExecutor {
   constructor(
     private readonly signer: WebhookSigner,
-    private readonly http: WebhookHttpClient,
+    private readonly sender: AuthorizedSender,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
   ) {}
 
@@ -30,10 +30,10 @@ export class DeliveryExecutor {
       ...d.headers,
       ...this.signer.sign(d.eventId, d.body, d, startedAt),
     };
-    const exchange = await withSpan(
+    const { exchange, headers: sent } = await withSpan(
       'webhook.deliver',
       { 'mesh.event_id': d.eventId, 'mesh.subscription_id': d.subscriptionId, 'mesh.attempt': attempt },
-      () => this.http.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs, signal }),
+      () => this.sender.post({ url: d.url, body: d.body, headers, timeoutMs: d.timeoutMs, signal }, d.oauth2),
       // Attempts run in the worker, after the event was handled: the trace is the event's, from its body.
       () => traceparentOfJson(d.body),
     );
@@ -48,7 +48,7 @@ export class DeliveryExecutor {
         subscriptionId: d.subscriptionId,
         attempt,
         url: d.url,
-        requestHeaders: redactHeaders(headers),
+        requestHeaders: redactHeaders(sent),
         responseStatus: exchange.status,
         responseHeaders: exchange.status === null ? null : exchange.headers,
         responseBody: exchange.body,

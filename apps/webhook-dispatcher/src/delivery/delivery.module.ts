@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OAuth2Module } from '../oauth2/oauth2.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { AuthorizedSender } from './authorized-sender.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryExecutor } from './delivery-executor.js';
 import { DeliverySignal } from './delivery-signal.js';
@@ -14,9 +16,9 @@ import { WebhookMetrics } from './webhook-metrics.js';
 
 /** Consumer `webhook-dispatcher` → delivery rows (fan-out) → workers that sign, send, log and reschedule. */
 @Module({
-  imports: [SubscriptionsModule],
+  imports: [SubscriptionsModule, OAuth2Module],
   controllers: [FanOutHandler],
-  providers: [DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
-  exports: [DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
+  providers: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
+  exports: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
 })
 export class DeliveryModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 
 /** The channel a commit of new or re-queued deliveries notifies, so idle workers in every instance wake. */
@@ -20,6 +21,8 @@ interface ClaimedRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  oauth2: OAuth2Credentials | null;
+  ordering_key: string | null;
   lease: string;
 }
 
@@ -37,17 +40,31 @@ const toClaimed = (r: ClaimedRow): ClaimedDelivery => ({
   secret: r.secret,
   previousSecret: r.previous_secret,
   previousSecretExpiresAt: r.previous_secret_expires_at,
+  oauth2: r.oauth2,
+  orderingKey: r.ordering_key,
   lease: r.lease,
 });
 
 const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.subscription_id, d.attempts, d.max_attempts, e.body,
-  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, d.leased_until::text AS lease`;
+  s.url, s.timeout_ms, s.headers, s.secret, s.previous_secret, s.previous_secret_expires_at, s.oauth2, d.ordering_key, d.leased_until::text AS lease`;
 
-/** A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's timeout. */
-const LEASE = `now() + (s.timeout_ms + $LEASE_MARGIN) * interval '1 millisecond'`;
+/**
+ * A lease covers the request's timeout plus a margin; the SQL computes it from the subscription's
+ * timeout. With OAuth2 an attempt makes up to four requests, each bounded by it: a token, the
+ * request, and after a 401 a new token and the request again.
+ */
+const LEASE = `now() + (s.timeout_ms * (CASE WHEN s.oauth2 IS NULL THEN 1 ELSE 4 END) + $LEASE_MARGIN) * interval '1 millisecond'`;
 
 /** Due-ness: scheduled time reached and no live lease. */
 const DUE = `d.status = 'pending' AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())`;
+
+/**
+ * Claimable: due, and for a fifo delivery (one with an ordering key) no earlier delivery of its
+ * key still unsettled (pending, leased or not, or paused). An unordered row stops at the null test.
+ */
+const CLAIMABLE = `${DUE} AND (d.ordering_key IS NULL OR NOT EXISTS (
+  SELECT 1 FROM webhook_deliveries p WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key
+    AND p.status IN ('pending', 'paused') AND p.ordering_seq < d.ordering_seq))`;
 
 /**
  * Joined into a statement run on its own (its implicit transaction), this commits that transaction
@@ -94,7 +111,7 @@ export class DeliveryRepository {
       `WITH claimed AS (
          UPDATE webhook_deliveries d SET leased_until = ${LEASE.replace('$LEASE_MARGIN', '$3')}
          FROM webhook_subscriptions s, webhook_events e, (
-           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${DUE}
+           SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${CLAIMABLE}
            ORDER BY d.next_attempt_at, d.id LIMIT $2 FOR UPDATE SKIP LOCKED) due
          WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
          RETURNING ${CLAIMED_COLUMNS}, d.next_attempt_at)

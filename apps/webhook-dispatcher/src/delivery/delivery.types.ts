@@ -1,3 +1,5 @@
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
+
 /** `paused`: waiting for its disabled subscription to be re-enabled (then `pending`, or dropped as `failed`). */
 export const DELIVERY_STATUSES = ['pending', 'paused', 'succeeded', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -18,6 +20,10 @@ export interface ClaimedDelivery {
   secret: string;
   previousSecret: string | null;
   previousSecretExpiresAt: Date | null;
+  /** Client credentials: each request carries a bearer token fetched with them. */
+  oauth2: OAuth2Credentials | null;
+  /** Its fifo ordering key; null when its subscription delivers unordered. */
+  orderingKey: string | null;
   /**
    * The lease this claim wrote (`leased_until` as PostgreSQL keeps it, to the microsecond): its
    * outcome or release applies only while the row still carries it, so a statement that reaches

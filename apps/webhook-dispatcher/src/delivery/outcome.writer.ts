@@ -88,6 +88,9 @@ export class OutcomeWriter {
     const counted = await this.withRetries(`recording ${batch.length} outcome(s)`, () =>
       this.repository.recordOutcomes(batch, [...tallies.values()].sort((a, b) => a.id.localeCompare(b.id))),
     );
+    // A settled fifo delivery lets the next of its key go: its lane here claims it now, not at the next poll.
+    const unblocked = new Set(batch.filter((o) => o.delivery.orderingKey !== null && o.status !== 'pending').map((o) => o.delivery.subscriptionId));
+    if (unblocked.size > 0) this.signal.notify(unblocked);
     for (const s of counted) await this.disableIfDue(s, tallies.get(s.id)!.gone);
   }
 

@@ -42,7 +42,8 @@ function closedByUs(err: unknown): boolean {
   return OWN_CLIENT_CLOSED.has(e.code ?? '') || OWN_CLIENT_CLOSED.has(e.cause?.code ?? '');
 }
 
-function describeError(err: unknown, timeoutMs: number): string {
+/** Why no response came, for the attempt log (the OAuth2 token request reports the same way). */
+export function describeError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string; name?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timeout: no response within ${timeoutMs} ms`;
   const cause = e.cause ?? e;

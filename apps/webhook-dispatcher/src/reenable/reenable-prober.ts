@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { createEnvelope, EventsService } from '@app/events';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { USER_AGENT } from '../delivery/delivery-executor.js';
-import { WebhookHttpClient } from '../delivery/webhook-http.client.js';
+import { AuthorizedSender } from '../delivery/authorized-sender.js';
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import { WebhookSigner } from '../delivery/webhook-signer.js';
 import { SERVICE_NAME } from '../service-name.js';
 import { publishEnabled, withoutQuery } from '../subscriptions/subscription-events.js';
@@ -19,6 +20,7 @@ interface ProbeTarget {
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
+  oauth2: OAuth2Credentials | null;
   probe_attempts: number;
 }
 
@@ -43,7 +45,7 @@ export class ReenableProber implements OnApplicationBootstrap, BeforeApplication
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     private readonly signer: WebhookSigner,
-    private readonly http: WebhookHttpClient,
+    private readonly sender: AuthorizedSender,
     private readonly subscriptions: SubscriptionsService,
     private readonly events: EventsService,
   ) {}
@@ -73,7 +75,7 @@ export class ReenableProber implements OnApplicationBootstrap, BeforeApplication
          SELECT id FROM webhook_subscriptions WHERE NOT active AND disabled_by = 'consecutive_failures'
            AND COALESCE(last_probe_at, disabled_at) + ($1::float8[])[LEAST(probe_attempts + 1, cardinality($1::float8[]))] * interval '1 millisecond' <= now()
          LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-       RETURNING s.id, s.name, s.url, s.headers, s.timeout_ms, s.secret, s.previous_secret, s.previous_secret_expires_at, s.probe_attempts`,
+       RETURNING s.id, s.name, s.url, s.headers, s.timeout_ms, s.secret, s.previous_secret, s.previous_secret_expires_at, s.oauth2, s.probe_attempts`,
       [this.config.reenableProbeMs],
     );
     await Promise.all(due.map((s) => this.probe(s)));
@@ -84,7 +86,7 @@ export class ReenableProber implements OnApplicationBootstrap, BeforeApplication
     const body = JSON.stringify(event);
     const keys = { secret: s.secret, previousSecret: s.previous_secret, previousSecretExpiresAt: s.previous_secret_expires_at };
     const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...s.headers, ...this.signer.sign(event.id, body, keys) };
-    const exchange = await this.http.post({ url: s.url, body, headers, timeoutMs: s.timeout_ms });
+    const { exchange } = await this.sender.post({ url: s.url, body, headers, timeoutMs: s.timeout_ms }, s.oauth2);
     if (exchange.status === null || exchange.status < 200 || exchange.status >= 300) {
       const next = this.config.reenableProbeMs[Math.min(s.probe_attempts, this.config.reenableProbeMs.length - 1)];
       this.logger.warn(`subscription ${s.id} (${s.name}) probe ${s.probe_attempts} failed (${exchange.error ?? `HTTP ${exchange.status}`}); next in ${next} ms`);

@@ -1,5 +1,6 @@
 import type { Subscription } from './subscription.entity.js';
 import type { SubscriptionView } from './subscription.views.js';
+import { toOAuth2View } from '../oauth2/oauth2-credentials.js';
 export type { SubscriptionView } from './subscription.views.js';
 
 /**
@@ -30,6 +31,9 @@ export function toSubscriptionView(s: Subscription, now = new Date()): Subscript
     rateLimitPerSecond: s.rateLimitPerSecond,
     headers: Object.fromEntries(Object.keys(s.headers).map((name) => [name, REDACTED_HEADER])),
     description: s.description,
+    oauth2: toOAuth2View(s.oauth2),
+    ordering: s.ordering,
+    orderingKey: s.orderingKey,
     consecutiveFailures: s.consecutiveFailures,
     disabledReason: s.disabledReason,
     disabledAt: s.disabledAt?.toISOString() ?? null,

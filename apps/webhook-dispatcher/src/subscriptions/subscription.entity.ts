@@ -1,5 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EventFilter } from '../matching/event-filter.js';
+import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
+import type { Ordering } from '../delivery/ordering-key.js';
 
 /** A webhook subscription (table `webhook_subscriptions`, created by the CreateWebhooks migration). */
 @Entity({ name: 'webhook_subscriptions' })
@@ -47,6 +49,18 @@ export class Subscription {
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
   previousSecretExpiresAt!: Date | null;
+
+  /** Client credentials for a bearer token on every request (SubscriptionOAuth2 migration); the secret is never shown. */
+  @Column({ type: 'jsonb', nullable: true })
+  oauth2!: OAuth2Credentials | null;
+
+  /** `fifo`: a delivery waits until the previous one of its ordering key succeeded or was given up (FifoOrdering migration). */
+  @Column({ type: 'varchar', length: 8, default: 'none' })
+  ordering!: Ordering;
+
+  /** Dot path into the envelope whose value keys the order (`data.orderId`); null: one order for the whole subscription. */
+  @Column({ name: 'ordering_key', type: 'varchar', length: 200, nullable: true })
+  orderingKey!: string | null;
 
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures!: number;

@@ -1,6 +1,7 @@
 /** A subscription as the API shows it, decorator-free: the console's browser code imports it with `import type`. */
 
 import type { EventFilter } from '../matching/event-filter.js';
+import type { OAuth2CredentialsView } from '../oauth2/oauth2-credentials.js';
 
 /** A subscription as the API shows it: never its secrets. */
 export interface SubscriptionView {
@@ -16,6 +17,12 @@ export interface SubscriptionView {
   /** Names as set, each value shown as REDACTED_HEADER (they are often credentials). */
   headers: Record<string, string>;
   description: string | null;
+  /** OAuth2 client credentials, the client secret shown as `<redacted>`; null when requests carry no token. */
+  oauth2: OAuth2CredentialsView | null;
+  /** `none` (parallel) or `fifo`: in order per `orderingKey` value. */
+  ordering: 'none' | 'fifo';
+  /** Dot path into the envelope keying the order; null: one order for the whole subscription. */
+  orderingKey: string | null;
   consecutiveFailures: number;
   disabledReason: string | null;
   disabledAt: string | null;

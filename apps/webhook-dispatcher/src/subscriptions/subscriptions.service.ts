@@ -10,6 +10,7 @@ import { mergeHeaders, SubscriptionView, toSubscriptionView } from './subscripti
 import { newSigningSecret } from './signing-secret.js';
 import { publishDisabled, withoutQuery } from './subscription-events.js';
 import { TIMEOUT_MS } from './dto/subscription-validators.js';
+import { mergeOAuth2, type OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import { DELIVERIES_CHANNEL } from '../delivery/delivery.repository.js';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
@@ -33,6 +34,8 @@ export class SubscriptionsService {
 
   async create(input: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
     await this.assertUrl(input.url);
+    const oauth2 = input.oauth2 ? this.oauth2Of(null, input.oauth2) : null;
+    if (oauth2) await this.assertUrl(oauth2.tokenUrl, 'oauth2.tokenUrl');
     const now = new Date();
     const active = input.active ?? true;
     const subscription = this.dataSource.manager.create(Subscription, {
@@ -47,6 +50,9 @@ export class SubscriptionsService {
       rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       headers: input.headers ?? {},
       description: input.description ?? null,
+      oauth2,
+      ordering: input.ordering ?? 'none',
+      orderingKey: input.orderingKey ?? null,
       secret: newSigningSecret(),
       previousSecret: null,
       previousSecretExpiresAt: null,
@@ -99,6 +105,10 @@ export class SubscriptionsService {
       if (patch.rateLimitPerSecond !== undefined) set.rateLimitPerSecond = patch.rateLimitPerSecond;
       if (patch.headers !== undefined) set.headers = mergeHeaders(s.headers, patch.headers);
       if (patch.description !== undefined) set.description = patch.description;
+      if (patch.ordering !== undefined) set.ordering = patch.ordering;
+      if (patch.orderingKey !== undefined) set.orderingKey = patch.orderingKey;
+      if (patch.oauth2 !== undefined) set.oauth2 = this.oauth2Of(s.oauth2, patch.oauth2);
+      if (set.oauth2) await this.assertUrl(set.oauth2.tokenUrl, 'oauth2.tokenUrl');
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
       if (patch.active === false && wasActive) Object.assign(set, { active: false, disabledReason: 'disabled through the API', disabledAt: new Date() });
       await m.update(Subscription, { id }, set);
@@ -186,8 +196,17 @@ export class SubscriptionsService {
     return s;
   }
 
-  private async assertUrl(url: string): Promise<void> {
+  /** Problems name the field: `oauth2.tokenUrl …` for the token endpoint, which the SSRF policy covers as well. */
+  private async assertUrl(url: string, field = 'url'): Promise<void> {
     const problem = await this.guard.problemWith(url);
-    if (problem) throw new BadRequestException([problem]);
+    if (problem) throw new BadRequestException([problem.replace(/^url\b/, field)]);
+  }
+
+  private oauth2Of(stored: OAuth2Credentials | null, given: OAuth2Credentials | null): OAuth2Credentials | null {
+    try {
+      return mergeOAuth2(stored, given);
+    } catch (err) {
+      throw new BadRequestException([(err as Error).message]);
+    }
   }
 }

@@ -14,7 +14,10 @@ export class TestWebhookDto {
   @IsOptional() @Matches(/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/, { message: 'eventType must be lowercase "resource.action" tokens, e.g. webhook.test' })
   eventType?: string;
 
-  /** The test event's data; `{ "test": true }` by default. */
+  /**
+   * The test event's data; absent, a sample of the newest JSON Schema registered for `eventType`
+   * (checked against it), or `{ "test": true }` when none is.
+   */
   @IsOptional() @IsObject()
   data?: Record<string, unknown>;
 

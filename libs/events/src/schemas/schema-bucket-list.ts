@@ -26,7 +26,11 @@ export async function listRegisteredSchemas(nc: NatsConnection): Promise<Registe
   return out;
 }
 
-/** The newest version of each type's schema. */
+/**
+ * The newest version of each type's schema.
+ * @example
+ * const current = latestSchemas(await registry.list()).find((s) => s.type === 'order.created');
+ */
 export function latestSchemas(all: RegisteredSchema[]): RegisteredSchema[] {
   const newest = new Map<string, RegisteredSchema>();
   for (const s of all) if ((newest.get(s.type)?.version ?? 0) < s.version) newest.set(s.type, s);

@@ -1,7 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { EventFilter } from '../../matching/event-filter.js';
-import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+import type { OAuth2Credentials } from '../../oauth2/oauth2-credentials.js';
+import { ORDERING_KEY_PATH, ORDERINGS, type Ordering } from '../../delivery/ordering-key.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -39,4 +41,16 @@ export class CreateSubscriptionDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string | null;
+
+  /** OAuth2 client credentials: every request carries a bearer token of the client-credentials grant. */
+  @IsOptional() @IsOAuth2Credentials()
+  oauth2?: OAuth2Credentials | null;
+
+  /** `fifo`: each delivery waits for the previous one of its key (succeeded or given up); `none` (default): parallel. */
+  @IsOptional() @IsIn(ORDERINGS, { message: 'ordering must be "none" or "fifo"' })
+  ordering?: Ordering;
+
+  /** With fifo: a dot path into the envelope (`subject`, `data.orderId`) whose value keys the order; null: one order. */
+  @IsOptional() @Matches(ORDERING_KEY_PATH, { message: 'orderingKey must be a dot path into the event such as "subject" or "data.orderId"' })
+  orderingKey?: string | null;
 }

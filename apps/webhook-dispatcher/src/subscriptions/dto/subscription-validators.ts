@@ -1,6 +1,7 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { normalizePattern } from '@app/events';
 import { filterProblems } from '../../matching/event-filter.js';
+import { oauth2Problem } from '../../oauth2/oauth2-credentials.js';
 
 /** A subscription's `timeoutMs`: default 10 s, between 100 ms and 30 s. */
 export const TIMEOUT_MS = { default: 10_000, min: 100, max: 30_000 };
@@ -60,3 +61,6 @@ function headersProblem(value: unknown): string | undefined {
 
 /** `headers`: extra request headers, names checked, the dispatcher's own refused. */
 export const IsHeaderMap = validator('isHeaderMap', headersProblem);
+
+/** `oauth2`: client credentials { tokenUrl, clientId, clientSecret, scope? }; null removes them. */
+export const IsOAuth2Credentials = validator('isOAuth2Credentials', oauth2Problem);

@@ -1,17 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { EventFilter } from '../../matching/event-filter.js';
-import { IsEventFilter, IsEventPatternList, IsHeaderMap, TIMEOUT_MS } from './subscription-validators.js';
+import type { OAuth2Credentials } from '../../oauth2/oauth2-credentials.js';
+import { ORDERING_KEY_PATH, ORDERINGS, type Ordering } from '../../delivery/ordering-key.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 /** Absent is "leave it"; null is refused for a required field. */
 const ifPresent = ValidateIf((_dto: object, value: unknown) => value !== undefined);
 
-export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'active', 'timeoutMs', 'maxAttempts', 'rateLimitPerSecond', 'headers', 'description'] as const;
+export const SUBSCRIPTION_FIELDS = ['name', 'url', 'eventTypes', 'filter', 'active', 'timeoutMs', 'maxAttempts', 'rateLimitPerSecond', 'headers', 'description', 'oauth2', 'ordering', 'orderingKey'] as const;
 
 /**
  * Body of `PATCH /webhooks/subscriptions/:id`: the fields to change, at least one. Null clears
- * `filter`, `rateLimitPerSecond` and `description`. Setting `active: true` on a disabled
+ * `filter`, `rateLimitPerSecond`, `description` and `oauth2` (an `oauth2.clientSecret` of
+ * `<redacted>` keeps the stored secret). Setting `active: true` on a disabled
  * subscription re-enables it, resets its failure count and sends the deliveries that waited
  * (oldest first), unless `dropWaiting: true`.
  */
@@ -45,6 +48,17 @@ export class UpdateSubscriptionDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string | null;
+
+  @IsOptional() @IsOAuth2Credentials()
+  oauth2?: OAuth2Credentials | null;
+
+  /** `fifo`: each delivery waits for the previous one of its key (succeeded or given up); `none` (default): parallel. */
+  @ifPresent @IsIn(ORDERINGS, { message: 'ordering must be "none" or "fifo"' })
+  ordering?: Ordering;
+
+  /** With fifo: a dot path into the envelope (`subject`, `data.orderId`) whose value keys the order; null: one order. */
+  @IsOptional() @Matches(ORDERING_KEY_PATH, { message: 'orderingKey must be a dot path into the event such as "subject" or "data.orderId"' })
+  orderingKey?: string | null;
 
   /**
    * With `active: true` on a disabled subscription: drop (mark `failed`) the deliveries that
