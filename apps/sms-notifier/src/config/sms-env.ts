@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength, registerDecorator, ValidateIf } from 'class-validator';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseDuration } from '@app/events';
 
@@ -40,6 +40,7 @@ const IsDuration = (): PropertyDecorator => (target, property) =>
 
 const twilio = (o: SmsEnv) => o.SMS_PROVIDER === 'twilio';
 const http = (o: SmsEnv) => o.SMS_PROVIDER === 'http';
+const email = (o: SmsEnv) => Boolean(o.EMAIL_SMTP_URL);
 
 /**
  * The sms-notifier's own environment (the shared variables are `EventsEnv`). Validated at
@@ -66,8 +67,10 @@ export class SmsEnv {
    * be taken back, a skipped one is reported (sms.outcome_unknown) and can be re-sent by hand.
    */
   @IsIn(UNKNOWN_OUTCOME_ACTIONS, { message: `$property must be one of ${UNKNOWN_OUTCOME_ACTIONS.join(', ')}` }) SMS_UNKNOWN_OUTCOME: UnknownOutcomeAction = 'skip';
-  /** The URL the provider reaches this app at; status callbacks are signed over it. */
-  @IsOptional() @IsUrl(URL_OPTIONS) SMS_PUBLIC_BASE_URL?: string;
+  /** The URL the provider reaches this app at; status callbacks are signed over it, and emails' unsubscribe links point to it. */
+  @ValidateIf((o: SmsEnv) => email(o) || o.SMS_PUBLIC_BASE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: '$property must be this app\'s public http(s) URL (required when EMAIL_SMTP_URL is set: unsubscribe links point to it)' })
+  SMS_PUBLIC_BASE_URL?: string;
 
   @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_ACCOUNT_SID?: string;
   @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_AUTH_TOKEN?: string;
@@ -94,4 +97,12 @@ export class SmsEnv {
   @IsString() SMS_HTTP_MESSAGE_ID_PATH = 'id';
   /** Sender given to the gateway as `{{from}}`. */
   @IsOptional() @IsString() SMS_FROM?: string;
+
+  /** SMTP server of the email channel (`smtp://user:pass@host:587`, `smtps://…:465`); unset: no email rules. */
+  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['smtp', 'smtps'], require_tld: false }, { message: '$property must be an smtp:// or smtps:// URL' })
+  EMAIL_SMTP_URL?: string;
+  /** Sender of every email (`Shop <no-reply@shop.example>`). */
+  @ValidateIf(email) @IsString() @IsNotEmpty({ message: '$property is required when EMAIL_SMTP_URL is set' }) EMAIL_FROM?: string;
+  /** Signs the unsubscribe links; changing it voids the links already sent. */
+  @ValidateIf(email) @IsString() @MinLength(16, { message: '$property must be at least 16 characters when EMAIL_SMTP_URL is set' }) EMAIL_UNSUBSCRIBE_SECRET?: string;
 }
