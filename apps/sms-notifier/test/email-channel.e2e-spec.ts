@@ -24,7 +24,7 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     app = await startSmsNotifier(
       {
         events: testEventsConfig(nats, db, ADMIN),
-        sms: { ratePerHour: 0, publicBaseUrl: `http://127.0.0.1:${port}`, providerTimeoutMs: 5_000, email: { smtpUrl: smtp.url, from: FROM, unsubscribeSecret: SECRET } },
+        sms: { ratePerHour: 0, publicBaseUrl: `http://127.0.0.1:${port}`, providerTimeoutMs: 5_000, sendingLeaseMs: 6_000, email: { smtpUrl: smtp.url, from: FROM, unsubscribeSecret: SECRET } },
       },
       port,
     );
@@ -33,9 +33,9 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
 
     const admin = { 'X-Api-Key': ADMIN };
     await request(app.url).put('/sms/templates/order_mail/fa').set(admin)
-      .send({ body: 'سفارش #{{orderId}} ثبت شد\n\n{{name}} عزیز، از خرید شما <سپاسگزاریم>.', sampleData: { orderId: 1, name: 'سارا' } }).expect(201);
+      .send({ body: 'سفارش #{{orderId}} ثبت شد\n\n{{customer.name}} عزیز، از خرید شما <سپاسگزاریم>.', sampleData: { orderId: 1, customer: { name: 'سارا' } } }).expect(201);
     await request(app.url).put('/sms/templates/order_mail/en').set(admin)
-      .send({ body: 'Order #{{orderId}} placed\n\nThank you, {{name}}.', sampleData: { orderId: 1, name: 'John' } }).expect(201);
+      .send({ body: 'Order #{{orderId}} placed\n\nThank you, {{customer.name}}.', sampleData: { orderId: 1, customer: { name: 'John' } } }).expect(201);
     await request(app.url).post('/sms/rules').set(admin)
       .send({ name: 'order-mail', channel: 'email', eventPattern: 'order.status_changed', condition: 'newStatus == "Started"', emailPath: 'customer.email', templateKey: 'order_mail', localePath: 'locale', defaultLocale: 'fa' })
       .expect(201);

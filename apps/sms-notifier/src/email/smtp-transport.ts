@@ -72,7 +72,8 @@ export class SmtpTransport implements OnApplicationShutdown {
 function classify(err: unknown): Error {
   const e = err as { message?: string; responseCode?: number; code?: string };
   const message = e.message ?? String(err);
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return new ProviderRejectedError(message);
+  // nodemailer marks a refused DATA as EMESSAGE whatever the reply was, so the reply code decides first.
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 ? new ProviderRejectedError(message) : new ProviderUnavailableError(message);
   if (e.code && PERMANENT_CODES.has(e.code)) return new ProviderRejectedError(message);
   return new ProviderUnavailableError(message);
 }
