@@ -24,7 +24,8 @@ export class SmtpStandIn {
 
   static async start(): Promise<SmtpStandIn> {
     const port = await freePort();
-    let self: SmtpStandIn | undefined;
+    // onData needs the instance, which needs the server: filled in once both exist.
+    const ref: { standIn?: SmtpStandIn } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -33,9 +34,9 @@ export class SmtpStandIn {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          const refusal = self!.refusals.shift();
+          const refusal = ref.standIn!.refusals.shift();
           if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-          self!.received.push({
+          ref.standIn!.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
@@ -48,8 +49,8 @@ export class SmtpStandIn {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-    self = new SmtpStandIn(server, port);
-    return self;
+    ref.standIn = new SmtpStandIn(server, port);
+    return ref.standIn;
   }
 
   get url(): string {
