@@ -15,7 +15,7 @@ export const isOwnEventType = (type: string): boolean => type === 'sms' || type.
 export function compileRule(rule: SmsRule): CompiledRule {
   const pattern = normalizePattern(rule.eventPattern);
   if (isOwnEventType(pattern)) {
-    throw new Error(`eventPattern "${rule.eventPattern}" would match this app's own sms.* or email.* events, which never trigger rules (they would loop)`);
+    throw new Error(`eventPattern "${rule.eventPattern}" would match this app's own email.* or sms.* events, which never trigger rules (they would loop)`);
   }
   const condition = rule.condition ? compileCondition(rule.condition) : undefined;
   return {
