@@ -12,6 +12,7 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
   let nats: NatsServerHarness;
   let db: TestDatabase;
   let smtp: SmtpStandIn;
+  let backup: SmtpStandIn;
   let app: RunningSmsNotifier;
   let mesh: MeshProbe;
   let nextOrder = 8_000;
@@ -20,11 +21,12 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('sms_notifier_email');
     smtp = await SmtpStandIn.start();
+    backup = await SmtpStandIn.start();
     const port = await freePort();
     app = await startSmsNotifier(
       {
         events: testEventsConfig(nats, db, ADMIN),
-        sms: { ratePerHour: 0, publicBaseUrl: `http://127.0.0.1:${port}`, providerTimeoutMs: 5_000, sendingLeaseMs: 6_000, email: { smtpUrl: smtp.url, from: FROM, unsubscribeSecret: SECRET } },
+        sms: { ratePerHour: 0, publicBaseUrl: `http://127.0.0.1:${port}`, providerTimeoutMs: 5_000, sendingLeaseMs: 6_000, email: { smtpUrl: `${smtp.url},${backup.url}`, from: FROM, unsubscribeSecret: SECRET } },
       },
       port,
     );
@@ -45,6 +47,7 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     await mesh?.close();
     await app?.close();
     await smtp?.close();
+    await backup?.close();
     await nats?.close();
     await db?.drop();
   });
@@ -80,7 +83,7 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(header(mail.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
 
     expect(mesh.outcomesOf(event.id, 'email.sent')).toHaveLength(1);
-    expect(sent.data).toMatchObject({ to: 's***@shop-customers.example', provider: 'smtp', locale: 'fa', templateKey: 'order_mail' });
+    expect(sent.data).toMatchObject({ to: 's***@shop-customers.example', provider: `smtp:127.0.0.1:${smtp.port}`, locale: 'fa', templateKey: 'order_mail' });
     expect(sent).toMatchObject({ audience: 'admin', resourcetype: 'order', causationid: event.id });
     expect(await rows(event.id)).toEqual([expect.objectContaining({ status: 'sent', recipient: address, attempts: 1 })]);
     expect(app.logger.lines.some((l) => l.includes('s***@shop-customers.example'))).toBe(true);
@@ -118,11 +121,22 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(smtp.to(address)).toHaveLength(1);
   });
 
-  it('retries after a 451 from the server and sends once; a 550 ends the email as failed with the address masked', async () => {
+  it('falls back to the next server when the first answers 451, with one message in total, and records which server sent', async () => {
     smtp.answerNext(451, '4.3.0 try again later');
+    const event = await orderStarted(EMAILS.fallback, 'en');
+    const sent = await mesh.waitOutcome(event.id, 'email.sent');
+    expect(sent.data).toMatchObject({ provider: `smtp:127.0.0.1:${backup.port}` });
+    expect(smtp.to(EMAILS.fallback)).toHaveLength(0);
+    expect(backup.to(EMAILS.fallback)).toHaveLength(1);
+    expect(await rows(event.id)).toEqual([expect.objectContaining({ status: 'sent', provider: `smtp:127.0.0.1:${backup.port}`, attempts: 1 })]);
+  });
+
+  it('retries when every server answers 451 and sends once; a 550 ends the email as failed with the address masked', async () => {
+    smtp.answerNext(451, '4.3.0 try again later');
+    backup.answerNext(451, '4.3.0 try again later');
     const retried = await orderStarted(EMAILS.retried, 'en');
     await mesh.waitOutcome(retried.id, 'email.sent', 30_000);
-    expect(smtp.to(EMAILS.retried)).toHaveLength(1);
+    expect(smtp.to(EMAILS.retried).length + backup.to(EMAILS.retried).length).toBe(1);
     expect(await rows(retried.id)).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })]);
 
     smtp.answerNext(550, `5.1.1 <${EMAILS.refused}>: mailbox unavailable`);
@@ -132,6 +146,7 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(String((failed.data as { providerError: string }).providerError)).toContain('r***@shop-customers.example');
     expect(JSON.stringify(failed)).not.toContain(EMAILS.refused);
     expect(smtp.to(EMAILS.refused)).toHaveLength(0);
+    expect(backup.to(EMAILS.refused)).toHaveLength(0);
   });
 
   it('records an event without an address once as failed (invalid_address)', async () => {

@@ -74,6 +74,7 @@ export const EMAILS = {
   enCustomer: 'john.doe@shop-customers.example',
   retried: 'retried.customer@shop-customers.example',
   refused: 'refused.customer@shop-customers.example',
+  fallback: 'fallback.customer@shop-customers.example',
 } as const;
 
 /** Phone numbers in fixtures, E.164. Recipients' numbers and senders' alike. */

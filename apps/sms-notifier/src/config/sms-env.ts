@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength, registerDecorator, ValidateIf } from 'class-validator';
+import { isURL, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength, registerDecorator, ValidateIf } from 'class-validator';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseDuration } from '@app/events';
 
@@ -36,6 +36,19 @@ const IsDuration = (): PropertyDecorator => (target, property) =>
     propertyName: property as string,
     options: { message: '$property must be a duration such as 30m, 24h, 2d (0s turns it off)' },
     validator: { validate: (v: unknown) => typeof v === 'string' && parseDuration(v) !== undefined },
+  });
+
+/** A comma-separated, ordered list of smtp:// or smtps:// URLs (fallback order). */
+const IsSmtpUrlList = (): PropertyDecorator => (target, property) =>
+  registerDecorator({
+    name: 'isSmtpUrlList',
+    target: target.constructor,
+    propertyName: property as string,
+    options: { message: '$property must be one or more smtp:// or smtps:// URLs, comma-separated, in fallback order' },
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && v.split(',').every((url) => isURL(url.trim(), { require_protocol: true, protocols: ['smtp', 'smtps'], require_tld: false })),
+    },
   });
 
 const twilio = (o: SmsEnv) => o.SMS_PROVIDER === 'twilio';
@@ -98,9 +111,8 @@ export class SmsEnv {
   /** Sender given to the gateway as `{{from}}`. */
   @IsOptional() @IsString() SMS_FROM?: string;
 
-  /** SMTP server of the email channel (`smtp://user:pass@host:587`, `smtps://…:465`); unset: no email rules. */
-  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['smtp', 'smtps'], require_tld: false }, { message: '$property must be an smtp:// or smtps:// URL' })
-  EMAIL_SMTP_URL?: string;
+  /** SMTP servers of the email channel in fallback order, comma-separated (`smtp://user:pass@host:587,smtps://…:465`); unset: no email rules. */
+  @IsOptional() @IsSmtpUrlList() EMAIL_SMTP_URL?: string;
   /** Sender of every email (`Shop <no-reply@shop.example>`). */
   @ValidateIf(email) @IsString() @IsNotEmpty({ message: '$property is required when EMAIL_SMTP_URL is set' }) EMAIL_FROM?: string;
   /** Signs the unsubscribe links; changing it voids the links already sent. */

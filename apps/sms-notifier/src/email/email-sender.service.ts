@@ -102,20 +102,20 @@ export class EmailSender {
     const email = this.config.email!;
     const unsubscribeUrl = `${this.config.publicBaseUrl}/email/unsubscribe?token=${signUnsubscribe(message.recipient, email.unsubscribeSecret)}`;
     const content = emailContent(message.body!, message.locale, unsubscribeUrl);
-    let providerMessageId: string;
+    let sent: { providerMessageId: string; provider: string };
     try {
-      ({ providerMessageId } = await withSpan('email.send', { 'mesh.provider': this.transport.name, 'mesh.email_id': message.id }, () =>
+      sent = await withSpan('email.send', { 'mesh.provider': this.transport.name, 'mesh.email_id': message.id }, () =>
         this.transport.send({ to: message.recipient, ...content, id: message.id, unsubscribeUrl }),
-      ));
+      );
     } catch (err) {
       return this.serverFailed(message, err, lastDelivery);
     }
     // If this commit fails, the row stays `sending`: after the lease it is an unknown outcome (README).
     await this.messages.transaction(async (m) => {
-      const done = await this.messages.update(m, message, { status: 'sent', provider: this.transport.name, providerMessageId, providerError: null, claimedAt: null, sentAt: new Date() });
+      const done = await this.messages.update(m, message, { status: 'sent', provider: sent.provider, providerMessageId: sent.providerMessageId, providerError: null, claimedAt: null, sentAt: new Date() });
       await this.outcomes.publish(m, 'email.sent', done, {});
     });
-    this.logger.log(`email ${message.id} sent to ${maskEmail(message.recipient)} via ${this.transport.name}`);
+    this.logger.log(`email ${message.id} sent to ${maskEmail(message.recipient)} via ${sent.provider}`);
     return { kind: 'done' };
   }
 
