@@ -129,6 +129,11 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(smtp.to(EMAILS.fallback)).toHaveLength(0);
     expect(backup.to(EMAILS.fallback)).toHaveLength(1);
     expect(await rows(event.id)).toEqual([expect.objectContaining({ status: 'sent', provider: `smtp:127.0.0.1:${backup.port}`, attempts: 1 })]);
+    const listed = await request(app.url).get('/email/messages').query({ email: EMAILS.fallback.toUpperCase() }).set({ 'X-Api-Key': ADMIN }).expect(200);
+    expect(listed.body).toEqual([expect.objectContaining({ eventId: event.id, recipient: EMAILS.fallback, status: 'sent', provider: `smtp:127.0.0.1:${backup.port}` })]);
+    const bad = await request(app.url).get('/email/messages').query({ email: 'nope' }).set({ 'X-Api-Key': ADMIN }).expect(400);
+    expect(bad.body).toMatchObject({ field: 'email' });
+    await request(app.url).get('/email/messages').expect(401);
   });
 
   it('retries when every server answers 451 and sends once; a 550 ends the email as failed with the address masked', async () => {
