@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { createEnvelope } from '@app/events';
 import { ADMIN_KEYS, EMAILS, freePort, NatsServerHarness, SIGNING_SECRETS, TestDatabase, waitFor } from '@app/testing';
 import { signUnsubscribe } from '../src/email/unsubscribe-token.js';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
@@ -152,6 +154,22 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(JSON.stringify(failed)).not.toContain(EMAILS.refused);
     expect(smtp.to(EMAILS.refused)).toHaveLength(0);
     expect(backup.to(EMAILS.refused)).toHaveLength(0);
+  });
+
+  it('skips a claim a crash left unrecorded (SMTP cannot say whether it took it): email.suppressed outcome_unknown, nothing sent', async () => {
+    const rules = (await request(app.url).get('/sms/rules').set({ 'X-Api-Key': ADMIN }).expect(200)).body as Array<{ id: string; name: string }>;
+    const ruleId = rules.find((r) => r.name === 'order-mail')!.id;
+    const event = createEnvelope('order.status_changed', { orderId: 7_777, newStatus: 'Started', locale: 'en', customer: { email: EMAILS.crashed, name: 'John' } }, 'shop');
+    await db.query(
+      `INSERT INTO email_messages (id, event_id, rule_id, recipient, status, event_type, template_key, locale, subject, body, attempts, claimed_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'sending', 'order.status_changed', 'order_mail', 'en', 'Order #7777 placed', 'Order #7777 placed', 1, now() - interval '1 minute', now(), now())`,
+      [randomUUID(), event.id, ruleId, EMAILS.crashed],
+    );
+    await mesh.publishEnvelope(event);
+    const skipped = await mesh.waitOutcome(event.id, 'email.suppressed');
+    expect(skipped.data).toMatchObject({ reason: 'outcome_unknown', action: 'skip', to: 'c***@shop-customers.example' });
+    expect(await rows(event.id)).toEqual([expect.objectContaining({ status: 'suppressed', reason: 'outcome_unknown' })]);
+    expect(smtp.to(EMAILS.crashed).length + backup.to(EMAILS.crashed).length).toBe(0);
   });
 
   it('records an event without an address once as failed (invalid_address)', async () => {

@@ -75,6 +75,7 @@ export const EMAILS = {
   retried: 'retried.customer@shop-customers.example',
   refused: 'refused.customer@shop-customers.example',
   fallback: 'fallback.customer@shop-customers.example',
+  crashed: 'crashed.customer@shop-customers.example',
 } as const;
 
 /** Phone numbers in fixtures, E.164. Recipients' numbers and senders' alike. */
