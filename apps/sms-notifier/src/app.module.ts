@@ -3,6 +3,8 @@ import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/even
 import { CallbacksModule } from './callbacks/callbacks.module.js';
 import type { SmsConfig } from './config/sms-config.js';
 import { SmsConfigModule } from './config/sms-config.module.js';
+import { EmailMessage } from './email/email-message.entity.js';
+import { EmailUnsubscribe } from './email/email-unsubscribe.entity.js';
 import { SmsMessage } from './messages/sms-message.entity.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OptOut } from './opt-outs/opt-out.entity.js';
@@ -14,6 +16,7 @@ import { RulesModule } from './rules/rules.module.js';
 import { SendingModule } from './sending/sending.module.js';
 import { CreateSms1735000000000 } from './store/migrations/1735000000000-create-sms.js';
 import { SeedDefaultRules1735000000001 } from './store/migrations/1735000000001-seed-default-rules.js';
+import { AddEmailChannel1765001100000 } from './store/migrations/1765001100000-add-email-channel.js';
 import { SmsTemplate } from './templates/sms-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
 
@@ -25,7 +28,7 @@ export interface SmsNotifierConfig {
   sms?: Partial<SmsConfig>;
 }
 
-/** Events to SMS: rules and templates over PostgreSQL, providers behind one port, delivery status and opt-outs. */
+/** Events to SMS and email: rules and templates over PostgreSQL, providers behind one port, delivery status and opt-outs. */
 @Module({})
 export class AppModule {
   static forRoot(config: SmsNotifierConfig = {}): DynamicModule {
@@ -37,8 +40,8 @@ export class AppModule {
           consumer: SERVICE_NAME,
           config: config.events,
           database: {
-            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut],
-            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001],
+            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut, EmailMessage, EmailUnsubscribe],
+            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001, AddEmailChannel1765001100000],
           },
         }),
         SmsConfigModule.forRoot(config.sms),

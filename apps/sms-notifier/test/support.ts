@@ -58,7 +58,7 @@ export async function startSmsNotifier(config: SmsNotifierConfig, port?: number,
   return { app, url: `http://127.0.0.1:${listenPort}`, logger, close: () => (closed ??= app.close()) };
 }
 
-/** A producer as any app of the mesh would be: CloudEvents envelopes on events.<type>, and a tail of events.sms.>. */
+/** A producer as any app of the mesh would be: CloudEvents envelopes on events.<type>, and a tail of events.sms.> and events.email.>. */
 export class MeshProbe {
   readonly outcomes = new Collector<CloudEvent>();
   private lastSeq = 0;
@@ -72,11 +72,13 @@ export class MeshProbe {
   static async connect(nats: NatsServerHarness): Promise<MeshProbe> {
     const nc = await connect({ servers: nats.url });
     const probe = new MeshProbe(nc, jetstream(nc), await jetstreamManager(nc));
-    nc.subscribe('events.sms.>', {
-      callback: (err, msg) => {
-        if (!err) probe.outcomes.push(msg.json<CloudEvent>());
-      },
-    });
+    for (const subject of ['events.sms.>', 'events.email.>']) {
+      nc.subscribe(subject, {
+        callback: (err, msg) => {
+          if (!err) probe.outcomes.push(msg.json<CloudEvent>());
+        },
+      });
+    }
     await nc.flush();
     return probe;
   }
@@ -104,7 +106,7 @@ export class MeshProbe {
     );
   }
 
-  /** Outcome events (sms.*) caused by one event. */
+  /** Outcome events (sms.*, email.*) caused by one event. */
   outcomesOf(eventId: string, type?: string): CloudEvent[] {
     return this.outcomes.items.filter((e) => e.causationid === eventId && (!type || e.type === type));
   }

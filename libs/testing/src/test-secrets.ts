@@ -27,6 +27,7 @@ export const ADMIN_KEYS = {
   clientLogger: 'client-logger-admin-key',
   customSchemas: 'custom-schemas-admin-key',
   mcp: 'mcp-suite-admin-key',
+  emailChannel: 'email-channel-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -67,6 +68,18 @@ export const SIGNING_SECRETS = {
   deliveryWrong: `whsec_${Buffer.from('another secret of some length').toString('base64')}`,
   /** The event-store's EVENTS_FEED_SECRET (HMAC key of user-feed tokens). */
   feed: 'feed-secret-of-the-event-messages-suite-0123456789',
+  /** The sms-notifier's EMAIL_UNSUBSCRIBE_SECRET (HMAC key of unsubscribe links). */
+  emailUnsubscribe: 'email-unsubscribe-secret-of-the-email-suite',
+} as const;
+
+/** Recipients' email addresses in fixtures: logs only ever show them masked (`s***@example.com`). */
+export const EMAILS = {
+  faCustomer: 'sara.ahmadi@shop-customers.example',
+  enCustomer: 'john.doe@shop-customers.example',
+  retried: 'retried.customer@shop-customers.example',
+  refused: 'refused.customer@shop-customers.example',
+  fallback: 'fallback.customer@shop-customers.example',
+  crashed: 'crashed.customer@shop-customers.example',
 } as const;
 
 /**
@@ -143,6 +156,7 @@ export function testSecretNeedles(): SecretNeedle[] {
     ...named('SIGNING_SECRETS', SIGNING_SECRETS),
     ...named('OAUTH2', OAUTH2),
     { label: 'signing secret (whsec_ shape)', pattern: /whsec_[A-Za-z0-9+/]{16,}={0,2}/ },
+    ...named('EMAILS', EMAILS),
     ...Object.entries(PHONES).flatMap(([k, v]) => phoneSpellings(v).map(({ form, text }) => ({ label: `PHONES.${k} (${form})`, text }))),
   ];
 }

@@ -6,6 +6,8 @@ import { templateProblems } from './template-placeholders.js';
 const outcome = { smsId: 's1', eventId: 'e1', eventType: 'order.status_changed', ruleId: 'order-started', templateKey: 'order_confirmation', locale: 'fa', to: '+98912*****67', provider: 'console', providerMessageId: 'p1', segments: 1, encoding: 'UCS-2' };
 const vendor = { id: 'v1', name: 'Taco Stand', description: null, phone: '+989121234567', email: null, website: null, open: true, primaryImage: null, lat: null, long: null, createdAt: '2026-12-01T10:00:00.000Z', updatedAt: '2026-12-01T10:00:00.000Z' };
 
+const emailOutcome = { emailId: 'e1', eventId: 'ev1', eventType: 'order.status_changed', ruleId: 'r1', templateKey: 'order_mail', locale: 'fa', to: 's***@example.com', provider: 'smtp', providerMessageId: '<e1@shop.example>' };
+
 /** The data each type's producer sends (as in its publisher), for every type a default covers. */
 const SAMPLE_DATA: Record<string, unknown> = {
   'vendor.created': vendor,
@@ -20,6 +22,10 @@ const SAMPLE_DATA: Record<string, unknown> = {
   'sms.opted_out': { to: '+98912*****67', keyword: 'STOP', provider: 'twilio' },
   'sms.opted_in': { to: '+98912*****67', keyword: 'START', provider: 'twilio' },
   'sms.signature_verification_failure': { route: 'status', remote: '10.0.0.1', provider: 'twilio', count: 3 },
+  'email.sent': { ...emailOutcome },
+  'email.failed': { ...emailOutcome, reason: 'rejected', providerError: '550 5.1.1 <s***@example.com>: mailbox unavailable' },
+  'email.suppressed': { ...emailOutcome, reason: 'unsubscribed' },
+  'email.unsubscribed': { to: 's***@example.com' },
   'webhook.subscription_disabled': { subscriptionId: 'w1', name: 'CRM', url: 'https://crm.example/hook', reason: 'gone', message: '410', consecutiveFailures: 1 },
   'webhook.subscription_enabled': { subscriptionId: 'w1', name: 'CRM', url: 'https://crm.example/hook', reason: 'probe', probes: 2 },
   'webhook.ping': { subscriptionId: 'w1', probe: 1 },

@@ -1,11 +1,11 @@
 import type { MessageTemplate } from './message-template.js';
 
 /**
- * A left-to-right value (a phone number) inside a Persian sentence, isolated (U+2066 … U+2069) so
+ * A left-to-right value (a phone number, a masked address) inside a Persian sentence, isolated (U+2066 … U+2069) so
  * that right-to-left layout keeps it in one piece: `+98912*****67`, not `67*****98912+`.
  */
 const ltr = (placeholder: string): string => `\u2066${placeholder}\u2069`;
-const PHONE_FA = ltr('{{masked.to}}');
+const PHONE_FA = ltr('{{masked.to}}'); // also a masked email address: left to right as well
 
 const admin = (type: string, category: string, fa: string, en: string): MessageTemplate => ({ type, audience: 'admin', category, fa, en });
 const user = (type: string, category: string, fa: string, en: string): MessageTemplate => ({ type, audience: 'user', category, fa, en });
@@ -31,6 +31,11 @@ export const DEFAULT_TEMPLATES: readonly MessageTemplate[] = [
   admin('sms.opted_out', 'Notification', `شمارهٔ ${PHONE_FA} دریافت پیامک را لغو کرد`, '{{masked.to}} opted out of SMS'),
   admin('sms.opted_in', 'Notification', `شمارهٔ ${PHONE_FA} دوباره پیامک دریافت می‌کند`, '{{masked.to}} opted back in to SMS'),
   admin('sms.signature_verification_failure', 'Security', 'امضای {{data.count}} پاسخ ارائه‌دهندهٔ پیامک نامعتبر بود', '{{data.count}} SMS provider callbacks failed signature verification'),
+
+  admin('email.sent', 'Notification', `ایمیل به ${PHONE_FA} ارسال شد`, 'Email sent to {{masked.to}}'),
+  admin('email.failed', 'Error', `ارسال ایمیل به ${PHONE_FA} ناموفق بود ({{data.reason}})`, 'Email to {{masked.to}} failed ({{data.reason}})'),
+  admin('email.suppressed', 'Notification', `ایمیل به ${PHONE_FA} فرستاده نشد ({{data.reason}})`, 'Email to {{masked.to}} was held back ({{data.reason}})'),
+  admin('email.unsubscribed', 'Notification', `${PHONE_FA} اشتراک ایمیل‌ها را لغو کرد`, '{{masked.to}} unsubscribed from emails'),
 
   admin('webhook.subscription_disabled', 'Notification', 'اشتراک وب‌هوک «{{data.name}}» غیرفعال شد ({{data.reason}})', 'Webhook subscription "{{data.name}}" was disabled ({{data.reason}})'),
   admin('webhook.subscription_enabled', 'Notification', 'اشتراک وب‌هوک «{{data.name}}» پس از {{data.probes}} آزمون دوباره فعال شد', 'Webhook subscription "{{data.name}}" was enabled again after {{data.probes}} probes'),

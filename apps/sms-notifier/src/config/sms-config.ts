@@ -23,6 +23,13 @@ export interface HttpGatewayConfig {
   from?: string;
 }
 
+/** The email channel; unset when EMAIL_SMTP_URL is not. */
+export interface EmailConfig {
+  smtpUrl: string;
+  from: string;
+  unsubscribeSecret: string;
+}
+
 /** The resolved, typed configuration of the sms-notifier. */
 export interface SmsConfig {
   provider: SmsProviderName;
@@ -38,6 +45,7 @@ export interface SmsConfig {
   publicBaseUrl?: string;
   twilio?: TwilioConfig;
   http?: HttpGatewayConfig;
+  email?: EmailConfig;
 }
 
 export function smsConfigFromEnv(env: SmsEnv): SmsConfig {
@@ -73,6 +81,7 @@ export function smsConfigFromEnv(env: SmsEnv): SmsConfig {
           from: env.SMS_FROM,
         }
       : undefined,
+    email: env.EMAIL_SMTP_URL ? { smtpUrl: env.EMAIL_SMTP_URL, from: env.EMAIL_FROM!, unsubscribeSecret: env.EMAIL_UNSUBSCRIBE_SECRET! } : undefined,
   };
 }
 

@@ -17,7 +17,18 @@ describe(SmsEnv.name, () => {
       publicBaseUrl: undefined,
       twilio: undefined,
       http: undefined,
+      email: undefined,
     });
+  });
+
+  it('turns the email channel on with EMAIL_SMTP_URL, and then requires the sender, the unsubscribe secret and the public URL', () => {
+    const env = { EMAIL_SMTP_URL: 'smtp://mail.example:587', EMAIL_FROM: 'Shop <no-reply@shop.example>', EMAIL_UNSUBSCRIBE_SECRET: 'a-long-enough-secret', SMS_PUBLIC_BASE_URL: 'https://n.example' };
+    expect(smsConfigFromEnv(validate(env)).email).toEqual({ smtpUrl: 'smtp://mail.example:587', from: 'Shop <no-reply@shop.example>', unsubscribeSecret: 'a-long-enough-secret' });
+    expect(() => validate({ ...env, EMAIL_FROM: undefined })).toThrow(/EMAIL_FROM: is required when EMAIL_SMTP_URL is set/);
+    expect(() => validate({ ...env, EMAIL_UNSUBSCRIBE_SECRET: 'short' })).toThrow(/EMAIL_UNSUBSCRIBE_SECRET: must be at least 16 characters/);
+    expect(() => validate({ ...env, SMS_PUBLIC_BASE_URL: undefined })).toThrow(/SMS_PUBLIC_BASE_URL: must be this app's public http\(s\) URL/);
+    expect(() => validate({ ...env, EMAIL_SMTP_URL: 'http://mail.example' })).toThrow(/EMAIL_SMTP_URL: must be one or more smtp:\/\/ or smtps:\/\/ URLs/);
+    expect(smsConfigFromEnv(validate({ ...env, EMAIL_SMTP_URL: 'smtp://a.example:587, smtps://b.example:465' })).email?.smtpUrl).toBe('smtp://a.example:587, smtps://b.example:465');
   });
 
   it('reads SMS_MAX_EVENT_AGE, where 0s turns the limit off', () => {

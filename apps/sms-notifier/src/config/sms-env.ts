@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { isURL, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength, registerDecorator, ValidateIf } from 'class-validator';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseDuration } from '@app/events';
 
@@ -38,8 +38,22 @@ const IsDuration = (): PropertyDecorator => (target, property) =>
     validator: { validate: (v: unknown) => typeof v === 'string' && parseDuration(v) !== undefined },
   });
 
+/** A comma-separated, ordered list of smtp:// or smtps:// URLs (fallback order). */
+const IsSmtpUrlList = (): PropertyDecorator => (target, property) =>
+  registerDecorator({
+    name: 'isSmtpUrlList',
+    target: target.constructor,
+    propertyName: property as string,
+    options: { message: '$property must be one or more smtp:// or smtps:// URLs, comma-separated, in fallback order' },
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && v.split(',').every((url) => isURL(url.trim(), { require_protocol: true, protocols: ['smtp', 'smtps'], require_tld: false })),
+    },
+  });
+
 const twilio = (o: SmsEnv) => o.SMS_PROVIDER === 'twilio';
 const http = (o: SmsEnv) => o.SMS_PROVIDER === 'http';
+const email = (o: SmsEnv) => Boolean(o.EMAIL_SMTP_URL);
 
 /**
  * The sms-notifier's own environment (the shared variables are `EventsEnv`). Validated at
@@ -66,8 +80,10 @@ export class SmsEnv {
    * be taken back, a skipped one is reported (sms.outcome_unknown) and can be re-sent by hand.
    */
   @IsIn(UNKNOWN_OUTCOME_ACTIONS, { message: `$property must be one of ${UNKNOWN_OUTCOME_ACTIONS.join(', ')}` }) SMS_UNKNOWN_OUTCOME: UnknownOutcomeAction = 'skip';
-  /** The URL the provider reaches this app at; status callbacks are signed over it. */
-  @IsOptional() @IsUrl(URL_OPTIONS) SMS_PUBLIC_BASE_URL?: string;
+  /** The URL the provider reaches this app at; status callbacks are signed over it, and emails' unsubscribe links point to it. */
+  @ValidateIf((o: SmsEnv) => email(o) || o.SMS_PUBLIC_BASE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: '$property must be this app\'s public http(s) URL (required when EMAIL_SMTP_URL is set: unsubscribe links point to it)' })
+  SMS_PUBLIC_BASE_URL?: string;
 
   @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_ACCOUNT_SID?: string;
   @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_AUTH_TOKEN?: string;
@@ -94,4 +110,11 @@ export class SmsEnv {
   @IsString() SMS_HTTP_MESSAGE_ID_PATH = 'id';
   /** Sender given to the gateway as `{{from}}`. */
   @IsOptional() @IsString() SMS_FROM?: string;
+
+  /** SMTP servers of the email channel in fallback order, comma-separated (`smtp://user:pass@host:587,smtps://…:465`); unset: no email rules. */
+  @IsOptional() @IsSmtpUrlList() EMAIL_SMTP_URL?: string;
+  /** Sender of every email (`Shop <no-reply@shop.example>`). */
+  @ValidateIf(email) @IsString() @IsNotEmpty({ message: '$property is required when EMAIL_SMTP_URL is set' }) EMAIL_FROM?: string;
+  /** Signs the unsubscribe links; changing it voids the links already sent. */
+  @ValidateIf(email) @IsString() @MinLength(16, { message: '$property must be at least 16 characters when EMAIL_SMTP_URL is set' }) EMAIL_UNSUBSCRIBE_SECRET?: string;
 }

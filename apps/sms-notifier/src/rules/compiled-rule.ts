@@ -8,14 +8,14 @@ export interface CompiledRule {
   matches(type: string, data: unknown): boolean;
 }
 
-/** This app's own outcome events: never a trigger, or an `sms.sent` rule would loop. */
-export const isOwnEventType = (type: string): boolean => type === 'sms' || type.startsWith('sms.');
+/** This app's own outcome events (`sms.*`, `email.*`): never a trigger, or an `sms.sent` rule would loop. */
+export const isOwnEventType = (type: string): boolean => type === 'sms' || type.startsWith('sms.') || type === 'email' || type.startsWith('email.');
 
 /** Throws with a message naming the problem: a bad pattern, one aimed at `sms.*`, or a condition that does not parse. */
 export function compileRule(rule: SmsRule): CompiledRule {
   const pattern = normalizePattern(rule.eventPattern);
   if (isOwnEventType(pattern)) {
-    throw new Error(`eventPattern "${rule.eventPattern}" would match this app's own sms.* events, which never trigger rules (they would loop)`);
+    throw new Error(`eventPattern "${rule.eventPattern}" would match this app's own email.* or sms.* events, which never trigger rules (they would loop)`);
   }
   const condition = rule.condition ? compileCondition(rule.condition) : undefined;
   return {

@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from '@app/events';
+import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { compileRule, CompiledRule } from './compiled-rule.js';
 import { ConditionSyntaxError } from './rule-condition.js';
@@ -25,6 +26,7 @@ export class RulesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: TemplatesService,
     private readonly audit: AuditTrail,
+    @Inject(SMS_CONFIG) private readonly config: SmsConfig,
   ) {}
 
   private get repo() {
@@ -48,7 +50,9 @@ export class RulesService {
       name: dto.name,
       eventPattern: dto.eventPattern,
       condition: dto.condition || null,
-      phonePath: dto.phonePath,
+      channel: dto.channel ?? 'sms',
+      phonePath: dto.phonePath ?? null,
+      emailPath: dto.emailPath ?? null,
       templateKey: dto.templateKey,
       localePath: dto.localePath || null,
       defaultLocale: dto.defaultLocale,
@@ -118,6 +122,11 @@ export class RulesService {
     } catch (err) {
       const message = (err as Error).message;
       problems.push(`${err instanceof ConditionSyntaxError ? 'condition' : 'eventPattern'}: ${message}`);
+    }
+    if (rule.channel === 'sms' && !rule.phonePath) problems.push('phonePath: an sms rule needs the path of the number in the event data, e.g. "phone"');
+    if (rule.channel === 'email') {
+      if (!rule.emailPath) problems.push('emailPath: an email rule needs the path of the address in the event data, e.g. "email"');
+      if (!this.config.email) problems.push('channel: the email channel is off on this notifier; set EMAIL_SMTP_URL, EMAIL_FROM and EMAIL_UNSUBSCRIBE_SECRET');
     }
     if (!(await this.templates.firstOf(rule.templateKey, [rule.defaultLocale]))) {
       problems.push(`templateKey: no template "${rule.templateKey}" in the default locale "${rule.defaultLocale}"; create it with PUT /sms/templates/${rule.templateKey}/${rule.defaultLocale}`);

@@ -1,5 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+export const RULE_CHANNELS = ['sms', 'email'] as const;
+export type RuleChannel = (typeof RULE_CHANNELS)[number];
+
 /** Which events send which template to whom (table `sms_rules`). */
 @Entity({ name: 'sms_rules' })
 export class SmsRule {
@@ -17,9 +20,17 @@ export class SmsRule {
   @Column({ type: 'varchar', length: 1000, nullable: true })
   condition!: string | null;
 
-  /** Where the recipient's number is in the event data (a string, or a list of them). */
-  @Column({ name: 'phone_path', type: 'varchar', length: 200 })
-  phonePath!: string;
+  /** `sms` or `email`: which channel the rule sends on. */
+  @Column({ type: 'varchar', length: 8, default: 'sms' })
+  channel!: RuleChannel;
+
+  /** Where the recipient's number is in the event data (a string, or a list of them); `sms` rules. */
+  @Column({ name: 'phone_path', type: 'varchar', length: 200, nullable: true })
+  phonePath!: string | null;
+
+  /** Where the recipient's address is in the event data (a string, or a list of them); `email` rules. */
+  @Column({ name: 'email_path', type: 'varchar', length: 200, nullable: true })
+  emailPath!: string | null;
 
   @Column({ name: 'template_key', type: 'varchar', length: 100 })
   templateKey!: string;

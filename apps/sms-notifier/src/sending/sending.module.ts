@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailModule } from '../email/email.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OptOutsModule } from '../opt-outs/opt-outs.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
@@ -11,7 +12,7 @@ import { SmsSender } from './sms-sender.service.js';
 import { SmsMetrics } from './sms-metrics.js';
 
 @Module({
-  imports: [ProvidersModule, MessagesModule, OptOutsModule, RulesModule, TemplatesModule],
+  imports: [EmailModule, ProvidersModule, MessagesModule, OptOutsModule, RulesModule, TemplatesModule],
   controllers: [SmsNotifierHandler],
   providers: [SmsDispatcher, SmsSender, SmsOutcomeEvents, SmsMetrics],
   exports: [SmsOutcomeEvents],

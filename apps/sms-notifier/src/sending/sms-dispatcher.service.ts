@@ -2,17 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CloudEvent } from '@app/events';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { toE164 } from '../phone/phone-number.js';
+import { EmailDispatcher } from '../email/email-dispatcher.service.js';
 import type { CompiledRule } from '../rules/compiled-rule.js';
 import { readPath } from '../rules/json-path.js';
 import { RulesService } from '../rules/rules.service.js';
-import { missingPlaceholders, parseTemplate, renderTemplate, smsEncoding } from '../templates/template-text.js';
+import { renderRuleText } from '../templates/rule-text.js';
+import { smsEncoding } from '../templates/template-text.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { SendOutcome, SmsRequest, SmsSender } from './sms-sender.service.js';
 
 /** Recipient key of a rule whose phone path found nothing, so that failure is recorded once too. */
 const NO_PHONE = '(none)';
 
-/** Turns one event into the SMS its matching rules ask for, and sends each of them (at most once). */
+/** Turns one event into the SMS (and emails) its matching rules ask for, and sends each of them (at most once). */
 @Injectable()
 export class SmsDispatcher {
   constructor(
@@ -20,6 +22,7 @@ export class SmsDispatcher {
     private readonly rules: RulesService,
     private readonly templates: TemplatesService,
     private readonly sender: SmsSender,
+    private readonly email: EmailDispatcher,
   ) {}
 
   /** `replayed`: the event came through the replay lane, which the age limit does not apply to. */
@@ -28,6 +31,10 @@ export class SmsDispatcher {
     const stale = !replayed && this.isStale(event);
     const outcomes: SendOutcome[] = [];
     for (const rule of matching) {
+      if (rule.rule.channel === 'email') {
+        outcomes.push(...(await this.email.dispatch(event, rule.rule, { lastDelivery, stale })));
+        continue;
+      }
       for (const request of await this.requestsFor(event, rule)) outcomes.push(await this.sender.send(stale ? { ...request, stale } : request, lastDelivery));
     }
     return outcomes;
@@ -47,7 +54,7 @@ export class SmsDispatcher {
       ruleId: rule.id,
       templateKey: rule.templateKey,
     };
-    const found = readPath(event.data, rule.phonePath);
+    const found = readPath(event.data, rule.phonePath ?? '');
     const values = (Array.isArray(found) ? found : [found]).filter((v) => v !== undefined && v !== null && v !== '');
     if (values.length === 0) {
       return [{ ...base, recipient: NO_PHONE, locale: null, text: null, encoding: null, segments: null, failure: { reason: 'invalid_phone', detail: `no phone number at "${rule.phonePath}" in the event data` } }];
@@ -63,29 +70,11 @@ export class SmsDispatcher {
     });
   }
 
-  /** The text in the recipient's locale (else the rule's default), or the reason there is none. */
+  /** The text in the recipient's locale (else the rule's default) with its encoding, or the reason there is none. */
   private async render(event: CloudEvent, rule: CompiledRule['rule']): Promise<Pick<SmsRequest, 'locale' | 'text' | 'encoding' | 'segments' | 'failure'>> {
-    const wanted = rule.localePath ? readPath(event.data, rule.localePath) : undefined;
-    const locales = [...new Set([...localeCandidates(wanted), rule.defaultLocale])];
-    const template = await this.templates.firstOf(rule.templateKey, locales);
-    const none = { text: null, encoding: null, segments: null };
-    if (!template) {
-      return { ...none, locale: null, failure: { reason: 'template_missing', detail: `no template "${rule.templateKey}" in ${locales.join(', ')}` } };
-    }
-    const missing = missingPlaceholders(parseTemplate(template.body), event.data);
-    if (missing.length > 0) {
-      return { ...none, locale: template.locale, failure: { reason: 'missing_data', detail: `the event data has no ${missing.join(', ')} for template "${rule.templateKey}"` } };
-    }
-    const text = renderTemplate(template.body, event.data);
-    const { encoding, segments } = smsEncoding(text);
-    return { locale: template.locale, text, encoding, segments };
+    const rendered = await renderRuleText(this.templates, event, rule);
+    if (rendered.failure) return { locale: rendered.locale, text: null, encoding: null, segments: null, failure: rendered.failure };
+    const { encoding, segments } = smsEncoding(rendered.text);
+    return { locale: rendered.locale, text: rendered.text, encoding, segments };
   }
-}
-
-/** `fa-IR` → `fa-ir`, `fa`. */
-function localeCandidates(value: unknown): string[] {
-  if (typeof value !== 'string' || !value.trim()) return [];
-  const tag = value.trim().toLowerCase().replace(/_/g, '-');
-  const primary = tag.split('-')[0];
-  return primary === tag ? [tag] : [tag, primary];
 }

@@ -6,7 +6,7 @@ import { SmsDispatcher } from './sms-dispatcher.service.js';
 
 /**
  * Every event of the mesh, from the `sms-notifier` durable and its replay lane. Rules live in the
- * database, so one handler takes everything and the rules pick. Resolving acks; an SMS whose
+ * database, so one handler takes everything and the rules pick. Resolving acks; an SMS or email whose
  * provider is unavailable naks the event with a delay (the SMS already sent for it are not sent again).
  */
 @Controller()
@@ -22,6 +22,6 @@ export class SmsNotifierHandler {
     if (retries.length === 0) return;
     // Never sooner than the schedule; later when a provider asked for it (Retry-After).
     const delay = Math.max(ctx.nextDelay(), ...retries.map((r) => r.afterMs ?? 0));
-    throw new RetryLaterError(`${retries.length} SMS of ${event.type} ${event.id} to retry: ${retries[0].error}`, delay);
+    throw new RetryLaterError(`${retries.length} message(s) (SMS or email) of ${event.type} ${event.id} to retry: ${retries[0].error}`, delay);
   }
 }

@@ -1,5 +1,6 @@
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DATA_PATH as PATH, DATA_PATH_MESSAGE as PATH_MESSAGE } from '../json-path.js';
+import { RULE_CHANNELS, type RuleChannel } from '../sms-rule.entity.js';
 import { KEY, KEY_MESSAGE, LOCALE, LOCALE_MESSAGE } from '../../templates/dto/template.params.js';
 
 
@@ -13,7 +14,20 @@ export class CreateRuleDto {
   /** `newStatus == "Started"`; comparisons with == / != joined by &&. */
   @IsOptional() @IsString() @MaxLength(1000) condition?: string | null;
 
-  @Matches(PATH, { message: PATH_MESSAGE }) @MaxLength(200) phonePath!: string;
+  /** `sms` (the default) or `email`. */
+  @IsOptional() @IsIn(RULE_CHANNELS, { message: `$property must be one of ${RULE_CHANNELS.join(', ')}` }) channel?: RuleChannel;
+
+  /** Path of the number (`sms` rules). */
+  @ValidateIf((o: CreateRuleDto) => (o.channel ?? 'sms') === 'sms' || o.phonePath !== undefined)
+  @Matches(PATH, { message: `${PATH_MESSAGE} (required when channel is sms)` })
+  @MaxLength(200)
+  phonePath?: string;
+
+  /** Path of the address (`email` rules). */
+  @ValidateIf((o: CreateRuleDto) => o.channel === 'email' || o.emailPath !== undefined)
+  @Matches(PATH, { message: `${PATH_MESSAGE.replace('"phone", "customer.phone"', '"email", "customer.email"')} (required when channel is email)` })
+  @MaxLength(200)
+  emailPath?: string;
 
   @Matches(KEY, { message: KEY_MESSAGE }) templateKey!: string;
 
