@@ -153,6 +153,12 @@ const EXERCISES: Record<string, Exercise> = {
   'event-store POST /events/templates/rerender': async (ctx) => [
     { ...(await ctx.call('event-store', 'POST', '/events/templates/rerender', { type: 'audit_walk.none' })), action: 'messages_rerendered' },
   ],
+  'event-store POST /events/errors/groups/resolve': async (ctx) => {
+    await errorEvent(ctx);
+    return [
+      { ...(await ctx.call('event-store', 'POST', '/events/errors/groups/resolve', { type: 'audit_walk.failed', message: '', by: 'walker' })), action: 'error_group_resolved', actor: 'walker' },
+    ];
+  },
   'search-sync POST /search/reindex': async (ctx) => [{ ...(await ctx.call('search-sync', 'POST', '/search/reindex?index=vendors')), action: 'reindex_started' }],
   'sms-notifier PUT /sms/templates/:key/:locale': async (ctx) => {
     const body = { body: 'Hi {{name}}', sampleData: { name: 'Ann' } };

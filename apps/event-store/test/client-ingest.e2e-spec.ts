@@ -172,6 +172,7 @@ describe('event-store browser ingest with public client keys (real nats-server a
     const refused = await preflight('https://evil.example');
     expect(refused.status).toBe(403);
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(refused.body).toMatchObject({ statusCode: 403, message: expect.stringContaining('origin https://evil.example') as string });
 
     // JSON from fetch() works the same once the preflight passed.
     const json = await request(store.url).post('/events/client').set('Origin', SHOP).set('X-Client-Key', key).send({ events: [{ type: 'web.x', data: {} }] });

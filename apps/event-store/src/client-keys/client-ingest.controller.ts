@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Headers, HttpCode, Options, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, ForbiddenException, Headers, HttpCode, Options, Post, Query, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answer } from '../ingest/ingest-answer.js';
 import type { IngestOutcome } from '../ingest/ingest.service.js';
@@ -31,9 +31,10 @@ export class ClientIngestController {
     @Res() res: ServerResponse,
   ): Promise<void> {
     if (!(await this.client.preflightAllowed(key, origin))) {
-      res.statusCode = 403;
-      res.end();
-      return;
+      // The edge's error shape, without CORS headers: the page cannot read it, an operator's curl can.
+      throw new ForbiddenException(
+        `Preflight refused: origin ${origin ?? '(none sent)'} is not among the origins of ${key ? 'this client key' : 'any live client key'}; add it to the key's origins (POST /events/client-keys)`,
+      );
     }
     allowOrigin(res, origin!);
     res.setHeader('Access-Control-Allow-Methods', 'POST');

@@ -38,10 +38,14 @@ export async function rerenderMessages(query: RowQuery, catalog: MessageCatalog,
       const m = catalog.render(envelopeOf(row));
       return { id: row.id, time: row.time_utc, message: m.message, message_en: m.messageEn, category: m.category };
     });
+    // Rows are locked in one order (the page's) before they change, so two re-renders at once (two
+    // admins, two replicas) wait for each other instead of deadlocking.
     await query(
-      `UPDATE events e SET message = r.message, message_en = r.message_en, category = r.category
-         FROM json_to_recordset($1::json) AS r(id text, time timestamptz, message text, message_en text, category text)
-        WHERE e.time = r.time AND e.id = r.id`,
+      `WITH r AS (SELECT * FROM json_to_recordset($1::json) AS r(id text, time timestamptz, message text, message_en text, category text)),
+            locked AS MATERIALIZED (SELECT e.time, e.id FROM events e JOIN r ON e.time = r.time AND e.id = r.id ORDER BY e.time DESC, e.id DESC FOR UPDATE OF e)
+       UPDATE events e SET message = r.message, message_en = r.message_en, category = r.category
+         FROM locked l JOIN r ON r.time = l.time AND r.id = l.id
+        WHERE e.time = l.time AND e.id = l.id`,
       [JSON.stringify(changes)],
     );
     updated += rows.length;
