@@ -166,7 +166,8 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     const now = Date.now();
     const aged = burst(1_200, now - 44 * 24 * HOUR, 'aged').concat(
       burst(600, now - 2 * 24 * HOUR, 'young'),
-      Array.from({ length: 5 }, (_, i) => ({ ...createEnvelope('sum.gone.soon', { i }, 'old-service'), time: new Date(now - 43 * 24 * HOUR + i * 1_000).toISOString() })),
+      // An hour inside the 43-day cutoff, so a slow run (the cutoff moves with the clock) cannot take them early.
+      Array.from({ length: 5 }, (_, i) => ({ ...createEnvelope('sum.gone.soon', { i }, 'old-service'), time: new Date(now - 43 * 24 * HOUR + HOUR + i * 1_000).toISOString() })),
     );
     const before = await count();
     await publishAll(aged);
