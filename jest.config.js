@@ -29,6 +29,10 @@ export default {
   rootDir: '.',
   // Integration suites start servers and processes; a deadline per wait lives in the tests themselves.
   testTimeout: 120000,
+  // One worker, as in band (suites start servers on shared ports and must not overlap), but a worker
+  // that is replaced once it holds more than this between suites: ESM vm modules of finished suites
+  // stay reachable, and one in-band process of ~180 suites outgrew a 4 GB heap.
+  workerIdleMemoryLimit: '2GB',
   // The run's logs start empty; after the run, a secret or phone number of the tests in any of them fails it.
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
