@@ -39,7 +39,7 @@ describe('event-store retention (real PostgreSQL)', () => {
    * `tag`, their ids claimed as the writer does. Noon: a tag never straddles two daily partitions,
    * whatever the time of day the suite runs.
    */
-  async function insertAged(tag: string, ageDays: number, n = 1): Promise<void> {
+  async function insertAged(tag: string, ageDays: number, n = 1, type = 'retention.tested'): Promise<void> {
     await db.query(
       `WITH r AS (
          SELECT gen_random_uuid()::text AS id, g, date_trunc('day', now(), 'UTC') + interval '12 hours' - make_interval(days => $2::int) - g * interval '1 second' AS time
@@ -47,12 +47,12 @@ describe('event-store retention (real PostgreSQL)', () => {
        claim AS (INSERT INTO event_ids (id, time) SELECT id, time FROM r)
        INSERT INTO events (id, stream_seq, type, source, subject, resource_type, resource_id, level, audience, actor,
                            correlation_id, causation_id, dataschema, time, received_at, data, extensions, resolved, resolved_at, resolved_by)
-       SELECT id, g, 'retention.tested', 'spec', 's' || g, 'thing', 't' || g, 'error', 'ops', 'user:1',
+       SELECT id, g, $4, 'spec', 's' || g, 'thing', 't' || g, 'error', 'ops', 'user:1',
               $1, 'cause', 'mesh:schema:retention.tested:v1', time,
               now() - make_interval(days => $2::int), jsonb_build_object('n', g, 'tag', $1::text), '{"traceparent":"00-x"}',
               true, now(), 'admin'
          FROM r`,
-      [tag, ageDays, n],
+      [tag, ageDays, n, type],
     );
   }
   const count = async (table: 'events' | 'events_archive' | 'events_default', tag: string) =>
@@ -253,6 +253,40 @@ describe('event-store retention (real PostgreSQL)', () => {
     const config = { ...retention.config, auditDays: 60 };
     await new RetentionService(dataSource, config).run();
     expect(await kept()).toBe(0);
+  });
+
+  it('reads the admin actions of every age through GET /events/audit, paging across the live, archived and kept tables', async () => {
+    await db.query('TRUNCATE audit_events');
+    const deleted = 'audit.subscription_deleted';
+    await insertAged('audit-kept', 68, 2, deleted); // archived and then dropped: kept in audit_events
+    await insertAged('audit-archived', 40, 2, deleted); // archived, not yet dropped
+    await insertAged('audit-live', 1, 2, deleted);
+    await insertAged('not-audit', 1, 1);
+    await db.query(`UPDATE events SET actor = 'cli' WHERE correlation_id = 'audit-archived'`);
+    await partitionTheirDays();
+    await retention.run();
+    expect(await count('events', 'audit-live')).toBe(2);
+    expect(await count('events_archive', 'audit-archived')).toBe(2);
+    expect((await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE correlation_id = 'audit-kept'`)).rows[0].n).toBe(2);
+
+    // Pages of 3: newest first, across the three tables, no gap and no repeat.
+    const seen: { tag: string; time: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await request(store.url).get('/events/audit').query({ limit: 3, ...(cursor ? { cursor } : {}) }).expect(200);
+      seen.push(...(page.body.items as { correlationid: string; time: string }[]).map((e) => ({ tag: e.correlationid, time: e.time })));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.map((e) => e.tag)).toEqual(['audit-live', 'audit-live', 'audit-archived', 'audit-archived', 'audit-kept', 'audit-kept']);
+    expect(seen.map((e) => e.time)).toEqual([...seen.map((e) => e.time)].sort().reverse());
+
+    // Filters apply in every table; a bad one is a 400 naming it.
+    const byCli = await request(store.url).get('/events/audit').query({ actor: 'cli' }).expect(200);
+    expect(byCli.body.items.map((e: { correlationid: string }) => e.correlationid)).toEqual(['audit-archived', 'audit-archived']);
+    const byAction = await request(store.url).get('/events/audit').query({ action: 'subscription_created' }).expect(200);
+    expect(byAction.body.items).toEqual([]);
+    const bad = await request(store.url).get('/events/audit').query({ action: 'Subscription Deleted' }).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('action must be an audit action');
   });
 
   it('honours another retention period, does nothing when disabled (0), and runs on its schedule until stopped', async () => {

@@ -4,7 +4,7 @@ import { useAsync } from './hooks.js';
 import type { EventPage } from './types.js';
 
 /**
- * The event store's `GET /events` for a page: the first page (reloaded when `deps` change) and the
+ * A page of the event store's `GET /events` (or `/events/audit`): the first page (reloaded when `deps` change) and the
  * older pages a "Load older" button appended, through the keyset cursor.
  * @example const pages = useEventPages((cursor) => `/events${queryString({ level: 'error', cursor })}`, [resolved]);
  */

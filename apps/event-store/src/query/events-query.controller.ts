@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiKey, ApiKeyGuard } from '@app/events';
+import { AuditQuery } from './dto/audit.query.js';
 import { ListEventsQuery } from './dto/list-events.query.js';
 import { StatsQuery } from './dto/stats.query.js';
 import { TimelineQuery } from './dto/timeline.query.js';
@@ -38,6 +39,12 @@ export class EventsQueryController {
   @Get('schemas')
   schemas(): Promise<EventCatalogue> {
     return this.catalogue.read();
+  }
+
+  /** Every admin action, newest first, past ordinary retention (`AUDIT_RETENTION_DAYS`). */
+  @Get('audit')
+  audit(@Query() query: AuditQuery): Promise<EventPage> {
+    return this.events.audit(query);
   }
 
   /** Newest first, filtered, a page at a time. */

@@ -10,8 +10,14 @@ import { typeMatch } from '../store/type-pattern.js';
 /** A pattern matching more types than this is filtered with its regex over the time index instead. */
 const MAX_TYPE_RANGES = 64;
 
-/** The live history, or what retention archived (same columns, same indexes). */
-export type EventTable = 'events' | 'events_archive';
+/**
+ * The live history, what retention archived, or the admin actions kept past the archive
+ * (`audit_events`); same columns, same time index.
+ */
+export type EventTable = 'events' | 'events_archive' | 'audit_events';
+
+/** Oldest last: retention moves an event from each table to the next, so their times do not overlap. */
+export const AUDIT_TABLES: readonly EventTable[] = ['events', 'events_archive', 'audit_events'];
 
 export interface TimelineRow extends EventRow {
   /** Included only through a correlation id shared with the resource's own events. */
