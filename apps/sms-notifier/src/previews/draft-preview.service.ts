@@ -24,6 +24,7 @@ export class DraftPreviewService {
     return {
       text,
       sms: smsEncoding(text),
+      // `dir` is read from the sender's own HTML, so it can never disagree with what is sent.
       email: { subject: email.subject, html: email.html, dir: /<html [^>]*dir="rtl"/.test(email.html) ? 'rtl' : 'ltr' },
     };
   }

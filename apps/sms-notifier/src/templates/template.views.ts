@@ -8,13 +8,3 @@ export interface TemplateView {
   updatedAt: string;
 }
 
-/** `POST /sms/templates/:key/preview`'s items. */
-export interface TemplatePreviewView {
-  key: string;
-  locale: string;
-  text: string;
-  encoding: 'GSM-7' | 'UCS-2';
-  segments: number;
-  characters: number;
-  perSegment: number;
-}
