@@ -1,10 +1,10 @@
 import request from 'supertest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SchemaRegistry } from '@app/events';
 import { ADMIN_KEYS, waitFor } from '@app/testing';
-import { type Mesh, type RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
-import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, openRoute, type RunningConsole, screenshot, startConsole } from './support.js';
+import type { RunningApp } from '../../../libs/events/test/support.js';
+import type { RunningEventStore } from '../../event-store/test/support.js';
+import { type ConsoleMesh, screenshot, startConsoleMesh } from './support.js';
 
 // The Audit page, the Catalogue page and the event drawer's causation tree in a real browser
 // (Debian's chromium) over a real mesh: a private nats-server, PostgreSQL, the event store.
@@ -12,42 +12,27 @@ import { buildWeb, LAPTOP, launchBrowser, openRoute, type RunningConsole, screen
 const KEY = ADMIN_KEYS.auditTrail;
 
 describe('console (browser): audit trail, catalogue, causation tree', () => {
-  let mesh: Mesh;
+  let m: ConsoleMesh;
   let store: RunningEventStore;
   let producer: RunningApp;
-  let consoleApp: RunningConsole;
-  let browser: Browser;
   let page: Page;
   const run = Date.now().toString(36);
-  const pageErrors: string[] = [];
 
-  const publish = (type: string, options: Parameters<RunningApp['events']['publishEvent']>[2] = {}) => producer.events.publishEvent(type, { run }, options).then((r) => r.id);
-  const stored = (id: string) =>
-    waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 60_000, message: `event ${id} never stored` });
-
-  const open = (route: string) => openRoute(page, consoleApp.url, route, KEY);
+  const publish = (type: string, options: Parameters<ConsoleMesh['publish']>[2] = {}) => m.publish(type, { run }, options);
+  const stored = (id: string) => m.stored(id, 60_000);
+  const open = (route: string) => m.open(route);
 
   beforeAll(async () => {
-    const webDir = buildWeb();
-    mesh = await startMesh('console_audit');
-    store = await startEventStore(storeTestConfig(mesh.nats, mesh.db, { adminApiKey: KEY }));
-    mesh.defer(() => store.close());
-    producer = await startProducer(mesh);
-    consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, adminApiKey: KEY }, [{ name: 'event-store', url: store.url }], webDir);
-    mesh.defer(() => consoleApp.close());
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    m = await startConsoleMesh({ name: 'console_audit', key: KEY, timeoutMs: 20_000 });
+    ({ store, producer, page } = m);
   });
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(m.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await mesh?.close();
+    await m?.close();
   });
 
   it('shows what an event caused as a tree with timings in the event drawer, and opens a caused event', async () => {

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { freePort, waitFor } from '@app/testing';
-import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
-import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
-import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole, startReceiver, type WebhookReceiver } from './support.js';
+import { handled, type Mesh, startRecorder } from '../../../libs/events/test/support.js';
+import type { RunningEventStore } from '../../event-store/test/support.js';
+import { dispatcherTestConfig, startDispatcher } from '../../webhook-dispatcher/test/support.js';
+import { buildWeb, type ConsoleMesh, LAPTOP, PHONE, type RunningConsole, screenshot, startConsole, startConsoleMesh, startReceiver, type WebhookReceiver } from './support.js';
 
 // The console in a real browser (Debian's chromium through playwright-core) over a real mesh: a
 // private nats-server, a fresh PostgreSQL database, the event-store and a consumer app (the
@@ -15,61 +15,49 @@ import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole,
 const KEY = 'console-test-admin-key';
 
 describe('console (browser)', () => {
+  let m: ConsoleMesh;
   let mesh: Mesh;
   let store: RunningEventStore;
-  let producer: RunningApp;
-  let dispatcher: RunningDispatcher;
   let consoleApp: RunningConsole;
   let receiver: WebhookReceiver;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const run = Date.now().toString(36);
-  /** Uncaught errors in the page: any one fails the suite. */
-  const pageErrors: string[] = [];
 
-  /** Publishes through the library, like any producer of the mesh. */
-  const publish = (type: string, data: unknown, options: Parameters<RunningApp['events']['publishEvent']>[2] = {}) =>
-    producer.events.publishEvent(type, data, options).then((r) => r.id);
-  const stored = (id: string) => waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 10_000, message: `event ${id} never stored` });
-
+  const publish = (type: string, data: unknown, options?: Parameters<ConsoleMesh['publish']>[2]) => m.publish(type, data, options);
+  const stored = (id: string) => m.stored(id, 10_000);
   /** A fresh load of the page (a hash change alone would keep the previous page's state); a test run on its own (-t) signs in here. */
-  const open = (route: string) => openRoute(page, consoleApp.url, route, KEY);
+  const open = (route: string) => m.open(route);
 
   beforeAll(async () => {
-    const webDir = buildWeb();
-    mesh = await startMesh('console_e2e');
-    const admin = { adminApiKey: KEY };
-    store = await startEventStore(storeTestConfig(mesh.nats, mesh.db, admin));
-    mesh.defer(() => store.close());
-    await startRecorder(mesh, 'recorder', 'in-process', admin);
-    producer = await startProducer(mesh);
-    const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
-    dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
-    mesh.defer(() => dispatcher.close());
-    const nobody = await freePort();
-    consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, ...admin }, [
-      { name: 'event-store', url: store.url },
-      { name: 'webhook-dispatcher', url: dispatcher.url },
-      { name: 'search-sync', url: `http://127.0.0.1:${nobody}` },
-    ], webDir);
-    mesh.defer(() => consoleApp.close());
+    m = await startConsoleMesh({
+      name: 'console_e2e',
+      key: KEY,
+      timeoutMs: 10_000,
+      apps: async ({ mesh, store, admin }) => {
+        await startRecorder(mesh, 'recorder', 'in-process', admin);
+        const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
+        const dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
+        mesh.defer(() => dispatcher.close());
+        const nobody = await freePort();
+        return [
+          { name: 'event-store', url: store.url },
+          { name: 'webhook-dispatcher', url: dispatcher.url },
+          { name: 'search-sync', url: `http://127.0.0.1:${nobody}` },
+        ];
+      },
+    });
+    ({ mesh, store, console: consoleApp, context, page } = m);
     receiver = await startReceiver();
     mesh.defer(() => receiver.close());
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: LAPTOP });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
   });
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(m.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await mesh?.close();
+    await m?.close();
   });
 
   it('asks for the admin key once, says when it is wrong, and keeps it for the session', async () => {
@@ -494,7 +482,7 @@ describe('console (browser)', () => {
     const open = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url }, [{ name: 'event-store', url: store.url }], buildWeb());
     mesh.defer(() => open.close());
     const tab = await context.newPage();
-    tab.on('pageerror', (err) => pageErrors.push(err.message));
+    m.watch(tab);
     await tab.goto(`${open.url}/#/events`);
     await tab.getByText('ADMIN_API_KEY is not set on the mesh').waitFor();
     expect(await tab.getByLabel('Key', { exact: true }).count()).toBe(0);

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { waitFor } from '@app/testing';
-import { handled, type Mesh, type RunningApp, startMesh, startProducer, startRecorder } from '../../../libs/events/test/support.js';
-import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { handled, type Mesh, startRecorder } from '../../../libs/events/test/support.js';
+import type { RunningEventStore } from '../../event-store/test/support.js';
 import { localSearch, startSearchSync, syncEventsConfig, vendor } from '../../search-sync/test/support.js';
 import { dispatcherTestConfig, type RunningDispatcher, startDispatcher } from '../../webhook-dispatcher/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
+import { buildWeb, type ConsoleMesh, LAPTOP, openRoute, PHONE, type RunningConsole, screenshot, startConsole, startConsoleMesh } from './support.js';
 
 // The operator's questions at a glance (issue 23), in Debian's chromium over a real mesh: the
 // Overview, grouped errors and dead letters, progress of bulk redrives, dark mode, keyboard walks,
@@ -29,66 +29,57 @@ const boxOf = async (l: Locator): Promise<Box> => {
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe('console at a glance (browser)', () => {
+  let m: ConsoleMesh;
   let mesh: Mesh;
   let store: RunningEventStore;
-  let producer: RunningApp;
   let dispatcher: RunningDispatcher;
   let consoleApp: RunningConsole;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const run = Date.now().toString(36);
-  /** Uncaught errors and console errors (failed loads included) in any page: any one fails the test. */
-  const pageErrors: string[] = [];
-  const watch = (p: Page) => {
-    p.on('pageerror', (err) => pageErrors.push(err.message));
-    p.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()} (${m.location().url})`));
-  };
+  /** Records a tab's uncaught errors and console errors (failed loads included): any one fails the test. */
+  const watch = (p: Page) => m.watch(p);
 
-  const publish = (type: string, data: unknown, options: Parameters<RunningApp['events']['publishEvent']>[2] = {}) =>
-    producer.events.publishEvent(type, data, options).then((r) => r.id);
-  const stored = (id: string) => waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', KEY)).status === 200, { timeoutMs: 15_000, message: `event ${id} never stored` });
+  const publish = (type: string, data: unknown, options?: Parameters<ConsoleMesh['publish']>[2]) => m.publish(type, data, options);
+  const stored = (id: string) => m.stored(id, 15_000);
 
   /** A fresh load of a page, signing in when asked. */
-  const open = (route: string, tab: Page = page) => openRoute(tab, consoleApp.url, route, KEY);
+  const open = (route: string, tab: Page = page) => m.open(route, tab);
   const settled = (tab: Page = page) =>
     waitFor(async () => (await tab.locator('.state-loading, .live-status[data-state="connecting"]').count()) === 0, { timeoutMs: 15_000, message: 'the page kept loading' });
   const sideways = (tab: Page = page) => tab.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
   beforeAll(async () => {
-    const webDir = buildWeb();
-    mesh = await startMesh('console_glance');
-    const admin = { adminApiKey: KEY };
-    store = await startEventStore(storeTestConfig(mesh.nats, mesh.db, admin));
-    mesh.defer(() => store.close());
-    const recorder = await startRecorder(mesh, 'recorder', 'in-process', admin);
-    producer = await startProducer(mesh);
-    const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
-    dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
-    mesh.defer(() => dispatcher.close());
-    consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, ...admin }, [
-      { name: 'event-store', url: store.url },
-      { name: 'webhook-dispatcher', url: dispatcher.url },
-      { name: 'recorder', url: recorder.url },
-      // A producer only: no consumer of its own, like vendor-service.
-      { name: 'producer', url: producer.url },
-    ], webDir);
-    mesh.defer(() => consoleApp.close());
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: LAPTOP, colorScheme: 'light' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    watch(page);
+    m = await startConsoleMesh({
+      name: 'console_glance',
+      key: KEY,
+      colorScheme: 'light',
+      consoleErrors: true,
+      apps: async ({ mesh, store, producer, admin }) => {
+        const recorder = await startRecorder(mesh, 'recorder', 'in-process', admin);
+        const hooks = dispatcherTestConfig(mesh.nats, mesh.db);
+        dispatcher = await startDispatcher({ ...hooks, events: { ...hooks.events, ...admin } });
+        mesh.defer(() => dispatcher.close());
+        return [
+          { name: 'event-store', url: store.url },
+          { name: 'webhook-dispatcher', url: dispatcher.url },
+          { name: 'recorder', url: recorder.url },
+          // A producer only: no consumer of its own, like vendor-service.
+          { name: 'producer', url: producer.url },
+        ];
+      },
+    });
+    ({ mesh, store, console: consoleApp, browser, context, page } = m);
     // Building the page and starting four apps takes minutes on a loaded machine.
   }, 300_000);
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(m.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await mesh?.close();
+    await m?.close();
   });
 
   it('lands on the Overview: every app, NATS and PostgreSQL up, and each figure linking to its page', async () => {

@@ -1,9 +1,9 @@
 import request from 'supertest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ADMIN_KEYS, PHONES, waitFor } from '@app/testing';
-import { type Mesh, type RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
-import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, type RunningConsole, screenshot, startConsole } from './support.js';
+import type { RunningApp } from '../../../libs/events/test/support.js';
+import type { RunningEventStore } from '../../event-store/test/support.js';
+import { type ConsoleMesh, type RunningConsole, screenshot, startConsoleMesh } from './support.js';
 
 // Event sentences in a real browser (Debian's chromium through playwright-core): the event-store
 // renders them when it stores each event, and the console shows them in the chosen language.
@@ -11,36 +11,24 @@ import { buildWeb, LAPTOP, launchBrowser, type RunningConsole, screenshot, start
 const KEY = ADMIN_KEYS.console;
 
 describe('console event sentences (browser)', () => {
-  let mesh: Mesh;
+  let m: ConsoleMesh;
   let store: RunningEventStore;
   let producer: RunningApp;
   let consoleApp: RunningConsole;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
   const run = Date.now().toString(36);
 
   beforeAll(async () => {
-    const webDir = buildWeb();
-    mesh = await startMesh('console_sentences');
-    store = await startEventStore(storeTestConfig(mesh.nats, mesh.db, { adminApiKey: KEY }));
-    mesh.defer(() => store.close());
-    producer = await startProducer(mesh);
-    consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, adminApiKey: KEY }, [{ name: 'event-store', url: store.url }], webDir);
-    mesh.defer(() => consoleApp.close());
-    browser = await launchBrowser();
-    page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    m = await startConsoleMesh({ name: 'console_sentences', key: KEY });
+    ({ store, producer, console: consoleApp, page } = m);
   });
 
   afterEach(() => {
-    expect(pageErrors).toEqual([]);
+    expect(m.pageErrors).toEqual([]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await mesh?.close();
+    await m?.close();
   });
 
   it('shows each event as a sentence, Persian right-to-left, with its JSON one click away', async () => {

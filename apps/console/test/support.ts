@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { EventsConfig } from '@app/events';
+import request from 'supertest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { EventsConfig, EventsService } from '@app/events';
+import { waitFor } from '@app/testing';
+import { type Mesh, type RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
+import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
 import { AppModule } from '../src/app.module.js';
 import { configureApp } from '../src/configure-app.js';
 import type { MeshApp } from '../src/config/console-env.js';
@@ -115,4 +119,95 @@ export async function startReceiver(): Promise<WebhookReceiver> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** How a browser suite's mesh is set up: which apps besides the event-store, and the page's viewport. */
+export interface ConsoleMeshOptions {
+  /** Prefix of the suite's database (`startMesh`). */
+  name: string;
+  /** The admin key every app and the page use. */
+  key: string;
+  /**
+   * Starts the suite's other apps on the mesh (each registers its close on `mesh.defer`) and returns
+   * the apps the console proxies to and shows on Health. Default: the event-store only.
+   */
+  apps?: (mesh: ConsoleMeshParts) => Promise<MeshApp[]>;
+  colorScheme?: 'light' | 'dark';
+  /** Playwright's default wait per step. */
+  timeoutMs?: number;
+  /** Also fail on the page's `console.error` (failed loads included), not only uncaught errors. */
+  consoleErrors?: boolean;
+}
+
+/** What every browser suite starts: a private nats-server and database, the event-store, a producer and the console. */
+export interface ConsoleMeshParts {
+  mesh: Mesh;
+  store: RunningEventStore;
+  producer: RunningApp;
+  /** `{ adminApiKey }`, for the apps a suite starts itself. */
+  admin: { adminApiKey: string };
+}
+
+export interface ConsoleMesh extends ConsoleMeshParts {
+  console: RunningConsole;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors (and console errors with `consoleErrors`) of every watched page: the suite checks it is empty after each test. */
+  pageErrors: string[];
+  /** Records another tab's errors in `pageErrors` too. */
+  watch(tab: Page): void;
+  /** Publishes through the library, like any producer of the mesh; resolves to the event's id. */
+  publish(type: string, data: unknown, options?: Parameters<EventsService['publishEvent']>[2]): Promise<string>;
+  /** Waits until the event-store serves the event. */
+  stored(id: string, timeoutMs?: number): Promise<unknown>;
+  /** A fresh load of one page of the console, signing in when asked. */
+  open(route: string, tab?: Page): Promise<void>;
+  /** Closes the browser, then every app (newest first), the nats-server and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The set-up every browser suite shares: the page built once, a real mesh (nats-server, PostgreSQL,
+ * the event-store and a producer in this process, plus the suite's own apps), the console over them,
+ * and chromium with one page whose errors are collected.
+ */
+export async function startConsoleMesh(options: ConsoleMeshOptions): Promise<ConsoleMesh> {
+  const webDir = buildWeb();
+  const mesh = await startMesh(options.name);
+  const admin = { adminApiKey: options.key };
+  const store = await startEventStore(storeTestConfig(mesh.nats, mesh.db, admin));
+  mesh.defer(() => store.close());
+  const producer = await startProducer(mesh);
+  const parts: ConsoleMeshParts = { mesh, store, producer, admin };
+  const apps = options.apps ? await options.apps(parts) : [{ name: 'event-store', url: store.url }];
+  const consoleApp = await startConsole({ natsServers: [mesh.nats.url], databaseUrl: mesh.db.url, ...admin }, apps, webDir);
+  mesh.defer(() => consoleApp.close());
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: LAPTOP, colorScheme: options.colorScheme });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const watch = (tab: Page) => {
+    tab.on('pageerror', (err) => pageErrors.push(err.message));
+    if (options.consoleErrors) tab.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()} (${m.location().url})`));
+  };
+  page.setDefaultTimeout(options.timeoutMs ?? 15_000);
+  watch(page);
+  return {
+    ...parts,
+    console: consoleApp,
+    browser,
+    context,
+    page,
+    pageErrors,
+    watch,
+    publish: (type, data, publishOptions = {}) => producer.events.publishEvent(type, data, publishOptions).then((r) => r.id),
+    stored: (id, timeoutMs = 30_000) =>
+      waitFor(async () => (await request(store.url).get(`/events/${id}`).set('X-Api-Key', options.key)).status === 200, { timeoutMs, message: `event ${id} never stored` }),
+    open: (route, tab = page) => openRoute(tab, consoleApp.url, route, options.key),
+    async close() {
+      await browser.close();
+      await mesh.close();
+    },
+  };
 }

@@ -9,9 +9,11 @@ import { SmsMessage } from './messages/sms-message.entity.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OptOut } from './opt-outs/opt-out.entity.js';
 import { OptOutsModule } from './opt-outs/opt-outs.module.js';
+import { PreviewsModule } from './previews/previews.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { SmsProviderHealthIndicator } from './providers/sms-provider.health.js';
 import { SmsRule } from './rules/sms-rule.entity.js';
+import { RecentModule } from './recent/recent.module.js';
 import { RulesModule } from './rules/rules.module.js';
 import { SendingModule } from './sending/sending.module.js';
 import { CreateSms1735000000000 } from './store/migrations/1735000000000-create-sms.js';
@@ -52,6 +54,8 @@ export class AppModule {
         OptOutsModule,
         SendingModule,
         CallbacksModule,
+        PreviewsModule,
+        RecentModule,
       ],
     };
   }

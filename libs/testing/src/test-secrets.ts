@@ -28,6 +28,7 @@ export const ADMIN_KEYS = {
   customSchemas: 'custom-schemas-admin-key',
   mcp: 'mcp-suite-admin-key',
   emailChannel: 'email-channel-admin-key',
+  notificationsConsole: 'notifications-console-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -80,6 +81,7 @@ export const EMAILS = {
   refused: 'refused.customer@shop-customers.example',
   fallback: 'fallback.customer@shop-customers.example',
   crashed: 'crashed.customer@shop-customers.example',
+  console: 'maryam.rahimi@shop-customers.example',
 } as const;
 
 /**
@@ -108,6 +110,8 @@ export const PHONES = {
   traceChain: '+989121117001',
   feedUser: '+989121110777',
   auditOptOut: '+989121110003',
+  consoleSent: '+989121110005',
+  consoleRefused: '+989121110006',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */

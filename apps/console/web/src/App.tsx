@@ -9,6 +9,7 @@ import { ErrorsPage } from './pages/ErrorsPage.js';
 import { EventsPage } from './pages/EventsPage.js';
 import { HealthPage } from './pages/HealthPage.js';
 import { LivePage } from './pages/LivePage.js';
+import { NotificationsPage } from './pages/NotificationsPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ReplaysPage } from './pages/ReplaysPage.js';
 import { StatsPage } from './pages/StatsPage.js';
@@ -22,6 +23,7 @@ const PAGES = [
   { route: 'stats', label: 'Stats', Page: StatsPage },
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
   { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
+  { route: 'notifications', label: 'Notifications', Page: NotificationsPage },
   { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
   { route: 'replays', label: 'Replays', Page: ReplaysPage },
   { route: 'catalogue', label: 'Catalogue', Page: CataloguePage },

@@ -1,0 +1,84 @@
+import { type FormEvent, useState } from 'react';
+import { Notice } from '../../components/Status.js';
+import type { Rule, RuleInput } from '../../notification-types.js';
+import { EMPTY_RULE, ruleBodyOf, ruleDraftOf, type RuleDraft } from '../../rule-form.js';
+
+/** Create (no `rule`) or edit one; `onSave` gets the body to send and throws the sms-notifier's error (which names the field). */
+export function RuleForm({ rule, onSave, onCancel }: { rule?: Rule; onSave: (body: Partial<RuleInput>) => Promise<void>; onCancel: () => void }) {
+  const initial = rule ? ruleDraftOf(rule) : EMPTY_RULE;
+  const [draft, setDraft] = useState<RuleDraft>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      const body = ruleBodyOf(draft, rule ? initial : undefined);
+      if (rule && Object.keys(body).length === 0) throw new Error('Nothing changed.');
+      await onSave(body);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>
+      <label>
+        Name
+        <input name="ruleName" value={draft.name} onChange={(e) => set('name', e.target.value)} required />
+      </label>
+      <label>
+        Event pattern
+        <input name="eventPattern" value={draft.eventPattern} onChange={(e) => set('eventPattern', e.target.value)} placeholder="order.status_changed, payment.*" required />
+      </label>
+      <label>
+        Channel
+        <select name="channel" value={draft.channel} onChange={(e) => set('channel', e.target.value as RuleDraft['channel'])}>
+          <option value="sms">SMS</option>
+          <option value="email">Email</option>
+        </select>
+      </label>
+      <label>
+        {draft.channel === 'email' ? 'Address path' : 'Phone path'}
+        <input name="recipientPath" value={draft.recipientPath} onChange={(e) => set('recipientPath', e.target.value)} placeholder={draft.channel === 'email' ? 'customer.email' : 'phone'} />
+      </label>
+      <label className="wide">
+        Condition (optional)
+        <input name="condition" value={draft.condition} onChange={(e) => set('condition', e.target.value)} placeholder='newStatus == "Started"' />
+      </label>
+      <label>
+        Template key
+        <input name="templateKey" value={draft.templateKey} onChange={(e) => set('templateKey', e.target.value)} placeholder="order_confirmation" required />
+      </label>
+      <label>
+        Locale path
+        <input name="localePath" value={draft.localePath} onChange={(e) => set('localePath', e.target.value)} placeholder="locale" />
+      </label>
+      <label>
+        Default locale
+        <input name="defaultLocale" value={draft.defaultLocale} onChange={(e) => set('defaultLocale', e.target.value)} placeholder="fa" required />
+      </label>
+      <label className="check">
+        <input type="checkbox" name="enabled" checked={draft.enabled} onChange={(e) => set('enabled', e.target.checked)} /> Enabled
+      </label>
+      {error && (
+        <div className="wide">
+          <Notice kind="error">{error}</Notice>
+        </div>
+      )}
+      <div className="wide inline-form">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Saving…' : rule ? 'Save changes' : 'Create rule'}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
