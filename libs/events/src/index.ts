@@ -43,6 +43,7 @@ export {
 export type { PublishResult } from './publisher/publish-result.js';
 export { SchemaRegistry, type RegisteredSchema } from './schemas/schema-registry.js';
 export { SchemaValidationError } from './schemas/schema-validation.error.js';
+export { SchemaVersionTakenError } from './schemas/schema-version-taken.error.js';
 
 // Consuming: the transport, the handler's context and its errors
 export { connectEventConsumer } from './transport/connect-event-consumer.js';

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { AuditTrail, InvalidEventTypeError, isEventType, SchemaRegistry, type RegisteredSchema } from '@app/events';
+import { AuditTrail, InvalidEventTypeError, isEventType, SchemaRegistry, SchemaVersionTakenError, type RegisteredSchema } from '@app/events';
 import type { RegisterSchemaDto } from './dto/register-schema.dto.js';
 import { narrowingChanges } from './schema-compat.js';
 
@@ -39,7 +39,10 @@ export class SchemasService {
         changes,
       });
     }
-    const entry = await this.registry.register(type, version, schema);
+    // The bucket's create decides a race for the same version: the loser is told, not overwritten.
+    const entry = await this.registry.registerNew(type, version, schema).catch((err: unknown) => {
+      throw err instanceof SchemaVersionTakenError ? new ConflictException(err.message) : err;
+    });
     await this.audit.record({
       action: 'event_schema_registered',
       actor: by,
