@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { EventStoreError, type EventStoreClient } from './event-store-client.js';
 import { registerDeadLetterTools, type NatsAccess } from './dead-letter-tools.js';
+import { registerWebhookTools } from './webhook-tools.js';
 
 /** Pages stay small: a model reads every token it is given, and the cursor brings the rest. */
 const MAX_PAGE = 200;
@@ -26,11 +27,18 @@ const time = (what: string) => z.iso.datetime({ offset: true }).optional().descr
 /** An unhealthy store answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
 const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.body : { status: 'unreachable', error: err.message });
 
+/** Where the tools reach the mesh: the event store's and the webhook-dispatcher's HTTP APIs, and NATS. */
+export interface MeshAccess {
+  store: EventStoreClient;
+  webhooks: EventStoreClient;
+  nats: NatsAccess;
+}
+
 /**
- * The mesh as MCP tools and resources, over the event store's HTTP API. Admin writes carry the
+ * The mesh as MCP tools and resources, over the apps' HTTP APIs. Admin writes carry the
  * connected client's name (from its `initialize`) as the audit event's actor: `mcp:<client name>`.
  */
-export function createMcpServer(store: EventStoreClient, nats: NatsAccess, version: string): McpServer {
+export function createMcpServer({ store, webhooks, nats }: MeshAccess, version: string): McpServer {
   const server = new McpServer({ name: 'event-mesh', version }, { instructions: 'Query and define the events of the event mesh. Results are paginated: pass nextCursor back as cursor for the next page.' });
   // Printable ASCII, so it travels as a header (X-Audit-Actor) whatever the client calls itself.
   const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -174,6 +182,7 @@ export function createMcpServer(store: EventStoreClient, nats: NatsAccess, versi
   );
 
   registerDeadLetterTools(server, nats, run, actor);
+  registerWebhookTools(server, webhooks, run, actor);
 
   server.registerResource(
     'catalogue',

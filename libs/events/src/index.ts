@@ -102,6 +102,7 @@ export { maskPhone, redactPhones, maskedCopy } from './text/masking.js';
 export { AuditTrail, AuditTrailModule } from './audit/audit-trail.js';
 export type { AuditEntry, AuditTarget } from './audit/audit-entry.js';
 export { AuditExempt } from './audit/audit-exempt.js';
+export { auditActorHeader } from './audit/audit-actor.js';
 export { buildAsyncApiDocument, type AsyncApiStream } from './asyncapi/asyncapi-document.js';
 export { streamSpecs } from './streams/stream-specs.js';
 export { latestSchemas } from './schemas/schema-bucket-list.js';

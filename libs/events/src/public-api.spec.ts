@@ -7,7 +7,7 @@ import * as api from './index.js';
  * change is a reviewed line in this list rather than a side effect of an `export *`.
  */
 const VALUES = [
-  'ApiKey', 'ApiKeyGuard', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
+  'ApiKey', 'ApiKeyGuard', 'auditActorHeader', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
   'AuditTrailModule', 'buildAsyncApiDocument', 'CATEGORY_RULE', 'categoryProblem', 'configureHttpEdge',
   'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
   'DeadLetterNotFoundError', 'DeadLetterStore', 'edgeError', 'EVENT_LEVELS', 'EVENTS_CONFIG', 'EVENTS_SERVICE',
