@@ -153,6 +153,26 @@ describe('event-store: custom event types over the API, POST /events/schemas (re
     for (let round = 0; round < 8; round++) expect(audits.items.filter((a) => a.data.target.id === `invoice.raced_${round}.v1`)).toHaveLength(1);
   });
 
+  it('checks a schema without storing it: the same refusals, the changes, and a sample event that the schema accepts', async () => {
+    const check = (body: unknown) => request(store.url).post('/events/schemas/check').set('X-Api-Key', ADMIN).send(body as object);
+    const draft = { type: 'object', required: ['parcelId', 'weightKg'], properties: { parcelId: { type: 'string', format: 'uuid' }, weightKg: { type: 'number', minimum: 0.5 }, status: { enum: ['packed', 'sent'] } } };
+    const ok = await check({ type: 'parcel.checked', version: 1, schema: draft }).expect(200);
+    expect(ok.body).toMatchObject({ type: 'parcel.checked', version: 1, previousVersion: null, breaking: false, changes: [] });
+    expect(ok.body.sample).toMatchObject({ specversion: '1.0', type: 'parcel.checked', source: 'schema-editor', dataschema: 'mesh:schema:parcel.checked:v1', data: { parcelId: expect.any(String), weightKg: 0.5, status: 'packed' } });
+    // Nothing stored, nothing audited: the type can still be registered as version 1.
+    expect((await (await new Kvm(nc).open('event-schemas')).get('parcel.checked.v1'))).toBeNull();
+    await register({ type: 'parcel.checked', version: 1, schema: draft }).expect(201);
+    // Then the sample event is one the mesh accepts.
+    await request(store.url).post('/events').set('X-Api-Key', ADMIN).send({ type: 'parcel.checked', data: ok.body.sample.data }).expect(200);
+    expect((await check({ type: 'parcel.checked', version: 1, schema: draft }).expect(409)).body.message).toContain('send version 2');
+    const narrower = await check({ type: 'parcel.checked', version: 2, schema: { ...draft, required: [...draft.required, 'status'] } }).expect(409);
+    expect(narrower.body.changes).toEqual(['data.status: now required']);
+    expect((await check({ type: 'parcel.checked', version: 2, schema: { ...draft, required: [...draft.required, 'status'] }, breaking: true }).expect(200)).body).toMatchObject({ previousVersion: 1, breaking: true });
+    expect((await check({ type: 'parcel.checked', version: 2, schema: { type: 'objekt' } }).expect(400)).body.message).toContain('schema does not compile');
+    expect(JSON.stringify((await check({ type: 'parcel.checked', version: 2 }).expect(400)).body)).toContain('schema must be a JSON Schema object');
+    await request(store.url).post('/events/schemas/check').send({ type: 'parcel.checked', version: 2, schema: draft }).expect(401);
+  });
+
   it('refuses bad input with a 400 naming the field', async () => {
     const badType = await register({ type: 'Invoice', version: 1, schema: V1 }).expect(400);
     expect(badType.body.message).toContain('type: Invalid event type "Invoice"');

@@ -106,6 +106,7 @@ export { auditActorHeader } from './audit/audit-actor.js';
 export { buildAsyncApiDocument, type AsyncApiStream } from './asyncapi/asyncapi-document.js';
 export { streamSpecs } from './streams/stream-specs.js';
 export { latestSchemas } from './schemas/schema-bucket-list.js';
+export { sampleFromSchema } from './schemas/schema-sample.js';
 export { ServerLoggingModule } from './server-logging/server-logging.module.js';
 export { RequestLoggerInterceptor } from './server-logging/request-logger.interceptor.js';
 export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';
