@@ -335,8 +335,30 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_events');
     const page = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 3 } }));
     expect(page.items).toHaveLength(3);
-    // NATS from NATS_URL (the dead-letter tools): json() throws on a tool error such as NATS unreachable.
-    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_dead_letters', arguments: {} })).items).toEqual(expect.any(Array));
+    // The 1,000 stored tickets, page by page with the cursor, each once.
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const p = json<{ items: Array<{ id: string }>; nextCursor: string | null }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 200, ...(cursor ? { cursor } : {}) } }));
+      p.items.forEach((e) => seen.add(e.id));
+      cursor = p.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(seen.size).toBe(HISTORY);
+
+    // NATS from NATS_URL (the dead-letter tools): a letter redriven over stdio is handled by the store.
+    const lost = createEnvelope('ticket.lost', { ticketId: type }, 'mcp-test', { id: uuidv7() });
+    const h = headers();
+    h.set('Mesh-Dlq-Consumer', 'event-store');
+    h.set('Mesh-Dlq-Reason', 'max_deliveries');
+    h.set('Mesh-Original-Subject', subjectForType(lost.type));
+    await jetstream(nc).publish('dlq.event-store.ticket.lost', JSON.stringify(lost), { headers: h });
+    const letters = json<{ items: Array<{ seq: number; envelope?: { id: string } }> }>(await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store', type: 'ticket.lost' } }));
+    const letter = letters.items.find((l) => l.envelope?.id === lost.id);
+    expect(letter).toBeDefined();
+    expect(json<{ failed: unknown[] }>(await client.callTool({ name: 'redrive_dead_letters', arguments: { seqs: [letter!.seq] } })).failed).toEqual([]);
+    await waitFor(async () => (await request(store.url).get(`/events/${lost.id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the letter redriven over stdio was not handled' });
     // Events a vendor write created, found by the resource.
     const vendor = (await request(vendors.url).post('/vendors').send({ name: `Stdio ${type}` }).expect(201)).body as { id: string };
     const vendorEvents = await waitFor(
