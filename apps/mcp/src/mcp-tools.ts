@@ -24,7 +24,7 @@ const run: ToolRunner = async (action) => {
 
 const time = (what: string) => z.iso.datetime({ offset: true }).optional().describe(`${what}, ISO 8601 with a zone (2026-12-01T00:00:00Z)`);
 
-/** An unhealthy store answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
+/** An unhealthy app answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
 const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.body : { status: 'unreachable', error: err.message });
 
 /** Where the tools reach the mesh: the event store's and the webhook-dispatcher's HTTP APIs, and NATS. */
@@ -193,8 +193,13 @@ export function createMcpServer({ store, webhooks, nats }: MeshAccess, version: 
   server.registerResource(
     'health',
     'mesh://health',
-    { title: 'Mesh health', description: "The event store's view of NATS, JetStream, PostgreSQL and its consumer", mimeType: 'application/json' },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await store.get('/health/events').catch(healthOf)) }] }),
+    { title: 'Mesh health', description: "Each app's /health/events (the event store's and the webhook-dispatcher's view of NATS, JetStream, PostgreSQL, their consumers and deliveries); status ok when every one is", mimeType: 'application/json' },
+    async (uri) => {
+      const [eventStore, webhookDispatcher] = await Promise.all([store.get('/health/events').catch(healthOf), webhooks.get('/health/events').catch(healthOf)]);
+      const apps = { 'event-store': eventStore, 'webhook-dispatcher': webhookDispatcher };
+      const status = Object.values(apps).every((h) => (h as { status?: unknown }).status === 'ok') ? 'ok' : 'degraded';
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ status, apps }) }] };
+    },
   );
   return server;
 }

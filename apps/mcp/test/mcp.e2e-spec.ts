@@ -4,6 +4,7 @@ import request from 'supertest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
@@ -120,7 +121,22 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual(['mesh://catalogue', 'mesh://health']);
     const health = await client.readResource({ uri: 'mesh://health' });
-    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ status: 'ok' });
+    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ status: 'ok', apps: { 'event-store': { status: 'ok' }, 'webhook-dispatcher': { status: 'ok' } } });
+  });
+
+  it("reports an app that does not answer as unreachable in mesh://health, and as the webhook tools' error", async () => {
+    const server = createMcpServer({ store: new EventStoreClient(store.url, KEY), webhooks: new EventStoreClient('http://127.0.0.1:1', KEY, 'the webhook-dispatcher'), nats: natsAccess }, 'test');
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'no-dispatcher', version: '1.0.0' });
+    await client.connect(clientSide);
+    clients.push(client);
+    const health = JSON.parse(((await client.readResource({ uri: 'mesh://health' })).contents[0] as { text: string }).text) as { status: string; apps: Record<string, { status: string; error?: string }> };
+    expect(health).toMatchObject({ status: 'degraded', apps: { 'event-store': { status: 'ok' }, 'webhook-dispatcher': { status: 'unreachable' } } });
+    expect(health.apps['webhook-dispatcher'].error).toContain('the webhook-dispatcher at http://127.0.0.1:1 is unreachable');
+    const listed = (await client.callTool({ name: 'list_webhooks', arguments: {} })) as CallToolResult;
+    expect(listed.isError).toBe(true);
+    expect((listed.content[0] as { text: string }).text).toContain('the webhook-dispatcher at http://127.0.0.1:1 is unreachable');
   });
 
   it(`pages through ${HISTORY} events with the cursor, each once, and reads one event and the timeline`, async () => {
