@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { EventsModule, EventsService, SchemaValidationError, type AuditData, type CloudEvent } from '@app/events/internal';
+import { EventsModule, EventsService, SchemaRegistry, SchemaValidationError, SchemaVersionTakenError, type AuditData, type CloudEvent } from '@app/events/internal';
 import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
@@ -122,6 +122,55 @@ describe('event-store: custom event types over the API, POST /events/schemas (re
       () => events.publishEvent(TYPE, { invoiceId: 'inv-2' }).then(() => false, (err: unknown) => err instanceof SchemaValidationError && err.message.includes('currency')),
       { ...WAIT, message: 'the producer never applied version 3' },
     );
+  });
+
+  it('lets exactly one of two concurrent registrations of a type and version succeed; the other is a 409 naming the version', async () => {
+    // Rounds of two POSTs at once, each with its own schema: whichever lands second is told, never overwrites.
+    for (let round = 0; round < 8; round++) {
+      const type = `invoice.raced_${round}`;
+      const schemas = [{ ...V1, description: 'first' }, { ...V1, description: 'second' }];
+      const answers = await Promise.all(schemas.map((schema) => register({ type, version: 1, schema })));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      const loser = answers.find((a) => a.status === 409)!;
+      expect(loser.body.message).toContain(`version 1 of ${type}`);
+      const winner = schemas[answers.findIndex((a) => a.status === 201)];
+      const bucket = await new Kvm(nc).open('event-schemas');
+      expect((await bucket.get(`${type}.v1`))?.json<{ schema: unknown }>().schema).toEqual(winner);
+      // Written once: the loser never overwrote the winner, even for a moment.
+      const writes: unknown[] = [];
+      for await (const e of await bucket.history({ key: `${type}.v1` })) writes.push(e);
+      expect(writes).toHaveLength(1);
+    }
+    // The bucket's create decides even when both pass the version check together (no read first).
+    const registry = producer.get(SchemaRegistry);
+    const raced = await Promise.allSettled([registry.registerNew('invoice.raced_direct', 1, V1), registry.registerNew('invoice.raced_direct', 1, { ...V1, description: 'late' })]);
+    expect(raced.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const reason = (raced.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+    expect(reason).toBeInstanceOf(SchemaVersionTakenError);
+    expect(reason.message).toBe('version 1 of invoice.raced_direct is already registered (another registration took it first); send version 2');
+    // One audit event per successful registration only.
+    await waitFor(() => audits.items.some((a) => a.data.target.id === 'invoice.raced_7.v1'), { ...WAIT, message: 'no audit for the last race' });
+    for (let round = 0; round < 8; round++) expect(audits.items.filter((a) => a.data.target.id === `invoice.raced_${round}.v1`)).toHaveLength(1);
+  });
+
+  it('checks a schema without storing it: the same refusals, the changes, and a sample event that the schema accepts', async () => {
+    const check = (body: unknown) => request(store.url).post('/events/schemas/check').set('X-Api-Key', ADMIN).send(body as object);
+    const draft = { type: 'object', required: ['parcelId', 'weightKg'], properties: { parcelId: { type: 'string', format: 'uuid' }, weightKg: { type: 'number', minimum: 0.5 }, status: { enum: ['packed', 'sent'] } } };
+    const ok = await check({ type: 'parcel.checked', version: 1, schema: draft }).expect(200);
+    expect(ok.body).toMatchObject({ type: 'parcel.checked', version: 1, previousVersion: null, breaking: false, changes: [] });
+    expect(ok.body.sample).toMatchObject({ specversion: '1.0', type: 'parcel.checked', source: 'schema-editor', dataschema: 'mesh:schema:parcel.checked:v1', data: { parcelId: expect.any(String), weightKg: 0.5, status: 'packed' } });
+    // Nothing stored, nothing audited: the type can still be registered as version 1.
+    expect((await (await new Kvm(nc).open('event-schemas')).get('parcel.checked.v1'))).toBeNull();
+    await register({ type: 'parcel.checked', version: 1, schema: draft }).expect(201);
+    // Then the sample event is one the mesh accepts.
+    await request(store.url).post('/events').set('X-Api-Key', ADMIN).send({ type: 'parcel.checked', data: ok.body.sample.data }).expect(200);
+    expect((await check({ type: 'parcel.checked', version: 1, schema: draft }).expect(409)).body.message).toContain('send version 2');
+    const narrower = await check({ type: 'parcel.checked', version: 2, schema: { ...draft, required: [...draft.required, 'status'] } }).expect(409);
+    expect(narrower.body.changes).toEqual(['data.status: now required']);
+    expect((await check({ type: 'parcel.checked', version: 2, schema: { ...draft, required: [...draft.required, 'status'] }, breaking: true }).expect(200)).body).toMatchObject({ previousVersion: 1, breaking: true });
+    expect((await check({ type: 'parcel.checked', version: 2, schema: { type: 'objekt' } }).expect(400)).body.message).toContain('schema does not compile');
+    expect(JSON.stringify((await check({ type: 'parcel.checked', version: 2 }).expect(400)).body)).toContain('schema must be a JSON Schema object');
+    await request(store.url).post('/events/schemas/check').send({ type: 'parcel.checked', version: 2, schema: draft }).expect(401);
   });
 
   it('refuses bad input with a 400 naming the field', async () => {

@@ -1,22 +1,27 @@
-/** The event store's answer to a call that failed: its status and message, passed on to the model as the tool's error. */
+/** An app's answer to a call that failed: its status and message, passed on to the model as the tool's error. */
 export class EventStoreError extends Error {
   constructor(
     readonly status: number,
     readonly body: unknown,
+    app = 'the event store',
   ) {
     const message = typeof body === 'object' && body !== null && 'message' in body ? JSON.stringify((body as { message: unknown }).message) : JSON.stringify(body);
-    super(`the event store answered ${status}: ${message}`);
+    super(`${app} answered ${status}: ${message}`);
     this.name = 'EventStoreError';
   }
 }
 
 type Query = Record<string, string | number | boolean | string[] | undefined>;
 
-/** The event store's HTTP API, as the MCP tools use it (admin key sent on every call). */
+/**
+ * An app's admin HTTP API as the MCP tools use it (admin key sent on every call): the event store's,
+ * and the webhook-dispatcher's (`app` names it in errors).
+ */
 export class EventStoreClient {
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey: string | undefined,
+    private readonly app = 'the event store',
   ) {}
 
   get(path: string, query: Query = {}): Promise<unknown> {
@@ -33,8 +38,8 @@ export class EventStoreClient {
     return this.call('POST', new URL(`${this.baseUrl}${path}`), body, actor, extra);
   }
 
-  patch(path: string, body: unknown): Promise<unknown> {
-    return this.call('PATCH', new URL(`${this.baseUrl}${path}`), body);
+  patch(path: string, body: unknown, actor?: string): Promise<unknown> {
+    return this.call('PATCH', new URL(`${this.baseUrl}${path}`), body, actor);
   }
 
   private async call(method: string, url: URL, body?: unknown, actor?: string, extra: Record<string, string> = {}): Promise<unknown> {
@@ -42,10 +47,12 @@ export class EventStoreClient {
     if (actor) headers['x-audit-actor'] = actor;
     if (this.apiKey) headers['x-api-key'] = this.apiKey;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch((err: Error) => {
+      throw new Error(`${this.app} at ${this.baseUrl} is unreachable: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+    });
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new EventStoreError(res.status, parsed);
+    if (!res.ok) throw new EventStoreError(res.status, parsed, this.app);
     return parsed;
   }
 }

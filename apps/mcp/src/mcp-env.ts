@@ -6,6 +6,8 @@ export interface McpEnv {
   eventStoreUrl: string;
   /** Sent to the event store as `X-Api-Key`, and the bearer token HTTP clients of this server must present. */
   adminApiKey: string | undefined;
+  /** Where the webhook-dispatcher answers (the webhook tools call its admin API). */
+  webhookDispatcherUrl: string;
   port: number;
   /** NATS_URL, NATS_CREDS, NATS_USER/NATS_PASSWORD, as the apps read them: the dead-letter tools use NATS. */
   nats: NatsSettings;
@@ -16,5 +18,13 @@ export function mcpEnv(env: NodeJS.ProcessEnv = process.env): McpEnv {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number (0-65535), got ${env.PORT ?? env.MCP_PORT}`);
   const eventStoreUrl = env.EVENT_STORE_URL ?? 'http://127.0.0.1:3001';
   if (!/^https?:\/\//.test(eventStoreUrl)) throw new Error(`EVENT_STORE_URL must be an http(s) URL, got ${eventStoreUrl}`);
-  return { eventStoreUrl: eventStoreUrl.replace(/\/$/, ''), adminApiKey: env.ADMIN_API_KEY || undefined, port, nats: natsSettings({}, env) };
+  const webhookDispatcherUrl = env.WEBHOOK_DISPATCHER_URL ?? 'http://127.0.0.1:3003';
+  if (!/^https?:\/\//.test(webhookDispatcherUrl)) throw new Error(`WEBHOOK_DISPATCHER_URL must be an http(s) URL, got ${webhookDispatcherUrl}`);
+  return {
+    eventStoreUrl: eventStoreUrl.replace(/\/$/, ''),
+    webhookDispatcherUrl: webhookDispatcherUrl.replace(/\/$/, ''),
+    adminApiKey: env.ADMIN_API_KEY || undefined,
+    port,
+    nats: natsSettings({}, env),
+  };
 }

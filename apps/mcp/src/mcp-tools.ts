@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { EventStoreError, type EventStoreClient } from './event-store-client.js';
 import { registerDeadLetterTools, type NatsAccess } from './dead-letter-tools.js';
+import { registerWebhookTools } from './webhook-tools.js';
 
 /** Pages stay small: a model reads every token it is given, and the cursor brings the rest. */
 const MAX_PAGE = 200;
@@ -23,14 +24,21 @@ const run: ToolRunner = async (action) => {
 
 const time = (what: string) => z.iso.datetime({ offset: true }).optional().describe(`${what}, ISO 8601 with a zone (2026-12-01T00:00:00Z)`);
 
-/** An unhealthy store answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
+/** An unhealthy app answers 503 with its checks: that is the health to show; no answer at all is "unreachable". */
 const healthOf = (err: Error): unknown => (err instanceof EventStoreError ? err.body : { status: 'unreachable', error: err.message });
 
+/** Where the tools reach the mesh: the event store's and the webhook-dispatcher's HTTP APIs, and NATS. */
+export interface MeshAccess {
+  store: EventStoreClient;
+  webhooks: EventStoreClient;
+  nats: NatsAccess;
+}
+
 /**
- * The mesh as MCP tools and resources, over the event store's HTTP API. Admin writes carry the
+ * The mesh as MCP tools and resources, over the apps' HTTP APIs. Admin writes carry the
  * connected client's name (from its `initialize`) as the audit event's actor: `mcp:<client name>`.
  */
-export function createMcpServer(store: EventStoreClient, nats: NatsAccess, version: string): McpServer {
+export function createMcpServer({ store, webhooks, nats }: MeshAccess, version: string): McpServer {
   const server = new McpServer({ name: 'event-mesh', version }, { instructions: 'Query and define the events of the event mesh. Results are paginated: pass nextCursor back as cursor for the next page.' });
   // Printable ASCII, so it travels as a header (X-Audit-Actor) whatever the client calls itself.
   const actor = () => `mcp:${server.server.getClientVersion()?.name ?? 'unknown-client'}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
@@ -174,6 +182,7 @@ export function createMcpServer(store: EventStoreClient, nats: NatsAccess, versi
   );
 
   registerDeadLetterTools(server, nats, run, actor);
+  registerWebhookTools(server, webhooks, run, actor);
 
   server.registerResource(
     'catalogue',
@@ -184,8 +193,13 @@ export function createMcpServer(store: EventStoreClient, nats: NatsAccess, versi
   server.registerResource(
     'health',
     'mesh://health',
-    { title: 'Mesh health', description: "The event store's view of NATS, JetStream, PostgreSQL and its consumer", mimeType: 'application/json' },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await store.get('/health/events').catch(healthOf)) }] }),
+    { title: 'Mesh health', description: "Each app's /health/events (the event store's and the webhook-dispatcher's view of NATS, JetStream, PostgreSQL, their consumers and deliveries); status ok when every one is", mimeType: 'application/json' },
+    async (uri) => {
+      const [eventStore, webhookDispatcher] = await Promise.all([store.get('/health/events').catch(healthOf), webhooks.get('/health/events').catch(healthOf)]);
+      const apps = { 'event-store': eventStore, 'webhook-dispatcher': webhookDispatcher };
+      const status = Object.values(apps).every((h) => (h as { status?: unknown }).status === 'ok') ? 'ok' : 'degraded';
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ status, apps }) }] };
+    },
   );
   return server;
 }

@@ -12,15 +12,16 @@ import { createMcpServer } from './mcp-tools.js';
  */
 export async function serveMcp(env: McpEnv, transport: 'stdio' | 'http', version: string): Promise<void> {
   const store = new EventStoreClient(env.eventStoreUrl, env.adminApiKey);
+  const webhooks = new EventStoreClient(env.webhookDispatcherUrl, env.adminApiKey, 'the webhook-dispatcher');
   const nats = new NatsAccess(env.nats);
   if (transport === 'stdio') {
-    const server = createMcpServer(store, nats, version);
+    const server = createMcpServer({ store, webhooks, nats }, version);
     server.server.onclose = () => void nats.close();
     await server.connect(new StdioServerTransport());
     return;
   }
   if (!env.adminApiKey) throw new Error('ADMIN_API_KEY is not set: the HTTP transport needs it as the bearer token (use stdio for a local assistant)');
-  const http = createMcpHttpServer(env.adminApiKey, () => createMcpServer(store, nats, version));
+  const http = createMcpHttpServer(env.adminApiKey, () => createMcpServer({ store, webhooks, nats }, version));
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(env.port, resolve));
   process.stderr.write(`mcp: streamable HTTP on http://127.0.0.1:${env.port}/mcp, event store ${env.eventStoreUrl}\n`);
   const stop = () => http.close(() => void nats.close().finally(() => process.exit(0)));

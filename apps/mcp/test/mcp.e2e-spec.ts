@@ -4,12 +4,16 @@ import request from 'supertest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType, uuidv7, type AuditData, type CloudEvent } from '@app/events/internal';
 import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
+import { dispatcherTestConfig, startDispatcher, type RunningDispatcher } from '../../webhook-dispatcher/test/support.js';
+import { Receiver } from '../../webhook-dispatcher/test/receiver.js';
+import { startVendorService, type RunningVendorService } from '../../vendor-service/test/support.js';
 import { EventStoreClient } from '../src/event-store-client.js';
 import { createMcpHttpServer } from '../src/mcp-http.js';
 import { createMcpServer } from '../src/mcp-tools.js';
@@ -29,7 +33,12 @@ const json = <T>(result: unknown): T => {
 describe('mcp: the mesh over the Model Context Protocol, SDK Client over streamable HTTP and stdio (real nats-server and PostgreSQL)', () => {
   let nats: NatsServerHarness;
   let db: TestDatabase;
+  let dispatcherDb: TestDatabase;
+  let vendorDb: TestDatabase;
   let store: RunningEventStore;
+  let dispatcher: RunningDispatcher;
+  let vendors: RunningVendorService;
+  let receiver: Receiver;
   let nc: NatsConnection;
   let http: Server;
   let mcpUrl: URL;
@@ -40,7 +49,14 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('mcp_store');
+    dispatcherDb = await TestDatabase.create('mcp_webhooks');
+    vendorDb = await TestDatabase.create('mcp_vendors');
     store = await startEventStore(storeTestConfig(nats, db, { adminApiKey: KEY }));
+    // One admin key for the whole mesh, as the MCP server sends one key to every app.
+    const dispatcherConfig = dispatcherTestConfig(nats, dispatcherDb);
+    dispatcher = await startDispatcher({ ...dispatcherConfig, events: { ...dispatcherConfig.events, adminApiKey: KEY } });
+    vendors = await startVendorService({ natsServers: [nats.url], databaseUrl: vendorDb.url });
+    receiver = await Receiver.start();
     nc = await connect({ servers: nats.url });
     nc.subscribe('events.audit.>', {
       callback: (err, msg) => {
@@ -49,7 +65,8 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     });
     await nc.flush();
     natsAccess = new NatsAccess(natsSettings({}, { NATS_URL: nats.url }));
-    http = createMcpHttpServer(KEY, () => createMcpServer(new EventStoreClient(store.url, KEY), natsAccess, 'test'));
+    const access = { store: new EventStoreClient(store.url, KEY), webhooks: new EventStoreClient(dispatcher.url, KEY, 'the webhook-dispatcher'), nats: natsAccess };
+    http = createMcpHttpServer(KEY, () => createMcpServer(access, 'test'));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     mcpUrl = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
   });
@@ -59,9 +76,14 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     await new Promise((resolve) => http?.close(resolve));
     await natsAccess?.close();
     await nc?.close();
+    await receiver?.close();
+    await vendors?.app.close();
+    await dispatcher?.close();
     await store?.close();
     await nats?.close();
     await db?.drop();
+    await dispatcherDb?.drop();
+    await vendorDb?.drop();
   });
 
   async function httpClient(name: string, token: string = KEY): Promise<Client> {
@@ -82,14 +104,39 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   it('lists the tools, each input described for a model, and the resources', async () => {
     const client = await httpClient('lister');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_event', 'list_dead_letters', 'list_schemas', 'publish_event', 'query_events', 'redrive_dead_letters', 'register_schema', 'replay_events', 'replay_status', 'resolve_event', 'show_dead_letter', 'stats', 'timeline']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'create_webhook', 'get_event', 'list_dead_letters', 'list_schemas', 'list_webhooks', 'pause_webhook', 'publish_event', 'query_events',
+      'redrive_dead_letters', 'register_schema', 'replay_events', 'replay_status', 'resolve_event', 'show_dead_letter', 'stats', 'timeline', 'webhook_deliveries',
+    ]);
+    // Every tool and every field of its input says what it is, for the model to follow.
+    for (const tool of tools) {
+      expect(tool.description?.length).toBeGreaterThan(20);
+      for (const [field, prop] of Object.entries((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>)) {
+        expect(`${tool.name}.${field}: ${prop.description ?? ''}`).toMatch(new RegExp(`^${tool.name}\\.${field}: .{4,}`));
+      }
+    }
     const query = tools.find((t) => t.name === 'query_events')!;
     expect(query.description).toContain('nextCursor');
     expect((query.inputSchema.properties as Record<string, { description?: string }>).cursor.description).toContain('nextCursor');
     const { resources } = await client.listResources();
     expect(resources.map((r) => r.uri).sort()).toEqual(['mesh://catalogue', 'mesh://health']);
     const health = await client.readResource({ uri: 'mesh://health' });
-    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ status: 'ok' });
+    expect(JSON.parse((health.contents[0] as { text: string }).text)).toMatchObject({ status: 'ok', apps: { 'event-store': { status: 'ok' }, 'webhook-dispatcher': { status: 'ok' } } });
+  });
+
+  it("reports an app that does not answer as unreachable in mesh://health, and as the webhook tools' error", async () => {
+    const server = createMcpServer({ store: new EventStoreClient(store.url, KEY), webhooks: new EventStoreClient('http://127.0.0.1:1', KEY, 'the webhook-dispatcher'), nats: natsAccess }, 'test');
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'no-dispatcher', version: '1.0.0' });
+    await client.connect(clientSide);
+    clients.push(client);
+    const health = JSON.parse(((await client.readResource({ uri: 'mesh://health' })).contents[0] as { text: string }).text) as { status: string; apps: Record<string, { status: string; error?: string }> };
+    expect(health).toMatchObject({ status: 'degraded', apps: { 'event-store': { status: 'ok' }, 'webhook-dispatcher': { status: 'unreachable' } } });
+    expect(health.apps['webhook-dispatcher'].error).toContain('the webhook-dispatcher at http://127.0.0.1:1 is unreachable');
+    const listed = (await client.callTool({ name: 'list_webhooks', arguments: {} })) as CallToolResult;
+    expect(listed.isError).toBe(true);
+    expect((listed.content[0] as { text: string }).text).toContain('the webhook-dispatcher at http://127.0.0.1:1 is unreachable');
   });
 
   it(`pages through ${HISTORY} events with the cursor, each once, and reads one event and the timeline`, async () => {
@@ -211,6 +258,86 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect(unknown.isError).toBe(true);
   });
 
+  it('subscribes, pauses and resumes a webhook and reads its delivery log; secret masked, writes audited as the client', async () => {
+    const client = await httpClient('webhook-assistant');
+    const created = json<{ id: string; secret: string; active: boolean; eventTypes: string[] }>(
+      await client.callTool({ name: 'create_webhook', arguments: { name: 'mcp hooks', url: receiver.url, eventTypes: ['parcel.*'] } }),
+    );
+    expect(created).toMatchObject({ active: true, eventTypes: ['parcel.*'] });
+    expect(created.secret).toMatch(/^whsec_…[A-Za-z0-9+/=]{4}$/);
+    const audit = await waitFor(() => audits.items.find((a) => a.type === 'audit.subscription_created' && a.data.target.id === created.id), { ...WAIT, message: 'no audit.subscription_created' });
+    expect(audit?.actor).toBe('mcp:webhook-assistant');
+    // The full secret is in the dispatcher (it signs), never in the tool's answer or the audit event.
+    expect(JSON.stringify(audit)).not.toContain('whsec_');
+
+    const listed = json<{ items: Array<{ id: string; active: boolean }>; nextOffset: number | null }>(await client.callTool({ name: 'list_webhooks', arguments: {} }));
+    expect(listed).toEqual({ items: [expect.objectContaining({ id: created.id, active: true })], nextOffset: null });
+
+    const sent = json<{ results: Array<{ id: string }> }>(await client.callTool({ name: 'publish_event', arguments: { type: 'parcel.shipped', data: { parcelId: 'p-1' } } })).results[0].id;
+    await waitFor(() => receiver.deliveredEvents.some((e) => e.id === sent), { ...WAIT, message: 'the webhook never received parcel.shipped' });
+    const log = await waitFor(
+      async () => {
+        const page = json<{ items: Array<{ eventId: string; status: string; attemptLog: Array<{ responseStatus: number; requestHeaders: Record<string, string> }> }>; nextCursor: string | null }>(
+          await client.callTool({ name: 'webhook_deliveries', arguments: { subscriptionId: created.id } }),
+        );
+        return page.items.find((d) => d.eventId === sent && d.status === 'succeeded') ? page : undefined;
+      },
+      { ...WAIT, message: 'the delivery log never showed the delivery succeeded' },
+    );
+    const delivery = log!.items.find((d) => d.eventId === sent)!;
+    expect(delivery.attemptLog).toEqual([expect.objectContaining({ responseStatus: 200 })]);
+    expect(delivery.attemptLog[0].requestHeaders['webhook-signature']).toBe('v1,<redacted>');
+
+    // Paused: the next event waits, the endpoint hears nothing; resumed: it goes out.
+    const paused = json<{ active: boolean }>(await client.callTool({ name: 'pause_webhook', arguments: { id: created.id } }));
+    expect(paused.active).toBe(false);
+    const disabled = await waitFor(() => audits.items.find((a) => a.type === 'audit.subscription_disabled' && a.data.target.id === created.id), { ...WAIT, message: 'no audit.subscription_disabled' });
+    expect(disabled?.actor).toBe('mcp:webhook-assistant');
+    const waiting = json<{ results: Array<{ id: string }> }>(await client.callTool({ name: 'publish_event', arguments: { type: 'parcel.shipped', data: { parcelId: 'p-2' } } })).results[0].id;
+    await waitFor(
+      async () => json<{ items: Array<{ eventId: string; status: string }> }>(await client.callTool({ name: 'webhook_deliveries', arguments: { subscriptionId: created.id, status: 'paused' } })).items.some((d) => d.eventId === waiting),
+      { ...WAIT, message: 'the delivery did not wait while paused' },
+    );
+    expect(receiver.requests.items.some((r) => JSON.parse(r.body).id === waiting)).toBe(false);
+    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_webhooks', arguments: { active: true } })).items).toEqual([]);
+    const resumed = json<{ active: boolean }>(await client.callTool({ name: 'pause_webhook', arguments: { id: created.id, resume: true } }));
+    expect(resumed.active).toBe(true);
+    await waitFor(() => receiver.deliveredEvents.some((e) => e.id === waiting), { ...WAIT, message: 'the waiting delivery never went out after resume' });
+    await waitFor(() => audits.items.find((a) => a.type === 'audit.subscription_enabled' && a.data.target.id === created.id && a.actor === 'mcp:webhook-assistant'), { ...WAIT, message: 'no audit.subscription_enabled' });
+
+    // Pages of one through the delivery log with the dispatcher's cursor: each delivery once.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = json<{ items: Array<{ id: string }>; nextCursor: string | null }>(await client.callTool({ name: 'webhook_deliveries', arguments: { subscriptionId: created.id, limit: 1, ...(cursor ? { cursor } : {}) } }));
+      ids.push(...page.items.map((d) => d.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && ids.length < 10);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).toHaveLength(2);
+
+    // The dispatcher's refusals reach the model naming the field.
+    const bad = (await client.callTool({ name: 'create_webhook', arguments: { name: 'bad', url: receiver.url, eventTypes: ['Not A Type'] } })) as CallToolResult;
+    expect(bad.isError).toBe(true);
+    expect((bad.content[0] as { text: string }).text).toMatch(/the webhook-dispatcher answered 400: .*eventTypes/);
+  });
+
+  it('queries the events a vendor write created, and the vendor\'s timeline', async () => {
+    const vendor = (await request(vendors.url).post('/vendors').send({ name: 'MCP Tacos' }).expect(201)).body as { id: string };
+    await request(vendors.url).patch(`/vendors/${vendor.id}`).send({ name: 'MCP Tacos & Co' }).expect(200);
+    const client = await httpClient('vendor-reader');
+    const page = await waitFor(
+      async () => {
+        const p = json<{ items: Array<{ type: string; source: string; data: { name: string } }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'vendor.*', resourceType: 'vendor', resourceId: vendor.id } }));
+        return p.items.length === 2 ? p : undefined;
+      },
+      { ...WAIT, message: "the vendor's events were not stored" },
+    );
+    expect(page!.items.map((e) => [e.type, e.source])).toEqual([['vendor.updated', 'vendor-service'], ['vendor.created', 'vendor-service']]);
+    const timeline = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'timeline', arguments: { resourceType: 'vendor', resourceId: vendor.id } }));
+    expect(timeline.items.map((e) => e.type)).toEqual(['vendor.created', 'vendor.updated']);
+  });
+
   // As an assistant's configuration starts it: the built app, and the CLI's `mesh mcp`.
   it.each([
     ['node dist/apps/mcp/src/main.js --stdio', ['dist/apps/mcp/src/main.js', '--stdio'], 'ticket.moved'],
@@ -218,16 +345,54 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   ])('serves a local assistant over stdio (%s)', async (_how, args, type) => {
     const name = `stdio-${type}`;
     const client = new Client({ name, version: '1.0.0' });
-    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url };
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, WEBHOOK_DISPATCHER_URL: dispatcher.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url };
     await client.connect(new StdioClientTransport({ command: process.execPath, args, env, stderr: 'pipe' }));
     clients.push(client);
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_events');
     const page = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 3 } }));
     expect(page.items).toHaveLength(3);
-    // NATS from NATS_URL (the dead-letter tools): json() throws on a tool error such as NATS unreachable.
-    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_dead_letters', arguments: {} })).items).toEqual(expect.any(Array));
-    json(await client.callTool({ name: 'register_schema', arguments: { type, version: 1, schema: { type: 'object' } } }));
+    // The 1,000 stored tickets, page by page with the cursor, each once.
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const p = json<{ items: Array<{ id: string }>; nextCursor: string | null }>(await client.callTool({ name: 'query_events', arguments: { type: 'ticket.opened', limit: 200, ...(cursor ? { cursor } : {}) } }));
+      p.items.forEach((e) => seen.add(e.id));
+      cursor = p.nextCursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(seen.size).toBe(HISTORY);
+
+    // NATS from NATS_URL (the dead-letter tools): a letter redriven over stdio is handled by the store.
+    const lost = createEnvelope('ticket.lost', { ticketId: type }, 'mcp-test', { id: uuidv7() });
+    const h = headers();
+    h.set('Mesh-Dlq-Consumer', 'event-store');
+    h.set('Mesh-Dlq-Reason', 'max_deliveries');
+    h.set('Mesh-Original-Subject', subjectForType(lost.type));
+    await jetstream(nc).publish('dlq.event-store.ticket.lost', JSON.stringify(lost), { headers: h });
+    const letters = json<{ items: Array<{ seq: number; envelope?: { id: string } }> }>(await client.callTool({ name: 'list_dead_letters', arguments: { consumer: 'event-store', type: 'ticket.lost' } }));
+    const letter = letters.items.find((l) => l.envelope?.id === lost.id);
+    expect(letter).toBeDefined();
+    expect(json<{ failed: unknown[] }>(await client.callTool({ name: 'redrive_dead_letters', arguments: { seqs: [letter!.seq] } })).failed).toEqual([]);
+    await waitFor(async () => (await request(store.url).get(`/events/${lost.id}`).set('X-Api-Key', KEY)).status === 200, { ...WAIT, message: 'the letter redriven over stdio was not handled' });
+    // Events a vendor write created, found by the resource.
+    const vendor = (await request(vendors.url).post('/vendors').send({ name: `Stdio ${type}` }).expect(201)).body as { id: string };
+    const vendorEvents = await waitFor(
+      async () => {
+        const p = json<{ items: Array<{ type: string }> }>(await client.callTool({ name: 'query_events', arguments: { resourceType: 'vendor', resourceId: vendor.id } }));
+        return p.items.length > 0 ? p.items : undefined;
+      },
+      { ...WAIT, message: 'the vendor write was not found over stdio' },
+    );
+    expect(vendorEvents!.map((e) => e.type)).toEqual(['vendor.created']);
+    // The webhook-dispatcher from WEBHOOK_DISPATCHER_URL.
+    expect(json<{ items: unknown[] }>(await client.callTool({ name: 'list_webhooks', arguments: {} })).items).toEqual(expect.any(Array));
+
+    json(await client.callTool({ name: 'register_schema', arguments: { type, version: 1, schema: { type: 'object', required: ['ticketId'], properties: { ticketId: { type: 'string' } } } } }));
     const audit = await waitFor(() => audits.items.find((a) => a.data.target.id === `${type}.v1`), { ...WAIT, message: 'no audit event for the stdio registration' });
     expect(audit?.actor).toBe(`mcp:${name}`);
+    const refused = (await client.callTool({ name: 'publish_event', arguments: { type, data: { ticketId: 5 } } })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect((refused.content[0] as { text: string }).text).toContain('data.ticketId: must be string');
   });
 });

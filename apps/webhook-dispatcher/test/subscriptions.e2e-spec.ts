@@ -127,6 +127,16 @@ describe('webhook subscriptions API (real nats-server and PostgreSQL)', () => {
     await api().get('/webhooks/subscriptions/not-a-uuid').set('X-Api-Key', API_KEY).expect(400);
   });
 
+  it('refuses an X-Audit-Actor that is not printable ASCII, naming the header, and changes nothing', async () => {
+    const before = (await api().get('/webhooks/subscriptions?limit=100').set('X-Api-Key', API_KEY).expect(200)).body.items.length as number;
+    const bad = await api().post('/webhooks/subscriptions').set('X-Api-Key', API_KEY).set('X-Audit-Actor', 'mcp:caf\u00e9-bot').send(valid).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('X-Audit-Actor must be 1 to 200 printable ASCII characters');
+    expect((await api().get('/webhooks/subscriptions?limit=100').set('X-Api-Key', API_KEY).expect(200)).body.items).toHaveLength(before);
+    const { body: s } = await api().post('/webhooks/subscriptions').set('X-Api-Key', API_KEY).set('X-Audit-Actor', 'mcp:ops-bot').send(valid).expect(201);
+    await api().patch(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).set('X-Audit-Actor', 'x'.repeat(201)).send({ active: false }).expect(400);
+    expect((await api().get(`/webhooks/subscriptions/${s.id}`).set('X-Api-Key', API_KEY).expect(200)).body.active).toBe(true);
+  });
+
   it('needs the API key for writes', async () => {
     await api().post('/webhooks/subscriptions').send(valid).expect(401);
     await api().post('/webhooks/subscriptions').set('X-Api-Key', 'wrong').send(valid).expect(403);

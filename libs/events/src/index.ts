@@ -43,6 +43,7 @@ export {
 export type { PublishResult } from './publisher/publish-result.js';
 export { SchemaRegistry, type RegisteredSchema } from './schemas/schema-registry.js';
 export { SchemaValidationError } from './schemas/schema-validation.error.js';
+export { SchemaVersionTakenError } from './schemas/schema-version-taken.error.js';
 
 // Consuming: the transport, the handler's context and its errors
 export { connectEventConsumer } from './transport/connect-event-consumer.js';
@@ -101,9 +102,11 @@ export { maskPhone, redactPhones, maskedCopy } from './text/masking.js';
 export { AuditTrail, AuditTrailModule } from './audit/audit-trail.js';
 export type { AuditEntry, AuditTarget } from './audit/audit-entry.js';
 export { AuditExempt } from './audit/audit-exempt.js';
+export { auditActorHeader } from './audit/audit-actor.js';
 export { buildAsyncApiDocument, type AsyncApiStream } from './asyncapi/asyncapi-document.js';
 export { streamSpecs } from './streams/stream-specs.js';
 export { latestSchemas } from './schemas/schema-bucket-list.js';
+export { sampleFromSchema } from './schemas/schema-sample.js';
 export { ServerLoggingModule } from './server-logging/server-logging.module.js';
 export { RequestLoggerInterceptor } from './server-logging/request-logger.interceptor.js';
 export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';

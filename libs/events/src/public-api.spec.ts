@@ -7,7 +7,7 @@ import * as api from './index.js';
  * change is a reviewed line in this list rather than a side effect of an `export *`.
  */
 const VALUES = [
-  'ApiKey', 'ApiKeyGuard', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
+  'ApiKey', 'ApiKeyGuard', 'auditActorHeader', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
   'AuditTrailModule', 'buildAsyncApiDocument', 'CATEGORY_RULE', 'categoryProblem', 'configureHttpEdge',
   'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
   'DeadLetterNotFoundError', 'DeadLetterStore', 'edgeError', 'EVENT_LEVELS', 'EVENTS_CONFIG', 'EVENTS_SERVICE',
@@ -18,7 +18,7 @@ const VALUES = [
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
-  'ReplayService', 'RequestLoggerInterceptor', 'RetryLaterError', 'SchemaRegistry', 'SchemaValidationError', 'ServerLoggingModule', 'sharedRateLimiter',
+  'ReplayService', 'RequestLoggerInterceptor', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
   'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',
   'subjectForType', 'takeAll', 'takeUpTo', 'TemplateError', 'toBool', 'toInt', 'traceparentOfJson',
   'UnstorableDataError', 'USER_MESSAGE_MAX', 'UuidPipe', 'uuidv7', 'validateEnv', 'validationRule', 'withSpan',

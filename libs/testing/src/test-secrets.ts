@@ -27,6 +27,7 @@ export const ADMIN_KEYS = {
   clientLogger: 'client-logger-admin-key',
   customSchemas: 'custom-schemas-admin-key',
   mcp: 'mcp-suite-admin-key',
+  schemaEditor: 'schema-editor-admin-key',
   emailChannel: 'email-channel-admin-key',
   notificationsConsole: 'notifications-console-admin-key',
 } as const;

@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Headers, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { ApiKey, ApiKeyGuard, auditActorHeader } from '@app/events';
 import { IngestOutcome, IngestService } from './ingest.service.js';
 import { answer } from './ingest-answer.js';
-import { auditActorHeader } from '../audit-actor.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard } from '@app/events';
+import { ApiKey, ApiKeyGuard, auditActorHeader } from '@app/events';
 import { EventReplayer, ReplayOutcome } from './event-replayer.service.js';
 import { ReplayJobs } from './replay-jobs.service.js';
 import type { ReplayJob } from './replay-jobs.service.js';
 import { REPLAY_MAX_EVENTS, ReplayRequestDto } from './replay-request.dto.js';
 import type { ReplayFilter } from './replay-filter.js';
-import { auditActorHeader } from '../audit-actor.js';
 
 export interface ReplayResponse extends ReplayOutcome {
   /** The filter as applied: the given fields plus `limit`. */

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { AuditTrail, InvalidEventTypeError, isEventType, SchemaRegistry, type RegisteredSchema } from '@app/events';
+import { AuditTrail, createEnvelope, InvalidEventTypeError, isEventType, sampleFromSchema, SchemaRegistry, SchemaVersionTakenError, type CloudEvent, type RegisteredSchema } from '@app/events';
 import type { RegisterSchemaDto } from './dto/register-schema.dto.js';
 import { narrowingChanges } from './schema-compat.js';
 
@@ -11,6 +11,18 @@ export interface SchemaRegistration extends RegisteredSchema {
   changes: string[];
 }
 
+/** What `POST /events/schemas/check` answers: what registering would do, and a sample event. */
+export interface SchemaCheck {
+  type: string;
+  version: number;
+  id: string;
+  previousVersion: number | null;
+  breaking: boolean;
+  changes: string[];
+  /** An event of the type whose data is generated from the schema (the webhook test sender's generator). */
+  sample: CloudEvent;
+}
+
 /** Custom event types over the API: checks a new schema version, stores it in `event-schemas`, audits it. */
 @Injectable()
 export class SchemasService {
@@ -19,7 +31,43 @@ export class SchemasService {
     private readonly audit: AuditTrail,
   ) {}
 
-  async register({ type, version, schema, breaking = false, by }: RegisterSchemaDto): Promise<SchemaRegistration> {
+  /**
+   * What registering would do, without storing anything: the same refusals (400, 409) as `register`,
+   * else the previous version, the narrowing changes, and a sample event generated from the schema.
+   */
+  async check(dto: RegisterSchemaDto): Promise<SchemaCheck> {
+    const { previous, changes } = await this.vet(dto);
+    const { type, version, schema } = dto;
+    let data: unknown;
+    try {
+      data = sampleFromSchema(schema);
+    } catch (err) {
+      throw new BadRequestException(`schema: no sample event can be made from it: ${(err as Error).message}`);
+    }
+    const sample: CloudEvent = { ...createEnvelope(type, data, 'schema-editor'), dataschema: `mesh:schema:${type}:v${version}` };
+    return { type, version, id: `mesh:schema:${type}:v${version}`, previousVersion: previous?.version ?? null, breaking: changes.length > 0, changes, sample };
+  }
+
+  async register(dto: RegisterSchemaDto): Promise<SchemaRegistration> {
+    const { type, version, schema, by } = dto;
+    const { previous, changes } = await this.vet(dto);
+    // The bucket's create decides a race for the same version: the loser is told, not overwritten.
+    const entry = await this.registry.registerNew(type, version, schema).catch((err: unknown) => {
+      throw err instanceof SchemaVersionTakenError ? new ConflictException(err.message) : err;
+    });
+    await this.audit.record({
+      action: 'event_schema_registered',
+      actor: by,
+      target: { type: 'event-schema', id: `${type}.v${version}` },
+      before: previous ? { version: previous.version, schema: previous.schema } : undefined,
+      after: { version, schema },
+      details: { eventType: type, breaking: changes.length > 0, changes },
+    });
+    return { ...entry, previousVersion: previous?.version ?? null, breaking: changes.length > 0, changes };
+  }
+
+  /** The checks a registration passes: the grammar, Ajv compiles it, versions only go up, breaking only when said. */
+  private async vet({ type, version, schema, breaking = false }: RegisterSchemaDto): Promise<{ previous: RegisteredSchema | undefined; changes: string[] }> {
     if (!isEventType(type)) throw new BadRequestException(`type: ${new InvalidEventTypeError(type).message}`);
     try {
       this.registry.assertCompiles(schema);
@@ -39,16 +87,7 @@ export class SchemasService {
         changes,
       });
     }
-    const entry = await this.registry.register(type, version, schema);
-    await this.audit.record({
-      action: 'event_schema_registered',
-      actor: by,
-      target: { type: 'event-schema', id: `${type}.v${version}` },
-      before: previous ? { version: previous.version, schema: previous.schema } : undefined,
-      after: { version, schema },
-      details: { eventType: type, breaking: changes.length > 0, changes },
-    });
-    return { ...entry, previousVersion: previous?.version ?? null, breaking: changes.length > 0, changes };
+    return { previous, changes };
   }
 
   private async latest(type: string): Promise<RegisteredSchema | undefined> {

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiKey, ApiKeyGuard, edgeError, UuidPipe } from '@app/events';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiKey, ApiKeyGuard, auditActorHeader, edgeError, UuidPipe } from '@app/events';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 import { ListSubscriptionsQuery } from './dto/list-subscriptions.query.js';
@@ -7,7 +7,10 @@ import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { SubscriptionsService, type SubscriptionWithSecret } from './subscriptions.service.js';
 import type { SubscriptionView } from './subscription-view.js';
 
-/** Webhook subscriptions. Writes need `X-Api-Key: $ADMIN_API_KEY`; reads need it when one is set. */
+/**
+ * Webhook subscriptions. Writes need `X-Api-Key: $ADMIN_API_KEY`; reads need it when one is set.
+ * Create and update take `X-Audit-Actor` (whom a tool such as the MCP server acts for) as the audit actor.
+ */
 @Controller('webhooks/subscriptions')
 @UseGuards(ApiKeyGuard)
 @ApiKey('admin')
@@ -16,8 +19,8 @@ export class SubscriptionsController {
 
   /** 201 with the subscription and its `secret`, shown this once. */
   @Post()
-  create(@Body() body: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
-    return this.subscriptions.create(body);
+  create(@Body() body: CreateSubscriptionDto, @Headers('x-audit-actor') actor?: string): Promise<SubscriptionWithSecret> {
+    return this.subscriptions.create(body, auditActorHeader(actor));
   }
 
   /** Newest first: `{ items, limit, offset }`. */
@@ -34,10 +37,10 @@ export class SubscriptionsController {
   }
 
   @Patch(':id')
-  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateSubscriptionDto): Promise<SubscriptionView> {
+  update(@Param('id', UuidPipe) id: string, @Body() body: UpdateSubscriptionDto, @Headers('x-audit-actor') actor?: string): Promise<SubscriptionView> {
     const problem = UpdateSubscriptionDto.emptyBodyMessage(body) ?? UpdateSubscriptionDto.dropWaitingMessage(body);
     if (problem) throw edgeError(400, [problem], 'body');
-    return this.subscriptions.update(id, body);
+    return this.subscriptions.update(id, body, auditActorHeader(actor));
   }
 
   /** 204; its deliveries and their log go with it. */

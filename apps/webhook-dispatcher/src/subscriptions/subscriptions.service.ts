@@ -32,7 +32,8 @@ export class SubscriptionsService {
     private readonly audit: AuditTrail,
   ) {}
 
-  async create(input: CreateSubscriptionDto): Promise<SubscriptionWithSecret> {
+  /** `actor`: the audit event's actor (`X-Audit-Actor`); the admin key's when undefined. */
+  async create(input: CreateSubscriptionDto, actor?: string): Promise<SubscriptionWithSecret> {
     await this.assertUrl(input.url);
     const oauth2 = input.oauth2 ? this.oauth2Of(null, input.oauth2) : null;
     if (oauth2) await this.assertUrl(oauth2.tokenUrl, 'oauth2.tokenUrl');
@@ -65,7 +66,7 @@ export class SubscriptionsService {
     const view = toSubscriptionView(subscription);
     await this.dataSource.transaction(async (m) => {
       await m.insert(Subscription, subscription);
-      await this.audit.record({ action: 'subscription_created', target: target(subscription.id), after: view }, m);
+      await this.audit.record({ action: 'subscription_created', actor, target: target(subscription.id), after: view }, m);
     });
     return { ...view, secret: subscription.secret };
   }
@@ -89,7 +90,7 @@ export class SubscriptionsService {
    * Applies the changes; `active` false→true resets the failure count and resumes the deliveries
    * that waited (or drops them with `dropWaiting`), true→false publishes `webhook.subscription_disabled`.
    */
-  async update(id: string, patch: UpdateSubscriptionDto): Promise<SubscriptionView> {
+  async update(id: string, patch: UpdateSubscriptionDto, actor?: string): Promise<SubscriptionView> {
     if (patch.url !== undefined) await this.assertUrl(patch.url);
     return this.dataSource.transaction(async (m) => {
       const s = await this.find(m, id, true);
@@ -131,7 +132,7 @@ export class SubscriptionsService {
       const after = toSubscriptionView(updated);
       // Enabling and disabling are the changes people look for in the trail, so they get their own action.
       const action = after.active === before.active ? 'subscription_updated' : after.active ? 'subscription_enabled' : 'subscription_disabled';
-      await this.audit.record({ action, target: target(id), before, after }, m);
+      await this.audit.record({ action, actor, target: target(id), before, after }, m);
       return { ...after, waitingDeliveries: await this.waiting(m, id) };
     });
   }

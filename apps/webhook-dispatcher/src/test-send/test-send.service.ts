@@ -1,8 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditTrail, createEnvelope, latestSchemas, SchemaRegistry, SchemaValidationError } from '@app/events';
-import { sampleFromSchema } from './schema-sample.js';
+import { AuditTrail, createEnvelope, latestSchemas, sampleFromSchema, SchemaRegistry, SchemaValidationError } from '@app/events';
 import { StoredEventsClient } from './stored-events.client.js';
 import { withoutQuery } from '../subscriptions/subscription-events.js';
 import { Subscription } from '../subscriptions/subscription.entity.js';

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ValidateFunction } from 'ajv';
 import { Kvm, KV } from '@nats-io/kv';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { assertEventType } from '../envelope/event-type.js';
-import { NatsConnectionManager } from '../nats/nats-connection.js';
+import { NatsConnectionManager, NatsNotReadyError } from '../nats/nats-connection.js';
 import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { assertMatches, createAjv } from './schema-check.js';
+import { SchemaVersionTakenError } from './schema-version-taken.error.js';
 
 /**
  * A JSON Schema registered for one version of an event type.
@@ -59,6 +61,30 @@ export class SchemaRegistry {
     const entry: RegisteredSchema = { type, version, id: `mesh:schema:${type}:v${version}`, schema };
     this.add(entry);
     if (this.nats.isConnected) await this.put(entry);
+    this.forgetListing();
+    return entry;
+  }
+
+  /**
+   * Registers a version that must not exist yet: the bucket's create (a write expecting no earlier
+   * value for the key) is the decision, so of two registrations racing for one type and version,
+   * across processes, exactly one succeeds and the other throws `SchemaVersionTakenError`. Applied
+   * here only once stored; needs NATS (throws `NatsNotReadyError` without it).
+   * @example await registry.registerNew('invoice.issued', 2, invoiceV2) // SchemaVersionTakenError if v2 exists
+   */
+  async registerNew(type: string, version: number, schema: Record<string, unknown>): Promise<RegisteredSchema> {
+    assertEventType(type);
+    if (!Number.isInteger(version) || version < 1) throw new Error(`Schema version for ${type} must be a positive integer, got ${version}`);
+    if (!this.nats.isConnected) throw new NatsNotReadyError('connection');
+    const entry: RegisteredSchema = { type, version, id: `mesh:schema:${type}:v${version}`, schema };
+    try {
+      await (await this.kv()).create(`${type}.v${version}`, JSON.stringify(entry));
+    } catch (err) {
+      const taken = err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
+      if (taken) throw new SchemaVersionTakenError(type, version);
+      throw err;
+    }
+    this.add(entry);
     this.forgetListing();
     return entry;
   }

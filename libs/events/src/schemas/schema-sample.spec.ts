@@ -1,4 +1,4 @@
-import { createAjv } from '@app/events/internal';
+import { createAjv } from './schema-check.js';
 import { sampleFromSchema } from './schema-sample.js';
 
 describe('sampleFromSchema', () => {

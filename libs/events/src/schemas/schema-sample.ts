@@ -97,5 +97,10 @@ function sample(root: Schema, s: Schema, name: string, depth: number): unknown {
   }
 }
 
-/** A sample `data` for the schema; throws on a `$ref` it cannot follow. */
+/**
+ * A sample `data` for the schema (the webhook test sender's payload, the schema editor's sample
+ * event); throws on a `$ref` it cannot follow. Pure, no Node or Nest: safe in a browser bundle.
+ * @example
+ * sampleFromSchema({ type: 'object', properties: { orderId: { type: 'string', format: 'uuid' } } }) // { orderId: '0194b3a2-…' }
+ */
 export const sampleFromSchema = (schema: Schema): unknown => sample(schema, schema, '', 0);
