@@ -12,6 +12,8 @@ export const CLIENT_LOGGER_OUT = join(ROOT, 'dist/libs/client-logger');
 
 export async function buildClientLogger(outDir = CLIENT_LOGGER_OUT) {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(SRC, 'tsconfig.json')], { stdio: 'inherit' });
+  // Vite picks React's development JSX runtime (jsxDEV) under any other NODE_ENV (jest sets `test`).
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   const bundle = (entry, fileName, emptyOutDir, external = []) =>
     build({
