@@ -12,6 +12,7 @@ import { LivePage } from './pages/LivePage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ReplaysPage } from './pages/ReplaysPage.js';
 import { StatsPage } from './pages/StatsPage.js';
+import { UserErrorsPage } from './pages/UserErrorsPage.js';
 import { WebhooksPage } from './pages/WebhooksPage.js';
 import type { SessionInfo } from './types.js';
 
@@ -21,6 +22,7 @@ const PAGES = [
   { route: 'live', label: 'Live', Page: LivePage },
   { route: 'stats', label: 'Stats', Page: StatsPage },
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
+  { route: 'user-errors', label: 'User errors', Page: UserErrorsPage },
   { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
   { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },
   { route: 'replays', label: 'Replays', Page: ReplaysPage },
