@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN_KEYS, waitFor } from '@app/testing';
 import { type Mesh, type RunningApp, startMesh, startProducer } from '../../../libs/events/test/support.js';
 import { type RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
-import { buildWeb, LAPTOP, launchBrowser, openRoute, type RunningConsole, screenshot, startConsole } from './support.js';
+import { buildWeb, LAPTOP, launchBrowser, openRoute, PHONE, type RunningConsole, screenshot, startConsole } from './support.js';
 
 // UserErrorDisplay in a real browser: the console's "User errors" page shows the unresolved errors
 // written for users, in their words; Dismiss resolves the error in the event store.
@@ -90,5 +90,12 @@ describe('console UserErrorDisplay (browser)', () => {
     // The other one stays until it is dismissed too.
     expect(await stored(clientId)).toMatchObject({ resolved: false });
     await display.getByText(cart).waitFor();
+
+    // At phone width the alert still fits: no sideways scrolling.
+    await page.setViewportSize(PHONE);
+    await display.getByText(cart).waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBe(0);
+    await screenshot(page, 'phone-user-errors');
+    await page.setViewportSize(LAPTOP);
   });
 });
