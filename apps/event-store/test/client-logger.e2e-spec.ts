@@ -258,4 +258,82 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     expect(probes.sort()).toEqual(['clientOff:system', 'systemOff:client']);
     await page.close();
   });
+
+  /** A page of the shop at `pageOrigin` with its logger on `pageKey`, sending each event at once. */
+  async function sendFrom(pageOrigin: string, pageKey: string, action: string, count = 1) {
+    const page = await browser.newPage();
+    await page.addInitScript((config) => Object.assign(globalThis, { MESH_CONFIG: config }), { endpoint: store.url, key: pageKey });
+    await page.goto(`${pageOrigin}/`);
+    await page.waitForFunction("document.title === 'ready'");
+    // A refusal without the CORS grant is, to the page, a failed request (Chromium reports no response).
+    const toIngest = (req: { url(): string; method(): string }) => req.url().startsWith(`${store.url}/events/client`) && req.method() === 'POST';
+    // The waiter that loses rejects when the page closes: it must not surface as an unhandled rejection.
+    const settledOnly = <T,>(p: Promise<T>) => p.catch(() => new Promise<never>(() => undefined));
+    const answered = Promise.race([
+      settledOnly(page.waitForResponse((res) => toIngest(res.request())).then((res) => res.status())),
+      settledOnly(page.waitForEvent('requestfailed', { predicate: toIngest }).then(() => 'blocked' as const)),
+    ]);
+    const sessionId = await page.evaluate(
+      ({ action, count }) => {
+        const logger = (globalThis as unknown as { logger: { sessionId: string; logUserAction(a: string, d: object): void; flush(): void } }).logger;
+        for (let i = 0; i < count; i++) logger.logUserAction(action, { i });
+        logger.flush();
+        return logger.sessionId;
+      },
+      { action, count },
+    );
+    return { page, sessionId, status: await answered };
+  }
+
+  const storedOf = async (action: string) => {
+    const res = await request(store.url).get('/events?type=client.user_action&limit=1000').set('X-Api-Key', ADMIN);
+    return ((res.body as { items: StoredItem[] }).items ?? []).filter((i) => i.data.action === action);
+  };
+
+  it('refuses a page of another origin and a revoked key: nothing of theirs is stored', async () => {
+    // localhost is another origin than 127.0.0.1, the one the key allows.
+    const elsewhere = await sendFrom(origin.replace('127.0.0.1', 'localhost'), key, 'from_elsewhere');
+    expect(elsewhere.status).toBe('blocked');
+    const revokedKey = await request(store.url).post('/events/client-keys').set('X-Api-Key', ADMIN).send({ name: 'shop-old', origins: [origin], types: ['client.*'] });
+    expect(revokedKey.status).toBe(201);
+    const { id, key: oldKey } = revokedKey.body as { id: string; key: string };
+    await request(store.url).delete(`/events/client-keys/${id}`).set('X-Api-Key', ADMIN).expect(200);
+    const revoked = await sendFrom(origin, oldKey, 'with_revoked_key');
+    expect(revoked.status).toBe('blocked');
+    // A live key from the same page still gets through: the refusals were about origin and key alone.
+    const live = await sendFrom(origin, key, 'with_live_key');
+    expect(live.status).toBe(200);
+    await waitFor(async () => (await storedOf('with_live_key')).length === 1 || undefined, { ...WAIT, message: 'the live key’s event was not stored' });
+    expect(await storedOf('from_elsewhere')).toEqual([]);
+    expect(await storedOf('with_revoked_key')).toEqual([]);
+    for (const p of [elsewhere.page, revoked.page, live.page]) await p.close();
+  });
+
+  // Last: it spends this client address's allowance for the minute.
+  it('rate-limits a flood from one client (429), storing no more than the allowance', async () => {
+    const page = await openShop();
+    const statuses: number[] = [];
+    page.on('response', (res) => {
+      if (res.url().startsWith(`${store.url}/events/client`)) statuses.push(res.status());
+    });
+    // 20 batches of 10: past CLIENT_INGEST_IP_RATE_LIMIT_PER_MINUTE (120 by default) for this address.
+    await page.evaluate(() => {
+      const logger = (globalThis as unknown as { logger: { logUserAction(a: string, d: object): void; flush(): void } }).logger;
+      for (let i = 0; i < 200; i++) logger.logUserAction('flood', { i });
+      logger.flush();
+    });
+    // 20 answers at least: the refused batches are kept in the page and retried (429 again within the minute).
+    await waitFor(() => statuses.length >= 20 || undefined, { ...WAIT, message: 'the flood’s 20 batches were not all answered' });
+    // The retries stop here: what is stored must then be exactly what was answered 200.
+    await page.evaluate(() => (globalThis as unknown as { logger: { close(): void } }).logger.close());
+    const first20 = statuses.slice(0, 20);
+    expect(first20).toContain(429);
+    expect(first20.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    expect(first20.filter((s) => s === 200).length * 10).toBeLessThanOrEqual(120);
+    await waitFor(async () => (await storedOf('flood')).length === statuses.filter((s) => s === 200).length * 10 || undefined, {
+      ...WAIT,
+      message: 'the stored flood events are not the accepted ones',
+    });
+    await page.close();
+  });
 });
