@@ -12,6 +12,7 @@ import { buildClientLogger } from './build-client-logger.js';
 const outDir = mkdtempSync(join(tmpdir(), 'client-logger-measure-'));
 await buildClientLogger(outDir);
 const bundle = readFileSync(join(outDir, 'client-logger.js'));
+const react = readFileSync(join(outDir, 'client-logger-react.js'));
 const srv = createServer((req, res) => {
   if (req.url === '/client-logger.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
   if (req.url.startsWith('/events/client')) { req.resume(); return res.writeHead(200, { 'access-control-allow-origin': '*' }).end('{}'); }
@@ -34,6 +35,7 @@ const out = await page.evaluate(async (base) => {
   }
   return times;
 }, base);
-console.log(`bundle ${bundle.length} bytes, ${gzipSync(bundle).length} gzipped`);
+console.log(`core bundle ${bundle.length} bytes, ${gzipSync(bundle).length} gzipped`);
+console.log(`React binding ${react.length} bytes, ${gzipSync(react).length} gzipped (react itself is the page's own)`);
 console.log('µs per logEvent (incl. a batch send every 10th call), 5 rounds of 20000:', out.map((t) => t.toFixed(2)).join(' '));
 await browser.close(); srv.close();

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { StoredEvent } from './store/stored-event.entity.js';
 import { EVENT_STORE_MIGRATIONS } from './store/migrations/index.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
@@ -38,6 +38,8 @@ export class AppModule {
           database: { entities: [StoredEvent], migrations: EVENT_STORE_MIGRATIONS },
         }),
         EventsHealthModule,
+        // Request events and aggregated refused API keys (http.*) when ENABLE_SERVER_LOGGING is on.
+        ServerLoggingModule.forRoot(),
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,

@@ -1,7 +1,9 @@
-import type { ClientEvent, WireEvent } from './client-event.js';
+import type { ClientEvent, UserFacing, WireEvent } from './client-event.js';
 import { pendingStore } from './pending-store.js';
+import { type ClientSource, enabledSources, type LoggingToggles } from './toggles.js';
 
-export type { ClientEvent, ClientLevel } from './client-event.js';
+export type { ClientEvent, ClientLevel, UserFacing } from './client-event.js';
+export type { LoggingToggle, LoggingToggles } from './toggles.js';
 
 export const MAX_EVENTS_PER_BATCH = 10;
 export const BATCH_INTERVAL_MS = 5_000;
@@ -18,12 +20,16 @@ export interface ClientLoggerOptions {
   batchEvents?: boolean;
   maxEventsPerBatch?: number;
   batchIntervalMs?: number;
-  /** ENABLE_CLIENT_LOGGING: off makes every call a no-op. */
+  /** ENABLE_CLIENT_LOGGING as a boolean: off makes every call but `logSystemEvent` a no-op. */
   enabled?: boolean;
+  /** ENABLE_EVENT_LOGGING / ENABLE_CLIENT_LOGGING / ENABLE_SYSTEM_LOGGING, as booleans or env strings ('false', '0', 'off'). */
+  toggles?: LoggingToggles;
+  /** The signed-in user: events with `showToUser` are filed under them, so their feed shows them. */
+  userId?: string;
 }
 
 /** Types the helpers publish; the client key must allow them (e.g. with the pattern `client.*`). */
-export const CLIENT_TYPES = { error: 'client.error', userAction: 'client.user_action', apiFailed: 'client.api_failed', navigation: 'client.navigation' } as const;
+export const CLIENT_TYPES = { error: 'client.error', userAction: 'client.user_action', apiFailed: 'client.api_failed', navigation: 'client.navigation', system: 'client.system' } as const;
 
 function sessionId(): string {
   try {
@@ -60,11 +66,14 @@ export class ClientLogger {
   private readonly onPageHide = () => this.flush(true);
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly sources: Record<ClientSource, boolean>;
 
   constructor(private readonly options: ClientLoggerOptions) {
     this.url = `${options.endpoint.replace(/\/$/, '')}/events/client?key=${encodeURIComponent(options.key)}`;
     this.max = options.maxEventsPerBatch ?? MAX_EVENTS_PER_BATCH;
-    if (options.enabled === false) return;
+    this.sources = enabledSources(options.toggles, options.enabled !== false);
+    // Every source off: no timer, no page listener, nothing sent (not even what an earlier page kept).
+    if (!this.sources.client && !this.sources.system) return;
     this.timer = setInterval(() => this.flush(), options.batchIntervalMs ?? BATCH_INTERVAL_MS);
     document.addEventListener('visibilitychange', this.onHide);
     addEventListener('pagehide', this.onPageHide);
@@ -76,18 +85,38 @@ export class ClientLogger {
     return this.session;
   }
 
-  logEvent(event: ClientEvent): void {
-    if (this.options.enabled === false) return;
-    this.queue.push({ ...event, data: event.data ?? {}, id: crypto.randomUUID(), time: new Date().toISOString(), sessionId: this.session, url: location.href, userAgent: navigator.userAgent });
-    if (this.options.batchEvents === false || this.queue.length >= this.max) this.flush();
+  /** Whether a source is on (ENABLE_EVENT_LOGGING and its own switch). */
+  isEnabled(source: ClientSource = 'client'): boolean {
+    return this.sources[source];
   }
 
-  logError(error: unknown, context?: Record<string, unknown>): void {
-    this.logEvent({ type: CLIENT_TYPES.error, level: 'error', data: { ...errorData(error), ...context } });
+  logEvent(event: ClientEvent): void {
+    this.push(event, 'client');
+  }
+
+  /** An error, with `{ showToUser: true, userMessage }` when the user should read about it in their own words. */
+  logError(error: unknown, context?: Record<string, unknown>, user?: UserFacing): void {
+    this.logEvent({ type: CLIENT_TYPES.error, level: 'error', data: { ...errorData(error), ...context }, ...user });
+  }
+
+  /** The app's own state (`client.system`, category System), e.g. a new version loaded; ENABLE_SYSTEM_LOGGING switches it off. */
+  logSystemEvent(event: string, details?: Record<string, unknown>): void {
+    this.push({ type: CLIENT_TYPES.system, category: 'System', data: { event, ...details } }, 'system');
   }
 
   logUserAction(action: string, details?: Record<string, unknown>): void {
     this.logEvent({ type: CLIENT_TYPES.userAction, data: { action, ...details } });
+  }
+
+  private push({ showToUser, ...event }: ClientEvent, source: ClientSource): void {
+    if (!this.sources[source]) return;
+    const wire: WireEvent = { ...event, data: event.data ?? {}, id: crypto.randomUUID(), time: new Date().toISOString(), sessionId: this.session, url: location.href, userAgent: navigator.userAgent };
+    if (showToUser) {
+      wire.audience = event.audience ? `${event.audience},user` : 'user,admin';
+      if (this.options.userId && !event.resourceType) Object.assign(wire, { resourceType: 'user', resourceId: this.options.userId });
+    }
+    this.queue.push(wire);
+    if (this.options.batchEvents === false || this.queue.length >= this.max) this.flush();
   }
 
   /**

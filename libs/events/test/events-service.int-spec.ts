@@ -164,10 +164,14 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     subVendors.unsubscribe();
   });
 
-  it('publishes level helpers at or above LOG_LEVEL only, and not at all with event logging off', async () => {
+  it('publishes level helpers at or above LOG_LEVEL only, and not at all with event or system logging off', async () => {
     const warnOnly = await startProducer(mesh, { logLevel: 'warn' });
     const off = await startProducer(mesh, { enableEventLogging: false });
+    const systemOff = await startProducer(mesh, { enableSystemLogging: false });
     try {
+      expect(await systemOff.events.error('system.crashed', {})).toBeUndefined();
+      // Business events are not a logging source: the switch leaves them alone.
+      expect(await systemOff.events.publishEvent('vendor.opened', { id: 'v3' })).toMatchObject({ id: expect.any(String) as string });
       expect(await warnOnly.events.info('system.heartbeat', {})).toBeUndefined();
       const warned = await warnOnly.events.warn('system.disk_low', { free: 1 });
       const errored = await warnOnly.events.error('system.crashed', {});
@@ -180,6 +184,7 @@ describe('EventsService (real nats-server and PostgreSQL)', () => {
     } finally {
       await warnOnly.close();
       await off.close();
+      await systemOff.close();
     }
   });
 

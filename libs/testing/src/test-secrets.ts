@@ -30,6 +30,9 @@ export const ADMIN_KEYS = {
   schemaEditor: 'schema-editor-admin-key',
   emailChannel: 'email-channel-admin-key',
   notificationsConsole: 'notifications-console-admin-key',
+  authAttempts: 'auth-attempts-admin-key',
+  /** A wrong key the auth-attempts suite sends: it must never reach an event or a log either. */
+  authAttemptsWrong: 'auth-attempts-wrong-guess-7f3a',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */

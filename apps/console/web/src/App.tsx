@@ -13,6 +13,7 @@ import { NotificationsPage } from './pages/NotificationsPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { ReplaysPage } from './pages/ReplaysPage.js';
 import { StatsPage } from './pages/StatsPage.js';
+import { UserErrorsPage } from './pages/UserErrorsPage.js';
 import { WebhooksPage } from './pages/WebhooksPage.js';
 import type { SessionInfo } from './types.js';
 
@@ -22,6 +23,7 @@ const PAGES = [
   { route: 'live', label: 'Live', Page: LivePage },
   { route: 'stats', label: 'Stats', Page: StatsPage },
   { route: 'errors', label: 'Errors', Page: ErrorsPage },
+  { route: 'user-errors', label: 'User errors', Page: UserErrorsPage },
   { route: 'webhooks', label: 'Webhooks', Page: WebhooksPage },
   { route: 'notifications', label: 'Notifications', Page: NotificationsPage },
   { route: 'dead-letters', label: 'Dead letters', Page: DeadLettersPage },

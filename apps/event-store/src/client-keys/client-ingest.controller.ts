@@ -57,6 +57,7 @@ export class ClientIngestController {
     const key = await this.client.authorize(queryKey ?? headerKey, origin);
     // From here on the page may read the answer, errors included.
     allowOrigin(res, origin!);
+    this.client.ensureEnabled();
     if (!isObject(body) || !Array.isArray(body.events)) {
       throw new BadRequestException('events: the body must be {"events": [...]} as JSON (Content-Type: application/json or text/plain)');
     }

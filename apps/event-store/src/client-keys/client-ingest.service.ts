@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
-import { sharedRateLimiter, takeAll } from '@app/events';
+import { EVENTS_CONFIG, sharedRateLimiter, takeAll, type EventsConfig } from '@app/events';
 import { ingestEnv, type IngestLimits } from '../ingest/ingest-env.js';
 import { IngestService, type IngestOutcome } from '../ingest/ingest.service.js';
 import type { ClientKeyView } from './client-key.js';
@@ -37,6 +37,7 @@ export class ClientIngestService {
     private readonly ingest: IngestService,
     @Inject(ingestEnv.KEY) private readonly limits: IngestLimits,
     @InjectDataSource() dataSource: DataSource,
+    @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
   ) {
     this.perKey = sharedRateLimiter(dataSource, { keyPrefix: 'client-key', points: limits.clientKeyRatePerMinute, durationSeconds: 60 });
     this.perIp = sharedRateLimiter(dataSource, { keyPrefix: 'client-ip', points: limits.clientIpRatePerMinute, durationSeconds: 60 });
@@ -53,6 +54,15 @@ export class ClientIngestService {
       throw new ForbiddenException(`Origin: ${origin} is not allowed for client key "${found.name}"; it allows ${found.origins.join(', ')}`);
     }
     return found;
+  }
+
+  /**
+   * 403 while browser events are switched off: a 4xx the SDK does not resend, so pages drop their
+   * events instead of keeping them to retry.
+   */
+  ensureEnabled(): void {
+    if (!this.config.enableEventLogging) throw new ForbiddenException('Browser events are switched off on this event-store (ENABLE_EVENT_LOGGING=false)');
+    if (!this.limits.clientLogging) throw new ForbiddenException('Browser events are switched off on this event-store (ENABLE_CLIENT_LOGGING=false)');
   }
 
   /** Whether a preflight from `origin` may go on: to its key's origins when it names one, else to any live key's. */

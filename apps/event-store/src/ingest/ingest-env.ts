@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
-import { registerDecorator } from 'class-validator';
-import { validateEnv } from '@app/events';
+import { IsBoolean, IsOptional, registerDecorator } from 'class-validator';
+import { toBool, validateEnv } from '@app/events';
 
 const DEFAULTS = { maxBodyBytes: 1024 * 1024, maxBatch: 500, ratePerMinute: 600, clientKeyRatePerMinute: 600, clientIpRatePerMinute: 120 };
 
@@ -46,6 +46,10 @@ export class IngestEnv {
   /** Browser events per minute per client IP address, whatever key it uses: one page cannot spend a key's whole allowance. */
   @Transform(toInt(DEFAULTS.clientIpRatePerMinute)) @IsWholeNumber(1, 10_000_000)
   CLIENT_INGEST_IP_RATE_LIMIT_PER_MINUTE = DEFAULTS.clientIpRatePerMinute;
+
+  /** Off: `POST /events/client` refuses every browser event (403 naming the switch), so pages drop them. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  ENABLE_CLIENT_LOGGING = true;
 }
 
 export interface IngestLimits {
@@ -54,6 +58,8 @@ export interface IngestLimits {
   ratePerMinute: number;
   clientKeyRatePerMinute: number;
   clientIpRatePerMinute: number;
+  /** ENABLE_CLIENT_LOGGING (ENABLE_EVENT_LOGGING, the master switch, is checked beside it). */
+  clientLogging: boolean;
 }
 
 export const ingestLimitsFromEnv = (env: IngestEnv): IngestLimits => ({
@@ -62,6 +68,7 @@ export const ingestLimitsFromEnv = (env: IngestEnv): IngestLimits => ({
   ratePerMinute: env.INGEST_RATE_LIMIT_PER_MINUTE,
   clientKeyRatePerMinute: env.CLIENT_INGEST_RATE_LIMIT_PER_MINUTE,
   clientIpRatePerMinute: env.CLIENT_INGEST_IP_RATE_LIMIT_PER_MINUTE,
+  clientLogging: env.ENABLE_CLIENT_LOGGING,
 });
 
 /** The validated limits as a @nestjs/config namespace; inject with `@Inject(ingestEnv.KEY)`. */

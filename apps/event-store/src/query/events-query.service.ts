@@ -26,6 +26,7 @@ const toFilter = (q: ListEventsQuery): EventFilter => ({
   from: q.from === undefined ? undefined : new Date(q.from),
   to: q.to === undefined ? undefined : new Date(q.to),
   resolved: q.resolved,
+  shownToUsers: q.shownToUsers,
   text: q.q,
 });
 

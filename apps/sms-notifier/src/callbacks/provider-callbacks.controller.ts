@@ -33,7 +33,7 @@ export class ProviderCallbacksController implements OnModuleDestroy {
   private readonly signatureFailures = new FailureAggregator<SignatureFailure>((r) => {
     this.logger.warn(`refused ${r.count} ${r.details.route} callback(s) from ${r.details.remote} claiming to be from ${r.details.provider}: ${r.details.has_signature_header ? 'bad' : 'no'} X-Twilio-Signature for ${r.details.url}`);
     this.events
-      .warn('sms.signature_verification_failure', { ...r.details, count: r.count, window_start: r.windowStart, window_end: r.windowEnd ?? null }, { audience: 'admin', category: 'Security' })
+      .warn('sms.signature_verification_failure', FailureAggregator.eventData(r), { audience: 'admin', category: 'Security' })
       .catch((err: Error) => this.logger.error(`sms.signature_verification_failure not published: ${err.message}`));
   });
 

@@ -19,6 +19,7 @@ describe(eventsConfigFromEnv.name, () => {
       ackWaitMs: 30_000,
       concurrency: 64,
       enableEventLogging: true,
+      enableSystemLogging: true,
       logLevel: 'info',
       publishTimeoutMs: 5_000,
       publishRetryWindowMs: 15_000,
@@ -54,6 +55,7 @@ describe(eventsConfigFromEnv.name, () => {
       CONSUMER_MAX_DELIVER: '8',
       CONSUMER_CONCURRENCY: '4',
       ENABLE_EVENT_LOGGING: 'off',
+      ENABLE_SYSTEM_LOGGING: 'false',
       LOG_LEVEL: 'warn',
     });
     expect(eventsConfigFromEnv(env, { service: 'event-store', consumer: 'event-store' })).toMatchObject({
@@ -67,6 +69,7 @@ describe(eventsConfigFromEnv.name, () => {
       maxDeliver: 8,
       concurrency: 4,
       enableEventLogging: false,
+      enableSystemLogging: false,
       logLevel: 'warn',
     });
   });

@@ -25,7 +25,10 @@ export interface EventsConfig {
   /** How long a delivery may go unacknowledged before the server redelivers it (handlers extend it while running). */
   ackWaitMs: number;
   concurrency: number;
+  /** ENABLE_EVENT_LOGGING: off silences every logging source (system, server, client). */
   enableEventLogging: boolean;
+  /** ENABLE_SYSTEM_LOGGING: off skips the level helpers' system events. */
+  enableSystemLogging: boolean;
   /** Key that admin routes require in `X-Api-Key`; unset means admin routes are refused. */
   adminApiKey?: string;
   logLevel: EventLevel;
@@ -57,6 +60,7 @@ export function eventsConfigFromEnv(env: EventsEnv, base: Pick<EventsConfig, 'se
     ackWaitMs: parseDuration(env.CONSUMER_ACK_WAIT)!,
     concurrency: env.CONSUMER_CONCURRENCY,
     enableEventLogging: env.ENABLE_EVENT_LOGGING,
+    enableSystemLogging: env.ENABLE_SYSTEM_LOGGING,
     adminApiKey: env.ADMIN_API_KEY || undefined,
     logLevel: env.LOG_LEVEL,
     publishTimeoutMs: 5_000,

@@ -28,7 +28,10 @@ export class EventsEnv {
   @IsOptional() @IsDuration() CONSUMER_ACK_WAIT = '30s';
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) CONSUMER_CONCURRENCY = 64;
   @IsOptional() @IsString() ADMIN_API_KEY?: string;
+  /** The master switch of every logging source: system events, request events (ENABLE_SERVER_LOGGING), browser ingest (ENABLE_CLIENT_LOGGING). */
   @IsOptional() @Transform(toBool) @IsBoolean() ENABLE_EVENT_LOGGING = true;
+  /** The level helpers' system events (`info/warn/error(type, …)`); business events are never switched off. */
+  @IsOptional() @Transform(toBool) @IsBoolean() ENABLE_SYSTEM_LOGGING = true;
   @IsOptional() @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   /** How often lag, DLQ depth and outbox depth gauges are read for /metrics. */

@@ -2,6 +2,7 @@ import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { EventsConfig } from '../config/events-config.js';
 import { ApiKey, ApiKeyGuard, ApiKeyPolicy } from './api-key.guard.js';
+import type { AuthAttempts, AuthRefusal, RefusedRequest } from '../server-logging/auth-attempts.js';
 
 class Routes {
   @ApiKey('admin') admin(): void {}
@@ -16,7 +17,13 @@ const contextFor = (method: keyof Routes, headers: Record<string, string> = {}):
     switchToHttp: () => ({ getRequest: () => ({ headers }) }),
   }) as unknown as ExecutionContext;
 
-const guard = (adminApiKey?: string) => new ApiKeyGuard(new Reflector(), { adminApiKey } as EventsConfig);
+const guard = (adminApiKey?: string, attempts?: AuthAttempts) => new ApiKeyGuard(new Reflector(), { adminApiKey } as EventsConfig, attempts);
+
+/** Records what the guard reports, as AuthAttempts would receive it. */
+const recorder = () => {
+  const seen: [string | undefined, AuthRefusal][] = [];
+  return { seen, attempts: { refused: (req: RefusedRequest, reason: AuthRefusal) => seen.push([req.method, reason]) } as unknown as AuthAttempts };
+};
 
 describe(ApiKeyGuard.name, () => {
   it.each<[keyof Routes, ApiKeyPolicy]>([
@@ -41,5 +48,21 @@ describe(ApiKeyGuard.name, () => {
   it('accepts the configured key', () => {
     expect(guard('s3cret').canActivate(contextFor('admin', { 'x-api-key': 's3cret' }))).toBe(true);
     expect(guard('s3cret').canActivate(contextFor('query', { 'x-api-key': 's3cret' }))).toBe(true);
+  });
+
+  it('reports each refusal with its reason, and nothing for a request it lets through', () => {
+    const { seen, attempts } = recorder();
+    const ctx = (method: keyof Routes, headers: Record<string, string> = {}) =>
+      ({ getHandler: () => Routes.prototype[method], getClass: () => Routes, switchToHttp: () => ({ getRequest: () => ({ method: 'POST', headers }) }) }) as unknown as ExecutionContext;
+    expect(() => guard(undefined, attempts).canActivate(ctx('admin'))).toThrow(ForbiddenException);
+    expect(() => guard('s3cret', attempts).canActivate(ctx('admin'))).toThrow(UnauthorizedException);
+    expect(() => guard('s3cret', attempts).canActivate(ctx('query', { 'x-api-key': 'nope' }))).toThrow(ForbiddenException);
+    expect(guard('s3cret', attempts).canActivate(ctx('admin', { 'x-api-key': 's3cret' }))).toBe(true);
+    expect(guard(undefined, attempts).canActivate(ctx('query'))).toBe(true);
+    expect(seen).toEqual([
+      ['POST', 'admin_disabled'],
+      ['POST', 'missing_key'],
+      ['POST', 'wrong_key'],
+    ]);
   });
 });

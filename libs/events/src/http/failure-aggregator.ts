@@ -30,6 +30,11 @@ export interface FailureAggregatorOptions {
  * @example const agg = new FailureAggregator((r) => events.warn('x.failure', r)); agg.record(req.ip, {...});
  */
 export class FailureAggregator<D> {
+  /** A report as an event's data: the latest failure's details with `count`, `window_start` and `window_end` (null for the first). */
+  static eventData<D>(r: FailureReport<D>): Record<string, unknown> {
+    return { ...r.details, count: r.count, window_start: r.windowStart, window_end: r.windowEnd ?? null };
+  }
+
   private readonly windows = new Map<string, Window<D>>();
   private readonly windowMs: number;
   private readonly maxSources: number;

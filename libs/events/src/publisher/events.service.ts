@@ -127,11 +127,11 @@ export class EventsService implements IEventsService {
   }
 
   /**
-   * System events at a level: skipped (resolving to undefined) when `ENABLE_EVENT_LOGGING` is off
-   * or the level is below `LOG_LEVEL`.
+   * System events at a level: skipped (resolving to undefined) when `ENABLE_EVENT_LOGGING` or
+   * `ENABLE_SYSTEM_LOGGING` is off or the level is below `LOG_LEVEL`.
    */
   private async logEvent<T>(level: EventLevel, type: string, payload: T, options: PublishOptions = {}): Promise<PublishResult | undefined> {
-    if (!this.config.enableEventLogging || LEVEL_RANK[level] < LEVEL_RANK[this.config.logLevel]) return undefined;
+    if (!this.config.enableEventLogging || !this.config.enableSystemLogging || LEVEL_RANK[level] < LEVEL_RANK[this.config.logLevel]) return undefined;
     return this.publishEvent(type, payload, { ...options, level });
   }
 

@@ -3,8 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type Observable, tap } from 'rxjs';
 import { InjectEventsService, type IEventsService } from '../publisher/events-service.port.js';
 import type { ServerLoggingOptions } from './server-logging-env.js';
-
-export const SERVER_LOGGING_OPTIONS = Symbol('SERVER_LOGGING_OPTIONS');
+import { SERVER_LOGGING_OPTIONS } from './server-logging-options.js';
 
 /** The request events' types (DESIGN.md "Subjects": resource.action). */
 export const REQUEST_EVENTS = { completed: 'http.request_completed', failed: 'http.request_failed', slow: 'http.request_slow' } as const;

@@ -53,6 +53,15 @@ export class ListEventsQuery {
   resolved?: boolean;
 
   /**
+   * `true`: only events written for end users (an audience naming `user` or `all`, as the user feed
+   * shows them), whatever else the audience lists; `audience=` matches the whole value instead.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  shownToUsers?: boolean;
+
+  /**
    * `true` reads `events_archive` (what retention moved out, until EVENT_ARCHIVE_DAYS prune it)
    * instead of the live events; every other filter applies the same.
    */

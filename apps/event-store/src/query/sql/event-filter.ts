@@ -18,6 +18,8 @@ export interface EventFilter {
   /** Exclusive. */
   to?: Date;
   resolved?: boolean;
+  /** Audience names `user` or `all` (the user feed's rule). */
+  shownToUsers?: boolean;
   /** Case-insensitive literal text in the data's JSON. */
   text?: string;
 }
@@ -43,6 +45,7 @@ export function filterConditions(filter: EventFilter, params: SqlParams): string
   if (filter.from) where.push(`time >= ${params.add(filter.from)}`);
   if (filter.to) where.push(`time < ${params.add(filter.to)}`);
   if (filter.resolved !== undefined) where.push(`resolved = ${params.add(filter.resolved)}`);
+  if (filter.shownToUsers !== undefined) where.push(`${filter.shownToUsers ? '' : 'NOT '}coalesce(string_to_array(audience, ',') && ARRAY['user', 'all'], false)`);
   if (filter.text !== undefined) where.push(`data::text ILIKE ${params.add(`%${escapeLike(filter.text)}%`)} ESCAPE '\\'`);
   return where;
 }
