@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
+import type { Clock } from './clock/clock.js';
+import { ClockModule } from './clock/clock.module.js';
 import type { SmsConfig } from './config/sms-config.js';
 import { SmsConfigModule } from './config/sms-config.module.js';
 import { EmailMessage } from './email/email-message.entity.js';
@@ -26,6 +28,8 @@ export const SERVICE_NAME = 'sms-notifier';
 export interface SmsNotifierConfig {
   events?: EventsModuleOptions['config'];
   sms?: Partial<SmsConfig>;
+  /** The time quiet hours, held messages and circuits go by (tests set it); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Events to SMS and email: rules and templates over PostgreSQL, providers behind one port, delivery status and opt-outs. */
@@ -45,6 +49,7 @@ export class AppModule {
           },
         }),
         SmsConfigModule.forRoot(config.sms),
+        ClockModule.forRoot(config.clock),
         EventsHealthModule.forRoot({ imports: [ProvidersModule], contributors: [SmsProviderHealthIndicator] }),
         TemplatesModule,
         RulesModule,

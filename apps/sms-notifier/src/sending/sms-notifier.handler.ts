@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { JetStreamContext, RetryLaterError, type CloudEvent } from '@app/events';
 import { isOwnEventType } from '../rules/compiled-rule.js';
-import { SmsDispatcher } from './sms-dispatcher.service.js';
+import { NotificationDispatcher } from './notification-dispatcher.service.js';
 
 /**
  * Every event of the mesh, from the `sms-notifier` durable and its replay lane. Rules live in the
@@ -11,7 +11,7 @@ import { SmsDispatcher } from './sms-dispatcher.service.js';
  */
 @Controller()
 export class SmsNotifierHandler {
-  constructor(private readonly dispatcher: SmsDispatcher) {}
+  constructor(private readonly dispatcher: NotificationDispatcher) {}
 
   @EventPattern<string>('>')
   async onEvent(@Payload() event: CloudEvent, @Ctx() ctx: JetStreamContext): Promise<void> {
