@@ -80,6 +80,7 @@ export const EMAILS = {
   refused: 'refused.customer@shop-customers.example',
   fallback: 'fallback.customer@shop-customers.example',
   crashed: 'crashed.customer@shop-customers.example',
+  directoryUser: 'directory.user@shop-customers.example',
 } as const;
 
 /**
@@ -108,6 +109,11 @@ export const PHONES = {
   traceChain: '+989121117001',
   feedUser: '+989121110777',
   auditOptOut: '+989121110003',
+  fallback503: '+989121118001',
+  fallbackTimeout: '+989121118002',
+  fallbackCircuit: '+989121118003',
+  directoryUser: '+989121118004',
+  quietHours: '+989121118005',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */
