@@ -13,12 +13,15 @@ import { OptOut } from './opt-outs/opt-out.entity.js';
 import { OptOutsModule } from './opt-outs/opt-outs.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { SmsProviderHealthIndicator } from './providers/sms-provider.health.js';
+import { HeldMessage } from './quiet/held-message.entity.js';
+import { Recipient } from './recipients/recipient.entity.js';
 import { SmsRule } from './rules/sms-rule.entity.js';
 import { RulesModule } from './rules/rules.module.js';
 import { SendingModule } from './sending/sending.module.js';
 import { CreateSms1735000000000 } from './store/migrations/1735000000000-create-sms.js';
 import { SeedDefaultRules1735000000001 } from './store/migrations/1735000000001-seed-default-rules.js';
 import { AddEmailChannel1765001100000 } from './store/migrations/1765001100000-add-email-channel.js';
+import { RecipientsAndQuietHours1765001200000 } from './store/migrations/1765001200000-recipients-and-quiet-hours.js';
 import { SmsTemplate } from './templates/sms-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
 
@@ -44,8 +47,8 @@ export class AppModule {
           consumer: SERVICE_NAME,
           config: config.events,
           database: {
-            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut, EmailMessage, EmailUnsubscribe],
-            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001, AddEmailChannel1765001100000],
+            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut, EmailMessage, EmailUnsubscribe, Recipient, HeldMessage],
+            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001, AddEmailChannel1765001100000, RecipientsAndQuietHours1765001200000],
           },
         }),
         SmsConfigModule.forRoot(config.sms),

@@ -42,6 +42,8 @@ export interface NotificationRequest {
   failure?: { reason: string; detail: string };
   /** Older than SMS_MAX_EVENT_AGE (live stream only): recorded as suppressed, never sent. */
   stale?: boolean;
+  /** Known before any claim: recorded as suppressed with this reason (`preference`: the user turned the channel off). */
+  suppress?: string;
 }
 
 export type SendOutcome = { kind: 'done' } | { kind: 'retry'; afterMs?: number; error: string };

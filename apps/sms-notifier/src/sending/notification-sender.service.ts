@@ -54,6 +54,7 @@ export class NotificationSender {
     const existing = await ch.findForUpdate(m, { eventId: row.eventId, ruleId: row.ruleId, recipient: row.recipient });
     if (existing) return this.reclaim(ch, m, existing);
     if (request.stale) return this.suppress(ch, m, row, 'stale', false);
+    if (request.suppress) return this.suppress(ch, m, row, request.suppress, false);
     if (request.failure) {
       const failed = { ...row, status: 'failed', reason: request.failure.reason, providerError: ch.redact(request.failure.detail).slice(0, 200) };
       await ch.insert(m, failed);
