@@ -114,6 +114,7 @@ export const PHONES = {
   fallbackCircuit: '+989121118003',
   directoryUser: '+989121118004',
   quietHours: '+989121118005',
+  quietUrgent: '+989121118006',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */
