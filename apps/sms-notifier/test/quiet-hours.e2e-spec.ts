@@ -82,6 +82,10 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
     expect(await held()).toEqual([expect.objectContaining({ event_id: order.id, recipient: PHONES.quietHours, release_at: new Date('2026-12-05T04:30:00Z') })]);
     expect(sms.logger.lines.some((l) => l.includes(`held until 2026-12-05T04:30:00.000Z (quiet hours 22:00-08:00 in Asia/Tehran)`) && l.includes('+98912*****05'))).toBe(true);
 
+    const listed = await request(sms.url).get('/sms/held').set('X-Api-Key', ADMIN).expect(200);
+    expect(listed.body).toEqual([expect.objectContaining({ channel: 'sms', eventId: order.id, eventType: 'order.shipped', to: '+98912*****05', releaseAt: '2026-12-05T04:30:00.000Z', leased: false })]);
+    expect(JSON.stringify(listed.body)).not.toContain(PHONES.quietHours);
+
     // 03:00 in Tehran: still quiet.
     clock.set('2026-12-04T23:30:00Z');
     expect(await releasePass()).toBe(0);

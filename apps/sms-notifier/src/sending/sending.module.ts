@@ -3,6 +3,7 @@ import { EmailModule } from '../email/email.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OptOutsModule } from '../opt-outs/opt-outs.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
+import { HeldMessagesController } from '../quiet/held-messages.controller.js';
 import { HeldMessagesRepository } from '../quiet/held-messages.repository.js';
 import { HeldMessagesScheduler } from '../quiet/held-messages.scheduler.js';
 import { RecipientsModule } from '../recipients/recipients.module.js';
@@ -19,7 +20,7 @@ import { SmsOutcomeEvents } from './sms-outcome.events.js';
 /** One sending pipeline for every channel (claim, provider fallback, outcome), the SMS channel's port, quiet hours (held messages) and the event handler. */
 @Module({
   imports: [EmailModule, ProvidersModule, MessagesModule, OptOutsModule, RecipientsModule, RulesModule, TemplatesModule],
-  controllers: [SmsNotifierHandler],
+  controllers: [SmsNotifierHandler, HeldMessagesController],
   providers: [NotificationDispatcher, NotificationSender, ProviderCircuits, SmsChannel, SmsOutcomeEvents, SmsMetrics, HeldMessagesRepository, HeldMessagesScheduler],
   exports: [SmsOutcomeEvents],
 })
