@@ -112,6 +112,7 @@ export const PHONES = {
   fallback503: '+989121118001',
   fallbackTimeout: '+989121118002',
   fallbackCircuit: '+989121118003',
+  fallbackLost: '+989121118007',
   directoryUser: '+989121118004',
   quietHours: '+989121118005',
   quietUrgent: '+989121118006',
