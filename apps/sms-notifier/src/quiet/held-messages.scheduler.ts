@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { EmailChannel } from '../email/email.channel.js';
@@ -22,7 +22,7 @@ const RETRY_MS = 30_000;
  * repeated after a crash sends nothing twice. A row is deleted only after its outcome is recorded.
  */
 @Injectable()
-export class HeldMessagesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HeldMessagesScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HeldMessagesScheduler.name);
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
@@ -41,7 +41,8 @@ export class HeldMessagesScheduler implements OnApplicationBootstrap, OnApplicat
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (its own shutdown hook): the pass under way finishes the message it is sending, and no other starts. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.pass;
