@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { NatsServerHarness, PHONES, TestDatabase, TWILIO, waitFor } from '@app/testing';
+import { ADMIN_KEYS, NatsServerHarness, PHONES, TestDatabase, TWILIO, waitFor } from '@app/testing';
 import { JsonGatewayStandIn } from './json-gateway-stand-in.js';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
-const ADMIN = 'sms-fallback-admin-key';
+const ADMIN = ADMIN_KEYS.smsFallback;
 
 describe('SMS provider fallback: SMS_PROVIDERS=twilio,http (real nats-server and PostgreSQL, Twilio and gateway stand-ins)', () => {
   let nats: NatsServerHarness;

@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
 import type { Clock } from '../src/clock/clock.js';
 import { HeldMessagesScheduler } from '../src/quiet/held-messages.scheduler.js';
 import { JsonGatewayStandIn } from './json-gateway-stand-in.js';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 
-const ADMIN = 'sms-quiet-hours-admin-key';
+const ADMIN = ADMIN_KEYS.smsQuietHours;
 
 /** Time as the test sets it: the notifier reads quiet hours, releases and leases from it. */
 class TestClock implements Clock {

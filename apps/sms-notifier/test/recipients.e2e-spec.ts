@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { HEADER, STREAM_DLQ } from '@app/events';
-import { NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
 import { JsonGatewayStandIn } from './json-gateway-stand-in.js';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 
-const ADMIN = 'sms-recipients-admin-key';
+const ADMIN = ADMIN_KEYS.smsRecipients;
 const FA_ORDER = (id: number) => `سفارش #${id} شما ثبت شد و در حال پردازش است`;
 
 describe('recipients from users: rules by user id, resolved through the directory kept from user.* events (real nats-server and PostgreSQL)', () => {

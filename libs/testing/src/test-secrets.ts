@@ -28,6 +28,9 @@ export const ADMIN_KEYS = {
   customSchemas: 'custom-schemas-admin-key',
   mcp: 'mcp-suite-admin-key',
   emailChannel: 'email-channel-admin-key',
+  smsFallback: 'sms-fallback-admin-key',
+  smsRecipients: 'sms-recipients-admin-key',
+  smsQuietHours: 'sms-quiet-hours-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
