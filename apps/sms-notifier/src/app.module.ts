@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
+import type { Clock } from './clock/clock.js';
+import { ClockModule } from './clock/clock.module.js';
 import type { SmsConfig } from './config/sms-config.js';
 import { SmsConfigModule } from './config/sms-config.module.js';
 import { EmailMessage } from './email/email-message.entity.js';
@@ -12,6 +14,8 @@ import { OptOutsModule } from './opt-outs/opt-outs.module.js';
 import { PreviewsModule } from './previews/previews.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { SmsProviderHealthIndicator } from './providers/sms-provider.health.js';
+import { HeldMessage } from './quiet/held-message.entity.js';
+import { Recipient } from './recipients/recipient.entity.js';
 import { SmsRule } from './rules/sms-rule.entity.js';
 import { RecentModule } from './recent/recent.module.js';
 import { RulesModule } from './rules/rules.module.js';
@@ -19,6 +23,7 @@ import { SendingModule } from './sending/sending.module.js';
 import { CreateSms1735000000000 } from './store/migrations/1735000000000-create-sms.js';
 import { SeedDefaultRules1735000000001 } from './store/migrations/1735000000001-seed-default-rules.js';
 import { AddEmailChannel1765001100000 } from './store/migrations/1765001100000-add-email-channel.js';
+import { RecipientsAndQuietHours1765001200000 } from './store/migrations/1765001200000-recipients-and-quiet-hours.js';
 import { SmsTemplate } from './templates/sms-template.entity.js';
 import { TemplatesModule } from './templates/templates.module.js';
 
@@ -28,6 +33,8 @@ export const SERVICE_NAME = 'sms-notifier';
 export interface SmsNotifierConfig {
   events?: EventsModuleOptions['config'];
   sms?: Partial<SmsConfig>;
+  /** The time quiet hours, held messages and circuits go by (tests set it); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Events to SMS and email: rules and templates over PostgreSQL, providers behind one port, delivery status and opt-outs. */
@@ -42,11 +49,12 @@ export class AppModule {
           consumer: SERVICE_NAME,
           config: config.events,
           database: {
-            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut, EmailMessage, EmailUnsubscribe],
-            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001, AddEmailChannel1765001100000],
+            entities: [SmsTemplate, SmsRule, SmsMessage, OptOut, EmailMessage, EmailUnsubscribe, Recipient, HeldMessage],
+            migrations: [CreateSms1735000000000, SeedDefaultRules1735000000001, AddEmailChannel1765001100000, RecipientsAndQuietHours1765001200000],
           },
         }),
         SmsConfigModule.forRoot(config.sms),
+        ClockModule.forRoot(config.clock),
         EventsHealthModule.forRoot({ imports: [ProvidersModule], contributors: [SmsProviderHealthIndicator] }),
         TemplatesModule,
         RulesModule,

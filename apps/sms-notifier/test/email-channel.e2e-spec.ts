@@ -92,6 +92,21 @@ describe('sms-notifier email channel (real nats-server, PostgreSQL and an in-pro
     expect(app.logger.lines.filter((l) => l.toLowerCase().includes(address))).toEqual([]);
   });
 
+  it('sends an email rule by user id to the address and in the locale user.created put in the directory', async () => {
+    await request(app.url).post('/sms/rules').set({ 'X-Api-Key': ADMIN })
+      .send({ name: 'shipped-mail-by-user', channel: 'email', eventPattern: 'order.shipped', userPath: 'userId', templateKey: 'order_mail', defaultLocale: 'en' })
+      .expect(201);
+    await mesh.publish('user.created', { userId: 'mail-user-1', email: EMAILS.directoryUser.toUpperCase(), locale: 'fa' });
+    const event = await mesh.publish('order.shipped', { orderId: 8801, userId: 'mail-user-1', customer: { name: 'سارا' } });
+    const sent = await mesh.waitOutcome(event.id, 'email.sent');
+    await mesh.settled();
+    const mails = smtp.to(EMAILS.directoryUser);
+    expect(mails).toHaveLength(1);
+    expect(header(mails[0].raw, 'Subject')).toBe(`=?UTF-8?B?${Buffer.from('سفارش #8801 ثبت شد').toString('base64')}?=`);
+    expect(mimePart(mails[0].raw, 'text/html')).toContain('dir="rtl"');
+    expect(sent.data).toMatchObject({ to: 'd***@shop-customers.example', locale: 'fa' });
+  });
+
   it('writes English left to right', async () => {
     const event = await orderStarted(EMAILS.enCustomer, 'en-US');
     await mesh.waitOutcome(event.id, 'email.sent');

@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { ConsoleSmsProvider } from '../src/providers/console.provider.js';
 import { HttpGatewaySmsProvider } from '../src/providers/http-gateway.provider.js';
-import { createSmsProvider } from '../src/providers/providers.module.js';
+import { createSmsProviders } from '../src/providers/providers.module.js';
 import { ProviderRejectedError, ProviderUnavailableError, type SmsProvider } from '../src/providers/sms-provider.js';
 import { TwilioSmsProvider } from '../src/providers/twilio.provider.js';
 import type { HttpGatewayConfig, SmsConfig } from '../src/config/sms-config.js';
@@ -177,12 +177,18 @@ describe(`${TwilioSmsProvider.name}.findSent (Messages list on the stand-in, thr
   });
 });
 
-describe(createSmsProvider.name, () => {
-  const base = { defaultRegion: 'IR', ratePerHour: 0, providerTimeoutMs: 1_000, maxEventAgeMs: 0, sendingLeaseMs: 6_000 } as const;
+describe(createSmsProviders.name, () => {
+  const base = { defaultRegion: 'IR', ratePerHour: 0, providerTimeoutMs: 1_000, maxEventAgeMs: 0, sendingLeaseMs: 6_000, circuitFailures: 5, circuitOpenMs: 30_000, heldPollMs: 5_000 } as const;
 
   it('builds the configured provider and throws on an unknown one instead of falling back', () => {
-    expect(createSmsProvider({ ...base, provider: 'console' }).name).toBe('console');
-    expect(() => createSmsProvider({ ...base, provider: 'kavenegar' } as unknown as SmsConfig)).toThrow('Unknown SMS provider "kavenegar": use console, twilio or http');
-    expect(() => createSmsProvider({ ...base, provider: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
+    expect(createSmsProviders({ ...base, provider: 'console' }).map((p) => p.name)).toEqual(['console']);
+    expect(() => createSmsProviders({ ...base, provider: 'kavenegar' } as unknown as SmsConfig)).toThrow('Unknown SMS provider "kavenegar": use console, twilio or http');
+    expect(() => createSmsProviders({ ...base, provider: 'twilio' })).toThrow(/TWILIO_ACCOUNT_SID/);
+  });
+
+  it('builds the fallback list in its order, and throws when one of them lacks its settings', () => {
+    const http = { url: 'http://127.0.0.1:9/sms', method: 'POST', contentType: 'application/json', bodyTemplate: '{}', authHeader: 'Authorization', messageIdPath: 'id' } as const;
+    expect(createSmsProviders({ ...base, provider: 'console', providers: ['http', 'console'], http }).map((p) => p.name)).toEqual(['http', 'console']);
+    expect(() => createSmsProviders({ ...base, provider: 'console', providers: ['console', 'twilio'] })).toThrow(/TWILIO_ACCOUNT_SID/);
   });
 });

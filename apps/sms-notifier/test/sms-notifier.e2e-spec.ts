@@ -455,7 +455,7 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(metrics.text).toMatch(/sms_outcomes_total\{provider="twilio",outcome="suppressed",reason="rate_limited"\} \d+/);
     expect(metrics.text).toMatch(/sms_provider_request_duration_seconds_count\{provider="twilio",result="accepted"\} \d+/);
     const health = await request(sms.url).get('/health/events').expect(200);
-    expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio', unknownOutcomes: { resent: 0, skipped: 0, last: null } });
+    expect(health.body.details.smsProvider).toEqual({ status: 'up', provider: 'twilio', providers: ['twilio'], unknownOutcomes: { resent: 0, skipped: 0, last: null } });
     expect(health.body.details.consumer).toMatchObject({ name: 'sms-notifier', status: 'up' });
   });
 

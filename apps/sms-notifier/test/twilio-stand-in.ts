@@ -56,6 +56,10 @@ export class TwilioStandIn {
   /** Each answer leaves this long after the request is handled: a real API's round trip, so sends are in flight when a test stops the app. */
   answerDelayMs = 0;
   private readonly script: ScriptedAnswer[] = [];
+  /** Answers for the next creates only (list calls are answered as usual). */
+  private readonly createScript: ScriptedAnswer[] = [];
+  /** Creates to swallow without taking them: no message exists and no answer comes (a request lost on the way). */
+  dropCreates = 0;
 
   private readonly server: Server = createServer((req, res) => {
     void this.handle(req).then(async ({ status, body }) => {
@@ -85,6 +89,11 @@ export class TwilioStandIn {
     this.script.push(...answers);
   }
 
+  /** Like failNext, for creates (POST) only. */
+  failNextCreates(...answers: ScriptedAnswer[]): void {
+    this.createScript.push(...answers);
+  }
+
   /** Requests that created a message (answered 201) to one number. */
   acceptedTo(to: string): TwilioRequest[] {
     return this.requests.filter((r) => r.form.To === to && r.answered === 201);
@@ -110,7 +119,11 @@ export class TwilioStandIn {
     };
     const url = new URL(req.url!, 'http://stand-in');
     if (url.pathname !== expectedPath || (req.method !== 'POST' && req.method !== 'GET')) return error(404, 20404, `The requested resource ${req.url} was not found`);
-    const scripted = this.script.shift();
+    if (req.method === 'POST' && this.dropCreates > 0) {
+      this.dropCreates--;
+      return new Promise(() => undefined); // never answered, nothing created
+    }
+    const scripted = this.script.shift() ?? (req.method === 'POST' ? this.createScript.shift() : undefined);
     if (scripted) return error(scripted.status, scripted.code ?? 20500, scripted.message ?? 'Internal Server Error');
     if (req.method === 'GET') {
       record.answered = 200;

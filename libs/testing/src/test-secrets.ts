@@ -33,6 +33,9 @@ export const ADMIN_KEYS = {
   authAttempts: 'auth-attempts-admin-key',
   /** A wrong key the auth-attempts suite sends: it must never reach an event or a log either. */
   authAttemptsWrong: 'auth-attempts-wrong-guess-7f3a',
+  smsFallback: 'sms-fallback-admin-key',
+  smsRecipients: 'sms-recipients-admin-key',
+  smsQuietHours: 'sms-quiet-hours-admin-key',
 } as const;
 
 /** Twilio auth tokens and the Basic header a Twilio client sends with one. */
@@ -86,6 +89,7 @@ export const EMAILS = {
   fallback: 'fallback.customer@shop-customers.example',
   crashed: 'crashed.customer@shop-customers.example',
   console: 'maryam.rahimi@shop-customers.example',
+  directoryUser: 'directory.user@shop-customers.example',
 } as const;
 
 /**
@@ -116,6 +120,13 @@ export const PHONES = {
   auditOptOut: '+989121110003',
   consoleSent: '+989121110005',
   consoleRefused: '+989121110006',
+  fallback503: '+989121118001',
+  fallbackTimeout: '+989121118002',
+  fallbackCircuit: '+989121118003',
+  fallbackLost: '+989121118007',
+  directoryUser: '+989121118004',
+  quietHours: '+989121118005',
+  quietUrgent: '+989121118006',
 } as const;
 
 /** `Basic base64(user:password)`, as an HTTP client sends credentials. */

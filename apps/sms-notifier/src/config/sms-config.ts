@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseDuration, validateEnv } from '@app/events';
-import { SmsEnv, SmsProviderName, UnknownOutcomeAction } from './sms-env.js';
+import { providerList, SmsEnv, SmsProviderName, UnknownOutcomeAction } from './sms-env.js';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -33,6 +33,13 @@ export interface EmailConfig {
 /** The resolved, typed configuration of the sms-notifier. */
 export interface SmsConfig {
   provider: SmsProviderName;
+  /** Fallback order; when unset, `provider` alone. */
+  providers?: SmsProviderName[];
+  /** Outages in a row that open a provider's circuit; 0: no circuits. */
+  circuitFailures: number;
+  circuitOpenMs: number;
+  /** How often held messages (quiet hours) are checked for release. */
+  heldPollMs: number;
   defaultRegion: CountryCode;
   ratePerHour: number;
   providerTimeoutMs: number;
@@ -52,6 +59,11 @@ export function smsConfigFromEnv(env: SmsEnv): SmsConfig {
   const providerTimeoutMs = parseDuration(env.SMS_PROVIDER_TIMEOUT)!;
   return {
     provider: env.SMS_PROVIDER,
+    // Only when set: a test's (or an override's) `provider` must not be shadowed by the default.
+    providers: env.SMS_PROVIDERS ? (providerList(env.SMS_PROVIDERS) as SmsProviderName[]) : undefined,
+    circuitFailures: env.SMS_CIRCUIT_FAILURES,
+    circuitOpenMs: parseDuration(env.SMS_CIRCUIT_OPEN)!,
+    heldPollMs: parseDuration(env.SMS_HELD_POLL_INTERVAL)!,
     defaultRegion: env.SMS_DEFAULT_REGION.toUpperCase() as CountryCode,
     ratePerHour: env.SMS_RATE_LIMIT_PER_HOUR,
     providerTimeoutMs,

@@ -8,6 +8,10 @@ describe(SmsEnv.name, () => {
   it('defaults to the console provider, region IR, 10 SMS an hour, a 10 s provider timeout', () => {
     expect(smsConfigFromEnv(validate({}))).toEqual({
       provider: 'console',
+      providers: undefined,
+      circuitFailures: 5,
+      circuitOpenMs: 30_000,
+      heldPollMs: 5_000,
       defaultRegion: 'IR',
       ratePerHour: 10,
       providerTimeoutMs: 10_000,
@@ -55,12 +59,21 @@ describe(SmsEnv.name, () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/TWILIO_ACCOUNT_SID: is required when SMS_PROVIDER=twilio/);
+    expect(message).toMatch(/TWILIO_ACCOUNT_SID: is required when SMS_PROVIDER\(S\) includes twilio/);
     expect(message).toMatch(/TWILIO_FROM: \(or TWILIO_MESSAGING_SERVICE_SID\) is required/);
     expect(message).not.toContain('secret-token');
     const ok = smsConfigFromEnv(validate({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_MESSAGING_SERVICE_SID: 'MG1', SMS_PUBLIC_BASE_URL: 'https://sms.example.com/' }));
     expect(ok.twilio).toEqual({ accountSid: 'AC1', authToken: 't', from: undefined, messagingServiceSid: 'MG1', apiBaseUrl: 'https://api.twilio.com' });
     expect(ok.publicBaseUrl).toBe('https://sms.example.com');
+  });
+
+  it('reads SMS_PROVIDERS as the fallback order, requiring each provider\'s settings, and refuses unknown or repeated names', () => {
+    const env = { SMS_PROVIDERS: 'twilio, http', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15005550006', SMS_HTTP_URL: 'http://gateway:8080/send' };
+    expect(smsConfigFromEnv(validate(env)).providers).toEqual(['twilio', 'http']);
+    expect(() => validate({ ...env, SMS_HTTP_URL: undefined })).toThrow(/SMS_HTTP_URL: must be the gateway URL \(http or https\) when SMS_PROVIDER\(S\) includes http/);
+    expect(() => validate({ ...env, SMS_PROVIDERS: 'twilio,kavenegar' })).toThrow(/SMS_PROVIDERS: must be distinct names among console, twilio, http/);
+    expect(() => validate({ ...env, SMS_PROVIDERS: 'http,http' })).toThrow(/SMS_PROVIDERS: must be distinct names/);
+    expect(smsConfigFromEnv(validate({ ...env, SMS_CIRCUIT_FAILURES: '0', SMS_CIRCUIT_OPEN: '1m' }))).toMatchObject({ circuitFailures: 0, circuitOpenMs: 60_000 });
   });
 
   it('reads the HTTP gateway settings; SMS_HTTP_IDEMPOTENCY_HEADER=none sends no key', () => {

@@ -51,8 +51,28 @@ const IsSmtpUrlList = (): PropertyDecorator => (target, property) =>
     },
   });
 
-const twilio = (o: SmsEnv) => o.SMS_PROVIDER === 'twilio';
-const http = (o: SmsEnv) => o.SMS_PROVIDER === 'http';
+/** A comma-separated, ordered list of distinct provider names (fallback order). */
+const IsProviderList = (): PropertyDecorator => (target, property) =>
+  registerDecorator({
+    name: 'isProviderList',
+    target: target.constructor,
+    propertyName: property as string,
+    options: { message: `$property must be distinct names among ${SMS_PROVIDERS.join(', ')}, comma-separated in fallback order (e.g. twilio,http)` },
+    validator: {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string') return false;
+        const names = providerList(v);
+        return names.length > 0 && new Set(names).size === names.length && names.every((n) => (SMS_PROVIDERS as readonly string[]).includes(n));
+      },
+    },
+  });
+
+export const providerList = (value: string): string[] => value.split(',').map((n) => n.trim()).filter(Boolean);
+
+/** The providers in fallback order: SMS_PROVIDERS when set, else the one SMS_PROVIDER. */
+export const configuredProviders = (o: SmsEnv): string[] => (o.SMS_PROVIDERS ? providerList(o.SMS_PROVIDERS) : [o.SMS_PROVIDER]);
+const twilio = (o: SmsEnv) => configuredProviders(o).includes('twilio');
+const http = (o: SmsEnv) => configuredProviders(o).includes('http');
 const email = (o: SmsEnv) => Boolean(o.EMAIL_SMTP_URL);
 
 /**
@@ -62,6 +82,17 @@ const email = (o: SmsEnv) => Boolean(o.EMAIL_SMTP_URL);
 export class SmsEnv {
   /** Which provider sends: `console` prints the masked number and text (the default for `npm start`). */
   @IsIn(SMS_PROVIDERS, { message: `$property must be one of ${SMS_PROVIDERS.join(', ')}` }) SMS_PROVIDER: SmsProviderName = 'console';
+  /**
+   * Several providers in fallback order (`twilio,http`); replaces SMS_PROVIDER. One that is down for
+   * sure (5xx, 429, refused connection, open circuit) is skipped for the next, without a second SMS.
+   */
+  @IsOptional() @IsProviderList() SMS_PROVIDERS?: string;
+  /** Outages in a row that open a provider's circuit (skipped without a call); 0 turns circuits off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000) SMS_CIRCUIT_FAILURES = 5;
+  /** How long an open circuit skips its provider before one message tries it again. */
+  @IsPositiveDuration() SMS_CIRCUIT_OPEN = '30s';
+  /** How often the messages held for quiet hours are checked for release. */
+  @IsPositiveDuration() SMS_HELD_POLL_INTERVAL = '5s';
   /** Region for numbers written without a country code (`0912 123 4567` with IR → +989121234567). */
   @IsRegion() SMS_DEFAULT_REGION = 'IR';
   /** Most SMS per recipient per rolling hour, across every replica; 0 turns the limit off. */
@@ -85,18 +116,18 @@ export class SmsEnv {
   @IsUrl(URL_OPTIONS, { message: '$property must be this app\'s public http(s) URL (required when EMAIL_SMTP_URL is set: unsubscribe links point to it)' })
   SMS_PUBLIC_BASE_URL?: string;
 
-  @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_ACCOUNT_SID?: string;
-  @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER=twilio' }) TWILIO_AUTH_TOKEN?: string;
+  @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER(S) includes twilio' }) TWILIO_ACCOUNT_SID?: string;
+  @ValidateIf(twilio) @IsString() @IsNotEmpty({ message: '$property is required when SMS_PROVIDER(S) includes twilio' }) TWILIO_AUTH_TOKEN?: string;
   /** Sender number, or use TWILIO_MESSAGING_SERVICE_SID. */
   @ValidateIf((o: SmsEnv) => twilio(o) && !o.TWILIO_MESSAGING_SERVICE_SID)
   @IsString()
-  @IsNotEmpty({ message: '$property (or TWILIO_MESSAGING_SERVICE_SID) is required when SMS_PROVIDER=twilio' })
+  @IsNotEmpty({ message: '$property (or TWILIO_MESSAGING_SERVICE_SID) is required when SMS_PROVIDER(S) includes twilio' })
   TWILIO_FROM?: string;
   @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
   /** Where the Twilio client sends its requests; only changed for a stand-in or a proxy. */
   @IsUrl(URL_OPTIONS) TWILIO_API_BASE_URL = 'https://api.twilio.com';
 
-  @ValidateIf(http) @IsUrl(URL_OPTIONS, { message: '$property must be the gateway URL (http or https) when SMS_PROVIDER=http' }) SMS_HTTP_URL?: string;
+  @ValidateIf(http) @IsUrl(URL_OPTIONS, { message: '$property must be the gateway URL (http or https) when SMS_PROVIDER(S) includes http' }) SMS_HTTP_URL?: string;
   @IsIn(['POST', 'PUT', 'GET']) SMS_HTTP_METHOD: 'POST' | 'PUT' | 'GET' = 'POST';
   @IsIn(['application/json', 'application/x-www-form-urlencoded']) SMS_HTTP_CONTENT_TYPE: 'application/json' | 'application/x-www-form-urlencoded' = 'application/json';
   /** Mustache template of the request body: `{{to}}`, `{{text}}`, `{{from}}`, `{{idempotencyKey}}`, escaped for the content type. */

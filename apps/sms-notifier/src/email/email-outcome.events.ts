@@ -5,8 +5,8 @@ import type { UnknownOutcomeAction } from '../config/sms-env.js';
 import { maskEmail } from './email-address.js';
 import type { EmailMessage } from './email-message.entity.js';
 
-export type EmailFailureReason = 'invalid_address' | 'template_missing' | 'missing_data' | 'rejected' | 'provider_unavailable';
-export type EmailSuppressionReason = 'unsubscribed' | 'stale' | 'outcome_unknown';
+export type EmailFailureReason = 'invalid_address' | 'unknown_user' | 'template_missing' | 'missing_data' | 'rejected' | 'provider_unavailable';
+export type EmailSuppressionReason = 'unsubscribed' | 'stale' | 'outcome_unknown' | 'preference';
 
 /** What every `email.*` outcome carries; the address only masked. */
 export interface EmailOutcome {

@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import type { HttpGatewayConfig } from '../config/sms-config.js';
 import { readPath } from '../rules/json-path.js';
-import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, retryAfterMs, SentSms, SmsProvider } from './sms-provider.js';
+import { neverConnected, OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, retryAfterMs, SentSms, SmsProvider } from './sms-provider.js';
 
 const ESCAPE: Record<HttpGatewayConfig['contentType'], (v: unknown) => string> = {
   // Inside a JSON string literal: the template supplies the quotes.
@@ -55,7 +55,7 @@ export class HttpGatewaySmsProvider implements SmsProvider {
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
       const why = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
-      throw new ProviderUnavailableError(`SMS gateway unreachable: ${why}`);
+      throw new ProviderUnavailableError(`SMS gateway unreachable: ${why}`, undefined, !neverConnected(e.cause?.code));
     }
     const text = await res.text().catch(() => '');
     if (res.status === 429 || res.status >= 500) {

@@ -43,15 +43,21 @@ export interface SmsProvider {
   findSent(sms: UnrecordedSms): Promise<Reconciliation>;
 }
 
-export const SMS_PROVIDER = Symbol('SMS_PROVIDER');
+/** The configured SMS providers, in fallback order (SMS_PROVIDERS). */
+export const SMS_PROVIDERS = Symbol('SMS_PROVIDERS');
 
-/** 5xx, 429, a timeout or no connection: the same SMS may succeed later. */
+/**
+ * 5xx, 429, a timeout or no connection: the same message may succeed later. `maybeSent` marks the
+ * answers that do not prove the provider did not take it (a timeout or a connection lost after the
+ * request went out): such a message is never handed to the next provider on a guess.
+ */
 export class ProviderUnavailableError extends Error {
   override name = 'ProviderUnavailableError';
   constructor(
     message: string,
     /** The provider's Retry-After, when it gave one. */
     readonly retryAfterMs?: number,
+    readonly maybeSent = false,
   ) {
     super(message);
   }
@@ -70,3 +76,8 @@ export function retryAfterMs(header: string | null | undefined): number | undefi
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/** Connection errors raised before a request could be written: the provider cannot have taken it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export const neverConnected = (code: string | undefined): boolean => code !== undefined && NOT_CONNECTED.has(code);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { TwilioConfig } from '../config/sms-config.js';
-import { OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, SentSms, SmsProvider, UnrecordedSms } from './sms-provider.js';
+import { neverConnected, OutgoingSms, ProviderRejectedError, ProviderUnavailableError, Reconciliation, SentSms, SmsProvider, UnrecordedSms } from './sms-provider.js';
 
 const TWILIO_API = 'https://api.twilio.com';
 /** Twilio's clock and ours may differ: a message created this long before our claim may still be ours. */
@@ -94,5 +94,5 @@ function classify(err: unknown): Error {
   }
   // No HTTP answer at all: a timeout, a refused or reset connection.
   const e = err as { code?: string; message?: string };
-  return new ProviderUnavailableError(`Twilio unreachable${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}`);
+  return new ProviderUnavailableError(`Twilio unreachable${e.code ? ` (${e.code})` : ''}: ${e.message ?? String(err)}`, undefined, !neverConnected(e.code));
 }

@@ -53,6 +53,10 @@ export class RulesService {
       channel: dto.channel ?? 'sms',
       phonePath: dto.phonePath ?? null,
       emailPath: dto.emailPath ?? null,
+      userPath: dto.userPath ?? null,
+      quietHours: dto.quietHours || null,
+      timeZone: dto.timeZone || null,
+      urgent: dto.urgent ?? false,
       templateKey: dto.templateKey,
       localePath: dto.localePath || null,
       defaultLocale: dto.defaultLocale,
@@ -75,6 +79,7 @@ export class RulesService {
     const next: SmsRule = { ...rule, ...changes, updatedAt: new Date() };
     if (dto.condition === '') next.condition = null;
     if (dto.localePath === '') next.localePath = null;
+    for (const key of ['userPath', 'quietHours', 'timeZone'] as const) if (dto[key] === '') next[key] = null;
     await this.validate(next, id);
     await this.dataSource.transaction(async (m) => {
       await m.update(SmsRule, { id }, next);
@@ -123,9 +128,9 @@ export class RulesService {
       const message = (err as Error).message;
       problems.push(`${err instanceof ConditionSyntaxError ? 'condition' : 'eventPattern'}: ${message}`);
     }
-    if (rule.channel === 'sms' && !rule.phonePath) problems.push('phonePath: an sms rule needs the path of the number in the event data, e.g. "phone"');
+    if (rule.channel === 'sms' && !rule.phonePath && !rule.userPath) problems.push('phonePath: an sms rule needs the path of the number in the event data, e.g. "phone" (or userPath, the path of a user id)');
     if (rule.channel === 'email') {
-      if (!rule.emailPath) problems.push('emailPath: an email rule needs the path of the address in the event data, e.g. "email"');
+      if (!rule.emailPath && !rule.userPath) problems.push('emailPath: an email rule needs the path of the address in the event data, e.g. "email" (or userPath, the path of a user id)');
       if (!this.config.email) problems.push('channel: the email channel is off on this notifier; set EMAIL_SMTP_URL, EMAIL_FROM and EMAIL_UNSUBSCRIBE_SECRET');
     }
     if (!(await this.templates.firstOf(rule.templateKey, [rule.defaultLocale]))) {

@@ -32,6 +32,22 @@ export class SmsRule {
   @Column({ name: 'email_path', type: 'varchar', length: 200, nullable: true })
   emailPath!: string | null;
 
+  /** Where the user id is in the event data: the recipient comes from the directory kept from `user.*` events (instead of phonePath / emailPath). */
+  @Column({ name: 'user_path', type: 'varchar', length: 200, nullable: true })
+  userPath!: string | null;
+
+  /** `22:00-08:00`: messages that fall inside, in the recipient's time zone, are held until it ends; null: none. */
+  @Column({ name: 'quiet_hours', type: 'varchar', length: 11, nullable: true })
+  quietHours!: string | null;
+
+  /** Zone of the quiet hours when the recipient's own is unknown (IANA, `Asia/Tehran`); UTC when null. */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone!: string | null;
+
+  /** Sends at once, inside quiet hours too. */
+  @Column({ type: 'boolean', default: false })
+  urgent!: boolean;
+
   @Column({ name: 'template_key', type: 'varchar', length: 100 })
   templateKey!: string;
 

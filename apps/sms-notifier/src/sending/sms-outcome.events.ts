@@ -6,8 +6,8 @@ import type { UnknownOutcomeAction } from '../config/sms-env.js';
 import { maskPhone } from '../phone/phone-number.js';
 
 /** Why an SMS was not sent (`sms.failed`) or held back (`sms.suppressed`). */
-export type FailureReason = 'invalid_phone' | 'template_missing' | 'missing_data' | 'rejected' | 'provider_unavailable';
-export type SuppressionReason = 'opted_out' | 'rate_limited' | 'stale';
+export type FailureReason = 'invalid_phone' | 'unknown_user' | 'template_missing' | 'missing_data' | 'rejected' | 'provider_unavailable';
+export type SuppressionReason = 'opted_out' | 'rate_limited' | 'stale' | 'preference';
 
 /** What every `sms.*` outcome carries; the number only masked (events end up in logs and stores). */
 export interface SmsOutcome {

@@ -9,9 +9,9 @@ export type RuleText =
   | { locale: string; text: string; failure?: undefined }
   | { locale: string | null; text: null; failure: { reason: 'template_missing' | 'missing_data'; detail: string } };
 
-/** Both channels render the same fa/en templates the same way. */
-export async function renderRuleText(templates: TemplatesService, event: CloudEvent, rule: SmsRule): Promise<RuleText> {
-  const wanted = rule.localePath ? readPath(event.data, rule.localePath) : undefined;
+/** Both channels render the same fa/en templates the same way. `preferred`: the recipient's locale from the directory, used when the rule reads none from the event. */
+export async function renderRuleText(templates: TemplatesService, event: CloudEvent, rule: SmsRule, preferred?: string | null): Promise<RuleText> {
+  const wanted = rule.localePath ? readPath(event.data, rule.localePath) : preferred;
   const locales = [...new Set([...localeCandidates(wanted), rule.defaultLocale])];
   const template = await templates.firstOf(rule.templateKey, locales);
   if (!template) {

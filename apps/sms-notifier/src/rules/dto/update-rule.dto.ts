@@ -1,6 +1,8 @@
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DATA_PATH as PATH, DATA_PATH_MESSAGE as PATH_MESSAGE } from '../json-path.js';
 import { RULE_CHANNELS, type RuleChannel } from '../sms-rule.entity.js';
+import { QUIET_HOURS, QUIET_HOURS_MESSAGE } from '../../quiet/quiet-hours.js';
+import { IsTimeZone } from '../../quiet/is-time-zone.decorator.js';
 import { KEY, KEY_MESSAGE, LOCALE, LOCALE_MESSAGE } from '../../templates/dto/template.params.js';
 
 
@@ -16,4 +18,8 @@ export class UpdateRuleDto {
   @IsOptional() @Matches(PATH, { message: PATH_MESSAGE }) @MaxLength(200) localePath?: string | null;
   @IsOptional() @Matches(LOCALE, { message: LOCALE_MESSAGE }) defaultLocale?: string;
   @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @Matches(PATH, { message: PATH_MESSAGE }) @MaxLength(200) userPath?: string | null;
+  @IsOptional() @Matches(QUIET_HOURS, { message: QUIET_HOURS_MESSAGE }) quietHours?: string | null;
+  @IsOptional() @IsTimeZone() timeZone?: string | null;
+  @IsOptional() @IsBoolean() urgent?: boolean;
 }

@@ -1,0 +1,8 @@
+/** Where the notifier reads the time for quiet hours, held messages and circuits: injectable, so tests can set it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const CLOCK = Symbol('CLOCK');
+
+export const systemClock: Clock = { now: () => new Date() };
