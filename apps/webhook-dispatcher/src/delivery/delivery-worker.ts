@@ -8,6 +8,7 @@ import { DeliverySignal } from './delivery-signal.js';
 import { OutcomeWriter } from './outcome.writer.js';
 import { LaneRateLimit, LaneRateLimits } from './lane-rate-limit.js';
 import type { ClaimedDelivery } from './delivery.types.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 /** One subscription's share of this instance: its own in-flight count and rate limit. */
 interface Lane {
@@ -131,6 +132,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
     @Optional() private readonly consumer?: JetStreamServer,
+    @Optional() private readonly metrics?: WebhookMetrics,
   ) {
     const { concurrency, endpointConcurrency } = config;
     this.crashWindow = Math.max(endpointConcurrency, config.crashWindow ?? 2 * endpointConcurrency);
@@ -261,6 +263,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       }
       // The lease is at least the timeout plus the margin from the claim: a request started within half the margin ends inside it.
       const sendBy = claimedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
+      if (claimed.length > 0) this.metrics?.leased.inc({ by: 'claim' }, claimed.length);
       for (const delivery of claimed) lane.ready.push({ delivery, sendBy });
       // Shutdown began during the claim: hand the rows back rather than send them.
       if (!this.running) return this.handBackReady(lane);
@@ -303,6 +306,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     lane.reserved -= reserved;
     if (reserved < count) lane.unleasedWriting--;
     if (fresh.length === 0) return;
+    this.metrics?.leased.inc({ by: 'fan_out' }, fresh.length);
     if (!this.running) {
       for (const delivery of fresh) this.handBack(delivery);
       return;
