@@ -79,8 +79,10 @@ describe('deliveries leased at fan-out, the dispatcher killed with them in fligh
     // Each event answered 2xx once; the 16 cut off by the kill were sent once more under their own id, the rest once.
     expect(delivered.length).toBe(21);
     for (const id of ids) expect(receiver.requests.items.filter((r) => r.headers['webhook-id'] === id).length).toBe(hung.has(id) ? 2 : 1);
-    const rows = await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status`);
-    expect(rows.rows).toEqual([{ status: 'succeeded', n: 21 }]);
+    // The last 2xx answers may still be on their way to their commit.
+    const statuses = async () => (await db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status`)).rows;
+    await waitFor(async () => (await statuses()).every((r) => r.status === 'succeeded'), { timeoutMs: 10_000, message: 'outcomes not committed' });
+    expect(await statuses()).toEqual([{ status: 'succeeded', n: 21 }]);
     // The attempts cut off by the kill were never recorded: one logged attempt per delivery.
     const attempts = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_attempts`);
     expect(attempts.rows[0].n).toBe(21);
