@@ -278,9 +278,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /**
    * How many of `count` fresh deliveries (just matched by a fan-out, oldest first) of an active,
    * unordered subscription without a rate limit this instance takes leased from the insert, so they
-   * are sent without a claim round trip; only the first `candidates` may be taken. Only while the lane has no backlog in the table (they would
-   * overtake it) and within about FRESH_AHEAD_MS of its sending rate; the rest are written unleased
-   * and claimed as usual. Every call is answered by one {@link adoptFresh} once the fan-out settles.
+   * are sent without a claim round trip; only the first `candidates` may be taken. Only while the
+   * lane has no backlog in the table (they would overtake it) and within about FRESH_AHEAD_MS of its
+   * sending rate; the rest are written unleased and claimed as usual. Every call is answered by one
+   * {@link adoptFresh} once the fan-out settles.
    */
   reserveFresh(subscriptionId: string, count: number, candidates = count): number {
     const lane = this.lane(subscriptionId);
@@ -311,7 +312,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       for (const delivery of fresh) this.handBack(delivery);
       return;
     }
-    // The lease began in the fan-out's transaction, not later than `startedAt`.
+    // Each lease began at its row's insert, after `startedAt`: counting from `startedAt` errs on the safe side.
     const sendBy = startedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
     for (const delivery of fresh) lane.ready.push({ delivery, sendBy });
     this.startReady(lane);
