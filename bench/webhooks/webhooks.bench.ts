@@ -25,6 +25,9 @@
  *           `pair` and `slow` count the fast receiver's (`/fast-0`) deliveries only; app side
  *           only for `slow`: the raw side has no retries or isolation to measure.
  * A warm-up run of each side (not counted) comes first.
+ * Besides the rates, each run measures CPU time per fast delivery, which the machine's load moves
+ * far less than it moves rates: this process's (receiver and publisher included, on both sides) and
+ * that of the PostgreSQL backends serving the run's database (read from /proc; a local server only).
  * Prints a table, then one JSON line. Progress goes to stderr.
  *
  * Environment:
@@ -34,11 +37,15 @@
  *   BENCH_SIDES      comma list: raw,app (default both)
  *   BENCH_DEADLINE_S overall deadline in seconds (default 1200): a run still waiting then is a
  *                    stall; the bench prints what it has, names the run and exits non-zero
+ *   BENCH_PACE       events per second to publish at, in 10 ms ticks (default 0: as fast as 1,000
+ *                    in flight allow). Below both sides' capacity the rates only echo the pace, and
+ *                    the CPU per delivery is the figure: the steady state, where a lane keeps up
  */
 import { INestApplication, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { connect, headers, NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Agent, request } from 'undici';
@@ -47,9 +54,10 @@ import { NatsServerHarness, sleep, TestDatabase } from '@app/testing';
 import { AppModule } from '../../apps/webhook-dispatcher/src/app.module.js';
 import { webhookConfigFromEnv } from '../../apps/webhook-dispatcher/src/config/webhook-env.js';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
-import { summarize, Summary } from '../support/stats.js';
+import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
 import { envInt, envList } from '../support/env.js';
+import { pgBackendCpu, pgCpuBetween } from '../support/pg-backend-cpu.js';
 
 
 type Side = 'raw' | 'app';
@@ -65,6 +73,7 @@ const SLOW_TIMEOUT_MS = 1_000;
 const TYPE = 'bench.webhook';
 const SLOW_GOAL = 0.1;
 const RAW_GOAL = 0.7;
+const PACE = envInt('BENCH_PACE', 0, 0);
 const DEADLINE_AT = Date.now() + envInt('BENCH_DEADLINE_S', 1_200, 1) * 1_000;
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -215,6 +224,21 @@ async function startApp(nats: NatsServerHarness, db: TestDatabase, urls: string[
   return { stop: () => app.close() };
 }
 
+/** Publishes `n` events at `perSecond`, a tick's share every 10 ms (catching up when a tick ran late). */
+async function paced(n: number, perSecond: number, publish: (i: number) => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  const sent: Promise<unknown>[] = [];
+  let failed: unknown;
+  for (let i = 0; i < n && failed === undefined; ) {
+    const due = Math.min(n, Math.floor(((performance.now() - started) * perSecond) / 1_000) + 1);
+    // Handled at once (the loop stops at the first failure), so no rejection is left unhandled meanwhile.
+    while (i < due) sent.push(publish(i++).catch((err: unknown) => (failed ??= err)));
+    await sleep(10);
+  }
+  await Promise.all(sent);
+  if (failed !== undefined) throw failed;
+}
+
 class DeadlineError extends Error {}
 
 /** Rejects when the overall deadline passes: a run that never ends is reported, not waited for. */
@@ -233,6 +257,9 @@ interface RunResult {
   /** Fast-endpoint deliveries per second. */
   rate: number;
   slowRequests: number;
+  /** CPU µs per fast delivery: this process, and the database's backends (NaN when unreadable or raw). */
+  nodeCpuUs: number;
+  pgCpuUs: number;
 }
 
 async function run(side: Side, scenario: Scenario, rep: number, receivers: Receivers): Promise<RunResult> {
@@ -253,11 +280,15 @@ async function run(side: Side, scenario: Scenario, rep: number, receivers: Recei
     const js = jetstream(nc);
     const h = headers();
     h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
+    const pgBefore = side === 'app' ? await pgBackendCpu(db) : undefined;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    await runWindow(p.events, 1_000, (i) => {
+    const publish = (i: number) => {
       const e = createEnvelope(TYPE, { n: i, name: 'Acme Supplies Ltd', email: 'orders@acme.example', notes: 'x'.repeat(150) }, 'bench');
       return js.publish(subjectForType(TYPE), JSON.stringify(e), { msgID: e.id, headers: h });
-    });
+    };
+    if (PACE > 0) await paced(p.events, PACE, publish);
+    else await runWindow(p.events, 1_000, publish);
     try {
       await Promise.race([arrived, limit.trip]);
     } catch (err) {
@@ -267,11 +298,15 @@ async function run(side: Side, scenario: Scenario, rep: number, receivers: Recei
       limit.clear();
     }
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const slowRequests = receivers.slowSeen;
+    const nodeCpuUs = (cpu.user + cpu.system) / deliveries;
+    const pgCpuUs = side === 'app' ? (pgCpuBetween(pgBefore, await pgBackendCpu(db)) * 1000) / deliveries : Number.NaN;
     await pipeline.stop();
     const rate = (deliveries / ms) * 1000;
-    progress(`${scenario} ${side} #${rep}: ${fmtInt(deliveries)} deliveries in ${fmtInt(ms)} ms = ${fmtInt(rate)}/s${p.slow ? `, slow endpoint got ${slowRequests} requests` : ''}`);
-    return { rate, slowRequests };
+    const cpuNote = `CPU/delivery: node ${fmtInt(nodeCpuUs)} µs${Number.isNaN(pgCpuUs) ? '' : `, PostgreSQL ${fmtInt(pgCpuUs)} µs`}`;
+    progress(`${scenario} ${side} #${rep}: ${fmtInt(deliveries)} deliveries in ${fmtInt(ms)} ms = ${fmtInt(rate)}/s; ${cpuNote}${p.slow ? `, slow endpoint got ${slowRequests} requests` : ''}`);
+    return { rate, slowRequests, nodeCpuUs, pgCpuUs };
   } finally {
     await nc.close();
     await nats.close();
@@ -283,13 +318,21 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const receivers = await Receivers.start();
   const results: Record<Scenario, Record<Side, number[]>> = { one: { raw: [], app: [] }, twenty: { raw: [], app: [] }, pair: { raw: [], app: [] }, slow: { raw: [], app: [] } };
+  type Cpu = Record<Side, { node: number[]; pg: number[] }>;
+  const noCpu = (): Cpu => ({ raw: { node: [], pg: [] }, app: { node: [], pg: [] } });
+  const cpu: Record<Scenario, Cpu> = { one: noCpu(), twenty: noCpu(), pair: noCpu(), slow: noCpu() };
   let tripped: Error | undefined;
   try {
     for (const side of SIDES) await run(side, 'one', 0, receivers);
     for (let rep = 1; rep <= REPEATS; rep++) {
       for (const scenario of SCENARIOS) {
         const sides = (rep % 2 === 1 ? SIDES : [...SIDES].reverse()).filter((side) => scenario !== 'slow' || side === 'app');
-        for (const side of sides) results[scenario][side].push((await run(side, scenario, rep, receivers)).rate);
+        for (const side of sides) {
+          const r = await run(side, scenario, rep, receivers);
+          results[scenario][side].push(r.rate);
+          cpu[scenario][side].node.push(r.nodeCpuUs);
+          if (!Number.isNaN(r.pgCpuUs)) cpu[scenario][side].pg.push(r.pgCpuUs);
+        }
       }
     }
   } catch (err) {
@@ -305,7 +348,8 @@ async function main(): Promise<void> {
     const app = summarize(results[scenario].app);
     // `slow` is compared with the raw side of `one`: the same fast endpoint with nothing in the way.
     const base = scenario === 'slow' ? summarize(results.one.raw) : raw;
-    return { scenario, raw, app, ratio: app.median / base.median };
+    const c = cpu[scenario];
+    return { scenario, raw, app, ratio: app.median / base.median, cpuUs: { rawNode: median(c.raw.node), appNode: median(c.app.node), appPg: median(c.app.pg) } };
   });
   const one = summarize(results.one.app).median;
   const pair = summarize(results.pair.app).median;
@@ -317,17 +361,18 @@ async function main(): Promise<void> {
   console.log(`Webhook deliveries/s to a fast local receiver, median [min–max] of ${REPEATS} runs (sides alternate), N=${fmtInt(N)}`);
   console.log(`node ${process.version}; endpoint concurrency ${ENDPOINT_CONCURRENCY}, instance concurrency ${CONCURRENCY}; slow endpoint times out after ${SLOW_TIMEOUT_MS} ms`);
   console.log('raw = nats.js pull consume → undici POST per subscription → ack; app = webhook-dispatcher (durable fan-out rows, signed, logged)');
+  console.log(`CPU µs per fast delivery (medians): this process (receiver and publisher included) and the PostgreSQL backends of the app's database; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   console.log(
     table(
-      ['scenario', '>raw /s', '>app /s', '>app/raw'],
-      rows.map((r) => [r.scenario, range(r.raw), range(r.app), fmtRatio(r.ratio)]),
+      ['scenario', '>raw /s', '>app /s', '>app/raw', '>raw node µs', '>app node µs', '>app PG µs'],
+      rows.map((r) => [r.scenario, range(r.raw), range(r.app), fmtRatio(r.ratio), fmtInt(r.cpuUs.rawNode), fmtInt(r.cpuUs.appNode), fmtInt(r.cpuUs.appPg)]),
     ),
   );
   if (Number.isFinite(secondSubscriptionCost)) console.log(`a second subscription (timing out) against none (slow vs one, app): ${(secondSubscriptionCost * 100).toFixed(1)} % lower`);
   const oneRatio = rows.find((r) => r.scenario === 'one')?.ratio ?? Number.NaN;
   if (Number.isFinite(oneRatio)) console.log(`app ÷ raw, one fast subscription: ${fmtRatio(oneRatio)} (goal ≥ ${RAW_GOAL}): ${oneRatio >= RAW_GOAL ? 'met' : 'NOT met'}`);
   if (Number.isFinite(slowCost)) console.log(`the slow endpoint's slowness, against a fast second one (slow vs pair, app): ${(slowCost * 100).toFixed(1)} % (goal < ${SLOW_GOAL * 100} %): ${slowCost < SLOW_GOAL ? 'met' : 'NOT met'}`);
-  console.log(JSON.stringify({ bench: 'webhooks', n: N, repeats: REPEATS, rows: rows.map((r) => ({ scenario: r.scenario, raw: r.raw, app: r.app, ratio: r.ratio })), secondSubscriptionCost, slowCost, stalled: tripped?.message ?? null }));
+  console.log(JSON.stringify({ bench: 'webhooks', n: N, repeats: REPEATS, rows: rows.map((r) => ({ scenario: r.scenario, raw: r.raw, app: r.app, ratio: r.ratio, cpuUs: r.cpuUs })), secondSubscriptionCost, slowCost, stalled: tripped?.message ?? null }));
   // A stall is a failure of the run, not a figure.
   if (tripped) process.exitCode = 1;
 }

@@ -8,6 +8,7 @@ import { PausedDeliveries1736000000002 } from './database/migrations/17360000000
 import { ReenableProbe1736000000003 } from './database/migrations/1736000000003-reenable-probe.js';
 import { SubscriptionOAuth21765001000000 } from './database/migrations/1765001000000-subscription-oauth2.js';
 import { FifoOrdering1765001000001 } from './database/migrations/1765001000001-fifo-ordering.js';
+import { DueOrderIndex1765003000000 } from './database/migrations/1765003000000-due-order-index.js';
 import { ReenableModule } from './reenable/reenable.module.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -42,7 +43,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003, SubscriptionOAuth21765001000000, FifoOrdering1765001000001] },
+          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003, SubscriptionOAuth21765001000000, FifoOrdering1765001000001, DueOrderIndex1765003000000] },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),

@@ -96,6 +96,37 @@ describe(DeliveryWorker.name, () => {
     expect(h.started()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
   });
 
+  it('sends fresh rows leased at fan-out without a claim once a claim found the table empty', async () => {
+    h = harness(1);
+    // A new lane may have rows waiting in the table: it takes none fresh before a claim has looked.
+    expect(h.worker.reserveFresh('s1', 1)).toBe(0);
+    h.worker.adoptFresh('s1', 1, 0, [], Date.now());
+    h.worker.onApplicationBootstrap();
+    await tick();
+    expect(h.started()).toEqual(['d0']);
+    // That claim came back short: the next fresh row goes straight to the free slot.
+    expect(h.worker.reserveFresh('s1', 1)).toBe(1);
+    h.worker.adoptFresh('s1', 1, 1, [{ id: 'f0', subscriptionId: 's1' } as ClaimedDelivery], Date.now());
+    expect(h.started()).toEqual(['d0', 'f0']);
+  });
+
+  it('takes fresh rows within its room only, and none after some went to the table unleased', async () => {
+    h = harness(1);
+    h.worker.onApplicationBootstrap();
+    await tick();
+    expect(h.started()).toEqual(['d0']);
+    // Lane of 2 with one request open: one free slot plus a lane's worth held ahead.
+    expect(h.worker.reserveFresh('s1', 10)).toBe(3);
+    // The other seven are written unleased: later fresh rows would overtake them, so the lane takes none.
+    expect(h.worker.reserveFresh('s1', 1)).toBe(0);
+    const fresh = ['f0', 'f1', 'f2'].map((id) => ({ id, subscriptionId: 's1' }) as ClaimedDelivery);
+    h.worker.adoptFresh('s1', 10, 3, fresh, Date.now());
+    h.worker.adoptFresh('s1', 1, 0, [], Date.now());
+    expect(h.started()).toEqual(['d0', 'f0']);
+    await h.answer('d0', 'success');
+    expect(h.started()).toEqual(['d0', 'f0', 'f1']);
+  });
+
   it('keeps a failed attempt in its slot until its outcome is committed', async () => {
     h = harness();
     h.worker.onApplicationBootstrap();

@@ -8,6 +8,7 @@ import { DeliverySignal } from './delivery-signal.js';
 import { OutcomeWriter } from './outcome.writer.js';
 import { LaneRateLimit, LaneRateLimits } from './lane-rate-limit.js';
 import type { ClaimedDelivery } from './delivery.types.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 /** One subscription's share of this instance: its own in-flight count and rate limit. */
 interface Lane {
@@ -16,8 +17,20 @@ interface Lane {
   sending: number;
   /** Deliveries sent whose outcome is not committed yet (the crash window): `sending` plus answered successes awaiting their commit. */
   unsettled: number;
-  /** Claimed ahead, oldest first, to start the moment a slot frees. */
+  /** Claimed ahead (or leased at fan-out), oldest first, to start the moment a slot frees. */
   ready: Ready[];
+  /**
+   * The table may hold claimable rows of it (unleased due ones): claims run only then. Cleared by a
+   * claim that came back short while no unleased rows of it were being written; set by anything
+   * that can make rows claimable (a fan-out writing them unleased, a wake-up, a scan finding them).
+   * While clear, fresh rows go to the lane leased at fan-out (they cannot overtake older ones).
+   */
+  backlog: boolean;
+  /** Fresh rows promised to the lane by fan-outs whose transaction has not committed yet. */
+  reserved: number;
+  /** Fan-outs under way writing rows of it unleased, and how many ever did: a claim that started before one cannot clear `backlog`. */
+  unleasedWriting: number;
+  unleasedWrites: number;
   bucket?: LaneRateLimit;
   /** The rate limit is known (a scan has seen the subscription), so a wake-up may claim at once. */
   configured: boolean;
@@ -44,6 +57,14 @@ interface Ready {
  * changed meanwhile gets at most this much of the old state.
  */
 const READY_MAX_MS = 2_000;
+
+/**
+ * Fresh rows a lane takes from a fan-out, leased in its insert, hold at most this long of its
+ * sending rate (a lane's worth and the rows claimed ahead at least, FRESH_MAX at most): they wait
+ * in memory for a slot, and are handed back unsent after READY_MAX_MS.
+ */
+const FRESH_AHEAD_MS = 1_000;
+const FRESH_MAX = 2_000;
 
 /** Most rows one claim statement leases. */
 const CLAIM_BATCH = 100;
@@ -111,6 +132,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     @Inject(EVENTS_CONFIG) private readonly events: EventsConfig,
     @Optional() private readonly consumer?: JetStreamServer,
+    @Optional() private readonly metrics?: WebhookMetrics,
   ) {
     const { concurrency, endpointConcurrency } = config;
     this.crashWindow = Math.max(endpointConcurrency, config.crashWindow ?? 2 * endpointConcurrency);
@@ -120,6 +142,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     signal.on((ids) => {
       for (const id of ids) {
         const lane = this.lanes.get(id);
+        if (lane) lane.backlog = true;
         if (lane?.configured) void this.pump(lane);
         else void this.scan();
       }
@@ -161,6 +184,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           else if (lane.bucket) lane.bucket.setRate(s.rate_limit_per_second);
           else lane.bucket = this.rateLimits.for(s.id, s.rate_limit_per_second);
           lane.configured = true;
+          lane.backlog = true;
           void this.pump(lane);
         }
         // Lanes holding rows claimed ahead have no unleased due rows to show up above: start (or hand back) those too.
@@ -176,7 +200,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private lane(id: string): Lane {
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id, sending: 0, unsettled: 0, ready: [], configured: false, pumping: false, again: false, started: 0, startedLastSecond: 0, secondStart: Date.now() };
+      lane = {
+        id, sending: 0, unsettled: 0, ready: [], backlog: true, reserved: 0, unleasedWriting: 0, unleasedWrites: 0,
+        configured: false, pumping: false, again: false, started: 0, startedLastSecond: 0, secondStart: Date.now(),
+      };
       this.lanes.set(id, lane);
     }
     return lane;
@@ -221,6 +248,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const half = Math.ceil(Math.max(this.config.endpointConcurrency, ahead) / 2);
       const idle = lane.unsettled === 0 && lane.ready.length === 0;
       if (room <= 0 || (!idle && room < Math.min(half, tokens))) return;
+      // Nothing claimable in the table (fresh rows come leased from the fan-out): no empty round trip.
+      if (!lane.backlog) return;
+      const writes = lane.unleasedWrites;
+      const quiet = lane.unleasedWriting === 0;
       const claimedAt = Date.now();
       const claim = this.repository.claim(lane.id, room, this.config.leaseMarginMs);
       this.claims.add(claim);
@@ -232,11 +263,65 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       }
       // The lease is at least the timeout plus the margin from the claim: a request started within half the margin ends inside it.
       const sendBy = claimedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
+      if (claimed.length > 0) this.metrics?.leased.inc({ by: 'claim' }, claimed.length);
       for (const delivery of claimed) lane.ready.push({ delivery, sendBy });
       // Shutdown began during the claim: hand the rows back rather than send them.
       if (!this.running) return this.handBackReady(lane);
-      if (claimed.length < room) return this.startReady(lane);
+      if (claimed.length < room) {
+        // The table had no more: fresh rows may come leased from the fan-out, unless unleased ones were being written meanwhile.
+        if (!lane.bucket && quiet && lane.unleasedWrites === writes) lane.backlog = false;
+        return this.startReady(lane);
+      }
     }
+  }
+
+  /**
+   * How many of `count` fresh deliveries (just matched by a fan-out, oldest first) of an active,
+   * unordered subscription without a rate limit this instance takes leased from the insert, so they
+   * are sent without a claim round trip; only the first `candidates` may be taken. Only while the
+   * lane has no backlog in the table (they would overtake it) and within about FRESH_AHEAD_MS of its
+   * sending rate; the rest are written unleased and claimed as usual. Every call is answered by one
+   * {@link adoptFresh} once the fan-out settles.
+   */
+  reserveFresh(subscriptionId: string, count: number, candidates = count): number {
+    const lane = this.lane(subscriptionId);
+    if (!lane.configured) lane.configured = true; // the fan-out read it: no rate limit
+    const take = !this.running || lane.backlog || lane.bucket ? 0 : Math.max(0, Math.min(candidates, this.freshRoom(lane)));
+    lane.reserved += take;
+    if (take < count) {
+      // The rest goes into the table unleased: claims find it; no fresh row may overtake it.
+      lane.backlog = true;
+      lane.unleasedWriting++;
+      lane.unleasedWrites++;
+    }
+    return take;
+  }
+
+  /**
+   * The fan-out behind a {@link reserveFresh} settled: `fresh` holds its rows inserted leased by
+   * this instance (none when it failed, or they existed already). They join the lane's ready rows,
+   * or are handed back when shutdown began meanwhile.
+   */
+  adoptFresh(subscriptionId: string, count: number, reserved: number, fresh: ClaimedDelivery[], startedAt: number): void {
+    const lane = this.lane(subscriptionId);
+    lane.reserved -= reserved;
+    if (reserved < count) lane.unleasedWriting--;
+    if (fresh.length === 0) return;
+    this.metrics?.leased.inc({ by: 'fan_out' }, fresh.length);
+    if (!this.running) {
+      for (const delivery of fresh) this.handBack(delivery);
+      return;
+    }
+    // Each lease began at its row's insert, after `startedAt`: counting from `startedAt` errs on the safe side.
+    const sendBy = startedAt + Math.min(READY_MAX_MS, this.config.leaseMarginMs / 2);
+    for (const delivery of fresh) lane.ready.push({ delivery, sendBy });
+    this.startReady(lane);
+  }
+
+  /** Fresh rows the lane may still take: its free slots plus what it holds ahead, less what it holds and was promised. */
+  private freshRoom(lane: Lane): number {
+    const ahead = Math.max(this.aheadOf(lane), Math.min(FRESH_MAX, Math.ceil((lane.startedLastSecond * FRESH_AHEAD_MS) / 1_000)));
+    return Math.max(0, this.laneRoom(lane)) + ahead - lane.ready.length - lane.reserved;
   }
 
   /** Starts ready rows while the lane, the instance and the rate limit have room; stale ones are handed back. */

@@ -10,6 +10,8 @@ export class WebhookMetrics {
   private readonly attempts: Counter<'outcome'>;
   private readonly duration: Histogram;
   readonly disabled: Counter<'reason'>;
+  /** Deliveries leased for sending: by a claim from the table, or at fan-out (inserted leased, handed to the lane). */
+  readonly leased: Counter<'by'>;
 
   constructor(metrics: MetricsService, repository: DeliveryRepository) {
     const registers = [metrics.registry];
@@ -23,6 +25,12 @@ export class WebhookMetrics {
       name: 'mesh_webhook_attempt_duration_seconds',
       help: 'Time from sending a webhook request to its response (or timeout, or error)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.leased = new Counter({
+      name: 'mesh_webhook_leased_total',
+      help: 'Deliveries leased for sending, by how: claim (taken from the table) or fan_out (inserted leased while the lane had room and no backlog)',
+      labelNames: ['by'],
       registers,
     });
     this.disabled = new Counter({ name: 'mesh_webhook_subscriptions_disabled_total', help: 'Subscriptions disabled, by reason', labelNames: ['reason'], registers });
