@@ -30,21 +30,23 @@ export class LocalSearchProvider implements SearchProvider {
         ? { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId, r: op.record, p: op.searchable?.[0] ?? '', x: (op.searchable ?? []).slice(1).join(' ') }
         : { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId, d: true },
     );
-    const won: { index_name: string; object_id: string }[] = await tx.query(
-      `INSERT INTO search_documents AS s (index_name, object_id, event_time, event_id, deleted, record, primary_text, document)
-       SELECT i, o, t, e, d IS TRUE, r, p, CASE WHEN d IS TRUE THEN NULL ELSE setweight(to_tsvector('simple', p), 'A') || setweight(to_tsvector('simple', x), 'B') END
-         FROM json_to_recordset($1::json) AS j(i text, o text, t timestamptz, e text, d boolean, r jsonb, p text, x text)
-         ORDER BY i, o
-       ON CONFLICT (index_name, object_id) DO UPDATE
-         SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted,
-             record = excluded.record, primary_text = excluded.primary_text, document = excluded.document, applied_at = now()
-         WHERE (excluded.event_time, excluded.event_id) > (s.event_time, s.event_id)
-       RETURNING index_name, object_id`,
-      [JSON.stringify(rows)],
+    // All rows winning is the usual case: then one row with a count comes back instead of 1,000 keys to parse.
+    const [{ n, won }]: { n: number; won: [string, string][] | null }[] = await tx.query(
+      `WITH w AS (
+         INSERT INTO search_documents AS s (index_name, object_id, event_time, event_id, deleted, record, primary_text, document)
+         SELECT i, o, t, e, d IS TRUE, r, p, CASE WHEN d IS TRUE THEN NULL ELSE setweight(to_tsvector('simple', p), 'A') || setweight(to_tsvector('simple', x), 'B') END
+           FROM json_to_recordset($1::json) AS j(i text, o text, t timestamptz, e text, d boolean, r jsonb, p text, x text)
+           ORDER BY i, o
+         ON CONFLICT (index_name, object_id) DO UPDATE
+           SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted,
+               record = excluded.record, primary_text = excluded.primary_text, document = excluded.document, applied_at = now()
+           WHERE (excluded.event_time, excluded.event_id) > (s.event_time, s.event_id)
+         RETURNING index_name, object_id)
+       SELECT count(*)::int AS n, CASE WHEN count(*) < $2 THEN json_agg(json_build_array(index_name, object_id)) END AS won FROM w`,
+      [JSON.stringify(rows), ops.length],
     );
-    // Keys are unique in `ops` and every returned row is one of them: all won, the usual case, needs no lookup.
-    if (won.length === ops.length) return [...ops];
-    const keys = new Set(won.map((r) => operationKey({ index: r.index_name, objectID: r.object_id })));
+    if (n === ops.length) return [...ops];
+    const keys = new Set((won ?? []).map(([index, objectID]) => operationKey({ index, objectID })));
     return ops.filter((op) => keys.has(operationKey(op)));
   }
 
