@@ -28,6 +28,7 @@ import { armDeadline } from '../support/deadline.js';
 import { envInt } from '../support/env.js';
 import { fmtRatio, table } from '../support/format.js';
 import { median } from '../support/stats.js';
+import { printResultRows } from '../support/result-line.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 6, 1);
 const BATCHES = envInt('BENCH_BATCHES', 30, 1);
@@ -88,6 +89,10 @@ try {
   const raw = median(ms.raw);
   console.log(`search-sync database work per batch of 1,000 upserts (local index), median of ${ROUNDS} rounds × ${BATCHES} batches`);
   console.log(table(['side', '>ms per batch', '>÷ raw'], SIDES.map((s) => [s, median(ms[s]).toFixed(1), fmtRatio(median(ms[s]) / raw)])));
+  printResultRows('guard-cost', [
+    { scenario: 'search-sync local: database work per batch of 1,000', unit: 'ms', raw, ours: median(ms.app), ratio: raw / median(ms.app) },
+    { scenario: 'search-sync remote guard claim per batch (Algolia)', unit: 'ms', raw, ours: median(ms.guard), ratio: raw / median(ms.guard) },
+  ]);
 } finally {
   await cleanup();
 }

@@ -5,6 +5,7 @@ import { connectEventConsumer } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { AppModule as EventStoreModule } from '../../event-store/src/app.module.js';
 import { configureApp as configureEventStore } from '../../event-store/src/configure-app.js';
+import { RETENTION_CONFIG, retentionConfigFromEnv } from '../../event-store/src/retention/event-store-env.js';
 import type { SearchSyncConfig } from '../src/config/search-sync-env.js';
 import type { ReindexJob } from '../src/reindex/reindex-job.js';
 import { AlgoliaStandIn } from './algolia-stand-in.js';
@@ -16,7 +17,11 @@ const KEY = 'test-admin-key';
 async function startEventStore(nats: NatsServerHarness, db: TestDatabase): Promise<{ app: INestApplication; url: string }> {
   const ref = await Test.createTestingModule({
     imports: [EventStoreModule.forRoot({ natsServers: [nats.url], databaseUrl: db.url, adminApiKey: KEY, backoffMs: [200], maxDeliver: 50 })],
-  }).compile();
+  })
+    // The vendors' events are dated 2025: the store's first retention pass (10 s after start) would archive the history a reindex reads.
+    .overrideProvider(RETENTION_CONFIG)
+    .useValue({ ...retentionConfigFromEnv({}), days: 0 })
+    .compile();
   const app = configureEventStore(ref.createNestApplication({ logger: ['error'] }));
   await connectEventConsumer(app);
   await app.listen(0, '127.0.0.1');
