@@ -16,6 +16,11 @@ describe(rowsFrom.name, () => {
     expect(rowsFrom('webhooks', JSON.stringify(summary))).toEqual([{ scenario: 'webhooks one', unit: 'deliveries/s', raw: 200, ours: 150, ratio: 0.75 }]);
   });
 
+  it("maps the memory summary to one row per app, idle ÷ RSS after the settle time", () => {
+    const summary = { bench: 'memory', results: [{ app: 'search-sync', idle: 100, peak: 300, after: [{ s: 5, mb: 250 }, { s: 60, mb: 125 }] }] };
+    expect(rowsFrom('memory', JSON.stringify(summary))).toEqual([{ scenario: 'memory search-sync: RSS idle vs after the burst', unit: 'MB', raw: 100, ours: 125, ratio: 0.8, goal: 0.67 }]);
+  });
+
   it('gives no rows when a bench printed no result (it failed)', () => {
     expect(rowsFrom('publish', 'bench failed: boom\n')).toEqual([]);
   });

@@ -5,6 +5,12 @@
  *
  *   npm run bench                       # all of them
  *   BENCH_ONLY=consume,publish npm run bench
+ *   BENCH_N=2000 BENCH_REPEATS=1 BENCH_DEADLINE_S=300 npm run bench   # a quick check that all run
+ *
+ * Not in the set: event-store-queries, which fills a table of a million events first and measures
+ * latencies with nothing raw beside them (run it on its own: `npm run bench:event-store-queries`).
+ * memory's "raw" is the app's idle RSS and "ours" its RSS after the burst's settle time (ratio
+ * idle ÷ after); http-edge and guard-cost compare a cost with its raw counterpart (ratio raw ÷ ours).
  *
  * Each bench is a child process (its progress streams to stderr as it runs) with a deadline of
  * its own (BENCH_DEADLINE_S, default 1200 s each): past it, its process group gets SIGTERM (the
@@ -21,8 +27,10 @@ import { fmtInt, fmtRatio, table } from './support/format.js';
 import { RESULT_PREFIX, ResultRow } from './support/result-line.js';
 import { runBenchChild } from './support/child-run.js';
 
-const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'webhooks'] as const;
+const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'guard-cost', 'webhooks', 'memory', 'http-edge'] as const;
 type Bench = (typeof BENCHES)[number];
+/** Scripts not named `<bench>/<bench>.bench.js`. */
+const SCRIPTS: Partial<Record<Bench, string>> = { 'guard-cost': 'search-sync/guard-cost.bench.js', 'http-edge': 'http-edge/edge.bench.js' };
 const ONLY = envList<Bench>('BENCH_ONLY', BENCHES);
 const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 1_200, 1) * 1000;
 
@@ -57,6 +65,13 @@ export function rowsFrom(bench: Bench, stdout: string): ResultRow[] {
         return { scenario: `search-sync ${t}`, unit: 'events/s', raw, ours, ratio: ours / raw, goal: 0.7 };
       });
   }
+  if (bench === 'memory') {
+    const results = j.results as { app: string; idle: number; after: { mb: number }[] }[];
+    return results.map((r) => {
+      const after = r.after[r.after.length - 1]?.mb ?? Number.NaN;
+      return { scenario: `memory ${r.app}: RSS idle vs after the burst`, unit: 'MB', raw: r.idle, ours: after, ratio: r.idle / after, goal: Number((1 / 1.5).toFixed(2)) };
+    });
+  }
   if (bench === 'webhooks') {
     const rows = j.rows as { scenario: string; raw?: { median: number }; app?: { median: number }; ratio: number }[];
     return rows.map((r) => ({ scenario: `webhooks ${r.scenario}`, unit: 'deliveries/s', raw: median(r.raw), ours: median(r.app), ratio: r.ratio }));
@@ -65,7 +80,7 @@ export function rowsFrom(bench: Bench, stdout: string): ResultRow[] {
 }
 
 async function runOne(bench: Bench): Promise<Outcome> {
-  const script = join('dist', 'bench', bench, `${bench}.bench.js`);
+  const script = join('dist', 'bench', SCRIPTS[bench] ?? join(bench, `${bench}.bench.js`));
   process.stderr.write(`\n=== ${bench}: node ${script} (deadline ${DEADLINE_MS / 1000} s)\n`);
   const run = await runBenchChild(script, bench, DEADLINE_MS);
   let rows: ResultRow[] = [];
@@ -92,7 +107,7 @@ async function main(): Promise<number> {
   for (const bench of ONLY) outcomes.push(await runOne(bench));
   const loadAfter = load();
 
-  const fmt = (unit: string, x: number) => (unit === 'ms' ? x.toFixed(1) : fmtInt(x));
+  const fmt = (unit: string, x: number) => (unit === 'ms' ? (x < 1 ? x.toFixed(3) : x.toFixed(1)) : fmtInt(x));
   const rows = outcomes.flatMap((o) =>
     o.rows.length
       ? o.rows.map((r) => [r.scenario, r.unit, fmt(r.unit, r.raw), fmt(r.unit, r.ours), fmtRatio(r.ratio), r.goal ? `≥ ${r.goal}` : '', r.goal ? (r.ratio >= r.goal ? 'yes' : 'NO') : ''])

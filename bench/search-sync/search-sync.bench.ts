@@ -26,6 +26,7 @@
  *   BENCH_N        events per run (default 40000, even)
  *   BENCH_REPEATS  runs per side (default 3; sides alternate)
  *   BENCH_SIDES    comma list: raw-local,app-local,raw-algolia,app-algolia (default all)
+ *   BENCH_DEADLINE_S  overall deadline; past it the bench cleans up and exits 124 (default 900)
  */
 import { INestApplication, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -46,6 +47,7 @@ import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
 import { envInt } from '../support/env.js';
+import { armDeadline } from '../support/deadline.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -63,6 +65,7 @@ const sidesFromEnv = (): Side[] => {
 const N = Math.max(2, envInt('BENCH_N', 40_000)) & ~1;
 const REPEATS = Math.max(1, envInt('BENCH_REPEATS', 3));
 const SIDES = sidesFromEnv();
+const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 900, 1) * 1000;
 const RAW_BATCH = 1_000;
 const RAW_IN_FLIGHT = 2;
 const RAW_DURABLE = 'bench-raw';
@@ -276,14 +279,19 @@ async function rewind(jsm: JetStreamManager, durable: string): Promise<void> {
   });
 }
 
+/** The consumer running now (stopped by the deadline's cleanup). */
+let running: Consumer | undefined;
+
 async function run(jsm: JetStreamManager, c: Consumer, rep: number): Promise<{ rate: number; opsPerCall: number; stale: number }> {
   await c.reset();
   await rewind(jsm, c.durable);
   const cpu0 = process.cpuUsage();
+  running = c;
   await c.start();
   const { firstAt, doneAt } = await drained(jsm, c.durable, 600_000);
   const opsPerCall = c.opsPerCall();
   await c.stop();
+  running = undefined;
   const cpu = process.cpuUsage(cpu0);
   const stale = await c.verify();
   // The order guard is what search-sync adds: it must never end stale. The raw pipelines can.
@@ -303,6 +311,15 @@ async function main(): Promise<number> {
   let nc: NatsConnection | undefined;
   let pool: pg.Pool | undefined;
   const stand = new AlgoliaStandIn();
+  const cleanup = async () => {
+    await running?.stop().catch(() => undefined);
+    await pool?.end();
+    await nc?.close();
+    await stand.close().catch(() => undefined);
+    await server?.close();
+    await db?.drop();
+  };
+  armDeadline('search-sync', DEADLINE_MS, cleanup);
   try {
     server = await NatsServerHarness.start();
     db = await TestDatabase.create('bench_search_sync');
@@ -323,7 +340,9 @@ async function main(): Promise<number> {
       await sleep(50);
     }
     await local.stop();
+    // The raw side writes documents only: no guard columns.
     await db.query(`CREATE TABLE ${RAW_TABLE} (LIKE search_documents INCLUDING ALL)`);
+    await db.query(`ALTER TABLE ${RAW_TABLE} DROP COLUMN event_time, DROP COLUMN event_id, DROP COLUMN deleted, DROP COLUMN applied_at`);
 
     const expectedName = (i: number) => vendorData(i, 1).name;
     async function verifyLocal(index: string, tableName = 'search_documents'): Promise<number> {
@@ -409,11 +428,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ bench: 'search-sync', n: N, repeats: REPEATS, sides: summary, ratios: { local: ratio('app-local', 'raw-local'), algolia: ratio('app-algolia', 'raw-algolia') } }));
     return 0;
   } finally {
-    await pool?.end();
-    await nc?.close();
-    await stand.close().catch(() => undefined);
-    await server?.close();
-    await db?.drop();
+    await cleanup();
   }
 }
 

@@ -8,6 +8,7 @@ import { SearchProviderModule } from './providers/search-provider.module.js';
 import { ReindexModule } from './reindex/reindex.module.js';
 import { SearchModule } from './search/search.module.js';
 import { CreateSearchSync1735000000000 } from './store/migrations/1735000000000-create-search-sync.js';
+import { GuardOnDocuments1765100000000 } from './store/migrations/1765100000000-guard-on-documents.js';
 import { SyncModule } from './sync/sync.module.js';
 
 export const SERVICE_NAME = 'search-sync';
@@ -30,7 +31,7 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: consumerConfig(options.events),
-          database: { migrations: [CreateSearchSync1735000000000] },
+          database: { migrations: [CreateSearchSync1735000000000, GuardOnDocuments1765100000000] },
         }),
         SearchSyncConfigModule.forRoot(options.search),
         EventsHealthModule.forRoot({ imports: [SearchProviderModule, SyncModule], contributors: [SearchProviderHealthIndicator] }),

@@ -36,9 +36,9 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
   const search = async (q: string, index = 'vendors') =>
     (await request(sync.app.getHttpServer()).get('/search').query({ index, q }).expect(200)).body as { hits: Record<string, unknown>[]; nbHits: number; provider: string };
   const stored = async (objectID: string) =>
-    (await db.query<{ record: Record<string, unknown> }>(`SELECT record FROM search_documents WHERE index_name = 'vendors' AND object_id = $1`, [objectID])).rows[0]?.record;
+    (await db.query<{ record: Record<string, unknown> }>(`SELECT record FROM search_documents WHERE index_name = 'vendors' AND object_id = $1 AND NOT deleted`, [objectID])).rows[0]?.record;
   const guard = async (objectID: string) =>
-    (await db.query(`SELECT event_id, deleted FROM search_sync_state WHERE index_name = 'vendors' AND object_id = $1`, [objectID])).rows[0];
+    (await db.query(`SELECT event_id, deleted FROM search_documents WHERE index_name = 'vendors' AND object_id = $1`, [objectID])).rows[0];
 
   it('indexes a vendor created, updated and deleted through vendor-service, with the mapped fields and _geoloc', async () => {
     const server = vendors.getHttpServer();

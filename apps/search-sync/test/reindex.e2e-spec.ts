@@ -5,6 +5,7 @@ import { connectEventConsumer } from '@app/events';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { AppModule as EventStoreModule } from '../../event-store/src/app.module.js';
 import { configureApp as configureEventStore } from '../../event-store/src/configure-app.js';
+import { RETENTION_CONFIG, retentionConfigFromEnv } from '../../event-store/src/retention/event-store-env.js';
 import type { SearchSyncConfig } from '../src/config/search-sync-env.js';
 import type { ReindexJob } from '../src/reindex/reindex-job.js';
 import { AlgoliaStandIn } from './algolia-stand-in.js';
@@ -16,7 +17,11 @@ const KEY = 'test-admin-key';
 async function startEventStore(nats: NatsServerHarness, db: TestDatabase): Promise<{ app: INestApplication; url: string }> {
   const ref = await Test.createTestingModule({
     imports: [EventStoreModule.forRoot({ natsServers: [nats.url], databaseUrl: db.url, adminApiKey: KEY, backoffMs: [200], maxDeliver: 50 })],
-  }).compile();
+  })
+    // The vendors' events are dated 2025: the store's first retention pass (10 s after start) would archive the history a reindex reads.
+    .overrideProvider(RETENTION_CONFIG)
+    .useValue({ ...retentionConfigFromEnv({}), days: 0 })
+    .compile();
   const app = configureEventStore(ref.createNestApplication({ logger: ['error'] }));
   await connectEventConsumer(app);
   await app.listen(0, '127.0.0.1');
@@ -150,7 +155,7 @@ describe('POST /search/reindex into the local index, during live traffic (real n
   afterAll(() => stopStack(s));
 
   const liveIndex = async () =>
-    (await s.db.query<{ objectID: string; name: string }>(`SELECT object_id AS "objectID", record->>'name' AS name FROM search_documents WHERE index_name = 'vendors' ORDER BY object_id`)).rows;
+    (await s.db.query<{ objectID: string; name: string }>(`SELECT object_id AS "objectID", record->>'name' AS name FROM search_documents WHERE index_name = 'vendors' AND NOT deleted ORDER BY object_id`)).rows;
 
   it('refuses without the admin key, an unknown index and a missing one, naming the problem', async () => {
     const server = s.sync.app.getHttpServer();
@@ -168,7 +173,11 @@ describe('POST /search/reindex into the local index, during live traffic (real n
     // Drift the live index away from the truth: lose ten records, gain a ghost.
     const lost = s.model.expected().slice(0, 10).map((r) => r.objectID);
     await s.db.query(`DELETE FROM search_documents WHERE index_name = 'vendors' AND object_id = ANY($1)`, [lost]);
-    await s.db.query(`INSERT INTO search_documents SELECT index_name, 'ghost', record, primary_text, document FROM search_documents WHERE index_name = 'vendors' LIMIT 1`);
+    // A ghost with no known event (as a document from before the guard moved onto the rows).
+    await s.db.query(
+      `INSERT INTO search_documents (index_name, object_id, record, primary_text, document, event_time, event_id, deleted)
+       SELECT index_name, 'ghost', record, primary_text, document, '-infinity', '', false FROM search_documents WHERE index_name = 'vendors' AND NOT deleted LIMIT 1`,
+    );
     const before = (await liveIndex()).length;
 
     const live = traffic(s.model);
@@ -215,7 +224,7 @@ describe('POST /search/reindex into the local index, during live traffic (real n
   });
 
   const lastEventIds = async (objectIDs: string[]) =>
-    (await s.db.query<{ event_id: string }>(`SELECT event_id FROM search_sync_state WHERE index_name = 'vendors' AND object_id = ANY($1)`, [objectIDs])).rows.map((r) => r.event_id);
+    (await s.db.query<{ event_id: string }>(`SELECT event_id FROM search_documents WHERE index_name = 'vendors' AND object_id = ANY($1)`, [objectIDs])).rows.map((r) => r.event_id);
   const runToEnd = async (id: string): Promise<ReindexJob> =>
     waitFor<ReindexJob | undefined>(
       async () => {
@@ -251,7 +260,7 @@ describe('POST /search/reindex into the local index, during live traffic (real n
     const old = s.model.distinct(2);
     const ids = await lastEventIds(old.map((v) => v.id));
     await s.db.query(`DELETE FROM events WHERE resource_id = ANY($1)`, [old.map((v) => v.id)]);
-    await s.db.query(`UPDATE search_sync_state SET applied_at = now() - interval '1 day' WHERE event_id = ANY($1)`, [ids]);
+    await s.db.query(`UPDATE search_documents SET applied_at = now() - interval '1 day' WHERE event_id = ANY($1)`, [ids]);
     const job = (await startReindex(s).expect(202)).body as ReindexJob;
     const done = await runToEnd(job.id);
     expect(done).toMatchObject({ status: 'done', missingHistory: 2 });

@@ -6,7 +6,7 @@ import type { IndexOperation } from '../mapping/index-mapping.js';
 import { RecordBuilder } from '../mapping/record-builder.js';
 import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
 import { lockForSwap } from '../sync/index-lock.js';
-import { copyGuard, dropGuard, objectsBehind, swapGuard, type BehindRow } from '../sync/order-guard.repository.js';
+import type { BehindRow } from '../sync/order-guard.repository.js';
 import { SyncApplier } from '../sync/sync-applier.js';
 import { EventStoreClient } from './event-store.client.js';
 import type { ReindexJob } from './reindex-job.js';
@@ -88,7 +88,6 @@ export class ReindexService implements BeforeApplicationShutdown {
         const caught = await this.catchUpWithin(job, tx);
         if (caught > 0) await this.provider.settle(job.tempIndex);
         await this.provider.swap(job.tempIndex, job.index, tx);
-        await swapGuard(tx, job.tempIndex, job.index);
         await this.jobs.setStatus(job.id, 'done', tx);
       });
       this.logger.log(`reindex ${job.id} of ${job.index} done`);
@@ -119,7 +118,7 @@ export class ReindexService implements BeforeApplicationShutdown {
     const deadline = Date.now() + this.config.reindexLagGraceMs;
     for (;;) {
       this.checkStopping();
-      const behind = await objectsBehind(this.dataSource.manager, job.index, job.tempIndex);
+      const behind = await this.provider.objectsBehind(this.dataSource.manager, job.index, job.tempIndex);
       const { ops, missing } = await this.fetchOperations(job, behind);
       if (ops.length > 0) {
         await this.applier.apply(ops);
@@ -137,7 +136,7 @@ export class ReindexService implements BeforeApplicationShutdown {
    * job (retry it) rather than lose a change; for old ones the live record and guard row are carried over.
    */
   private async catchUpWithin(job: ReindexJob, tx: EntityManager): Promise<number> {
-    const behind = await objectsBehind(tx, job.index, job.tempIndex);
+    const behind = await this.provider.objectsBehind(tx, job.index, job.tempIndex);
     if (behind.length === 0) return 0;
     const { ops, missing } = await this.fetchOperations(job, behind);
     const recent = missing.filter((m) => this.isRecent(m, job));
@@ -148,7 +147,6 @@ export class ReindexService implements BeforeApplicationShutdown {
     if (missing.length > 0) {
       const ids = missing.map((m) => m.object_id);
       await this.provider.copyRecords(job.index, job.tempIndex, ids, tx);
-      await copyGuard(tx, job.index, job.tempIndex, ids);
       this.logger.warn(`reindex ${job.id}: ${ids.length} object(s) of ${job.index} have no stored last event (retention?); their live records were carried over`);
     }
     await this.jobs.progress(job.id, { caught_up: ops.length, missing_history: missing.length }, tx);
@@ -176,7 +174,6 @@ export class ReindexService implements BeforeApplicationShutdown {
       await this.dataSource.transaction(async (tx) => {
         await lockForSwap(tx);
         await this.jobs.setStatus(job.id, 'failed', tx, message);
-        await dropGuard(tx, job.tempIndex);
         // An index the provider cannot delete now is left behind (and named), not a reason to keep the job running.
         await this.provider.drop(job.tempIndex, tx).catch((err: Error) => this.logger.warn(`reindex ${job.id}: ${job.tempIndex} left behind: ${err.message}`));
       });

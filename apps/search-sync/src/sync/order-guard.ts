@@ -14,9 +14,7 @@ export function eventOrderKey(time: string, id: string): [ms: number, subMs: num
 
 /** Negative when `a` happened before `b`, positive after, 0 for the same event. */
 export function compareEvents(a: Pick<IndexOperation, 'eventTime' | 'eventId'>, b: Pick<IndexOperation, 'eventTime' | 'eventId'>): number {
-  const [am, as, ai] = eventOrderKey(a.eventTime, a.eventId);
-  const [bm, bs, bi] = eventOrderKey(b.eventTime, b.eventId);
-  return am - bm || as - bs || (ai < bi ? -1 : ai > bi ? 1 : 0);
+  return compareKeys(eventOrderKey(a.eventTime, a.eventId), eventOrderKey(b.eventTime, b.eventId));
 }
 
 export const operationKey = (op: Pick<IndexOperation, 'index' | 'objectID'>): string => `${op.index}\u0000${op.objectID}`;
@@ -24,14 +22,25 @@ export const operationKey = (op: Pick<IndexOperation, 'index' | 'objectID'>): st
 /**
  * The newest operation per (index, objectID) of a batch: only it can change the index, the others
  * are already overtaken. Winners come back sorted by key, so concurrent batches lock guard rows in
- * the same order.
+ * the same order. An operation's order key is computed only when its object repeats, once.
  */
 export function newestPerObject<T extends IndexOperation>(ops: readonly T[]): T[] {
-  const newest = new Map<string, T>();
+  const newest = new Map<string, { op: T; key?: ReturnType<typeof eventOrderKey> }>();
   for (const op of ops) {
-    const key = operationKey(op);
-    const seen = newest.get(key);
-    if (!seen || compareEvents(op, seen) > 0) newest.set(key, op);
+    const k = operationKey(op);
+    const seen = newest.get(k);
+    if (!seen) {
+      newest.set(k, { op });
+      continue;
+    }
+    seen.key ??= eventOrderKey(seen.op.eventTime, seen.op.eventId);
+    const key = eventOrderKey(op.eventTime, op.eventId);
+    if (compareKeys(key, seen.key) > 0) newest.set(k, { op, key });
   }
-  return [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, op]) => op);
+  const keys = [...newest.keys()].sort();
+  return keys.map((k) => newest.get(k)!.op);
+}
+
+function compareKeys([am, as, ai]: ReturnType<typeof eventOrderKey>, [bm, bs, bi]: ReturnType<typeof eventOrderKey>): number {
+  return am - bm || as - bs || (ai < bi ? -1 : ai > bi ? 1 : 0);
 }

@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { IndexOperation } from '../mapping/index-mapping.js';
 import { RecordRejectedError } from '../providers/provider-errors.js';
 import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
-import { claimNewer } from './order-guard.repository.js';
 import { newestPerObject } from './order-guard.js';
 import { lockForWrite } from './index-lock.js';
 import { SearchSyncMetrics } from './search-sync.metrics.js';
@@ -17,9 +16,9 @@ export type ApplyOutcome = NonRetryableError | undefined;
  * Applies a batch of operations to the index through the order guard, in one transaction:
  * 1. keep the newest operation per object (the others are overtaken);
  * 2. copy each to the temporary index of a reindex running for its index (so live changes reach it);
- * 3. claim the guard rows where the operation is newer than the last applied one (the rest are
- *    late, redelivered or replayed: they change nothing);
- * 4. send the winners to the provider; commit only after it accepted them.
+ * 3. the provider applies those newer than the last applied to their object, through its order
+ *    guard (the rest are late, redelivered or replayed: they change nothing); commit only after
+ *    it accepted them.
  * A refused record (by the provider, or by PostgreSQL for a data reason) is isolated by splitting
  * the batch in halves; it alone fails, as non-retryable.
  * Any other failure rejects (nothing committed: the guard rolls back).
@@ -86,13 +85,11 @@ export class SyncApplier {
   }
 
   /**
-   * Steps 1, 3 and 4 inside the caller's transaction, which holds the index lock (a reindex's swap
+   * Steps 1 and 3 inside the caller's transaction, which holds the index lock (a reindex's swap
    * catching up under its exclusive lock). Returns the operations that changed the index.
    */
   async applyWithin(tx: EntityManager, ops: readonly IndexOperation[]): Promise<IndexOperation[]> {
-    const winners = await claimNewer(tx, newestPerObject(ops));
-    if (winners.length > 0) await this.provider.write(winners, tx);
-    return winners;
+    return this.provider.write(newestPerObject(ops), tx);
   }
 
   /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { createEnvelope, toEventMessage } from './cloud-event.js';
 import { InvalidEventTypeError } from './event-type.js';
 
@@ -28,6 +29,23 @@ describe(createEnvelope.name, () => {
     expect(a.id).toMatch(UUID_V7);
     expect(b.id).toMatch(UUID_V7);
     expect(a.id).not.toBe(b.id);
+  });
+
+  it('takes time and id prefix from one clock reading, formatted anew when the millisecond changes', () => {
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      const at = [Date.UTC(2026, 0, 2, 3, 4, 5, 6), Date.UTC(2026, 0, 2, 3, 4, 5, 6), Date.UTC(2026, 0, 2, 3, 4, 5, 7)];
+      const events = at.map((ms) => {
+        clock.mockReturnValueOnce(ms);
+        return createEnvelope('vendor.created', {}, 'vendor-service');
+      });
+      expect(events.map((e) => e.time)).toEqual(['2026-01-02T03:04:05.006Z', '2026-01-02T03:04:05.006Z', '2026-01-02T03:04:05.007Z']);
+      // The id's first 48 bits are the same milliseconds.
+      expect(events.map((e) => parseInt(e.id.replace(/-/g, '').slice(0, 12), 16))).toEqual(at);
+      expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('reuses a given id, source, time and level', () => {

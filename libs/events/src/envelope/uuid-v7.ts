@@ -6,6 +6,18 @@ const POOL = Buffer.alloc(4096);
 let offset = POOL.length;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+// Ids of one millisecond share their first 13 characters: formatted once per millisecond, not per id.
+let prefixMs = -1;
+let prefix = '';
+function timePrefix(now: number): string {
+  if (now !== prefixMs) {
+    const ms = now.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-`;
+    prefixMs = now;
+  }
+  return prefix;
+}
+
 /**
  * RFC 9562 UUID version 7: time-ordered, so event ids sort by creation time in indexes.
  * @example
@@ -19,9 +31,8 @@ export function uuidv7(now = Date.now()): string {
   const b = POOL;
   const o = offset;
   offset += 10;
-  const ms = now.toString(16).padStart(12, '0');
   return (
-    `${ms.slice(0, 8)}-${ms.slice(8, 12)}-` +
+    timePrefix(now) +
     `${HEX[0x70 | (b[o] & 0x0f)]}${HEX[b[o + 1]]}-${HEX[0x80 | (b[o + 2] & 0x3f)]}${HEX[b[o + 3]]}-` +
     `${HEX[b[o + 4]]}${HEX[b[o + 5]]}${HEX[b[o + 6]]}${HEX[b[o + 7]]}${HEX[b[o + 8]]}${HEX[b[o + 9]]}`
   );

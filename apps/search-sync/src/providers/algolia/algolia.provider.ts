@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { algoliasearch, type Algoliasearch } from 'algoliasearch';
+import type { EntityManager } from 'typeorm';
 import type { AlgoliaSettings } from '../../config/search-sync-env.js';
 import type { IndexOperation, SearchRecord } from '../../mapping/index-mapping.js';
+import { claimNewer, copyGuard, dropGuard, objectsBehind, swapGuard, type BehindRow } from '../../sync/order-guard.repository.js';
 import type { SearchProvider, SearchQuery, SearchResult } from '../search-provider.js';
 import { translateAlgoliaError } from './algolia-errors.js';
 
@@ -22,6 +24,8 @@ const RESPONSE_ONLY = new Set(['_highlightResult', '_snippetResult', '_rankingIn
  * for every index touched, a reindex's temporary index included); the batch is accepted when
  * Algolia answers with its task ids, which are kept so a reindex can wait until they are published.
  * The client's own 429 retries are off: a rate limit goes back to JetStream as a delayed nak.
+ * The index is remote, so its order guard is the table `search_sync_state` (claimed in the
+ * caller's transaction before the call, rolled back with it when Algolia refuses).
  */
 export class AlgoliaSearchProvider implements SearchProvider {
   readonly name = 'algolia' as const;
@@ -45,7 +49,17 @@ export class AlgoliaSearchProvider implements SearchProvider {
     }
   }
 
-  async write(ops: readonly IndexOperation[]): Promise<void> {
+  async write<T extends IndexOperation>(ops: readonly T[], tx: EntityManager): Promise<T[]> {
+    const winners = await claimNewer(tx, ops);
+    if (winners.length > 0) await this.send(winners);
+    return winners;
+  }
+
+  objectsBehind(tx: EntityManager, live: string, temp: string): Promise<BehindRow[]> {
+    return objectsBehind(tx, live, temp);
+  }
+
+  private async send(ops: readonly IndexOperation[]): Promise<void> {
     const requests = ops.map((op) =>
       op.action === 'upsert'
         ? { action: 'updateObject' as const, indexName: op.index, body: op.record! }
@@ -83,14 +97,16 @@ export class AlgoliaSearchProvider implements SearchProvider {
     if (taskID !== undefined) await this.call(() => this.client.waitForTask({ indexName: index, taskID }));
   }
 
-  async swap(temp: string, live: string): Promise<void> {
+  async swap(temp: string, live: string, tx: EntityManager): Promise<void> {
+    await swapGuard(tx, temp, live);
     const move = await this.call(() => this.client.operationIndex({ indexName: temp, operationIndexParams: { operation: 'move', destination: live } }));
     await this.call(() => this.client.waitForTask({ indexName: temp, taskID: move.taskID }));
     this.lastTask.delete(temp);
   }
 
-  async copyRecords(from: string, to: string, objectIDs: readonly string[]): Promise<void> {
+  async copyRecords(from: string, to: string, objectIDs: readonly string[], tx: EntityManager): Promise<void> {
     if (objectIDs.length === 0) return;
+    await copyGuard(tx, from, to, objectIDs);
     const { results } = await this.call(() => this.client.getObjects<SearchRecord>({ requests: objectIDs.map((objectID) => ({ indexName: from, objectID })) }));
     const requests = results.filter((r): r is SearchRecord => r !== null && typeof r === 'object').map((body) => ({ action: 'updateObject' as const, indexName: to, body }));
     if (requests.length === 0) return;
@@ -98,7 +114,8 @@ export class AlgoliaSearchProvider implements SearchProvider {
     for (const [index, taskID] of Object.entries(res.taskID)) this.lastTask.set(index, taskID);
   }
 
-  async drop(index: string): Promise<void> {
+  async drop(index: string, tx: EntityManager): Promise<void> {
+    await dropGuard(tx, index);
     await this.call(() => this.client.deleteIndex({ indexName: index }));
     this.lastTask.delete(index);
   }
