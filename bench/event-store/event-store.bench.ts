@@ -14,7 +14,7 @@
  *   app = the event-store app in this process (AppModule + connectEventConsumer, as main.ts), its
  *         `event-store` durable and writer.
  * Both sides share the process: once the app has handled an event, Node 20 keeps AsyncLocalStorage's
- * promise hooks on, so the raw side's later runs pay them too (a few % of its CPU), and node flags
+ * promise hooks on, so the raw side's later runs pay them too (4–5 % of the app's CPU profile), and node flags
  * (`--max-semi-space-size`) reach both.
  * Modes, each side in turn (the side that goes first flips every repeat):
  *   backlog  N events published first, then the consumer starts: first delivery → Nth commit;
