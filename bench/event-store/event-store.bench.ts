@@ -7,11 +7,15 @@
  * Starts a private nats-server (NatsServerHarness) and a fresh database (TestDatabase) and compares:
  *   raw = a nats.js durable pull consumer on EVENTS (`consume({ max_messages: 1000 })`) feeding a
  *         hand-written group commit: envelope → row, one multi-row `INSERT … ON CONFLICT (id) DO
- *         NOTHING` per batch of up to 500 (the same SQL and row mapping as the app), at most two
+ *         NOTHING` per batch of up to 500 (the app's row mapping and columns; rows without sentences,
+ *         no `event_ids` claim, no partitions, no trigger: a plain INSERT of the rows), at most two
  *         inserts in flight on a pool of two, `m.ack()` of each message after its batch committed,
  *         into `events_raw` (LIKE events INCLUDING ALL: same columns and indexes);
  *   app = the event-store app in this process (AppModule + connectEventConsumer, as main.ts), its
  *         `event-store` durable and writer.
+ * Both sides share the process: once the app has handled an event, Node 20 keeps AsyncLocalStorage's
+ * promise hooks on, so the raw side's later runs pay them too (4–5 % of the app's CPU profile), and node flags
+ * (`--max-semi-space-size`) reach both.
  * Modes, each side in turn (the side that goes first flips every repeat):
  *   backlog  N events published first, then the consumer starts: first delivery → Nth commit;
  *   live     the consumer is idle and caught up; a publisher in this process sends N events, 1,000

@@ -12,6 +12,8 @@ const resourceOf = (type: string): string => type.slice(0, type.indexOf('.'));
  */
 export function eventLookup(event: CloudEvent): RootLookup {
   let masked: unknown;
+  // Read by a section and its text, in both languages: built once per event.
+  let label: string | undefined;
   return (name) => {
     switch (name) {
       case 'masked':
@@ -21,8 +23,9 @@ export function eventLookup(event: CloudEvent): RootLookup {
       case 'action':
         return event.type.slice(event.type.indexOf('.') + 1);
       case 'resourceLabel': {
+        if (label !== undefined) return label;
         const id = event.resourceid ?? event.subject;
-        return id === undefined ? '' : `${event.resourcetype ?? resourceOf(event.type)} ${id}`;
+        return (label = id === undefined ? '' : `${event.resourcetype ?? resourceOf(event.type)} ${id}`);
       }
       default:
         return Object.prototype.hasOwnProperty.call(event, name) ? event[name] : undefined;

@@ -1,6 +1,15 @@
 import type { CloudEvent } from '@app/events';
 
 /**
+ * Where a row keeps its Persian sentence (the `message` column): under a symbol, which the batch's
+ * `JSON.stringify` leaves out, so the sentences travel as a parameter of their own. One Persian
+ * character makes V8 build the whole batch's JSON as a two-byte string, and stringifying it and
+ * encoding it to UTF-8 for the wire then cost about twice as much as for the one-byte JSON of an
+ * ASCII batch (330 bench rows: ~20–25 against ~10–11 µs per row, load 13–20).
+ */
+export const SENTENCE: unique symbol = Symbol('message');
+
+/**
  * One `events` row as the writer sends it: keys are the column names, absent keys are NULL. A batch
  * travels as one JSON array (`json_to_recordset`), so `data` and `extensions` stay objects here.
  */
@@ -26,7 +35,7 @@ export interface EventRow {
   /** Every other envelope attribute (traceparent, custom extensions). */
   extensions: Record<string, unknown>;
   /** The sentences of the event for its audience, rendered by the writer (Persian, English), and its category. */
-  message?: string;
+  [SENTENCE]?: string;
   message_en?: string;
   category?: string;
 }

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { JetStreamContext, type CloudEvent, withSpan } from '@app/events';
 import { EventBatcher } from './event-batcher.js';
-import { toEventRow } from './event-row.js';
+import { SENTENCE, toEventRow } from './event-row.js';
 import { MessageRenderer } from '../messages/message-renderer.service.js';
 
 /**
@@ -26,7 +26,7 @@ export class EventStoreHandler {
     const row = toEventRow(event, streamSeq, new Date());
     // The sentences as they read now: history keeps what was said then (re-render to change it).
     const rendered = this.messages.render(event);
-    row.message = rendered.message;
+    row[SENTENCE] = rendered.message;
     row.message_en = rendered.messageEn;
     row.category = rendered.category;
     const item = { row, bytes: ctx.getMessage().data.length };

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import type { EventRow } from './event-row.js';
+import { SENTENCE, type EventRow } from './event-row.js';
 
-/** The columns the writer fills, with their types; `resolved*` keep their defaults. */
-const COLUMNS: [name: keyof EventRow, type: string][] = [
+/** The columns of a row's JSON, with their types; `resolved*` keep their defaults, `message` comes apart (SENTENCE). */
+const COLUMNS: [name: Exclude<keyof EventRow, typeof SENTENCE>, type: string][] = [
   ['id', 'text'],
   ['stream_seq', 'bigint'],
   ['type', 'text'],
@@ -20,7 +20,6 @@ const COLUMNS: [name: keyof EventRow, type: string][] = [
   ['received_at', 'timestamptz'],
   ['data', 'jsonb'],
   ['extensions', 'jsonb'],
-  ['message', 'text'],
   ['message_en', 'text'],
   ['category', 'text'],
 ];
@@ -35,8 +34,10 @@ const COLUMNS: [name: keyof EventRow, type: string][] = [
  * `events` is partitioned by time, so no unique index holds `id` alone: the id is claimed in
  * `event_ids` (its primary key) in the same statement, and only the rows whose claim succeeded are
  * inserted, so the dedup is exact across partitions and the archive. Of an id sent twice in one
- * batch, the first in the batch is kept. A table of another shape (`table` other than `events`, as the raw
- * side of the bench) keeps `ON CONFLICT (id)` on its own primary key.
+ * batch, the first in the batch is kept. The Persian sentences (`message`) come as a second JSON
+ * array, in the rows' order, joined by position (see SENTENCE). A table of another shape (`table`
+ * other than `events`, as the raw side of the bench) takes the rows alone, without sentences, and
+ * keeps `ON CONFLICT (id)` on its own primary key.
  */
 export function insertEventsSql(table = 'events'): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`Invalid table name "${table}"`);
@@ -45,9 +46,10 @@ export function insertEventsSql(table = 'events'): string {
   const rows = `json_to_recordset($1::json) AS r(${record})`;
   if (table !== 'events') return `INSERT INTO ${table} (${names}) SELECT ${names} FROM ${rows} ON CONFLICT (id) DO NOTHING`;
   const numbered = `ROWS FROM (json_to_recordset($1::json) AS (${record})) WITH ORDINALITY AS r(${names}, n)`;
-  return `WITH batch AS (SELECT DISTINCT ON (id) ${names} FROM ${numbered} ORDER BY id, n),
+  const sentences = `json_array_elements_text($2::json) WITH ORDINALITY AS m(message, n)`;
+  return `WITH batch AS (SELECT DISTINCT ON (id) ${names}, message FROM ${numbered} LEFT JOIN ${sentences} USING (n) ORDER BY id, n),
     claimed AS (INSERT INTO event_ids (id, time) SELECT id, time FROM batch ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id)
-    INSERT INTO events (${names}) SELECT ${names} FROM batch JOIN claimed USING (id)`;
+    INSERT INTO events (${names}, message) SELECT ${names}, message FROM batch JOIN claimed USING (id)`;
 }
 
 /** Writes a batch in one statement (its own transaction); rejects with the driver's error. */
@@ -63,6 +65,9 @@ const byId = (a: EventRow, b: EventRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 :
 export function dataSourceRowWriter(dataSource: DataSource, table = 'events'): RowWriter {
   const sql = insertEventsSql(table);
   return async (rows) => {
-    await dataSource.query(sql, [JSON.stringify(rows.length > 1 ? [...rows].sort(byId) : rows)]);
+    const sorted = rows.length > 1 ? [...rows].sort(byId) : rows;
+    const params: string[] = [JSON.stringify(sorted)];
+    if (table === 'events') params.push(JSON.stringify(sorted.map((r) => r[SENTENCE] ?? null)));
+    await dataSource.query(sql, params);
   };
 }
