@@ -211,6 +211,57 @@ describe('console notifications page (browser, real sms-notifier)', () => {
     expect((await rules()).map((r) => r.name)).not.toContain('payment-succeeded');
   });
 
+  it('creates a rule by user id with quiet hours, a zone and urgent, stored so and shown; an edit back to a phone path clears them', async () => {
+    const name = `remind-${run}`;
+    const stored = async () => (await rules()).find((r) => r.name === name);
+    await m.open('notifications');
+    await page.locator('[data-rule="order-started"]').waitFor();
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name', { exact: true }).fill(name);
+    // A type nothing in this suite publishes: the rule must not add messages to the next test's counts.
+    await form.getByLabel('Event pattern', { exact: true }).fill('reminder.due');
+    await form.getByLabel('user id (from the directory)').check();
+    await form.getByLabel('User id path', { exact: true }).fill('customer.id');
+    await form.getByLabel('Template key', { exact: true }).fill(TEMPLATE);
+    await form.getByLabel(/^Quiet hours/).fill('22-08');
+    await form.getByLabel(/^Time zone/).fill('Asia/Tehran');
+    await form.getByLabel('Urgent: send inside quiet hours too').check();
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await form.getByRole('alert').filter({ hasText: 'quietHours must be a local time window HH:MM-HH:MM' }).waitFor();
+    expect(await stored()).toBeUndefined();
+    await screenshot(page, 'notifications-rule-form-by-user');
+
+    await form.getByLabel(/^Quiet hours/).fill('22:00-08:00');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    const card = page.locator(`[data-rule="${name}"]`);
+    await card.waitFor();
+    expect(await stored()).toMatchObject({ channel: 'sms', userPath: 'customer.id', phonePath: null, emailPath: null, quietHours: '22:00-08:00', timeZone: 'Asia/Tehran', urgent: true });
+    expect(await card.locator('.pill-urgent').textContent()).toBe('Urgent');
+    expect(await card.locator('.rule-recipient').textContent()).toBe('customer.id');
+    await card.getByText(/to user customer\.id/).waitFor();
+    expect(await card.locator('.rule-quiet').textContent()).toBe("quiet hours 22:00-08:00 (recipient's zone, else Asia/Tehran)");
+    await screenshot(page, 'notifications-rule-by-user');
+
+    // The edit form reads the rule back, and switching the source sends the other one as null.
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: `Edit ${name}` });
+    expect(await edit.getByLabel('user id (from the directory)').isChecked()).toBe(true);
+    expect(await edit.getByLabel('User id path', { exact: true }).inputValue()).toBe('customer.id');
+    expect(await edit.getByLabel(/^Quiet hours/).inputValue()).toBe('22:00-08:00');
+    expect(await edit.getByLabel(/^Time zone/).inputValue()).toBe('Asia/Tehran');
+    expect(await edit.getByLabel('Urgent: send inside quiet hours too').isChecked()).toBe(true);
+    await edit.getByLabel('number in the event').check();
+    await edit.getByLabel('Phone path', { exact: true }).fill('customer.phone');
+    await edit.getByLabel(/^Quiet hours/).fill('');
+    await edit.getByLabel(/^Time zone/).fill('');
+    await edit.getByLabel('Urgent: send inside quiet hours too').uncheck();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await card.locator('.rule-recipient').filter({ hasText: 'customer.phone' }).waitFor();
+    expect(await stored()).toMatchObject({ phonePath: 'customer.phone', userPath: null, quietHours: null, timeZone: null, urgent: false });
+    expect(await card.locator('.pill-urgent, .rule-quiet').count()).toBe(0);
+  });
+
   it('lists recent SMS and emails with their outcome, numbers and addresses masked', async () => {
     const shipment = (orderId: number, customer: Record<string, string>) =>
       m.publish('shipment.dispatched', { orderId, carrier: 'post', locale: 'fa', customer }, { resourceType: 'order', resourceId: String(orderId) });

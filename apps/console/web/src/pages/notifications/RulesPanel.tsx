@@ -4,9 +4,21 @@ import { StatusPill } from '../../components/LevelBadge.js';
 import { Empty, ErrorBox, Loading, Notice } from '../../components/Status.js';
 import { useAsync } from '../../hooks.js';
 import { NOTIFIER, type Rule, type RuleInput } from '../../notification-types.js';
+import { quietHoursOf, recipientOf } from '../../rule-form.js';
 import { RuleForm } from './RuleForm.js';
 
 const API = '/sms/rules';
+
+/** `user customer.id`, or the number's or address's path in the event. */
+function Recipient({ rule }: { rule: Rule }) {
+  const { by, path } = recipientOf(rule);
+  return (
+    <>
+      {by === 'user' ? 'user ' : ''}
+      <code className="rule-recipient">{path ?? '–'}</code>
+    </>
+  );
+}
 
 /** `/sms/rules`: which events send which template to whom, on which channel. */
 export function RulesPanel() {
@@ -61,6 +73,7 @@ export function RulesPanel() {
                 <h3>{r.name}</h3>
                 <span className="inline-form">
                   <span className="pill pill-channel">{r.channel === 'email' ? 'Email' : 'SMS'}</span>
+                  {r.urgent && <span className="pill pill-urgent">Urgent</span>}
                   <StatusPill status={r.enabled ? 'active' : 'disabled'} />
                 </span>
               </header>
@@ -74,8 +87,9 @@ export function RulesPanel() {
                 ) : null}
               </p>
               <p className="muted small clamp">
-                template <code>{r.templateKey}</code> · to <code>{(r.channel === 'email' ? r.emailPath : r.phonePath) ?? '–'}</code> · locale {r.localePath ? <code>{r.localePath}</code> : 'fixed'}, else {r.defaultLocale}
+                template <code>{r.templateKey}</code> · to <Recipient rule={r} /> · locale {r.localePath ? <code>{r.localePath}</code> : 'fixed'}, else {r.defaultLocale}
               </p>
+              {r.quietHours && <p className="muted small clamp rule-quiet">quiet hours {quietHoursOf(r)}</p>}
               <div className="inline-form">
                 <button type="button" className="btn btn-small" onClick={() => setEditing(r)}>
                   Edit
