@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { NotificationRequest } from '../sending/channel.port.js';
 import { HeldMessage } from './held-message.entity.js';
 
@@ -17,15 +17,19 @@ interface HeldRow {
 export class HeldMessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Keeps the message until `releaseAt`; a second delivery of the event holds nothing more. Returns whether it was new. */
-  async hold(channel: 'sms' | 'email', request: NotificationRequest, releaseAt: Date): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Keeps the message until `releaseAt`, in the caller's transaction; a second delivery of the event holds nothing more. Returns the new row's id, or undefined when it was held already. */
+  async hold(m: EntityManager, channel: 'sms' | 'email', request: NotificationRequest, releaseAt: Date): Promise<string | undefined> {
+    const rows = (await m.query(
       `INSERT INTO held_messages (id, channel, event_id, rule_id, recipient, request, release_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (channel, event_id, rule_id, recipient) DO NOTHING RETURNING id`,
       [randomUUID(), channel, request.eventId, request.ruleId, request.recipient, JSON.stringify(request), releaseAt],
-    )) as unknown[];
-    return rows.length > 0;
+    )) as { id: string }[];
+    return rows[0]?.id;
   }
 
   /** Leases the due messages (release time passed, no live lease), oldest first; replicas skip each other's rows. */

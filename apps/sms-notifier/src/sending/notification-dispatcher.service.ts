@@ -5,6 +5,7 @@ import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { normalizeEmail } from '../email/email-address.js';
 import { EmailChannel, type EmailRequest } from '../email/email.channel.js';
 import { toE164 } from '../phone/phone-number.js';
+import { HeldMessageEvents } from '../quiet/held-message.events.js';
 import { HeldMessagesRepository } from '../quiet/held-messages.repository.js';
 import { timeZoneOfPhone } from '../quiet/phone-time-zone.js';
 import { parseQuietHours, quietUntil } from '../quiet/quiet-hours.js';
@@ -44,6 +45,7 @@ export class NotificationDispatcher {
     private readonly templates: TemplatesService,
     private readonly directory: RecipientDirectory,
     private readonly held: HeldMessagesRepository,
+    private readonly heldEvents: HeldMessageEvents,
     private readonly sender: NotificationSender,
     private readonly sms: SmsChannel,
     private readonly email: EmailChannel,
@@ -67,8 +69,9 @@ export class NotificationDispatcher {
     return outcomes;
   }
 
+  /** By the injected clock, like quiet hours: one time for every decision of the notifier. */
   private isStale(event: CloudEvent): boolean {
-    const age = Date.now() - Date.parse(event.time);
+    const age = this.clock.now().getTime() - Date.parse(event.time);
     return this.config.maxEventAgeMs > 0 && age > this.config.maxEventAgeMs;
   }
 
@@ -84,7 +87,12 @@ export class NotificationDispatcher {
       const zone = planned.zone ?? (planned.channel === 'sms' ? timeZoneOfPhone(request.recipient) : undefined) ?? rule.timeZone ?? 'UTC';
       const until = quietUntil(window, this.clock.now(), zone);
       if (until) {
-        const fresh = await this.held.hold(planned.channel, request, until);
+        // The row and its `sms.held` / `email.held` commit together; a second copy of the event adds neither.
+        const fresh = await this.held.transaction(async (m) => {
+          const id = await this.held.hold(m, planned.channel, request, until);
+          if (id) await this.heldEvents.held(m, { id, channel: planned.channel, request, releaseAt: until, quietHours: rule.quietHours!, timeZone: zone });
+          return id !== undefined;
+        });
         const to = planned.channel === 'sms' ? this.sms.mask(request.recipient) : this.email.mask(request.recipient);
         this.logger.log(`${request.eventType} ${request.eventId}: ${planned.channel} to ${to} ${fresh ? 'held' : 'already held'} until ${until.toISOString()} (quiet hours ${rule.quietHours} in ${zone})`);
         return { kind: 'done' };

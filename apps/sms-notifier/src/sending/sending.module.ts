@@ -3,6 +3,7 @@ import { EmailModule } from '../email/email.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OptOutsModule } from '../opt-outs/opt-outs.module.js';
 import { ProvidersModule } from '../providers/providers.module.js';
+import { HeldMessageEvents } from '../quiet/held-message.events.js';
 import { HeldMessagesController } from '../quiet/held-messages.controller.js';
 import { HeldMessagesRepository } from '../quiet/held-messages.repository.js';
 import { HeldMessagesScheduler } from '../quiet/held-messages.scheduler.js';
@@ -21,7 +22,7 @@ import { SmsOutcomeEvents } from './sms-outcome.events.js';
 @Module({
   imports: [EmailModule, ProvidersModule, MessagesModule, OptOutsModule, RecipientsModule, RulesModule, TemplatesModule],
   controllers: [SmsNotifierHandler, HeldMessagesController],
-  providers: [NotificationDispatcher, NotificationSender, ProviderCircuits, SmsChannel, SmsOutcomeEvents, SmsMetrics, HeldMessagesRepository, HeldMessagesScheduler],
+  providers: [NotificationDispatcher, NotificationSender, ProviderCircuits, SmsChannel, SmsOutcomeEvents, SmsMetrics, HeldMessagesRepository, HeldMessageEvents, HeldMessagesScheduler],
   exports: [SmsOutcomeEvents],
 })
 export class SendingModule {}
