@@ -78,7 +78,12 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
 
     expect(gateway.to(PHONES.quietUrgent)).toHaveLength(1);
     expect(gateway.to(PHONES.quietHours)).toHaveLength(0);
-    expect(mesh.outcomesOf(order.id)).toEqual([]);
+    // The hold is an event of its own (one, though the event came twice), committed with the held row.
+    await mesh.waitOutcome(order.id, 'sms.held');
+    const holds = mesh.outcomesOf(order.id);
+    expect(holds).toEqual([expect.objectContaining({ type: 'sms.held', level: 'info', audience: 'admin', resourcetype: 'order', resourceid: '9101' })]);
+    expect(holds[0].data).toMatchObject({ eventType: 'order.shipped', to: '+98912*****05', releaseAt: '2026-12-05T04:30:00.000Z', quietHours: '22:00-08:00', timeZone: 'Asia/Tehran' });
+    expect(JSON.stringify(holds[0])).not.toContain(PHONES.quietHours);
     expect(await held()).toEqual([expect.objectContaining({ event_id: order.id, recipient: PHONES.quietHours, release_at: new Date('2026-12-05T04:30:00Z') })]);
     expect(sms.logger.lines.some((l) => l.includes(`held until 2026-12-05T04:30:00.000Z (quiet hours 22:00-08:00 in Asia/Tehran)`) && l.includes('+98912*****05'))).toBe(true);
 
