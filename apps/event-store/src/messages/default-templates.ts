@@ -28,6 +28,7 @@ export const DEFAULT_TEMPLATES: readonly MessageTemplate[] = [
   admin('sms.delivered', 'Notification', `پیامک به ${PHONE_FA} تحویل شد`, 'SMS delivered to {{masked.to}}'),
   admin('sms.undelivered', 'Error', `پیامک به ${PHONE_FA} تحویل نشد`, 'SMS to {{masked.to}} was not delivered'),
   admin('sms.outcome_unknown', 'Notification', `نتیجهٔ ارسال پیامک به ${PHONE_FA} نامشخص است`, 'The outcome of the SMS to {{masked.to}} is unknown'),
+  admin('sms.held', 'Notification', `پیامک به ${PHONE_FA} تا پایان ساعات سکوت نگه داشته شد (${ltr('{{data.releaseAt}}')})`, 'SMS to {{masked.to}} held for quiet hours until {{data.releaseAt}}'),
   admin('sms.opted_out', 'Notification', `شمارهٔ ${PHONE_FA} دریافت پیامک را لغو کرد`, '{{masked.to}} opted out of SMS'),
   admin('sms.opted_in', 'Notification', `شمارهٔ ${PHONE_FA} دوباره پیامک دریافت می‌کند`, '{{masked.to}} opted back in to SMS'),
   admin('sms.signature_verification_failure', 'Security', 'امضای {{data.count}} پاسخ ارائه‌دهندهٔ پیامک نامعتبر بود', '{{data.count}} SMS provider callbacks failed signature verification'),
@@ -35,6 +36,7 @@ export const DEFAULT_TEMPLATES: readonly MessageTemplate[] = [
   admin('email.sent', 'Notification', `ایمیل به ${PHONE_FA} ارسال شد`, 'Email sent to {{masked.to}}'),
   admin('email.failed', 'Error', `ارسال ایمیل به ${PHONE_FA} ناموفق بود ({{data.reason}})`, 'Email to {{masked.to}} failed ({{data.reason}})'),
   admin('email.suppressed', 'Notification', `ایمیل به ${PHONE_FA} فرستاده نشد ({{data.reason}})`, 'Email to {{masked.to}} was held back ({{data.reason}})'),
+  admin('email.held', 'Notification', `ایمیل به ${PHONE_FA} تا پایان ساعات سکوت نگه داشته شد (${ltr('{{data.releaseAt}}')})`, 'Email to {{masked.to}} held for quiet hours until {{data.releaseAt}}'),
   admin('email.unsubscribed', 'Notification', `${PHONE_FA} اشتراک ایمیل‌ها را لغو کرد`, '{{masked.to}} unsubscribed from emails'),
 
   admin('webhook.subscription_disabled', 'Notification', 'اشتراک وب‌هوک «{{data.name}}» غیرفعال شد ({{data.reason}})', 'Webhook subscription "{{data.name}}" was disabled ({{data.reason}})'),
