@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { ADMIN_KEYS, NatsServerHarness, PHONES, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, EMAILS, freePort, NatsServerHarness, PHONES, SIGNING_SECRETS, TestDatabase, waitFor } from '@app/testing';
 import type { Clock } from '../src/clock/clock.js';
 import { HeldMessagesScheduler } from '../src/quiet/held-messages.scheduler.js';
 import { JsonGatewayStandIn } from './json-gateway-stand-in.js';
+import { SmtpStandIn } from './smtp-stand-in.js';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 
 const ADMIN = ADMIN_KEYS.smsQuietHours;
@@ -24,6 +25,8 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
   let sms: RunningSmsNotifier;
   let mesh: MeshProbe;
   let gatewayUrl: string;
+  let smtp: SmtpStandIn;
+  let port: number;
   const gateway = new JsonGatewayStandIn();
   // 23:00 in Tehran (UTC+03:30).
   const clock = new TestClock(Date.parse('2026-12-04T19:30:00Z'));
@@ -36,14 +39,18 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
         provider: 'http',
         ratePerHour: 0,
         heldPollMs: 100,
+        publicBaseUrl: `http://127.0.0.1:${port}`,
+        email: { smtpUrl: smtp.url, from: 'Shop <no-reply@shop.example>', unsubscribeSecret: SIGNING_SECRETS.emailUnsubscribe },
         http: { url: gatewayUrl, method: 'POST', contentType: 'application/json', bodyTemplate: '{"to":"{{to}}","text":"{{text}}"}', authHeader: 'Authorization', idempotencyHeader: 'Idempotency-Key', messageIdPath: 'id' },
       },
-    });
+    }, port);
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('sms_quiet_hours');
     gatewayUrl = await gateway.start();
+    smtp = await SmtpStandIn.start();
+    port = await freePort();
     sms = await start();
     mesh = await MeshProbe.connect(nats);
     await waitFor(() => mesh.jsm.consumers.info('EVENTS', 'sms-notifier'), { message: 'durable sms-notifier never appeared' });
@@ -51,12 +58,15 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
     // No zone on the rules: the zone comes from the number's country (+98: Asia/Tehran).
     await rule({ name: 'shipped-quiet', eventPattern: 'order.shipped' }).expect(201);
     await rule({ name: 'cancelled-urgent', eventPattern: 'order.cancelled', urgent: true }).expect(201);
+    // An address tells no zone: the rule's applies.
+    await rule({ name: 'mailed-quiet', eventPattern: 'order.mailed', channel: 'email', phonePath: undefined, emailPath: 'email', timeZone: 'Europe/London' }).expect(201);
   });
 
   afterAll(async () => {
     await mesh?.close();
     await sms?.close();
     await gateway.close();
+    await smtp?.close();
     await nats?.close();
     await db?.drop();
   });
@@ -119,5 +129,23 @@ describe('quiet hours: held in the recipient\'s zone until the window ends, dura
     );
     await waitFor(async () => (await held()).length === 0, { message: 'the repeated release never settled' });
     expect(gateway.to(PHONES.quietHours)).toHaveLength(1);
+  });
+
+  it('holds an email inside the rule\'s zone\'s quiet hours as email.held (address masked), and sends it once when they end', async () => {
+    // 23:00 in London; earlier than the events' own time, which the age limit reads by this clock too.
+    clock.set('2026-12-03T23:00:00Z');
+    const order = await mesh.publish('order.mailed', { orderId: 9103, email: EMAILS.quietHours }, { resourceType: 'order', resourceId: '9103' });
+    const heldEvent = await mesh.waitOutcome(order.id, 'email.held');
+    expect(heldEvent).toMatchObject({ level: 'info', audience: 'admin', category: 'Notification', causationid: order.id, resourceid: '9103' });
+    expect(heldEvent.data).toMatchObject({ eventType: 'order.mailed', to: 'q***@shop-customers.example', releaseAt: '2026-12-04T08:00:00.000Z', quietHours: '22:00-08:00', timeZone: 'Europe/London' });
+    expect(JSON.stringify(heldEvent)).not.toContain(EMAILS.quietHours);
+    await mesh.settled();
+    expect(smtp.to(EMAILS.quietHours)).toHaveLength(0);
+
+    clock.set('2026-12-04T08:00:00Z');
+    await mesh.waitOutcome(order.id, 'email.sent');
+    await waitFor(async () => (await held()).length === 0, { message: 'the held email was never released' });
+    expect(smtp.to(EMAILS.quietHours)).toHaveLength(1);
+    expect(mesh.outcomesOf(order.id).map((e) => e.type)).toEqual(['email.held', 'email.sent']);
   });
 });

@@ -90,6 +90,7 @@ export const EMAILS = {
   crashed: 'crashed.customer@shop-customers.example',
   console: 'maryam.rahimi@shop-customers.example',
   directoryUser: 'directory.user@shop-customers.example',
+  quietHours: 'quiet.hours.customer@shop-customers.example',
 } as const;
 
 /**
