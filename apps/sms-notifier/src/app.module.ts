@@ -33,7 +33,7 @@ export const SERVICE_NAME = 'sms-notifier';
 export interface SmsNotifierConfig {
   events?: EventsModuleOptions['config'];
   sms?: Partial<SmsConfig>;
-  /** The time quiet hours, held messages and circuits go by (tests set it); the system clock by default. */
+  /** The time quiet hours, held messages, circuits and the age limit go by (tests set it); the system clock by default. */
   clock?: Clock;
 }
 

@@ -1,4 +1,4 @@
-/** Where the notifier reads the time for quiet hours, held messages and circuits: injectable, so tests can set it. */
+/** Where the notifier reads the time for quiet hours, held messages, circuits and the age limit of events: injectable, so tests can set it. */
 export interface Clock {
   now(): Date;
 }
