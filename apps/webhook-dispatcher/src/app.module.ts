@@ -8,6 +8,8 @@ import { PausedDeliveries1736000000002 } from './database/migrations/17360000000
 import { ReenableProbe1736000000003 } from './database/migrations/1736000000003-reenable-probe.js';
 import { SubscriptionOAuth21765001000000 } from './database/migrations/1765001000000-subscription-oauth2.js';
 import { FifoOrdering1765001000001 } from './database/migrations/1765001000001-fifo-ordering.js';
+import { BatchesGapsHealth1765001000002 } from './database/migrations/1765001000002-batches-gaps-health.js';
+import { BatchModule } from './batch/batch.module.js';
 import { ReenableModule } from './reenable/reenable.module.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -42,12 +44,13 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003, SubscriptionOAuth21765001000000, FifoOrdering1765001000001] },
+          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003, SubscriptionOAuth21765001000000, FifoOrdering1765001000001, BatchesGapsHealth1765001000002] },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
         SubscriptionsModule,
         DeliveryModule,
+        BatchModule,
         DeliveriesModule,
         TestSendModule,
         RetentionModule,

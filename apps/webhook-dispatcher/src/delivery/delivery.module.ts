@@ -19,6 +19,6 @@ import { WebhookMetrics } from './webhook-metrics.js';
   imports: [SubscriptionsModule, OAuth2Module],
   controllers: [FanOutHandler],
   providers: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
-  exports: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
+  exports: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
 })
 export class DeliveryModule {}

@@ -77,6 +77,7 @@ export class OutcomeWriter {
     if (batch.length === 0) return;
     const tallies = new Map<string, SubscriptionTally>();
     for (const o of batch) {
+      if (o.tallied === false) continue;
       const id = o.delivery.subscriptionId;
       const t = tallies.get(id) ?? { id, reset: false, failures: 0, gone: false };
       if (o.effect === 'success') Object.assign(t, { reset: true, failures: 0 });
