@@ -72,12 +72,13 @@ describe('batched delivery (real nats-server, PostgreSQL and a local receiver)',
     expect(() => wh.verify(requests[0].body.replace(batches[0].events[0].id, batches[0].events[1].id), requests[0].headers)).toThrow();
 
     // Each delivery names its batch; the attempt log carries the batch's webhook-id.
-    const items = (await api().get('/webhooks/deliveries').set('X-Api-Key', API_KEY).query({ subscriptionId: s.id, limit: 250 }).expect(200)).body.items as {
-      eventId: string;
-      batchId: string;
-      status: string;
-      attemptLog: { requestHeaders: Record<string, string> }[];
-    }[];
+    type Item = { eventId: string; batchId: string; status: string; attemptLog: { requestHeaders: Record<string, string> }[] };
+    const items: Item[] = [];
+    for (let cursor: string | undefined, page = 0; page < 10 && (page === 0 || cursor); page++) {
+      const res = await api().get('/webhooks/deliveries').set('X-Api-Key', API_KEY).query({ subscriptionId: s.id, limit: 100, ...(cursor ? { cursor } : {}) }).expect(200);
+      items.push(...(res.body.items as Item[]));
+      cursor = res.body.nextCursor ?? undefined;
+    }
     expect(items).toHaveLength(250);
     expect(items.every((d) => d.status === 'succeeded')).toBe(true);
     const batchOf = new Map(batches.flatMap((b) => b.events.map((e) => [e.id, b.id] as const)));
@@ -134,13 +135,13 @@ describe('batched delivery (real nats-server, PostgreSQL and a local receiver)',
     expect((await post({ batch: { maxEvents: 10, maxWaitMs: -1 } }).expect(400)).body.message).toContain('batch.maxWaitMs must be an integer from 0 to 60000 (ms)');
     expect((await post({ batch: { maxEvents: 10, size: 3 } }).expect(400)).body.message).toContain('batch.size is not a batch setting (maxEvents, maxWaitMs)');
     expect((await post({ batch: [] }).expect(400)).body.message).toContain('batch must be an object { maxEvents, maxWaitMs? } or null');
-    expect((await post({ batch: { maxEvents: 10 }, ordering: 'fifo' }).expect(400)).body.message).toContain('batch cannot be combined with ordering "fifo"');
-    expect((await post({ batch: { maxEvents: 10 }, rateLimitPerSecond: 5 }).expect(400)).body.message).toContain('batch cannot be combined with rateLimitPerSecond');
+    expect((await post({ batch: { maxEvents: 10 }, ordering: 'fifo' }).expect(400)).body.message).toContain('batch cannot be combined with ordering "fifo": a batch is one request for many keys; use one or the other');
+    expect((await post({ batch: { maxEvents: 10 }, rateLimitPerSecond: 5 }).expect(400)).body.message).toContain('batch cannot be combined with rateLimitPerSecond: a batch subscription sends one request at a time');
     const ok = await post({ batch: { maxEvents: 10 } }).expect(201);
     expect(ok.body.batch).toEqual({ maxEvents: 10, maxWaitMs: 1_000 });
     // A PATCH that would combine them is refused the same way; null turns batching off.
     const patch = (body: object) => api().patch(`/webhooks/subscriptions/${ok.body.id}`).set('X-Api-Key', API_KEY).send(body);
-    expect((await patch({ ordering: 'fifo' }).expect(400)).body.message).toContain('batch cannot be combined with ordering "fifo"');
+    expect((await patch({ ordering: 'fifo' }).expect(400)).body.message).toContain('batch cannot be combined with ordering "fifo": a batch is one request for many keys; use one or the other');
     expect((await patch({ batch: null }).expect(200)).body.batch).toBeNull();
     expect((await patch({ ordering: 'fifo' }).expect(200)).body.ordering).toBe('fifo');
   });
