@@ -10,6 +10,7 @@ import { SubscriptionOAuth21765001000000 } from './database/migrations/176500100
 import { FifoOrdering1765001000001 } from './database/migrations/1765001000001-fifo-ordering.js';
 import { BatchesGapsHealth1765001000002 } from './database/migrations/1765001000002-batches-gaps-health.js';
 import { BatchModule } from './batch/batch.module.js';
+import { SubscriptionHealthModule } from './subscription-health/subscription-health.module.js';
 import { ReenableModule } from './reenable/reenable.module.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         DeliveryModule,
         BatchModule,
         DeliveriesModule,
+        SubscriptionHealthModule,
         TestSendModule,
         RetentionModule,
         ReenableModule,
