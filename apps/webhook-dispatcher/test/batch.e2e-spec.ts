@@ -129,6 +129,47 @@ describe('batched delivery (real nats-server, PostgreSQL and a local receiver)',
     expect(req.at - started).toBeGreaterThanOrEqual(1_400);
   });
 
+  it('a batch cut off by shutdown is released, not logged, and sent again whole under the same id', async () => {
+    // Its own nats-server, database and dispatcher, so the shared one cannot claim the batch meanwhile.
+    const ownNats = await NatsServerHarness.start();
+    const ownDb = await TestDatabase.create('webhook_batch_shutdown');
+    const r = await receiver();
+    let hang = true;
+    r.reply = () => (hang ? { status: 200, hang: true } : { status: 200, body: 'ok' });
+    try {
+      const config = dispatcherTestConfig(ownNats, ownDb, { shutdownGraceMs: 300 });
+      const first = await startDispatcher(config);
+      const res = await request(first.url).post('/webhooks/subscriptions').set('X-Api-Key', API_KEY)
+        .send({ name: 'batch', url: r.url, eventTypes: ['stock.cut'], batch: { maxEvents: 5, maxWaitMs: 0 }, timeoutMs: 30_000 }).expect(201);
+      const ownNc = await connect({ servers: ownNats.url });
+      await publishMany(ownNc, 'stock.cut', 5);
+      await ownNc.close();
+      const [cut] = await r.requests.waitForCount(1, 30_000);
+      await first.close();
+      const { rows } = await ownDb.query(
+        `SELECT count(*) FILTER (WHERE leased_until IS NULL AND status = 'pending' AND attempts = 0)::int AS released, count(DISTINCT batch_id)::int AS batches,
+           (SELECT count(*)::int FROM webhook_attempts) AS logged
+         FROM webhook_deliveries WHERE subscription_id = $1`,
+        [res.body.id],
+      );
+      expect(rows[0]).toEqual({ released: 5, batches: 1, logged: 0 });
+
+      hang = false;
+      const second = await startDispatcher(config);
+      try {
+        const [ok] = await r.delivered.waitForCount(1, 30_000);
+        expect(ok.headers['webhook-id']).toBe(cut.headers['webhook-id']);
+        const wh = new Webhook(res.body.secret);
+        expect((wh.verify(ok.body, ok.headers) as Envelope[]).map((e) => e.id)).toEqual((JSON.parse(cut.body) as Envelope[]).map((e) => e.id));
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await ownNats.close();
+      await ownDb.drop();
+    }
+  });
+
   it('refuses a bad batch, and batch with fifo or a rate limit, with a 400 naming the field', async () => {
     const post = (extra: object) => api().post('/webhooks/subscriptions').set('X-Api-Key', API_KEY).send({ name: 'x', url: 'http://127.0.0.1:9/hook', eventTypes: ['*'], ...extra });
     expect((await post({ batch: { maxEvents: 0 } }).expect(400)).body.message).toContain('batch.maxEvents must be an integer from 1 to 1000');
