@@ -23,7 +23,8 @@ const RELEASE_GRACE_MS = 4_000;
  * Sends the deliveries of subscriptions with `batch` set, apart from the per-delivery lanes (which
  * never claim them): per subscription one request at a time, carrying up to `maxEvents` due
  * events, sent when the batch is full or its oldest event has waited `maxWaitMs`. Batches go in
- * fan-out order, and a failed batch is retried whole (same id, same members) before any newer one.
+ * fan-out order; a failed batch is retried whole (same id, same members), ahead of new batches once
+ * due, and (as for unordered deliveries) newer batches go while it waits for its retry.
  * Wakes on this instance's fan-out commits, on the poll, and on its own maxWaitMs timers.
  * Outcomes go through the shared OutcomeWriter (one group commit for all members); shutdown lets
  * a batch in flight finish within WEBHOOK_SHUTDOWN_GRACE, then cuts it off and releases its leases.
