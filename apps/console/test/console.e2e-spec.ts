@@ -328,6 +328,20 @@ describe('console (browser)', () => {
     expect(new Webhook(secret).verify(delivered!.body, delivered!.headers)).toMatchObject({ id, type: `hook_${run}.created`, data: { order: 42 } });
     expect(receiver.received.some((r) => r.body.includes(`nohook_${run}`))).toBe(false);
 
+    // The card's health counts that delivery (a refresh reloads the figures), with nothing waiting.
+    const health = page.getByLabel(`Health of receiver ${run}`);
+    await waitFor(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await health.locator('[data-window="Last hour"] [data-figure="attempts"]').textContent({ timeout: 2_000 }).catch(() => null)) === '1';
+    }, { timeoutMs: 15_000, message: 'the health figures never counted the delivery' });
+    for (const window of ['Last hour', 'Last day']) {
+      const w = health.locator(`[data-window="${window}"]`);
+      expect(await w.locator('[data-figure="successRate"]').textContent()).toBe('100.0 %');
+      expect(await w.locator('[data-figure="p50"]').textContent()).toMatch(/^\d+ ms$/);
+    }
+    expect(await health.locator('[data-figure="pending"]').textContent()).toBe('0');
+    await screenshot(page, 'webhooks-health');
+
     await page.getByRole('tab', { name: 'Test' }).click();
     const test = page.getByRole('form', { name: 'Test a webhook' });
     await test.locator('select[name="testSubscription"]').selectOption({ label: `receiver ${run} (${receiver.url})` });

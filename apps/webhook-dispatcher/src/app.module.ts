@@ -2,13 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
 import { WebhookConfigModule } from './config/webhook-config.module.js';
 import type { WebhookConfig } from './config/webhook-env.js';
-import { CreateWebhooks1736000000000 } from './database/migrations/1736000000000-create-webhooks.js';
-import { DeliveryLeases1736000000001 } from './database/migrations/1736000000001-delivery-leases.js';
-import { PausedDeliveries1736000000002 } from './database/migrations/1736000000002-paused-deliveries.js';
-import { ReenableProbe1736000000003 } from './database/migrations/1736000000003-reenable-probe.js';
-import { SubscriptionOAuth21765001000000 } from './database/migrations/1765001000000-subscription-oauth2.js';
-import { FifoOrdering1765001000001 } from './database/migrations/1765001000001-fifo-ordering.js';
-import { DueOrderIndex1765003000000 } from './database/migrations/1765003000000-due-order-index.js';
+import { BatchModule } from './batch/batch.module.js';
+import { SubscriptionHealthModule } from './subscription-health/subscription-health.module.js';
+import { WEBHOOK_MIGRATIONS } from './database/migrations/index.js';
 import { ReenableModule } from './reenable/reenable.module.js';
 import { Subscription } from './subscriptions/subscription.entity.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
@@ -43,13 +39,15 @@ export class AppModule {
           service: SERVICE_NAME,
           consumer: SERVICE_NAME,
           config: { ...(process.env.CONSUMER_CONCURRENCY ? {} : { concurrency: FAN_OUT_CONCURRENCY }), ...config.events },
-          database: { entities: [Subscription], migrations: [CreateWebhooks1736000000000, DeliveryLeases1736000000001, PausedDeliveries1736000000002, ReenableProbe1736000000003, SubscriptionOAuth21765001000000, FifoOrdering1765001000001, DueOrderIndex1765003000000] },
+          database: { entities: [Subscription], migrations: WEBHOOK_MIGRATIONS },
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
         SubscriptionsModule,
         DeliveryModule,
+        BatchModule,
         DeliveriesModule,
+        SubscriptionHealthModule,
         TestSendModule,
         RetentionModule,
         ReenableModule,

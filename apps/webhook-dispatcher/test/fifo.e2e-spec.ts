@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { EventsService } from '@app/events';
-import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { EventsService, type CloudEvent } from '@app/events';
+import { Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { API_KEY, dispatcherTestConfig, RunningDispatcher, startDispatcher } from './support.js';
 import { Receiver } from './receiver.js';
 
@@ -15,6 +16,7 @@ describe('ordered delivery per subscription (real nats-server, PostgreSQL and a 
   let dispatcher: RunningDispatcher;
   let events: EventsService;
   let receiver: Receiver;
+  let nc: NatsConnection;
 
   const api = () => request(dispatcher.url);
   const dataOf = (body: string) => (JSON.parse(body) as { data: Shipment }).data;
@@ -25,9 +27,11 @@ describe('ordered delivery per subscription (real nats-server, PostgreSQL and a 
     dispatcher = await startDispatcher(dispatcherTestConfig(nats, db, { endpointConcurrency: 8 }));
     events = dispatcher.app.get(EventsService);
     receiver = await Receiver.start();
+    nc = await connect({ servers: nats.url });
   });
 
   afterAll(async () => {
+    await nc?.close();
     await dispatcher?.close();
     await receiver?.close();
     await nats?.close();
@@ -90,6 +94,44 @@ describe('ordered delivery per subscription (real nats-server, PostgreSQL and a 
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 AND ordering_key IS NOT NULL`, [plain.body.id]);
     expect(rows[0].n).toBe(0);
     expect(receiver.delivered.items.length).toBeGreaterThan(before);
+  });
+
+  it('records the gap of a given-up delivery: orderingGap in the API, webhook.ordering_gap published once, the next of the key delivered after it', async () => {
+    const gaps = new Collector<CloudEvent>();
+    const sub = nc.subscribe('events.webhook.ordering_gap', { callback: (_err, m) => gaps.push(m.json<CloudEvent>()) });
+    await nc.flush();
+    receiver.reply = (_n, req) => (dataOf(req.body).n === 2 ? { status: 422, body: 'no such order' } : { status: 200, body: 'ok' });
+    const s = await api()
+      .post('/webhooks/subscriptions')
+      .set('X-Api-Key', API_KEY)
+      .send({ name: 'fifo-gap', url: receiver.url, eventTypes: ['crate.moved'], ordering: 'fifo', orderingKey: 'data.key', maxAttempts: 2 })
+      .expect(201);
+    for (let n = 1; n <= 3; n++) await events.publishEvent('crate.moved', { key: 'G', n });
+
+    const [gap] = await gaps.waitForCount(1, 30_000);
+    const failed = (await api().get('/webhooks/deliveries').set('X-Api-Key', API_KEY).query({ subscriptionId: s.body.id, status: 'failed' }).expect(200)).body.items;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ orderingGap: true, attempts: 2, lastStatus: 422 });
+    expect(gap).toMatchObject({
+      type: 'webhook.ordering_gap',
+      level: 'warn',
+      subject: s.body.id,
+      data: { subscriptionId: s.body.id, deliveryId: failed[0].id, eventId: failed[0].eventId, eventType: 'crate.moved', orderingKey: 'G', attempts: 2, lastStatus: 422 },
+    });
+    // The next of the key went after the gap was given up, and is not a gap itself.
+    const delivered = await waitFor(() => {
+      const got = receiver.delivered.items.filter((r) => JSON.parse(r.body).type === 'crate.moved').map((r) => dataOf(r.body).n);
+      return got.length === 2 && got;
+    }, { timeoutMs: 30_000 });
+    expect(delivered).toEqual([1, 3]);
+    const ok = (await api().get('/webhooks/deliveries').set('X-Api-Key', API_KEY).query({ subscriptionId: s.body.id, status: 'succeeded' }).expect(200)).body.items;
+    expect(ok.map((d: { orderingGap: boolean }) => d.orderingGap)).toEqual([false, false]);
+    // Reported once: a sweep finds nothing left to report.
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 AND gap_reported_at IS NOT NULL`, [s.body.id]);
+    expect(rows[0].n).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    sub.unsubscribe();
+    expect(gaps.items).toHaveLength(1);
   });
 
   it('refuses an unknown ordering or a bad key path with a 400 naming the field', async () => {

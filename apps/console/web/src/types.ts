@@ -12,6 +12,7 @@ export type { ReplayJob } from '../../../event-store/src/replay/replay-job.views
 export type { AppHealth, ConsumerInfo, DeadLetterList, HealthBody, MeshHealth, SessionInfo } from '../../src/console.views.js';
 export type { SubscriptionView as Subscription } from '../../../webhook-dispatcher/src/subscriptions/subscription.views.js';
 export type { AttemptView, DeliveryView as Delivery } from '../../../webhook-dispatcher/src/deliveries/delivery-view.js';
+export type { HealthWindow, SubscriptionHealthView as SubscriptionHealth } from '../../../webhook-dispatcher/src/subscription-health/subscription-health.views.js';
 export type { TestWebhookResult } from '../../../webhook-dispatcher/src/test-send/test-webhook-result.js';
 
 export const LEVELS: EventLevel[] = ['debug', 'info', 'success', 'warn', 'error'];

@@ -5,7 +5,7 @@ import type { AttemptRow, DeliveryRow } from './delivery-view.js';
 import type { ListDeliveriesQuery } from './dto/list-deliveries.query.js';
 
 const COLUMN_NAMES = ['id', 'event_id', 'event_type', 'subscription_id', 'status', 'attempts', 'max_attempts', 'next_attempt_at',
-  'last_status', 'last_error', 'created_at', 'updated_at', 'delivered_at'];
+  'last_status', 'last_error', 'created_at', 'updated_at', 'delivered_at', 'batch_id', 'ordering_key'];
 const columns = (prefix = '') => COLUMN_NAMES.map((c) => prefix + c).join(', ');
 
 /** Reads of the delivery log (ids are UUID v7, so id order is creation order). */

@@ -32,6 +32,13 @@ export interface DeliveryView {
   createdAt: string;
   updatedAt: string;
   deliveredAt: string | null;
+  /** The batch it was sent in (its requests' `webhook-id`); null when sent on its own. */
+  batchId: string | null;
+  /**
+   * A fifo delivery given up (no attempts left): the next of its key went without it, and
+   * `webhook.ordering_gap` was published. False for every other delivery.
+   */
+  orderingGap: boolean;
   /** Every attempt, oldest first. */
   attemptLog: AttemptView[];
 }
@@ -50,6 +57,8 @@ export interface DeliveryRow {
   created_at: Date;
   updated_at: Date;
   delivered_at: Date | null;
+  batch_id: string | null;
+  ordering_key: string | null;
 }
 
 export interface AttemptRow {
@@ -96,5 +105,7 @@ export const toDeliveryView = (d: DeliveryRow, attempts: AttemptRow[]): Delivery
   createdAt: d.created_at.toISOString(),
   updatedAt: d.updated_at.toISOString(),
   deliveredAt: d.delivered_at?.toISOString() ?? null,
+  batchId: d.batch_id,
+  orderingGap: d.ordering_key !== null && d.status === 'failed',
   attemptLog: attempts.map(toAttemptView),
 });

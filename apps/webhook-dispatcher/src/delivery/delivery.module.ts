@@ -10,6 +10,7 @@ import { LaneRateLimits } from './lane-rate-limit.js';
 import { FanOutHandler } from './fan-out.handler.js';
 import { FanOutWriter } from './fan-out.writer.js';
 import { OutcomeWriter } from './outcome.writer.js';
+import { OrderingGapRecorder } from './ordering-gap.recorder.js';
 import { WebhookHttpClient } from './webhook-http.client.js';
 import { WebhookSigner } from './webhook-signer.js';
 import { WebhookMetrics } from './webhook-metrics.js';
@@ -18,7 +19,7 @@ import { WebhookMetrics } from './webhook-metrics.js';
 @Module({
   imports: [SubscriptionsModule, OAuth2Module],
   controllers: [FanOutHandler],
-  providers: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
-  exports: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
+  providers: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, DeliveryWorker, LaneRateLimits, FanOutWriter, OrderingGapRecorder, OutcomeWriter, WebhookHttpClient, WebhookSigner, WebhookMetrics],
+  exports: [AuthorizedSender, DeliveryRepository, DeliveryExecutor, DeliverySignal, OutcomeWriter, WebhookHttpClient, WebhookSigner, DeliveryWorker],
 })
 export class DeliveryModule {}

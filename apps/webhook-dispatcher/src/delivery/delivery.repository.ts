@@ -107,11 +107,11 @@ export class DeliveryRepository {
     return Math.max(0, Math.round((row as { age: number }).age * 10) / 10);
   }
 
-  /** Active subscriptions that have deliveries due now, with their rate limits. */
+  /** Active subscriptions that have deliveries due now, with their rate limits; batch subscriptions are the BatchWorker's. */
   dueSubscriptions(): Promise<{ id: string; rate_limit_per_second: number | null }[]> {
     return this.dataSource.query(
       `SELECT s.id, s.rate_limit_per_second FROM webhook_subscriptions s
-       WHERE s.active AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id AND ${DUE})`,
+       WHERE s.active AND s.batch IS NULL AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id AND ${DUE})`,
     );
   }
 
@@ -125,7 +125,7 @@ export class DeliveryRepository {
          FROM webhook_subscriptions s, webhook_events e, (
            SELECT id FROM webhook_deliveries d WHERE d.subscription_id = $1 AND ${CLAIMABLE}
            ORDER BY d.next_attempt_at, d.id LIMIT $2 FOR UPDATE SKIP LOCKED) due
-         WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND e.id = d.event_id
+         WHERE d.id = due.id AND s.id = d.subscription_id AND s.active AND s.batch IS NULL AND e.id = d.event_id
          RETURNING ${CLAIMED_COLUMNS}, d.next_attempt_at)
        SELECT * FROM claimed ORDER BY next_attempt_at, id`,
       [subscriptionId, limit, leaseMarginMs],

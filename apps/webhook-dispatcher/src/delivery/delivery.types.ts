@@ -60,4 +60,6 @@ export interface DeliveryOutcome {
   retryInMs: number | null;
   lastError: string | null;
   effect: SubscriptionEffect;
+  /** false: another outcome of the same request counts toward the subscription's failures (a batch's other members). */
+  tallied?: boolean;
 }

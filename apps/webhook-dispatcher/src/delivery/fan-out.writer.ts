@@ -18,6 +18,8 @@ interface FanOutSubscription extends MatchableSubscription {
   ordering: Ordering;
   ordering_key: string | null;
   rate_limit_per_second: number | null;
+  /** Batched subscriptions are sent by the batch worker, never as single fresh rows. */
+  batch: unknown;
   url: string;
   timeout_ms: number;
   headers: Record<string, string>;
@@ -39,7 +41,7 @@ interface Share {
 }
 
 /** Fresh rows may go to the lane only for these: fifo rows keep to the claim (their order), paused and rate-limited ones too. */
-const mayGoFresh = (s: FanOutSubscription) => s.active && s.ordering !== 'fifo' && s.rate_limit_per_second === null;
+const mayGoFresh = (s: FanOutSubscription) => s.active && s.ordering !== 'fifo' && s.rate_limit_per_second === null && s.batch === null;
 
 export interface IncomingEvent {
   event: CloudEvent;
@@ -109,7 +111,7 @@ export class FanOutWriter {
       await this.dataSource.transaction(async (m) => {
         // Read in the transaction, so a subscription saved before this commit sees the events after it.
         const subscriptions: FanOutSubscription[] = await m.query(
-          `SELECT id, event_types, filter, max_attempts, active, ordering, ordering_key, rate_limit_per_second,
+          `SELECT id, event_types, filter, max_attempts, active, ordering, ordering_key, rate_limit_per_second, batch,
              url, timeout_ms, headers, secret, previous_secret, previous_secret_expires_at, oauth2 FROM webhook_subscriptions`,
         );
         if (subscriptions.length === 0) return;

@@ -9,6 +9,7 @@ import { DeliverySignal } from './delivery-signal.js';
 import { GroupCommit } from '@app/events';
 import type { ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 import { WebhookMetrics } from './webhook-metrics.js';
+import { OrderingGapRecorder } from './ordering-gap.recorder.js';
 
 const WRITE_TRIES = 5;
 
@@ -39,6 +40,7 @@ export class OutcomeWriter {
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
     private readonly metrics: WebhookMetrics,
     private readonly signal: DeliverySignal,
+    private readonly gaps: OrderingGapRecorder,
   ) {}
 
   /** Resolves once the outcome is committed. */
@@ -77,6 +79,7 @@ export class OutcomeWriter {
     if (batch.length === 0) return;
     const tallies = new Map<string, SubscriptionTally>();
     for (const o of batch) {
+      if (o.tallied === false) continue;
       const id = o.delivery.subscriptionId;
       const t = tallies.get(id) ?? { id, reset: false, failures: 0, gone: false };
       if (o.effect === 'success') Object.assign(t, { reset: true, failures: 0 });
@@ -91,7 +94,18 @@ export class OutcomeWriter {
     // A settled fifo delivery lets the next of its key go: its lane here claims it now, not at the next poll.
     const unblocked = new Set(batch.filter((o) => o.delivery.orderingKey !== null && o.status !== 'pending').map((o) => o.delivery.subscriptionId));
     if (unblocked.size > 0) this.signal.notify(unblocked);
+    const givenUp = batch.filter((o) => o.delivery.orderingKey !== null && o.status === 'failed');
+    if (givenUp.length > 0) await this.reportGaps(givenUp.map((o) => o.delivery.id));
     for (const s of counted) await this.disableIfDue(s, tallies.get(s.id)!.gone);
+  }
+
+  /** The outcomes are committed by now: a failure to report is logged, and the recorder's sweep reports the gap later. */
+  private async reportGaps(ids: string[]): Promise<void> {
+    try {
+      await this.gaps.report(ids);
+    } catch (err) {
+      this.logger.warn(`reporting ${ids.length} ordering gap(s) failed (${(err as Error).message}); the next sweep retries`);
+    }
   }
 
   /**

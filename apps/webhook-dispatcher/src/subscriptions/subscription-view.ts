@@ -34,6 +34,7 @@ export function toSubscriptionView(s: Subscription, now = new Date()): Subscript
     oauth2: toOAuth2View(s.oauth2),
     ordering: s.ordering,
     orderingKey: s.orderingKey,
+    batch: s.batch,
     consecutiveFailures: s.consecutiveFailures,
     disabledReason: s.disabledReason,
     disabledAt: s.disabledAt?.toISOString() ?? null,

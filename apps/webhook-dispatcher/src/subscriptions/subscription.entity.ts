@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EventFilter } from '../matching/event-filter.js';
 import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import type { Ordering } from '../delivery/ordering-key.js';
+import type { BatchConfig } from '../batch/batch-config.js';
 
 /** A webhook subscription (table `webhook_subscriptions`, created by the CreateWebhooks migration). */
 @Entity({ name: 'webhook_subscriptions' })
@@ -61,6 +62,10 @@ export class Subscription {
   /** Dot path into the envelope whose value keys the order (`data.orderId`); null: one order for the whole subscription. */
   @Column({ name: 'ordering_key', type: 'varchar', length: 200, nullable: true })
   orderingKey!: string | null;
+
+  /** Batched delivery: up to maxEvents events per request (BatchesGapsHealth migration); null: one event per request. */
+  @Column({ type: 'jsonb', nullable: true })
+  batch!: BatchConfig | null;
 
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures!: number;

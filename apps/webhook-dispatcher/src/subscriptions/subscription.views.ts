@@ -2,6 +2,7 @@
 
 import type { EventFilter } from '../matching/event-filter.js';
 import type { OAuth2CredentialsView } from '../oauth2/oauth2-credentials.js';
+import type { BatchConfig } from '../batch/batch-config.js';
 
 /** A subscription as the API shows it: never its secrets. */
 export interface SubscriptionView {
@@ -23,6 +24,8 @@ export interface SubscriptionView {
   ordering: 'none' | 'fifo';
   /** Dot path into the envelope keying the order; null: one order for the whole subscription. */
   orderingKey: string | null;
+  /** Batched delivery `{ maxEvents, maxWaitMs }`; null: one event per request. */
+  batch: BatchConfig | null;
   consecutiveFailures: number;
   disabledReason: string | null;
   disabledAt: string | null;

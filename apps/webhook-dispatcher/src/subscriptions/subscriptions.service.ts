@@ -12,6 +12,7 @@ import { publishDisabled, withoutQuery } from './subscription-events.js';
 import { TIMEOUT_MS } from './dto/subscription-validators.js';
 import { mergeOAuth2, type OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import { DELIVERIES_CHANNEL } from '../delivery/delivery.repository.js';
+import { batchConflict, normalizeBatch, type BatchConfig } from '../batch/batch-config.js';
 import type { CreateSubscriptionDto } from './dto/create-subscription.dto.js';
 import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 
@@ -19,6 +20,12 @@ import type { UpdateSubscriptionDto } from './dto/update-subscription.dto.js';
 export type SubscriptionWithSecret = SubscriptionView & { secret: string };
 
 const target = (id: string) => ({ type: 'webhook-subscription', id });
+/** Batching with fifo or a rate limit is refused with a 400 naming `batch` (see batchConflict). */
+function assertBatchable(s: Pick<Subscription, 'batch' | 'ordering' | 'rateLimitPerSecond'>): void {
+  const problem = batchConflict(s);
+  if (problem) throw new BadRequestException([problem]);
+}
+
 const notFound = (id: string) => new NotFoundException(`Webhook subscription ${id} not found`);
 
 /** Subscriptions CRUD and secret rotation; every url is checked against the SSRF policy before it is saved. */
@@ -54,6 +61,7 @@ export class SubscriptionsService {
       oauth2,
       ordering: input.ordering ?? 'none',
       orderingKey: input.orderingKey ?? null,
+      batch: input.batch ? normalizeBatch(input.batch as BatchConfig) : null,
       secret: newSigningSecret(),
       previousSecret: null,
       previousSecretExpiresAt: null,
@@ -63,6 +71,7 @@ export class SubscriptionsService {
       createdAt: now,
       updatedAt: now,
     });
+    assertBatchable(subscription);
     const view = toSubscriptionView(subscription);
     await this.dataSource.transaction(async (m) => {
       await m.insert(Subscription, subscription);
@@ -108,6 +117,8 @@ export class SubscriptionsService {
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.ordering !== undefined) set.ordering = patch.ordering;
       if (patch.orderingKey !== undefined) set.orderingKey = patch.orderingKey;
+      if (patch.batch !== undefined) set.batch = patch.batch === null ? null : normalizeBatch(patch.batch as BatchConfig);
+      assertBatchable({ ...s, ...set });
       if (patch.oauth2 !== undefined) set.oauth2 = this.oauth2Of(s.oauth2, patch.oauth2);
       if (set.oauth2) await this.assertUrl(set.oauth2.tokenUrl, 'oauth2.tokenUrl');
       if (patch.active === true && !wasActive) Object.assign(set, { active: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });

@@ -2,8 +2,9 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { EventFilter } from '../../matching/event-filter.js';
 import type { OAuth2Credentials } from '../../oauth2/oauth2-credentials.js';
+import type { BatchConfig } from '../../batch/batch-config.js';
 import { ORDERING_KEY_PATH, ORDERINGS, type Ordering } from '../../delivery/ordering-key.js';
-import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
+import { IsEventFilter, IsEventPatternList, IsHeaderMap, IsBatchConfig, IsOAuth2Credentials, TIMEOUT_MS } from './subscription-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -53,4 +54,8 @@ export class CreateSubscriptionDto {
   /** With fifo: a dot path into the envelope (`subject`, `data.orderId`) whose value keys the order; null: one order. */
   @IsOptional() @Matches(ORDERING_KEY_PATH, { message: 'orderingKey must be a dot path into the event such as "subject" or "data.orderId"' })
   orderingKey?: string | null;
+
+  /** Batches: one signed request carries up to `maxEvents` events as a JSON array (after `maxWaitMs` at most); null: one event per request. */
+  @IsOptional() @IsBatchConfig()
+  batch?: Partial<BatchConfig> | null;
 }

@@ -2,6 +2,7 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 import { normalizePattern } from '@app/events';
 import { filterProblems } from '../../matching/event-filter.js';
 import { oauth2Problem } from '../../oauth2/oauth2-credentials.js';
+import { batchProblem } from '../../batch/batch-config.js';
 
 /** A subscription's `timeoutMs`: default 10 s, between 100 ms and 30 s. */
 export const TIMEOUT_MS = { default: 10_000, min: 100, max: 30_000 };
@@ -64,3 +65,6 @@ export const IsHeaderMap = validator('isHeaderMap', headersProblem);
 
 /** `oauth2`: client credentials { tokenUrl, clientId, clientSecret, scope? }; null removes them. */
 export const IsOAuth2Credentials = validator('isOAuth2Credentials', oauth2Problem);
+
+/** `batch`: { maxEvents, maxWaitMs? }; null turns batching off. */
+export const IsBatchConfig = validator('isBatchConfig', batchProblem);

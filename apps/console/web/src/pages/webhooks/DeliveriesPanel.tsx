@@ -101,7 +101,13 @@ export function DeliveriesPanel({ subscriptions }: { subscriptions: Subscription
                   attempt {d.attempts}/{d.maxAttempts}
                   {d.lastStatus !== null ? ` · HTTP ${d.lastStatus}` : ''}
                   {d.nextAttemptAt ? ` · next ${formatTime(d.nextAttemptAt)}` : ''} · {formatTime(d.createdAt)}
+                  {d.batchId ? ` · in ${d.batchId}` : ''}
                 </span>
+                {d.orderingGap && (
+                  <span className="health-error small" title="Given up: the next delivery of its ordering key went without it">
+                    ordering gap
+                  </span>
+                )}
                 <span className="inline-form">
                   <button type="button" className="btn btn-small" onClick={() => setExpanded(expanded === d.id ? null : d.id)} aria-expanded={expanded === d.id}>
                     {expanded === d.id ? 'Hide attempts' : 'Attempts'}

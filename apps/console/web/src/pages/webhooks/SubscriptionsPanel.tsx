@@ -1,10 +1,11 @@
 import { useState } from 'react';
+import { useAsync, useInterval, type AsyncState } from '../../hooks.js';
 import { appRequest } from '../../api.js';
 import { StatusPill } from '../../components/LevelBadge.js';
 import { Empty, ErrorBox, Loading, Notice } from '../../components/Status.js';
 import { formatTime } from '../../format.js';
-import type { AsyncState } from '../../hooks.js';
-import type { Subscription, SubscriptionWithSecret } from '../../types.js';
+import type { Subscription, SubscriptionHealth, SubscriptionWithSecret } from '../../types.js';
+import { SubscriptionHealthFigures } from './SubscriptionHealth.js';
 import { SubscriptionForm } from './SubscriptionForm.js';
 
 const API = '/webhooks/subscriptions';
@@ -34,6 +35,10 @@ export function SubscriptionsPanel({ list }: { list: AsyncState<{ items: Subscri
   const [secret, setSecret] = useState<{ name: string; value: string; note: string } | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  // Health of every subscription in one call, refreshed with the list and every 15 s.
+  const health = useAsync((signal) => appRequest<{ items: SubscriptionHealth[] }>('webhook-dispatcher', '/webhooks/health', { signal }), [list.data]);
+  useInterval(health.reload, 15_000);
+  const healthOf = new Map((health.data?.items ?? []).map((h) => [h.subscriptionId, h]));
 
   const act = async (what: () => Promise<string>) => {
     setNotice(null);
@@ -110,8 +115,11 @@ export function SubscriptionsPanel({ list }: { list: AsyncState<{ items: Subscri
               </p>
               <p className="muted small clamp" title={s.eventTypes.join(', ').slice(0, 2000)}>
                 {s.eventTypes.join(', ')} · timeout {s.timeoutMs} ms · {s.maxAttempts} attempts{s.rateLimitPerSecond ? ` · ≤ ${s.rateLimitPerSecond}/s` : ''}
+                {s.ordering === 'fifo' ? ` · in order${s.orderingKey ? ` per ${s.orderingKey}` : ''}` : ''}
+                {s.batch ? ` · batches of ≤ ${s.batch.maxEvents} (≤ ${s.batch.maxWaitMs} ms wait)` : ''}
                 {s.consecutiveFailures > 0 ? ` · ${s.consecutiveFailures} failures in a row` : ''}
               </p>
+              {health.status === 'error' ? <p className="health-error">Health not available: {health.error.message}</p> : <SubscriptionHealthFigures health={healthOf.get(s.id)} />}
               {s.disabledReason && <p className="health-error">Disabled: {s.disabledReason}</p>}
               {s.previousSecretExpiresAt && <p className="muted small">Previous secret valid until {formatTime(s.previousSecretExpiresAt)}</p>}
               <div className="inline-form">
