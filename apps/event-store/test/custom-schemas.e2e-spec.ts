@@ -230,6 +230,23 @@ describe('event-store: custom event types over the API, POST /events/schemas (re
     await waitFor(() => producer.get(SchemaRegistry).validate(type, { invoiceId: 'i', amount: 'x' }, 2) !== undefined, { ...WAIT, message: 'v2 never reached the producer' });
   });
 
+  it('yields to a version registered in code after the check: nothing overwritten, the head follows what is stored', async () => {
+    const type = 'invoice.code_raced';
+    const registry = producer.get(SchemaRegistry);
+    await register({ type, version: 1, schema: V1 }).expect(201);
+    const seen = await registry.head(type);
+    // An app's start-up registration (a plain put, which moves no head) lands between check and write.
+    const fromCode = { ...V1, description: 'from code' };
+    await registry.register(type, 2, fromCode);
+    await expect(registry.registerNew(type, 2, { ...V1, description: 'from the API' }, seen)).rejects.toThrow(SchemaVersionTakenError);
+    const bucket = await new Kvm(nc).open('event-schemas');
+    expect((await bucket.get(`${type}.v2`))?.json<{ schema: unknown }>().schema).toEqual(fromCode);
+    expect((await (await new Kvm(nc).open('event-schema-heads')).get(type))?.json<{ schema: unknown }>().schema).toEqual(fromCode);
+    expect((await registry.head(type)).latest).toMatchObject({ version: 2, schema: fromCode });
+    // The next registration is checked against the version from code.
+    expect((await register({ type, version: 3, schema: fromCode }).expect(201)).body).toMatchObject({ previousVersion: 2 });
+  });
+
   it('checks a schema without storing it: the same refusals, the changes, and a sample event that the schema accepts', async () => {
     const check = (body: unknown) => request(store.url).post('/events/schemas/check').set('X-Api-Key', ADMIN).send(body as object);
     const draft = { type: 'object', required: ['parcelId', 'weightKg'], properties: { parcelId: { type: 'string', format: 'uuid' }, weightKg: { type: 'number', minimum: 0.5 }, status: { enum: ['packed', 'sent'] } } };

@@ -114,7 +114,8 @@ export class SchemaRegistry {
     if ((await createOnce(kv, schemaKey(entry), value)) === 'other') {
       // A version registered in code (a put, which moves no head) took the key first: the head follows what is stored.
       const stored = await kv.get(schemaKey(entry));
-      if (stored?.operation === 'PUT') await heads.update(type, stored.string(), claimed);
+      // A later registration moving the head meanwhile is newer still, and stands.
+      if (stored?.operation === 'PUT') await heads.update(type, stored.string(), claimed).catch((err: unknown) => { if (!isWrongLastSequence(err)) throw err; });
       throw new SchemaVersionTakenError(type, version);
     }
     this.add(entry);
