@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { EventsModule, EventsService, SchemaRegistry, SchemaValidationError, SchemaVersionTakenError, type AuditData, type CloudEvent } from '@app/events/internal';
+import { EventsModule, EventsService, listRegisteredSchemas, SchemaRegistry, SchemaValidationError, SchemaVersionStaleError, SchemaVersionTakenError, type AuditData, type CloudEvent, type RegisteredSchema } from '@app/events/internal';
 import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
@@ -151,6 +151,100 @@ describe('event-store: custom event types over the API, POST /events/schemas (re
     // One audit event per successful registration only.
     await waitFor(() => audits.items.some((a) => a.data.target.id === 'invoice.raced_7.v1'), { ...WAIT, message: 'no audit for the last race' });
     for (let round = 0; round < 8; round++) expect(audits.items.filter((a) => a.data.target.id === `invoice.raced_${round}.v1`)).toHaveLength(1);
+  });
+
+  it('decides registrations of different versions one at a time: of v2 and v3 checked against v1 together, one lands, the other is a 409 naming the version to check against', async () => {
+    const registry = producer.get(SchemaRegistry);
+    // v2 widens `amount`; v3 is v1 again, so it narrows against v2 but not against v1.
+    const widened = { ...V1, properties: { ...V1.properties, amount: { type: ['number', 'string'] } } };
+    const v1Again = { ...V1, description: 'v1 again' };
+
+    // Both checked against the same read of v1, then written at once: without the head both would land.
+    for (let round = 0; round < 4; round++) {
+      const type = `invoice.vraced_${round}`;
+      await register({ type, version: 1, schema: V1 }).expect(201);
+      const seen = await registry.head(type);
+      expect(seen.latest?.version).toBe(1);
+      const raced = await Promise.allSettled([registry.registerNew(type, 2, widened, seen), registry.registerNew(type, 3, v1Again, seen)]);
+      expect(raced.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const won = (raced.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<RegisteredSchema>).value.version;
+      const lost = (raced.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as SchemaVersionStaleError;
+      expect(lost).toBeInstanceOf(SchemaVersionStaleError);
+      expect(lost).toMatchObject({ type, version: won === 2 ? 3 : 2, latest: won, retryable: true });
+      expect(lost.message).toContain(`against version ${won}`);
+      const bucket = await new Kvm(nc).open('event-schemas');
+      expect(await bucket.get(`${type}.v${won === 2 ? 3 : 2}`)).toBeNull();
+      expect((await registry.head(type)).latest?.version).toBe(won);
+    }
+
+    // Over the API: v2 and v3 posted at once while v1 is the latest. In every interleaving exactly
+    // one is stored; the loser's 409 names the winner, and its retry is checked against the winner.
+    for (let round = 0; round < 6; round++) {
+      const type = `invoice.vposted_${round}`;
+      await register({ type, version: 1, schema: V1 }).expect(201);
+      const [v2, v3] = await Promise.all([register({ type, version: 2, schema: widened }), register({ type, version: 3, schema: v1Again })]);
+      expect([v2.status, v3.status].sort()).toEqual([201, 409]);
+      const winner = v2.status === 201 ? 2 : 3;
+      const loser = winner === 2 ? v3 : v2;
+      expect(loser.body.message).toContain(`version ${winner}`);
+      if (winner === 2) {
+        // v3 narrows against v2: its retry says so, and with the flag lands after v2.
+        const retry = await register({ type, version: 3, schema: v1Again }).expect(409);
+        expect(retry.body.changes).toEqual(['data.amount: type narrowed to number (was number|string)']);
+        const flagged = await register({ type, version: 3, schema: v1Again, breaking: true }).expect(201);
+        expect(flagged.body).toMatchObject({ previousVersion: 2, breaking: true });
+      } else {
+        // v2 is below v3 now: versions only go up, so the widening comes back as v4, checked against v3.
+        expect(loser.body.message).toContain('send version 4');
+        const retry = await register({ type, version: 4, schema: widened }).expect(201);
+        expect(retry.body).toMatchObject({ previousVersion: 3, breaking: false });
+      }
+      const listed = await request(store.url).get('/events/schemas').set('X-Api-Key', ADMIN).expect(200);
+      expect((listed.body.types as Array<{ type: string; schemaVersions: number[] }>).find((t) => t.type === type)?.schemaVersions).toEqual(winner === 2 ? [1, 2, 3] : [1, 3, 4]);
+    }
+
+    // The heads live in their own bucket: no reader of event-schemas sees one as a schema.
+    for await (const key of await (await new Kvm(nc).open('event-schemas')).keys()) expect(key).toMatch(/\.v\d+$/);
+    for (const s of await listRegisteredSchemas(nc)) expect(s.id).toBe(`mesh:schema:${s.type}:v${s.version}`);
+    const doc = JSON.stringify((await request(store.url).get('/events/asyncapi.json').set('X-Api-Key', ADMIN).expect(200)).body);
+    expect(doc).not.toContain('event-schema-heads');
+  });
+
+  it('rolls a claimed head forward: a registration that stopped after its claim is stored by the next one, which is checked against it', async () => {
+    const type = 'invoice.half_done';
+    await register({ type, version: 1, schema: V1 }).expect(201);
+    const v2 = { ...V1, properties: { ...V1.properties, amount: { type: ['number', 'string'] } } };
+    // What a process killed between its claim and its store leaves: the head at v2, no v2 schema.
+    const heads = await new Kvm(nc).open('event-schema-heads');
+    const head = await heads.get(type);
+    await heads.update(type, JSON.stringify({ type, version: 2, id: `mesh:schema:${type}:v2`, schema: v2 }), head!.revision);
+    const bucket = await new Kvm(nc).open('event-schemas');
+    expect(await bucket.get(`${type}.v2`)).toBeNull();
+
+    // v3 = v1 narrows against the claimed v2, and is told so; v2 is stored on the way.
+    const refused = await register({ type, version: 3, schema: V1 }).expect(409);
+    expect(refused.body.changes).toEqual(['data.amount: type narrowed to number (was number|string)']);
+    expect((await bucket.get(`${type}.v2`))?.json<{ schema: unknown }>().schema).toEqual(v2);
+    expect((await register({ type, version: 3, schema: V1, breaking: true }).expect(201)).body).toMatchObject({ previousVersion: 2 });
+    // And the running producer applies the rolled-forward version like any other.
+    await waitFor(() => producer.get(SchemaRegistry).validate(type, { invoiceId: 'i', amount: 'x' }, 2) !== undefined, { ...WAIT, message: 'v2 never reached the producer' });
+  });
+
+  it('yields to a version registered in code after the check: nothing overwritten, the head follows what is stored', async () => {
+    const type = 'invoice.code_raced';
+    const registry = producer.get(SchemaRegistry);
+    await register({ type, version: 1, schema: V1 }).expect(201);
+    const seen = await registry.head(type);
+    // An app's start-up registration (a plain put, which moves no head) lands between check and write.
+    const fromCode = { ...V1, description: 'from code' };
+    await registry.register(type, 2, fromCode);
+    await expect(registry.registerNew(type, 2, { ...V1, description: 'from the API' }, seen)).rejects.toThrow(SchemaVersionTakenError);
+    const bucket = await new Kvm(nc).open('event-schemas');
+    expect((await bucket.get(`${type}.v2`))?.json<{ schema: unknown }>().schema).toEqual(fromCode);
+    expect((await (await new Kvm(nc).open('event-schema-heads')).get(type))?.json<{ schema: unknown }>().schema).toEqual(fromCode);
+    expect((await registry.head(type)).latest).toMatchObject({ version: 2, schema: fromCode });
+    // The next registration is checked against the version from code.
+    expect((await register({ type, version: 3, schema: fromCode }).expect(201)).body).toMatchObject({ previousVersion: 2 });
   });
 
   it('checks a schema without storing it: the same refusals, the changes, and a sample event that the schema accepts', async () => {

@@ -110,7 +110,7 @@ export function createMcpServer({ store, webhooks, nats }: MeshAccess, version: 
     {
       title: 'Define an event type',
       description:
-        'Registers the JSON Schema of the data of an event type, as a new version; producers validate against it at once. Versions only go up. A version that would refuse events the previous version accepted is refused, listing the changes, unless breaking is true. Audited with this client as the actor.',
+        'Registers the JSON Schema of the data of an event type, as a new version; producers validate against it at once. Versions only go up. A version that would refuse events the previous version accepted is refused, listing the changes, unless breaking is true. If another registration of the type landed meanwhile, the answer names the version it is now checked against (latestVersion): review the schema against that version and call again. Audited with this client as the actor.',
       inputSchema: {
         type: z.string().describe('The event type, lowercase resource.action tokens: invoice.issued'),
         version: z.number().int().min(1).describe('Above every version registered for the type; 1 for a new type'),

@@ -29,6 +29,12 @@ export const STREAM_DLQ = 'EVENTS_DLQ';
  */
 export const STREAM_REPLAY = 'EVENTS_REPLAY';
 export const SCHEMA_BUCKET = 'event-schemas';
+/**
+ * One entry per type (key: the type), holding its newest registered schema: `registerNew` moves it
+ * with a revision check, so registrations of one type are decided one at a time. A bucket of its
+ * own, so no reader of `event-schemas` (watch, listings, CLI, AsyncAPI) ever sees a head.
+ */
+export const SCHEMA_HEAD_BUCKET = 'event-schema-heads';
 
 /**
  * The NATS header names of DESIGN.md "Headers" (dedup id, content type, the `Mesh-*` dead-letter headers).

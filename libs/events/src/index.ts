@@ -44,6 +44,8 @@ export type { PublishResult } from './publisher/publish-result.js';
 export { SchemaRegistry, type RegisteredSchema } from './schemas/schema-registry.js';
 export { SchemaValidationError } from './schemas/schema-validation.error.js';
 export { SchemaVersionTakenError } from './schemas/schema-version-taken.error.js';
+export { SchemaVersionStaleError } from './schemas/schema-version-stale.error.js';
+export type { SchemaHead } from './schemas/schema-heads.js';
 
 // Consuming: the transport, the handler's context and its errors
 export { connectEventConsumer } from './transport/connect-event-consumer.js';

@@ -18,7 +18,7 @@ const VALUES = [
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
-  'ReplayService', 'RequestLoggerInterceptor', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
+  'ReplayService', 'RequestLoggerInterceptor', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionStaleError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
   'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',
   'subjectForType', 'takeAll', 'takeUpTo', 'TemplateError', 'toBool', 'toInt', 'traceparentOfJson',
   'UnstorableDataError', 'USER_MESSAGE_MAX', 'UuidPipe', 'uuidv7', 'validateEnv', 'validationRule', 'withSpan',
@@ -29,7 +29,7 @@ const TYPES = [
   'EventsHealth', 'EventsHealthContributor', 'EventsHealthModuleOptions', 'EventsModuleAsyncOptions',
   'EventsModuleOptions', 'EventsProducerOptions', 'EventSubscription', 'GroupCommitOptions', 'HttpEdgeOptions',
   'IEventsService', 'ItemResult', 'MeshContext', 'MeshDatabaseOptions', 'MeshStatus', 'PublishOptions',
-  'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'ServerLoggingOptions', 'SharedRateLimitOptions',
+  'PublishResult', 'RedriveReport', 'RedriveResult', 'RegisteredSchema', 'SchemaHead', 'ServerLoggingOptions', 'SharedRateLimitOptions',
   'StoredDeadLetter', 'TemplateToken',
 ];
 

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { jetstreamManager, JetStreamManager } from '@nats-io/jetstream';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
-  connectEventConsumer, EventsConfig, EventsHealthModule, EventsModule, EventsService, SCHEMA_BUCKET, SchemaRegistry, STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY,
+  connectEventConsumer, EventsConfig, EventsHealthModule, EventsModule, EventsService, SCHEMA_BUCKET, SCHEMA_HEAD_BUCKET, SchemaRegistry, STREAM_DLQ, STREAM_EVENTS, STREAM_REPLAY,
 } from '@app/events/internal';
 import { NatsClusterHarness, TestDatabase, waitFor } from '@app/testing';
 import { RecorderModule } from '../../../test/fixtures/recorder/recorder.module.js';
@@ -71,16 +71,19 @@ describe('EventsModule on a 3-node JetStream cluster (real nats-servers and Post
   it('brings R1 streams, durables and the schema bucket up to R3 when asked, and never back down', async () => {
     const r1 = await startRecorder({ streamReplicas: 1 });
     await r1.get(SchemaRegistry).register('cluster.tested', 1, { type: 'object' });
+    // A registration over the API's path creates the heads bucket too, at the same replicas.
+    await r1.get(SchemaRegistry).registerNew('cluster.tested', 2, { type: 'object' });
     await waitFor(() => jsm.consumers.info(STREAM_REPLAY, 'recorder-replay'), { message: 'the R1 durables were not created' });
     for (const s of STREAMS) expect(await streamReplicas(s)).toBe(1);
     expect(await streamReplicas(`KV_${SCHEMA_BUCKET}`)).toBe(1);
+    expect(await streamReplicas(`KV_${SCHEMA_HEAD_BUCKET}`)).toBe(1);
     expect(await durableReplicas(STREAM_EVENTS, 'recorder')).toBe(1);
     await close(r1);
 
     const r3 = await startRecorder({ streamReplicas: 3 });
     await waitFor(
       async () => {
-        for (const s of [...STREAMS, `KV_${SCHEMA_BUCKET}`]) expect(await streamReplicas(s)).toBe(3);
+        for (const s of [...STREAMS, `KV_${SCHEMA_BUCKET}`, `KV_${SCHEMA_HEAD_BUCKET}`]) expect(await streamReplicas(s)).toBe(3);
         expect(await durableReplicas(STREAM_EVENTS, 'recorder')).toBe(3);
         expect(await durableReplicas(STREAM_REPLAY, 'recorder-replay')).toBe(3);
         return true;

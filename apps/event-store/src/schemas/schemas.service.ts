@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { AuditTrail, createEnvelope, InvalidEventTypeError, isEventType, sampleFromSchema, SchemaRegistry, SchemaVersionTakenError, type CloudEvent, type RegisteredSchema } from '@app/events';
+import { AuditTrail, createEnvelope, InvalidEventTypeError, isEventType, sampleFromSchema, SchemaRegistry, SchemaVersionStaleError, SchemaVersionTakenError, type CloudEvent, type RegisteredSchema, type SchemaHead } from '@app/events';
 import type { RegisterSchemaDto } from './dto/register-schema.dto.js';
 import { narrowingChanges } from './schema-compat.js';
 
@@ -36,7 +36,8 @@ export class SchemasService {
    * else the previous version, the narrowing changes, and a sample event generated from the schema.
    */
   async check(dto: RegisterSchemaDto): Promise<SchemaCheck> {
-    const { previous, changes } = await this.vet(dto);
+    const { head, changes } = await this.vet(dto);
+    const previous = head.latest;
     const { type, version, schema } = dto;
     let data: unknown;
     try {
@@ -50,10 +51,14 @@ export class SchemasService {
 
   async register(dto: RegisterSchemaDto): Promise<SchemaRegistration> {
     const { type, version, schema, by } = dto;
-    const { previous, changes } = await this.vet(dto);
-    // The bucket's create decides a race for the same version: the loser is told, not overwritten.
-    const entry = await this.registry.registerNew(type, version, schema).catch((err: unknown) => {
-      throw err instanceof SchemaVersionTakenError ? new ConflictException(err.message) : err;
+    const { head, changes } = await this.vet(dto);
+    const previous = head.latest;
+    // Stored only if the type's head is still the one vetted against: of racing registrations of a
+    // type (same or different versions) one lands, the others are told which version to check against.
+    const entry = await this.registry.registerNew(type, version, schema, head).catch((err: unknown) => {
+      if (err instanceof SchemaVersionTakenError) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: err.message, latestVersion: err.version });
+      if (err instanceof SchemaVersionStaleError) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: err.message, latestVersion: err.latest });
+      throw err;
     });
     await this.audit.record({
       action: 'event_schema_registered',
@@ -67,14 +72,15 @@ export class SchemasService {
   }
 
   /** The checks a registration passes: the grammar, Ajv compiles it, versions only go up, breaking only when said. */
-  private async vet({ type, version, schema, breaking = false }: RegisterSchemaDto): Promise<{ previous: RegisteredSchema | undefined; changes: string[] }> {
+  private async vet({ type, version, schema, breaking = false }: RegisterSchemaDto): Promise<{ head: SchemaHead; changes: string[] }> {
     if (!isEventType(type)) throw new BadRequestException(`type: ${new InvalidEventTypeError(type).message}`);
     try {
       this.registry.assertCompiles(schema);
     } catch (err) {
       throw new BadRequestException(`schema does not compile as a JSON Schema: ${(err as Error).message}`);
     }
-    const previous = await this.latest(type);
+    const head = await this.head(type);
+    const previous = head.latest;
     if (previous && version <= previous.version) {
       throw new ConflictException(`version ${version} of ${type}: versions only go up, the latest registered is ${previous.version}; send version ${previous.version + 1}`);
     }
@@ -87,16 +93,15 @@ export class SchemasService {
         changes,
       });
     }
-    return { previous, changes };
+    return { head, changes };
   }
 
-  private async latest(type: string): Promise<RegisteredSchema | undefined> {
-    let all: RegisteredSchema[];
+  /** Read fresh (not the cached listing): the check and the head's revision must be of one moment. */
+  private async head(type: string): Promise<SchemaHead> {
     try {
-      all = await this.registry.list();
+      return await this.registry.head(type);
     } catch (err) {
       throw new ServiceUnavailableException(`the event-schemas bucket cannot be read, so the version cannot be checked: ${(err as Error).message}`);
     }
-    return all.filter((s) => s.type === type).sort((a, b) => b.version - a.version)[0];
   }
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ValidateFunction } from 'ajv';
 import { Kvm, KV } from '@nats-io/kv';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { assertEventType } from '../envelope/event-type.js';
 import { NatsConnectionManager, NatsNotReadyError } from '../nats/nats-connection.js';
-import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
+import { EVENTS_CONFIG, SCHEMA_BUCKET, SCHEMA_HEAD_BUCKET } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { assertMatches, createAjv } from './schema-check.js';
 import { SchemaVersionTakenError } from './schema-version-taken.error.js';
+import { SchemaVersionStaleError } from './schema-version-stale.error.js';
+import { createOnce, isWrongLastSequence, readHead, schemaKey, type SchemaHead } from './schema-heads.js';
 
 /**
  * A JSON Schema registered for one version of an event type.
@@ -36,6 +37,7 @@ export class SchemaRegistry {
   private readonly schemas = new Map<string, RegisteredSchema & { validate: ValidateFunction }>();
   private readonly latest = new Map<string, number>();
   private bucket?: Promise<KV>;
+  private headBucket?: Promise<KV>;
   private watching = false;
   /** The bucket's listing, kept while the watch runs: any change it sees (from any producer) drops it. */
   private listed?: Promise<RegisteredSchema[]>;
@@ -53,6 +55,8 @@ export class SchemaRegistry {
 
   /**
    * Registers the JSON Schema of one version of an event type; `publishEvent` validates against it.
+   * A plain put for an app's own types at start-up: no checks, no head moved (`registerNew` still
+   * sees it, as it reads the bucket too).
    * @example await registry.register('vendor.created', 1, { type: 'object', required: ['id', 'name'] })
    */
   async register(type: string, version: number, schema: Record<string, unknown>): Promise<RegisteredSchema> {
@@ -66,23 +70,53 @@ export class SchemaRegistry {
   }
 
   /**
-   * Registers a version that must not exist yet: the bucket's create (a write expecting no earlier
-   * value for the key) is the decision, so of two registrations racing for one type and version,
-   * across processes, exactly one succeeds and the other throws `SchemaVersionTakenError`. Applied
-   * here only once stored; needs NATS (throws `NatsNotReadyError` without it).
+   * The newest schema of `type` and the revision of its head entry (`event-schema-heads`): what a
+   * registration is checked against before `registerNew(…, head)`. Needs NATS.
+   * @example const { latest } = await registry.head('invoice.issued'); // latest?.version: 2
+   */
+  async head(type: string): Promise<SchemaHead> {
+    assertEventType(type);
+    if (!this.nats.isConnected) throw new NatsNotReadyError('connection');
+    const { rolledForward, ...head } = await readHead(await this.heads(), await this.kv(), type);
+    if (rolledForward !== undefined) this.logger.warn(`stored ${type} v${rolledForward} from its head: the registration that claimed it stopped before storing it`);
+    return head;
+  }
+
+  /**
+   * Registers a version above every stored one, decided one registration at a time per type: the
+   * type's head entry moves to this version only if it still has the revision of `after` (the head
+   * the caller checked the schema against; read now when omitted), else nothing is stored and it
+   * throws `SchemaVersionTakenError` (another registration took this version) or
+   * `SchemaVersionStaleError` (another version landed meanwhile; check against its `latest`).
+   * Then the schema is created under `<type>.v<version>`. Applied here only once stored; needs NATS.
    * @example await registry.registerNew('invoice.issued', 2, invoiceV2) // SchemaVersionTakenError if v2 exists
    */
-  async registerNew(type: string, version: number, schema: Record<string, unknown>): Promise<RegisteredSchema> {
+  async registerNew(type: string, version: number, schema: Record<string, unknown>, after?: SchemaHead): Promise<RegisteredSchema> {
     assertEventType(type);
     if (!Number.isInteger(version) || version < 1) throw new Error(`Schema version for ${type} must be a positive integer, got ${version}`);
-    if (!this.nats.isConnected) throw new NatsNotReadyError('connection');
+    if (after && after.type !== type) throw new Error(`registerNew(${type}) was given the head of ${after.type}`);
+    const head = after ?? (await this.head(type));
+    const latest = head.latest?.version ?? 0;
+    if (version <= latest) throw version === latest ? new SchemaVersionTakenError(type, version) : new SchemaVersionStaleError(type, version, latest);
     const entry: RegisteredSchema = { type, version, id: `mesh:schema:${type}:v${version}`, schema };
+    const value = JSON.stringify(entry);
+    const heads = await this.heads();
+    let claimed: number;
     try {
-      await (await this.kv()).create(`${type}.v${version}`, JSON.stringify(entry));
+      claimed = head.revision ? await heads.update(type, value, head.revision) : await heads.create(type, value);
     } catch (err) {
-      const taken = err instanceof JetStreamApiError && (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
-      if (taken) throw new SchemaVersionTakenError(type, version);
-      throw err;
+      if (!isWrongLastSequence(err)) throw err;
+      const now = await heads.get(type);
+      const nowVersion = now?.operation === 'PUT' ? now.json<RegisteredSchema>().version : 0;
+      throw nowVersion === version ? new SchemaVersionTakenError(type, version) : new SchemaVersionStaleError(type, version, nowVersion);
+    }
+    const kv = await this.kv();
+    if ((await createOnce(kv, schemaKey(entry), value)) === 'other') {
+      // A version registered in code (a put, which moves no head) took the key first: the head follows what is stored.
+      const stored = await kv.get(schemaKey(entry));
+      // A later registration moving the head meanwhile is newer still, and stands.
+      if (stored?.operation === 'PUT') await heads.update(type, stored.string(), claimed).catch((err: unknown) => { if (!isWrongLastSequence(err)) throw err; });
+      throw new SchemaVersionTakenError(type, version);
     }
     this.add(entry);
     this.forgetListing();
@@ -177,6 +211,15 @@ export class SchemaRegistry {
     this.bucket ??= new Kvm(nc).create(SCHEMA_BUCKET, { history: 5, replicas: this.config.streamReplicas });
     this.bucket.catch(() => (this.bucket = undefined));
     return this.bucket;
+  }
+
+  private heads(): Promise<KV> {
+    const nc = this.nats.connection;
+    if (!nc) return Promise.reject(new NatsNotReadyError('connection'));
+    // One entry per type, only the newest matters: no history.
+    this.headBucket ??= new Kvm(nc).create(SCHEMA_HEAD_BUCKET, { history: 1, replicas: this.config.streamReplicas });
+    this.headBucket.catch(() => (this.headBucket = undefined));
+    return this.headBucket;
   }
 
   private async put(entry: RegisteredSchema): Promise<void> {

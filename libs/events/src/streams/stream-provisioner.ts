@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
-import { EVENTS_CONFIG, SCHEMA_BUCKET } from '../events.constants.js';
+import { EVENTS_CONFIG, SCHEMA_BUCKET, SCHEMA_HEAD_BUCKET } from '../events.constants.js';
 import type { EventsConfig } from '../config/events-config.js';
 import { streamSpecs } from './stream-specs.js';
 
@@ -38,13 +38,14 @@ export class StreamProvisioner {
     await this.raiseSchemaBucket(jsm);
   }
 
-  /** The schema bucket is created on first use by SchemaRegistry; an existing R1 one follows the streams up. */
+  /** The schema buckets are created on first use by SchemaRegistry; an existing R1 one follows the streams up. */
   private async raiseSchemaBucket(jsm: JetStreamManager): Promise<void> {
-    const name = `KV_${SCHEMA_BUCKET}`;
-    const existing = await this.info(jsm, name);
-    if (!existing || existing.num_replicas >= this.config.streamReplicas) return;
-    await jsm.streams.update(name, { ...existing, num_replicas: this.config.streamReplicas });
-    this.logger.log(`updated stream ${name}: replicas ${existing.num_replicas} → ${this.config.streamReplicas}`);
+    for (const name of [`KV_${SCHEMA_BUCKET}`, `KV_${SCHEMA_HEAD_BUCKET}`]) {
+      const existing = await this.info(jsm, name);
+      if (!existing || existing.num_replicas >= this.config.streamReplicas) continue;
+      await jsm.streams.update(name, { ...existing, num_replicas: this.config.streamReplicas });
+      this.logger.log(`updated stream ${name}: replicas ${existing.num_replicas} → ${this.config.streamReplicas}`);
+    }
   }
 
   private async ensure(jsm: JetStreamManager, spec: Partial<StreamConfig> & { name: string }): Promise<void> {
