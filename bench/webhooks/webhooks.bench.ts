@@ -74,6 +74,8 @@ const TYPE = 'bench.webhook';
 const SLOW_GOAL = 0.1;
 const RAW_GOAL = 0.7;
 const PACE = envInt('BENCH_PACE', 0, 0);
+/** The app's WEBHOOK_CRASH_WINDOW (sent-but-not-durable deliveries per endpoint); 0 keeps its default (2 × endpoint concurrency). */
+const CRASH_WINDOW = envInt('BENCH_CRASH_WINDOW', 0, 0);
 const DEADLINE_AT = Date.now() + envInt('BENCH_DEADLINE_S', 1_200, 1) * 1_000;
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -210,7 +212,7 @@ async function startApp(nats: NatsServerHarness, db: TestDatabase, urls: string[
     imports: [
       AppModule.forRoot({
         events: { natsServers: [nats.url], databaseUrl: db.url },
-        webhooks: { allowPrivate: true, allowHttp: true, disableAfter: 1_000_000, retryScheduleMs: [1_000] },
+        webhooks: { allowPrivate: true, allowHttp: true, disableAfter: 1_000_000, retryScheduleMs: [1_000], ...(CRASH_WINDOW ? { crashWindow: CRASH_WINDOW } : {}) },
       }),
     ],
   }).compile();
