@@ -10,7 +10,7 @@ export const BATCH_INTERVAL_MS = 5_000;
 const SESSION_KEY = 'mesh.sessionId';
 /** Waits before resending kept batches, doubling after each failure up to the last. */
 const RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 60_000];
-/** Failed sends in a row while online after which the kept batches are dropped (about two minutes of backoff). */
+/** Unanswered sends in a row while online after which the kept batches are dropped (about two minutes of backoff). */
 export const MAX_ONLINE_FAILURES = 8;
 
 export interface ClientLoggerOptions {
@@ -29,10 +29,11 @@ export interface ClientLoggerOptions {
   /** The signed-in user: events with `showToUser` are filed under them, so their feed shows them. */
   userId?: string;
   /**
-   * Failed sends in a row while `navigator.onLine` is true after which the kept (already retried)
-   * batches are dropped instead of retried again: a refusal without CORS (another origin, a revoked
-   * key) reads to the page like a network failure, and would otherwise be resent forever. Failures
-   * while offline do not count. Default {@link MAX_ONLINE_FAILURES}.
+   * Sends in a row without an answer while `navigator.onLine` is true after which the kept (already
+   * retried) batches are dropped instead of retried again: a refusal without CORS (another origin, a
+   * revoked key) reads to the page like a network failure, and would otherwise be resent forever.
+   * Failures while offline do not count; any answer (429 and 5xx included) starts the count over.
+   * Default {@link MAX_ONLINE_FAILURES}.
    */
   maxOnlineFailures?: number;
   /** Called with the events just dropped (given up after `maxOnlineFailures`, or past the 500 kept) and the total so far. */
@@ -77,7 +78,7 @@ export class ClientLogger {
   private readonly onPageHide = () => this.flush(true);
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Failed sends in a row while the browser reported itself online. */
+  /** Sends in a row without an answer while the browser reported itself online. */
   private onlineFailures = 0;
   private dropped = 0;
   /** Back online: what was kept is sent at once, not at the end of a backoff grown while offline. */
@@ -107,7 +108,7 @@ export class ClientLogger {
     return this.session;
   }
 
-  /** Events given up so far: dropped after `maxOnlineFailures` failed sends in a row while online, or past the 500 kept. */
+  /** Events given up so far: dropped after `maxOnlineFailures` unanswered sends in a row while online, or past the 500 kept. */
   get droppedEvents(): number {
     return this.dropped;
   }
@@ -164,23 +165,26 @@ export class ClientLogger {
   /** `retried`: the batch was kept before (taken back from the store), so it has failed at least once. */
   private async post(batch: WireEvent[], body: string, retried: boolean): Promise<void> {
     let retry: boolean;
+    let unanswered = false;
     try {
       const res = await this.send(this.url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } });
       // Another 4xx would be refused again: the answer names the problem, resending cannot fix it.
       retry = res.status === 429 || res.status >= 500;
+      // Answered (even 429 or 5xx): the ingest is there and took the key, so what is kept will go in time.
+      this.onlineFailures = 0;
     } catch {
-      retry = true;
+      retry = unanswered = true;
     }
     if (!retry) {
       this.retries = 0;
-      this.onlineFailures = 0;
       return;
     }
-    // Offline, the failure says nothing about the ingest: keep retrying for as long as it lasts.
-    if (navigator.onLine && ++this.onlineFailures >= (this.options.maxOnlineFailures ?? MAX_ONLINE_FAILURES)) {
+    // Only a send without an answer counts, and only while online: offline, the failure says nothing
+    // about the ingest, and the logger keeps retrying for as long as that lasts.
+    if (unanswered && navigator.onLine && ++this.onlineFailures >= (this.options.maxOnlineFailures ?? MAX_ONLINE_FAILURES)) {
       this.onlineFailures = 0;
-      // Online and failing again and again: most likely refused without CORS (a revoked key, another
-      // origin). The oldest go: everything kept, and this batch if it was one of them; a batch
+      // Online and unanswered again and again: most likely refused without CORS (a revoked key,
+      // another origin). The oldest go: everything kept, and this batch if it was one of them; a batch
       // failing for the first time still gets its retries.
       this.drop(pendingStore.take().length + (retried ? batch.length : 0));
       if (retried) return;
