@@ -381,11 +381,7 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
       logger.flush();
     });
     // 20 answers at least: the refused batches are kept in the page and retried (429 again within the minute).
-    const failed: string[] = [];
-    page.on('requestfailed', (req) => {
-      if (req.url().startsWith(`${store.url}/events/client`)) failed.push(req.failure()?.errorText ?? 'failed');
-    });
-    await waitFor(() => statuses.length >= 20 || undefined, { ...WAIT, message: `the flood’s 20 batches were not all answered (answers ${statuses.join(',')}; failed ${failed.join(',')})` });
+    await waitFor(() => statuses.length >= 20 || undefined, { ...WAIT, message: 'the flood’s 20 batches were not all answered' });
     // A 429 is an answer (the ingest is there and took the key): it never counts towards giving up.
     expect(await page.evaluate(() => (globalThis as unknown as { logger: { droppedEvents: number } }).logger.droppedEvents)).toBe(0);
     // The retries stop here: what is stored must then be exactly what was answered 200.
