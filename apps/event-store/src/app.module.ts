@@ -38,7 +38,7 @@ export class AppModule {
           database: { entities: [StoredEvent], migrations: EVENT_STORE_MIGRATIONS },
         }),
         EventsHealthModule,
-        // Request events and aggregated refused API keys (http.*) when ENABLE_SERVER_LOGGING is on.
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on; refused API keys come from EventsModule.
         ServerLoggingModule.forRoot(),
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.

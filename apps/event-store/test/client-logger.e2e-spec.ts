@@ -24,7 +24,8 @@ const REACT_PAGE = `<!doctype html><html><head><title>react shop</title></head><
 const PAGE = `<!doctype html><html><head><title>shop</title></head><body><h1>shop</h1>
 <script type="module">
   import { createClientLogger } from '/client-logger.js';
-  const logger = createClientLogger({ ...window.MESH_CONFIG, batchIntervalMs: 600000 });
+  window.drops = [];
+  const logger = createClientLogger({ ...window.MESH_CONFIG, batchIntervalMs: 600000, onDrop: (n, total) => window.drops.push([n, total]) });
   logger.installGlobalHandlers();
   logger.installNavigationHook();
   window.meshFetch = logger.wrapFetch(fetch);
@@ -309,6 +310,63 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     for (const p of [elsewhere.page, revoked.page, live.page]) await p.close();
   });
 
+  it('keeps retrying while offline, but drops the kept batches after 3 unanswered sends in a row while online (a revoked key), counting them', async () => {
+    const revokedKey = await request(store.url).post('/events/client-keys').set('X-Api-Key', ADMIN).send({ name: 'shop-gone', origins: [origin], types: ['client.*'] });
+    expect(revokedKey.status).toBe(201);
+    const { id, key: goneKey } = revokedKey.body as { id: string; key: string };
+    await request(store.url).delete(`/events/client-keys/${id}`).set('X-Api-Key', ADMIN).expect(200);
+    const page = await browser.newPage();
+    await page.addInitScript((config) => Object.assign(globalThis, { MESH_CONFIG: config }), { endpoint: store.url, key: goneKey, maxOnlineFailures: 3 });
+    await page.goto(`${origin}/`);
+    await page.waitForFunction("document.title === 'ready'");
+    let failed = 0;
+    page.on('requestfailed', (req) => {
+      if (req.url().startsWith(`${store.url}/events/client`) && req.method() === 'POST') failed++;
+    });
+    type Logger = { droppedEvents: number; logUserAction(a: string, d: object): void; flush(): void };
+    const state = () =>
+      page.evaluate(() => ({
+        dropped: (globalThis as unknown as { logger: Logger }).logger.droppedEvents,
+        drops: (globalThis as unknown as { drops: [number, number][] }).drops,
+        kept: (JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('mesh.clientLogger.pending') ?? '[]') as unknown[]).length,
+      }));
+
+    await page.context().setOffline(true);
+    await page.evaluate(() => {
+      const logger = (globalThis as unknown as { logger: Logger }).logger;
+      for (let i = 0; i < 2; i++) logger.logUserAction('while_gone', { i });
+      logger.flush();
+    });
+    // Offline: 4 failed sends (the first and 3 retries, 1 + 2 + 4 s apart), more than the 3 allowed online, and nothing dropped.
+    await waitFor(() => failed >= 4 || undefined, { ...WAIT, message: 'the kept batch was not retried while offline' });
+    expect(await state()).toEqual({ dropped: 0, drops: [], kept: 2 });
+
+    // Online, the revoked key's refusal (no CORS grant) reads like a network failure: sent at once
+    // on 'online', then twice more with backoff, then given up.
+    const offlineFailures = failed;
+    await page.context().setOffline(false);
+    const gone = await waitFor(
+      async () => {
+        const s = await state();
+        return s.dropped > 0 ? s : undefined;
+      },
+      { ...WAIT, message: 'the kept batch was never dropped' },
+    );
+    expect(gone).toEqual({ dropped: 2, drops: [[2, 2]], kept: 0 });
+    expect(failed - offlineFailures).toBe(3);
+
+    // A new event after the drop gets its own retries again (the count started over).
+    await page.evaluate(() => {
+      const logger = (globalThis as unknown as { logger: Logger }).logger;
+      logger.logUserAction('after_drop', {});
+      logger.flush();
+    });
+    await waitFor(async () => ((await state()).kept === 1 ? true : undefined), { ...WAIT, message: 'the new batch was not kept for a retry' });
+    expect((await state()).dropped).toBe(2);
+    expect(await storedOf('while_gone')).toEqual([]);
+    await page.close();
+  });
+
   // Last: it spends this client address's allowance for the minute.
   it('rate-limits a flood from one client (429), storing no more than the allowance', async () => {
     const page = await openShop();
@@ -324,6 +382,8 @@ describe('browser SDK libs/client-logger in Chromium, into the event-store (real
     });
     // 20 answers at least: the refused batches are kept in the page and retried (429 again within the minute).
     await waitFor(() => statuses.length >= 20 || undefined, { ...WAIT, message: 'the flood’s 20 batches were not all answered' });
+    // A 429 is an answer (the ingest is there and took the key): it never counts towards giving up.
+    expect(await page.evaluate(() => (globalThis as unknown as { logger: { droppedEvents: number } }).logger.droppedEvents)).toBe(0);
     // The retries stop here: what is stored must then be exactly what was answered 200.
     await page.evaluate(() => (globalThis as unknown as { logger: { close(): void } }).logger.close());
     const first20 = statuses.slice(0, 20);

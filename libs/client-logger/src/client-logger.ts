@@ -10,6 +10,8 @@ export const BATCH_INTERVAL_MS = 5_000;
 const SESSION_KEY = 'mesh.sessionId';
 /** Waits before resending kept batches, doubling after each failure up to the last. */
 const RETRY_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 60_000];
+/** Unanswered sends in a row while online after which the kept batches are dropped (about two minutes of backoff). */
+export const MAX_ONLINE_FAILURES = 8;
 
 export interface ClientLoggerOptions {
   /** The event-store's base URL, e.g. `https://events.example.com`. */
@@ -26,6 +28,16 @@ export interface ClientLoggerOptions {
   toggles?: LoggingToggles;
   /** The signed-in user: events with `showToUser` are filed under them, so their feed shows them. */
   userId?: string;
+  /**
+   * Sends in a row without an answer while `navigator.onLine` is true after which the kept (already
+   * retried) batches are dropped instead of retried again: a refusal without CORS (another origin, a
+   * revoked key) reads to the page like a network failure, and would otherwise be resent forever.
+   * Failures while offline do not count; any answer (429 and 5xx included) starts the count over.
+   * Default {@link MAX_ONLINE_FAILURES}.
+   */
+  maxOnlineFailures?: number;
+  /** Called with the events just dropped (given up after `maxOnlineFailures`, or past the 500 kept) and the total so far. */
+  onDrop?: (dropped: number, total: number) => void;
 }
 
 /** Types the helpers publish; the client key must allow them (e.g. with the pattern `client.*`). */
@@ -66,6 +78,16 @@ export class ClientLogger {
   private readonly onPageHide = () => this.flush(true);
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sends in a row without an answer while the browser reported itself online. */
+  private onlineFailures = 0;
+  private dropped = 0;
+  /** Back online: what was kept is sent at once, not at the end of a backoff grown while offline. */
+  private readonly onOnline = () => {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retries = 0;
+    this.scheduleRetry(0);
+  };
   private readonly sources: Record<ClientSource, boolean>;
 
   constructor(private readonly options: ClientLoggerOptions) {
@@ -77,12 +99,18 @@ export class ClientLogger {
     this.timer = setInterval(() => this.flush(), options.batchIntervalMs ?? BATCH_INTERVAL_MS);
     document.addEventListener('visibilitychange', this.onHide);
     addEventListener('pagehide', this.onPageHide);
+    addEventListener('online', this.onOnline);
     // What an earlier page (or this one before a reload) could not send.
     this.scheduleRetry(0);
   }
 
   get sessionId(): string {
     return this.session;
+  }
+
+  /** Events given up so far: dropped after `maxOnlineFailures` unanswered sends in a row while online, or past the 500 kept. */
+  get droppedEvents(): number {
+    return this.dropped;
   }
 
   /** Whether a source is on (ENABLE_EVENT_LOGGING and its own switch). */
@@ -130,25 +158,52 @@ export class ClientLogger {
       // A string body goes as text/plain: no preflight, which a beacon could not wait for.
       const body = JSON.stringify({ events: batch });
       if (leaving && navigator.sendBeacon(this.url, body)) continue;
-      void this.post(batch, body);
+      void this.post(batch, body, false);
     }
   }
 
-  private async post(batch: WireEvent[], body: string): Promise<void> {
+  /** `retried`: the batch was kept before (taken back from the store), so it has failed at least once. */
+  private async post(batch: WireEvent[], body: string, retried: boolean): Promise<void> {
     let retry: boolean;
+    let unanswered = false;
     try {
       const res = await this.send(this.url, { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'text/plain' } });
       // Another 4xx would be refused again: the answer names the problem, resending cannot fix it.
       retry = res.status === 429 || res.status >= 500;
+      // Answered (even 429 or 5xx): the ingest is there and took the key, so what is kept will go in time.
+      this.onlineFailures = 0;
     } catch {
-      retry = true;
+      retry = unanswered = true;
     }
     if (!retry) {
       this.retries = 0;
       return;
     }
-    pendingStore.keep(batch);
+    // Only a send without an answer counts, and only while online: offline, the failure says nothing
+    // about the ingest, and the logger keeps retrying for as long as that lasts.
+    if (unanswered && navigator.onLine && ++this.onlineFailures >= (this.options.maxOnlineFailures ?? MAX_ONLINE_FAILURES)) {
+      this.onlineFailures = 0;
+      // Online and unanswered again and again: most likely refused without CORS (a revoked key,
+      // another origin). The oldest go: everything kept, and this batch if it was one of them; a batch
+      // failing for the first time still gets its retries.
+      this.drop(pendingStore.take().length + (retried ? batch.length : 0));
+      if (retried) return;
+    }
+    this.drop(pendingStore.keep(batch));
     this.scheduleRetry(RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)]);
+  }
+
+  private drop(count: number): void {
+    if (count === 0) return;
+    this.dropped += count;
+    try {
+      this.options.onDrop?.(count, this.dropped);
+    } catch (err) {
+      // The page's callback must not stop the logger: its error is rethrown on a task of its own, where the page sees it.
+      setTimeout(() => {
+        throw err;
+      });
+    }
   }
 
   private scheduleRetry(delayMs: number): void {
@@ -158,7 +213,7 @@ export class ClientLogger {
       const pending = pendingStore.take();
       for (let i = 0; i < pending.length; i += this.max) {
         const batch = pending.slice(i, i + this.max);
-        void this.post(batch, JSON.stringify({ events: batch }));
+        void this.post(batch, JSON.stringify({ events: batch }), true);
       }
     }, delayMs);
   }
@@ -227,6 +282,7 @@ export class ClientLogger {
     clearTimeout(this.retryTimer);
     document.removeEventListener('visibilitychange', this.onHide);
     removeEventListener('pagehide', this.onPageHide);
+    removeEventListener('online', this.onOnline);
     this.flush();
   }
 

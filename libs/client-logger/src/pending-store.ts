@@ -16,12 +16,16 @@ export const pendingStore = {
     }
   },
 
-  keep(events: WireEvent[]): void {
+  /** Adds `events` after those kept; returns how many events were dropped (the oldest past MAX_PENDING, or all when storage refused). */
+  keep(events: WireEvent[]): number {
+    const all = [...pendingStore.take(), ...events];
+    const kept = all.slice(-MAX_PENDING);
     try {
-      const all = [...pendingStore.take(), ...events].slice(-MAX_PENDING);
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(all));
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
+      return all.length - kept.length;
     } catch {
       // Storage full or refused: these events are lost with the page, as they would be without it.
+      return all.length;
     }
   },
 };

@@ -20,6 +20,8 @@ import { DlqPublisher } from './dlq/dlq.publisher.js';
 import { ReplayService } from './replay/replay.service.js';
 import { JetStreamServer } from './transport/jetstream.server.js';
 import { MeshExceptionFilter } from './transport/mesh-exception.filter.js';
+import { AuthAttempts } from './server-logging/auth-attempts.js';
+import { resolveServerLogging, SERVER_LOGGING_OPTIONS } from './server-logging/server-logging-options.js';
 
 const OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
 
@@ -51,6 +53,10 @@ const services: Provider[] = [
   TracingShutdown,
   DlqPublisher,
   ReplayService,
+  // The API-key guard's reporter (http.auth_failed, behind ENABLE_SERVER_LOGGING) lives beside the
+  // guard's own config: every app with an admin route has this module, so none can forget it.
+  { provide: SERVER_LOGGING_OPTIONS, inject: [EVENTS_CONFIG], useFactory: (events: EventsConfig) => resolveServerLogging(events) },
+  AuthAttempts,
   // App-wide so that the event consumer, which inherits the app's config, gets it (connect-event-consumer.ts).
   { provide: APP_FILTER, useClass: MeshExceptionFilter },
 ];
@@ -121,6 +127,8 @@ export class EventsModule {
         MetricsService,
         NatsConnectionManager,
         OutboxRepository,
+        SERVER_LOGGING_OPTIONS,
+        AuthAttempts,
         OutboxRelay,
         ...(consumer ? [JetStreamServer] : []),
       ],

@@ -33,6 +33,9 @@ export const ADMIN_KEYS = {
   authAttempts: 'auth-attempts-admin-key',
   /** A wrong key the auth-attempts suite sends: it must never reach an event or a log either. */
   authAttemptsWrong: 'auth-attempts-wrong-guess-7f3a',
+  /** The admin key of the apps in test/auth-attempts.e2e-spec.ts, and the wrong one it sends them. */
+  authAttemptsApps: 'auth-attempts-apps-admin-key',
+  authAttemptsAppsWrong: 'auth-attempts-apps-wrong-guess-c81d',
   smsFallback: 'sms-fallback-admin-key',
   smsRecipients: 'sms-recipients-admin-key',
   smsQuietHours: 'sms-quiet-hours-admin-key',

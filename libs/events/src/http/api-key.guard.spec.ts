@@ -17,13 +17,13 @@ const contextFor = (method: keyof Routes, headers: Record<string, string> = {}):
     switchToHttp: () => ({ getRequest: () => ({ headers }) }),
   }) as unknown as ExecutionContext;
 
-const guard = (adminApiKey?: string, attempts?: AuthAttempts) => new ApiKeyGuard(new Reflector(), { adminApiKey } as EventsConfig, attempts);
-
 /** Records what the guard reports, as AuthAttempts would receive it. */
 const recorder = () => {
   const seen: [string | undefined, AuthRefusal][] = [];
   return { seen, attempts: { refused: (req: RefusedRequest, reason: AuthRefusal) => seen.push([req.method, reason]) } as unknown as AuthAttempts };
 };
+
+const guard = (adminApiKey?: string, attempts: AuthAttempts = recorder().attempts) => new ApiKeyGuard(new Reflector(), { adminApiKey } as EventsConfig, attempts);
 
 describe(ApiKeyGuard.name, () => {
   it.each<[keyof Routes, ApiKeyPolicy]>([

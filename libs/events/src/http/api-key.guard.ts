@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Optional, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EVENTS_CONFIG } from '../events.constants.js';
@@ -22,7 +22,7 @@ const sameKey = (given: string, expected: string) =>
 
 /**
  * Checks `X-Api-Key` against `ADMIN_API_KEY` (compared in constant time) on routes marked with {@link ApiKey}.
- * Refusals go to AuthAttempts (aggregated `http.auth_failed` events) where ServerLoggingModule is imported.
+ * Refusals go to AuthAttempts (aggregated `http.auth_failed` events when ENABLE_SERVER_LOGGING is on), which EventsModule provides in every app.
  * @example
  * class VendorsController { @UseGuards(ApiKeyGuard) @ApiKey('admin') @Delete(':id') remove() {} }
  */
@@ -31,7 +31,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(EVENTS_CONFIG) private readonly config: EventsConfig,
-    @Optional() private readonly attempts?: AuthAttempts,
+    private readonly attempts: AuthAttempts,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -49,7 +49,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   private refuse(req: RefusedRequest, reason: AuthRefusal, error: Error): Error {
-    this.attempts?.refused(req, reason);
+    this.attempts.refused(req, reason);
     return error;
   }
 }
