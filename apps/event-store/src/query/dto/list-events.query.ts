@@ -1,13 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { LANGS, type Lang } from '../../messages/message-template.js';
+import { ArrayMinSize, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { EVENT_LEVELS, type EventLevel } from '@app/events';
-import { toBoolean, toClampedInt, toList } from './query-transforms.js';
-import { IsEventCursor, IsIsoTime, IsNotBefore, IsTypePattern } from './query-validators.js';
+import { EventPageQuery } from './event-page.query.js';
+import { toBoolean, toList } from './query-transforms.js';
+import { IsTypePattern } from './query-validators.js';
 
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 1000;
+export { DEFAULT_LIMIT, MAX_LIMIT } from './event-page.query.js';
 
 /** A plain text filter (`source=vendor-service`): one non-empty value. */
 const Text = () => applyDecorators(IsOptional(), IsString(), IsNotEmpty(), MaxLength(500));
@@ -16,7 +15,7 @@ const Text = () => applyDecorators(IsOptional(), IsString(), IsNotEmpty(), MaxLe
  * Query of `GET /events`: every filter is optional and they combine with AND. Times are a
  * half-open window, `from` ≤ time < `to`. Newest first; `limit` above 1000 is lowered to 1000.
  */
-export class ListEventsQuery {
+export class ListEventsQuery extends EventPageQuery {
   /** `vendor.created`, or a pattern: `vendor.*` (one token), `vendor.>` (one or more), `*` or `>` (all). */
   @IsOptional()
   @IsString()
@@ -37,15 +36,6 @@ export class ListEventsQuery {
   @Text() audience?: string;
   @Text() actor?: string;
   @Text() correlationId?: string;
-
-  @IsOptional()
-  @IsIsoTime()
-  from?: string;
-
-  @IsOptional()
-  @IsIsoTime()
-  @IsNotBefore('from')
-  to?: string;
 
   @IsOptional()
   @Transform(toBoolean)
@@ -72,20 +62,4 @@ export class ListEventsQuery {
 
   /** Case-insensitive text anywhere in the data (its JSON text), matched literally. */
   @Text() q?: string;
-
-  @Transform(toClampedInt(MAX_LIMIT))
-  @IsInt()
-  @Min(1)
-  limit: number = DEFAULT_LIMIT;
-
-  /** `fa` or `en`: each item also carries `sentence` in that language and its `dir` (rtl for fa). */
-  @IsOptional()
-  @IsIn(LANGS, { message: `lang must be one of ${LANGS.join(', ')}` })
-  lang?: Lang;
-
-  /** `nextCursor` of the previous page. */
-  @IsOptional()
-  @IsString()
-  @IsEventCursor()
-  cursor?: string;
 }
