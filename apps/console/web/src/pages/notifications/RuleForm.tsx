@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useDraftForm } from '../../draft-form.js';
 import { Notice } from '../../components/Status.js';
 import type { Rule, RuleInput } from '../../notification-types.js';
 import { EMPTY_RULE, ruleBodyOf, ruleDraftOf, type RuleDraft } from '../../rule-form.js';
@@ -9,25 +9,7 @@ const TIME_ZONES = Intl.supportedValuesOf('timeZone');
 /** Create (no `rule`) or edit one; `onSave` gets the body to send and throws the sms-notifier's error (which names the field). */
 export function RuleForm({ rule, onSave, onCancel }: { rule?: Rule; onSave: (body: Partial<RuleInput>) => Promise<void>; onCancel: () => void }) {
   const initial = rule ? ruleDraftOf(rule) : EMPTY_RULE;
-  const [draft, setDraft] = useState<RuleDraft>(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const body = ruleBodyOf(draft, rule ? initial : undefined);
-      if (rule && Object.keys(body).length === 0) throw new Error('Nothing changed.');
-      await onSave(body);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { draft, set, error, busy, submit } = useDraftForm<RuleDraft, Parameters<typeof onSave>[0]>(initial, rule !== undefined, ruleBodyOf, onSave);
 
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-label={rule ? `Edit ${rule.name}` : 'New rule'}>

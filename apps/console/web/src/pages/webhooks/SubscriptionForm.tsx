@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useDraftForm } from '../../draft-form.js';
 import { Notice } from '../../components/Status.js';
 import { bodyOf, draftOf, EMPTY_DRAFT, type SubscriptionDraft } from '../../subscription-form.js';
 import type { Subscription } from '../../types.js';
@@ -6,25 +6,7 @@ import type { Subscription } from '../../types.js';
 /** Create (no `subscription`) or edit one; `onSave` gets the body to send and throws the dispatcher's error. */
 export function SubscriptionForm({ subscription, onSave, onCancel }: { subscription?: Subscription; onSave: (body: Record<string, unknown>) => Promise<void>; onCancel: () => void }) {
   const initial = subscription ? draftOf(subscription) : EMPTY_DRAFT;
-  const [draft, setDraft] = useState<SubscriptionDraft>(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = <K extends keyof SubscriptionDraft>(key: K, value: SubscriptionDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const body = bodyOf(draft, subscription ? initial : undefined);
-      if (subscription && Object.keys(body).length === 0) throw new Error('Nothing changed.');
-      await onSave(body);
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { draft, set, error, busy, submit } = useDraftForm<SubscriptionDraft, Parameters<typeof onSave>[0]>(initial, subscription !== undefined, bodyOf, onSave);
 
   return (
     <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-label={subscription ? `Edit ${subscription.name}` : 'New subscription'}>
