@@ -165,7 +165,10 @@ describe('event-store summaries: the hourly and daily rollups and the type catal
     // Aged events, now − 44 days for 32 hours, one type only there (it must leave the catalogue), and young ones that stay.
     const now = Date.now();
     const aged = burst(1_200, now - 44 * 24 * HOUR, 'aged').concat(
-      burst(600, now - 2 * 24 * HOUR, 'young'),
+      // 16 h of young events from 16:00 UTC three days ago: they always span a midnight, so every daily
+      // table holds more than one day whatever the time the suite runs (from now − 2 days, a run before
+      // 07:48 UTC put them all on one day).
+      burst(600, Math.floor(now / (24 * HOUR)) * 24 * HOUR - 2 * 24 * HOUR - 8 * HOUR, 'young'),
       // An hour inside the 43-day cutoff, so a slow run (the cutoff moves with the clock) cannot take them early.
       Array.from({ length: 5 }, (_, i) => ({ ...createEnvelope('sum.gone.soon', { i }, 'old-service'), time: new Date(now - 43 * 24 * HOUR + HOUR + i * 1_000).toISOString() })),
     );
