@@ -24,8 +24,11 @@ describe('app.close() with a handler in flight drains the NATS connection last (
     const consumer = 'drainer';
     // First: Nest's logger is process-wide, and the last app created sets it (this test reads the consumer's lines).
     const producer = await startProducer(mesh);
+    const started = new Set<string>();
     const ref = await Test.createTestingModule({
-      imports: [RecorderModule.forRoot({ consumer, config: testConfig(mesh, { concurrency: 1 }) }, { instance: 'drain' })],
+      imports: [
+        RecorderModule.forRoot({ consumer, config: testConfig(mesh, { concurrency: 1 }) }, { instance: 'drain', onStart: (e) => started.add(e.id) }),
+      ],
     }).compile();
     const logs = new LogCapture(true);
     const app = ref.createNestApplication({ logger: logs });
@@ -38,8 +41,10 @@ describe('app.close() with a handler in flight drains the NATS connection last (
     const jsm = await jetstreamManager(await rawConnect(mesh));
 
     const slow = await producer.events.publishEvent('order.slow', { sleepMs: 1_500 });
-    // Delivered and not acked yet: the handler is sleeping when the app starts closing.
-    await waitFor(async () => (await jsm.consumers.info(STREAM_EVENTS, consumer)).num_ack_pending === 1, { timeoutMs: 20_000, message: 'the slow event was not delivered' });
+    // The handler is sleeping when the app starts closing. Waiting for num_ack_pending alone is not
+    // enough: a message fetched but not yet started is handed back on close (CI caught that race).
+    await waitFor(() => started.has(slow.id), { timeoutMs: 20_000, message: 'the slow event was not handled' });
+    expect((await jsm.consumers.info(STREAM_EVENTS, consumer)).num_ack_pending).toBe(1);
     await within(app.close(), 20_000, 'app.close()');
     closed = true;
 
