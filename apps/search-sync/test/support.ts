@@ -68,7 +68,8 @@ export class RawPublisher {
     h.set(HEADER.contentType, 'application/cloudevents+json');
     if (opts.replay) h.set(HEADER.replay, 'replay');
     const subject = opts.replay ? replaySubject(CONSUMER, String(event.type)) : subjectForType(String(event.type));
-    return this.js.publish(subject, JSON.stringify(event), { msgID: opts.msgID ?? `${String(event.id)}-${Math.random()}`, headers: h });
+    // A generous timeout: tests publish thousands at once, and on a busy machine a PubAck can take longer than the 5 s default.
+    return this.js.publish(subject, JSON.stringify(event), { msgID: opts.msgID ?? `${String(event.id)}-${Math.random()}`, headers: h, timeout: 30_000 });
   }
 
   /** Waits until both search-sync durables have nothing pending or unacknowledged. */
