@@ -160,9 +160,13 @@ describe('one trace from a click to the SMS (real nats-server and PostgreSQL, OT
       async () => {
         await flushTracing();
         const mine = otlp.spans.items.filter((s) => s.traceId === traceId);
-        return expected.every((name) => mine.some((s) => s.name === name)) ? mine : undefined;
+        // A child span ends (and is exported) before its parent: wait for the parents too, or a
+        // busy machine shows a child whose parent is still on its way (a full run caught that).
+        const have = new Set(mine.map((s) => s.spanId));
+        const complete = mine.every((s) => !s.parentSpanId || have.has(s.parentSpanId));
+        return complete && expected.every((name) => mine.some((s) => s.name === name)) ? mine : undefined;
       },
-      { timeoutMs: 30_000, message: `spans missing from the trace: ${expected.join(', ')}` },
+      { timeoutMs: 30_000, message: `spans missing from the trace (expected ${expected.join(', ')}, each with its parent)` },
     ) as ReceivedSpan[];
     const ids = new Set(spans.map((s) => s.spanId));
     const roots = spans.filter((s) => !s.parentSpanId);
