@@ -33,7 +33,9 @@ export function resolveBatchOptions(pattern: string, options: EventBatchOptions 
 
 /**
  * Declares a batch handler: the JetStream transport calls it once with the events of one pull or
- * event-loop turn (a {@link JetStreamBatch}, as `@Payload()` and as `@Ctx()`), instead of once per event.
+ * event-loop turn instead of once per event: `@Payload()` is the array of events, `@Ctx()` the
+ * {@link JetStreamBatch} (their messages, lane, and `fail(i, err)`). Take the batch with `@Ctx()`:
+ * pipes run on the payload only, and a ValidationPipe would rebuild a class instance.
  * Resolving acks every event not marked with `batch.fail(i, err)`; throwing fails them all (each
  * retried with backoff, or dead-lettered on its last delivery or a NonRetryableError); marked
  * events go through the same policy alone. It must be the only handler of the types it matches
@@ -42,8 +44,8 @@ export function resolveBatchOptions(pattern: string, options: EventBatchOptions 
  * consumer span: a batch handler that publishes for an event wraps that in `batch.inContext(i, fn)`.
  * @example
  * @EventBatchPattern('>', { maxEvents: 500 })
- * async store(@Payload() batch: JetStreamBatch): Promise<void> {
- *   const refused = await this.insert(batch.events);
+ * async store(@Payload() events: CloudEvent[], @Ctx() batch: JetStreamBatch): Promise<void> {
+ *   const refused = await this.insert(events);
  *   for (const [i, err] of refused) batch.fail(i, new NonRetryableError(err.message));
  * }
  */

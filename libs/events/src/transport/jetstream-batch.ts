@@ -7,9 +7,9 @@ import { DeliveryLane, JetStreamContext } from './jetstream.context.js';
 const call = <R>(fn: () => R): R => fn();
 
 /**
- * What a batch handler ({@link EventBatchPattern}) gets, as `@Payload()` and as `@Ctx()`: the
- * events of one call and their messages in parallel arrays (index i is one delivery), all from one
- * durable. No per-event object is made unless the handler asks for one (`context(i)`).
+ * What a batch handler ({@link EventBatchPattern}) gets as `@Ctx()` (its `@Payload()` is `events`):
+ * the events of one call and their messages in parallel arrays (index i is one delivery), all from
+ * one durable. No per-event object is made unless the handler asks for one (`context(i)`).
  *
  * Per-event outcomes: `fail(i, err)` marks event i as failed with `err` (a NonRetryableError is
  * dead-lettered with its message as the reason, another error retried with backoff); the events

@@ -150,6 +150,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     return this.config.consumer!;
   }
 
+  /** Deliveries gathered for batch handlers and waiting for a call (a free slot or the next turn): tests and diagnosis. */
+  get batchWaiting(): number {
+    let n = 0;
+    for (const collectors of this.collectors.values()) for (const c of collectors) n += c.waiting;
+    return n;
+  }
+
   /** Starts consuming once NATS is reachable; the app does not wait for that to come up. */
   listen(callback: (...optionalParams: unknown[]) => void): void {
     for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
@@ -354,7 +361,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     let thrown = false;
     let error: unknown;
     try {
-      const result: unknown = await handler(batch, batch);
+      // The events as the payload and the batch as the context, as for a per-event handler; Nest's
+      // pipes (the edge's ValidationPipe) see a plain array, which they leave alone.
+      const result: unknown = await handler(batch.events, batch);
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (err) {
       thrown = true;
