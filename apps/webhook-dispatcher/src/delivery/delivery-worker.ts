@@ -67,13 +67,17 @@ const FRESH_AHEAD_MS = 1_000;
 const FRESH_MAX = 2_000;
 
 /** Most rows one claim statement leases. */
-const CLAIM_BATCH = 100;
+const CLAIM_BATCH = 400;
 /**
  * A busy lane holds about this long of its own sending rate claimed ahead (a lane's worth at
  * least, CLAIM_BATCH at most): under load a claim takes tens of ms, and one lane's worth per
- * claim left the lane waiting for claims, not answers.
+ * claim left the lane waiting for claims, not answers. At 250 ms (100 rows at most) a burst's
+ * lane still waited for its next claim most of the time (claims of ~40 rows, each ~30 ms on a
+ * loaded machine, the latency mostly queueing, not the statement): a second's worth makes a
+ * claim ~3 × larger for about the same wait, so a third of the claims and fewer idle slots. It stays
+ * within READY_MAX_MS, after which a row not yet sent is handed back.
  */
-const AHEAD_MS = 250;
+const AHEAD_MS = 1_000;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
 const RELEASE_GRACE_MS = 4_000;
 
@@ -95,7 +99,7 @@ const settled = (work: Iterable<Promise<void>>, ms: number): Promise<boolean> =>
  * failed attempt keeps its slot until its outcome (and a disabling it causes) is committed, as
  * before, so a failing endpoint gets no more requests past its disabling than without pipelining.
  *
- * A lane without a rate limit also holds rows claimed ahead (a lane's worth, or 250 ms of a busy lane's rate; leased, not
+ * A lane without a rate limit also holds rows claimed ahead (a lane's worth, or 1 s of a busy lane's rate, 400 rows at most; leased, not
  * sent), so a freed slot starts its next request at once instead of waiting for a claim round
  * trip, and claims come in batches. Rows claimed ahead were never sent: a crash repeats none of
  * them (they are due again when their lease ends), and shutdown hands them back.
@@ -122,6 +126,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** Sent-but-not-durable deliveries allowed per lane (WEBHOOK_CRASH_WINDOW), and for the instance in the same ratio to its concurrency. */
   private readonly crashWindow: number;
   private readonly instanceCrashWindow: number;
+  /** AHEAD_MS, or half the time a row claimed ahead may wait for its slot when the lease margin makes that shorter. */
+  private readonly aheadMs: number;
 
   constructor(
     private readonly repository: DeliveryRepository,
@@ -137,6 +143,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const { concurrency, endpointConcurrency } = config;
     this.crashWindow = Math.max(endpointConcurrency, config.crashWindow ?? 2 * endpointConcurrency);
     this.instanceCrashWindow = Math.ceil((concurrency * this.crashWindow) / endpointConcurrency);
+    this.aheadMs = Math.min(AHEAD_MS, Math.min(READY_MAX_MS, config.leaseMarginMs / 2) / 2);
     // Every open request listens to it (up to WEBHOOK_CONCURRENCY at once), and stops listening when it ends.
     setMaxListeners(0, this.stopping.signal);
     signal.on((ids) => {
@@ -341,10 +348,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (lane.ready.length > 0 && this.globalRoom() <= 0) this.starved.add(lane);
   }
 
-  /** Rows to hold claimed ahead: AHEAD_MS of the lane's rate over the last second, within a lane's worth and CLAIM_BATCH. */
+  /** Rows to hold claimed ahead: `aheadMs` of the lane's rate over the last second, within a lane's worth and CLAIM_BATCH. */
   private aheadOf(lane: Lane): number {
     const c = this.config.endpointConcurrency;
-    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((lane.startedLastSecond * AHEAD_MS) / 1_000)));
+    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((lane.startedLastSecond * this.aheadMs) / 1_000)));
   }
 
   /** Requests the lane may start now: a free request slot, and room under its cap of sent-but-not-durable deliveries. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { WEBHOOK_CONFIG, type WebhookConfig } from '../config/webhook-env.js';
 import { UrlGuard } from '../ssrf/url-guard.js';
+import { ExcerptResponseHandler } from './excerpt-response.handler.js';
 
 export interface WebhookRequest {
   url: string;
@@ -31,11 +32,12 @@ export interface WebhookExchange {
 /** undici's errors for a request on a client this process closed or destroyed. */
 const OWN_CLIENT_CLOSED = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
 
-const flatten = (headers: Record<string, string | string[] | undefined>): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-};
+/** A url as the agent is handed it. */
+interface Target {
+  url: URL;
+  origin: string;
+  path: string;
+}
 
 function closedByUs(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -60,6 +62,7 @@ export function describeError(err: unknown, timeoutMs: number): string {
 @Injectable()
 export class WebhookHttpClient implements OnApplicationShutdown {
   private readonly agent: Agent;
+  private readonly targets = new Map<string, Target>();
 
   constructor(
     private readonly guard: UrlGuard,
@@ -71,18 +74,19 @@ export class WebhookHttpClient implements OnApplicationShutdown {
   async post(req: WebhookRequest): Promise<WebhookExchange> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    // One controller and one timer per request: AbortSignal.timeout joined by AbortSignal.any cost
-    // a few % of the dispatcher's CPU (weakly tracked composite signals) on the delivery hot path.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new DOMException(`no response within ${req.timeoutMs} ms`, 'TimeoutError')), req.timeoutMs);
-    const stop = () => abort.abort(req.signal?.reason);
+    const response = new ExcerptResponseHandler(this.config.responseExcerptBytes);
+    // One timer per request and the handler's own abort: AbortSignal.timeout joined by
+    // AbortSignal.any cost a few % of the dispatcher's CPU (weakly tracked composite signals).
+    const timer = setTimeout(() => response.abort(new DOMException(`no response within ${req.timeoutMs} ms`, 'TimeoutError')), req.timeoutMs);
+    const stop = () => response.abort(req.signal?.reason as Error);
     if (req.signal?.aborted) stop();
     else req.signal?.addEventListener('abort', stop, { once: true });
     try {
-      this.guard.assertLiteralAllowed(new URL(req.url));
-      const res = await request(req.url, { method: 'POST', body: req.body, headers: req.headers, dispatcher: this.agent, signal: abort.signal });
-      const body = await this.excerpt(res.body, res.headers['content-length']);
-      return { status: res.statusCode, headers: flatten(res.headers), body, durationMs: elapsed(), error: null };
+      const target = this.target(req.url);
+      this.guard.assertLiteralAllowed(target.url);
+      this.agent.dispatch({ origin: target.origin, path: target.path, method: 'POST', body: req.body, headers: req.headers }, response);
+      const { status, headers, body } = await response.done;
+      return { status, headers, body, durationMs: elapsed(), error: null };
     } catch (err) {
       const interrupted = req.signal?.aborted === true || closedByUs(err);
       const error = interrupted ? 'interrupted: the dispatcher stopped before the endpoint answered' : describeError(err, req.timeoutMs);
@@ -93,24 +97,17 @@ export class WebhookHttpClient implements OnApplicationShutdown {
     }
   }
 
-  /** Reads up to the excerpt size; a longer body is cut off (its connection is dropped rather than drained). */
-  private async excerpt(body: AsyncIterable<Buffer> & { destroy(): void; text(): Promise<string> }, contentLength: string | string[] | undefined): Promise<string> {
-    const limit = this.config.responseExcerptBytes;
-    // A body announced to fit (the usual short answer) is read whole at once: the async iterator's
-    // promise per chunk and its stream teardown showed in the delivery CPU profile.
-    if (typeof contentLength === 'string' && Number(contentLength) <= limit) return body.text();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= limit) {
-        body.destroy();
-        break;
-      }
+  /** The url parsed once per distinct url (a subscription's), not once per request. Cleared wholesale when it grows. */
+  private target(url: string): Target {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`Invalid URL protocol: ${url} must start with http: or https:`);
+      if (this.targets.size >= 10_000) this.targets.clear();
+      target = { url: parsed, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      this.targets.set(url, target);
     }
-    // toString() replaces a multi-byte character cut at the limit with U+FFFD.
-    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+    return target;
   }
 
   /**

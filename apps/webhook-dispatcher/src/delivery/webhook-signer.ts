@@ -61,9 +61,25 @@ const SENSITIVE = /authorization|cookie|token|secret|api-?key|password|signature
 /** The request headers as the attempt log keeps them: signatures show their version only, credentials nothing. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'webhook-signature') out[name] = value.split(' ').map((s) => `${s.split(',')[0]},<redacted>`).join(' ');
-    else out[name] = SENSITIVE.test(name) ? '<redacted>' : value;
+  for (const name in headers) {
+    const value = headers[name];
+    const kind = headerKind(name);
+    if (kind === 'signature') out[name] = value.split(' ').map((s) => `${s.split(',')[0]},<redacted>`).join(' ');
+    else out[name] = kind === 'secret' ? '<redacted>' : value;
   }
   return out;
+}
+
+/** How each header name is logged, by name: every attempt logs the same few names, so the pattern runs once per name. */
+const kinds = new Map<string, 'signature' | 'secret' | 'plain'>();
+
+function headerKind(name: string): 'signature' | 'secret' | 'plain' {
+  let kind = kinds.get(name);
+  if (kind === undefined) {
+    kind = name.toLowerCase() === 'webhook-signature' ? 'signature' : SENSITIVE.test(name) ? 'secret' : 'plain';
+    // Names come from subscriptions' own headers too: bounded, cleared wholesale when it grows.
+    if (kinds.size >= 10_000) kinds.clear();
+    kinds.set(name, kind);
+  }
+  return kind;
 }
