@@ -26,13 +26,14 @@ describe('batched and fifo subscriptions with the dispatcher stopped by SIGTERM 
   let dispatcher: AppProcess | undefined;
   let batched: Receiver;
   let fifo: Receiver;
-  const env = () => ({
+  const env = (extra: Record<string, string> = {}) => ({
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
     ADMIN_API_KEY: API_KEY,
     WEBHOOK_ALLOW_PRIVATE: 'true',
     WEBHOOK_RETRY_SCHEDULE: '200ms',
     WEBHOOK_POLL_INTERVAL: '200ms',
+    ...extra,
   });
   const subscribe = async (url: string, body: Record<string, unknown>) =>
     (await request(dispatcher!.url).post('/webhooks/subscriptions').set('X-Api-Key', API_KEY).send({ name: url, url, eventTypes: [TYPE], ...body }).expect(201)).body as {
@@ -48,8 +49,11 @@ describe('batched and fifo subscriptions with the dispatcher stopped by SIGTERM 
     fifo = await Receiver.start('/fifo');
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await dispatcher?.kill();
+  });
+
+  afterAll(async () => {
     await nc?.close();
     await batched?.close();
     await fifo?.close();
@@ -121,5 +125,51 @@ describe('batched and fifo subscriptions with the dispatcher stopped by SIGTERM 
     ]);
     const failed = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_attempts WHERE response_status IS NULL OR response_status >= 300`);
     expect(failed.rows[0].n).toBe(0);
+  });
+
+  it('fifo requests still open when the grace ends are cut off and released: each is sent again first, its key stays in order', async () => {
+    const KEYS_CUT = 3;
+    const PER_KEY = 10;
+    const r = await Receiver.start('/fifo-cut');
+    try {
+      dispatcher = await AppProcess.start('webhook-dispatcher', { env: env({ WEBHOOK_SHUTDOWN_GRACE: '1s' }) });
+      const type = 'shipment.cut';
+      const { id } = await subscribe(r.url, { eventTypes: [type], ordering: 'fifo', orderingKey: 'data.key', timeoutMs: 30_000 });
+      // Each key's first 3 go through; its 4th hangs until the dispatcher is gone.
+      let stopped = false;
+      r.reply = (_n, req) => ((JSON.parse(req.body) as { data: Shipment }).data.n < 3 * KEYS_CUT || stopped ? { status: 200, body: 'ok' } : { status: 200, hang: true });
+      await publishMany(nc, type, KEYS_CUT * PER_KEY, { data: (i): Shipment => ({ key: `c${i % KEYS_CUT}`, n: i }), inFlight: KEYS_CUT });
+      await waitFor(() => r.unanswered === KEYS_CUT, { timeoutMs: 20_000, message: 'not every key had a request open' });
+
+      const started = Date.now();
+      await dispatcher.stop();
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(dispatcher.log).toContain('were cut off; their deliveries were released');
+      const cut = r.requests.items.filter((q) => q.status === undefined).map((q) => q.headers['webhook-id']);
+      expect(cut).toHaveLength(KEYS_CUT);
+      stopped = true;
+
+      dispatcher = await AppProcess.start('webhook-dispatcher', { env: env() });
+      await waitFor(() => r.distinctDelivered === KEYS_CUT * PER_KEY, { timeoutMs: 30_000, message: 'not every event delivered after the restart' });
+      const sent = r.requests.items.map((q) => ({ id: q.headers['webhook-id'], ...(JSON.parse(q.body) as { data: Shipment }).data }));
+      for (let k = 0; k < KEYS_CUT; k++) {
+        const ofKey = sent.filter((q) => q.key === `c${k}`);
+        // In order; the only repeat is the cut-off request, sent again right after itself.
+        const expected = Array.from({ length: PER_KEY }, (_, i) => i * KEYS_CUT + k);
+        expected.splice(3, 0, 3 * KEYS_CUT + k);
+        expect(ofKey.map((q) => q.n)).toEqual(expected);
+        expect(cut).toContain(ofKey[3].id);
+      }
+      // The cut-off requests were no attempts: one logged attempt per delivery, none failed; the subscription is untouched.
+      const attempts = await db.query<{ n: number; ok: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE response_status = 200)::int AS ok FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.subscription_id = $1`,
+        [id],
+      );
+      expect(attempts.rows[0]).toEqual({ n: KEYS_CUT * PER_KEY, ok: KEYS_CUT * PER_KEY });
+      const [sub] = (await db.query(`SELECT active, consecutive_failures FROM webhook_subscriptions WHERE id = $1`, [id])).rows;
+      expect(sub).toEqual({ active: true, consecutive_failures: 0 });
+    } finally {
+      await r.close();
+    }
   });
 });
