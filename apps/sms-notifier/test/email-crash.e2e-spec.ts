@@ -99,14 +99,16 @@ describe.each<UnknownOutcomeAction>(['skip', 'resend'])('sms-notifier email chan
     expect(inFlight.length).toBeLessThanOrEqual(64);
 
     app = await AppProcess.start('sms-notifier', { env: env() });
-    const rows = await waitFor(
+    const allRows = async () => (await db.query<Row>(`SELECT id, recipient, status, reason, attempts FROM email_messages`)).rows;
+    await waitFor(
       async () => {
-        const all = (await db.query<Row>(`SELECT id, recipient, status, reason, attempts FROM email_messages`)).rows;
-        return all.length === EVENTS && all.every((r) => r.status === 'sent' || r.status === 'suppressed') ? all : undefined;
+        const all = await allRows();
+        return all.length === EVENTS && all.every((r) => r.status === 'sent' || r.status === 'suppressed');
       },
       { timeoutMs: 40_000, message: 'not every email recorded as sent or suppressed' },
     );
     await mesh.settled('sms-notifier', 'EVENTS', 20_000);
+    const rows = await allRows();
 
     const mailsTo = new Map<string, string[]>();
     for (const m of smtp.received) for (const to of m.to) mailsTo.set(to, [...(mailsTo.get(to) ?? []), header(m.raw, 'Message-ID')!]);

@@ -54,11 +54,12 @@ describe('a batched subscription with the dispatcher killed -9 mid-batch (real p
       await request(dispatcher.url)
         .post('/webhooks/subscriptions')
         .set('X-Api-Key', API_KEY)
-        .send({ name: 'batches', url: receiver.url, eventTypes: [TYPE], batch: { maxEvents: MAX_EVENTS, maxWaitMs: 200 }, timeoutMs: 3_000 })
+        .send({ name: 'batches', url: receiver.url, eventTypes: [TYPE], batch: { maxEvents: MAX_EVENTS, maxWaitMs: 200 }, timeoutMs: 8_000 })
         .expect(201)
     ).body as { id: string; secret: string };
 
-    // The first 5 batches are answered (after a moment, like a real endpoint); the 6th is held open until the kill.
+    // The first 5 batches are answered (after a moment, like a real endpoint); the 6th is held open until the kill
+    // (its 8 s timeout leaves a busy machine ample time to kill first; the lease it leaves ends 9 s after its claim).
     let killed = false;
     receiver.reply = (n) => (killed || n <= 5 ? { status: 200, body: 'ok', delayMs: 20 } : { status: 200, hang: true });
     const ids = await publishMany(nc, TYPE, EVENTS);
