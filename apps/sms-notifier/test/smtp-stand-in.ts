@@ -22,6 +22,8 @@ export class SmtpStandIn {
   holdRepliesAfter = Infinity;
   /** Messages taken and never answered (past `holdRepliesAfter`). */
   held = 0;
+  /** Each "250 OK" goes this long after the message arrived (a server under load), so sends are in flight. */
+  answerDelayMs = 0;
   private refusals: Array<{ code: number; text: string }> = [];
 
   private constructor(
@@ -53,7 +55,8 @@ export class SmtpStandIn {
             standIn.held++;
             return;
           }
-          callback();
+          if (standIn.answerDelayMs > 0) setTimeout(() => callback(), standIn.answerDelayMs);
+          else callback();
         });
       },
     });
