@@ -42,7 +42,8 @@ describe.each<UnknownOutcomeAction>(['skip', 'resend'])('sms-notifier email chan
     CONSUMER_BACKOFF: '200ms,500ms,1s',
     SMS_PROVIDER: 'console',
     // The sending lease is this + 5 s: how long a claim the kill left behind waits before it is settled.
-    SMS_PROVIDER_TIMEOUT: '3s',
+    // Long enough that no held send times out before the kill on a busy machine (that would make it a retry, not a crash claim).
+    SMS_PROVIDER_TIMEOUT: '5s',
     SMS_RATE_LIMIT_PER_HOUR: '0',
     SMS_UNKNOWN_OUTCOME: action,
     SMS_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
