@@ -116,11 +116,15 @@ describe.each<UnknownOutcomeAction>(['skip', 'resend'])('sms-notifier email chan
     const inFlightIds = new Set(inFlight.map((r) => r.id));
     const unknown = rows.filter((r) => inFlightIds.has(r.id));
     const others = rows.filter((r) => !inFlightIds.has(r.id));
-    // Everyone else: one row sent, exactly one email carrying the row's Message-ID.
-    expect(others.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    // Everyone else: one row sent, exactly one email carrying the row's Message-ID (a busy machine may
+    // have retried one whose server did not answer before MAIL FROM; that is still one email).
+    expect(others.filter((r) => r.status !== 'sent')).toEqual([]);
     for (const r of others) expect(mailsTo.get(r.recipient)).toEqual([messageId(r.id)]);
 
-    const unknownEvents = mesh.outcomes.items.filter((e) => e.type === 'email.suppressed' && (e.data as { reason?: string }).reason === 'outcome_unknown');
+    // By id: the probe reads the subject, so an outbox row published again (JetStream dedupes it) shows twice.
+    const unknownEvents = [
+      ...new Set(mesh.outcomes.items.filter((e) => e.type === 'email.suppressed' && (e.data as { reason?: string }).reason === 'outcome_unknown').map((e) => e.id)),
+    ];
     const hadIt = unknown.filter((r) => takenBeforeRestart.has(messageId(r.id)));
     if (action === 'skip') {
       // Never twice: each unrecorded claim ends suppressed (outcome_unknown), one email if the server had it, none if not.
