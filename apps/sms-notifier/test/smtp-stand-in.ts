@@ -15,6 +15,15 @@ export interface ReceivedMail {
  */
 export class SmtpStandIn {
   readonly received: ReceivedMail[] = [];
+  /**
+   * Messages past this many are taken (kept in `received`, as a server that queued them for delivery)
+   * but never answered: the client's "250 OK" is lost, the crash window of a sender killed meanwhile.
+   */
+  holdRepliesAfter = Infinity;
+  /** Messages taken and never answered (past `holdRepliesAfter`). */
+  held = 0;
+  /** Each "250 OK" goes this long after the message arrived (a server under load), so sends are in flight. */
+  answerDelayMs = 0;
   private refusals: Array<{ code: number; text: string }> = [];
 
   private constructor(
@@ -36,12 +45,18 @@ export class SmtpStandIn {
         stream.on('end', () => {
           const refusal = ref.standIn!.refusals.shift();
           if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-          ref.standIn!.received.push({
+          const standIn = ref.standIn!;
+          standIn.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
           });
-          callback();
+          if (standIn.received.length > standIn.holdRepliesAfter) {
+            standIn.held++;
+            return;
+          }
+          if (standIn.answerDelayMs > 0) setTimeout(() => callback(), standIn.answerDelayMs);
+          else callback();
         });
       },
     });
@@ -55,6 +70,11 @@ export class SmtpStandIn {
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Client connections still open (a killed client's close up once the server has read all it sent). */
+  get openConnections(): number {
+    return this.server.connections.size;
   }
 
   answerNext(code: number, text: string, times = 1): void {

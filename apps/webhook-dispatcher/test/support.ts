@@ -36,14 +36,23 @@ export async function startDispatcher(config: WebhookDispatcherConfig): Promise<
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => (closed ??= app.close()) };
 }
 
-/** Publishes `n` events of `type` straight to JetStream (200 in flight), as another producer would; resolves with their ids. */
-export async function publishMany(nc: NatsConnection, type: string, n: number): Promise<string[]> {
+/**
+ * Publishes `n` events of `type` straight to JetStream (`inFlight` at a time, 200 unless told), as
+ * another producer would; resolves with their ids. Event i carries `data(i)` (`{ n: i }` unless told).
+ * Only publishes of different groups of `inFlight` are ordered in the stream.
+ */
+export async function publishMany(
+  nc: NatsConnection,
+  type: string,
+  n: number,
+  { data = (i: number): unknown => ({ n: i }), inFlight = 200 }: { data?: (i: number) => unknown; inFlight?: number } = {},
+): Promise<string[]> {
   const js = jetstream(nc);
   const h = headers();
   h.set(HEADER.contentType, CLOUDEVENTS_CONTENT_TYPE);
   const ids: string[] = [];
-  for (let start = 0; start < n; start += 200) {
-    const batch = Array.from({ length: Math.min(200, n - start) }, (_, i) => createEnvelope(type, { n: start + i }, 'webhook-test'));
+  for (let start = 0; start < n; start += inFlight) {
+    const batch = Array.from({ length: Math.min(inFlight, n - start) }, (_, i) => createEnvelope(type, data(start + i), 'webhook-test'));
     await Promise.all(batch.map((e) => js.publish(subjectForType(type), JSON.stringify(e), { msgID: e.id, headers: h })));
     ids.push(...batch.map((e) => e.id));
   }
