@@ -122,9 +122,13 @@ describe.each<UnknownOutcomeAction>(['skip', 'resend'])('sms-notifier email chan
     for (const r of others) expect(mailsTo.get(r.recipient)).toEqual([messageId(r.id)]);
 
     // By id: the probe reads the subject, so an outbox row published again (JetStream dedupes it) shows twice.
-    const unknownEvents = [
+    const unknownEventIds = () => [
       ...new Set(mesh.outcomes.items.filter((e) => e.type === 'email.suppressed' && (e.data as { reason?: string }).reason === 'outcome_unknown').map((e) => e.id)),
     ];
+    // The outcome events leave through the outbox after the rows commit: wait for the relay, not only the rows.
+    const expectedUnknown = action === 'skip' ? unknown.length : 0;
+    await waitFor(() => unknownEventIds().length >= expectedUnknown, { timeoutMs: 20_000, message: `fewer than ${expectedUnknown} email.suppressed (outcome_unknown) events published` });
+    const unknownEvents = unknownEventIds();
     const hadIt = unknown.filter((r) => takenBeforeRestart.has(messageId(r.id)));
     if (action === 'skip') {
       // Never twice: each unrecorded claim ends suppressed (outcome_unknown), one email if the server had it, none if not.

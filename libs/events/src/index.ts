@@ -54,6 +54,7 @@ export { JetStreamContext } from './transport/jetstream.context.js';
 export { EventBatchPattern, type EventBatchOptions } from './transport/event-batch-pattern.js';
 export { JetStreamBatch } from './transport/jetstream-batch.js';
 export { NonRetryableError, RetryLaterError } from './transport/handler-errors.js';
+export { ConcurrencyGate } from './transport/concurrency-gate.js';
 export { GroupCommit } from './group-commit/group-commit.js';
 export type { GroupCommitOptions, BatchReport } from './group-commit/group-commit.options.js';
 export { ItemFailure, GroupCommitClosedError, type ItemResult } from './group-commit/item-result.js';

@@ -9,7 +9,7 @@ import * as api from './index.js';
 const VALUES = [
   'ApiKey', 'ApiKeyGuard', 'auditActorHeader', 'audienceProblem', 'AUDIENCES', 'audiencesOf', 'AuditExempt', 'AuditTrail',
   'AuditTrailModule', 'buildAsyncApiDocument', 'CATEGORY_RULE', 'categoryProblem', 'configureHttpEdge',
-  'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
+  'ConcurrencyGate', 'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
   'DeadLetterNotFoundError', 'DeadLetterStore', 'edgeError', 'EVENT_LEVELS', 'EVENTS_CONFIG', 'EVENTS_SERVICE',
   'EventBatchPattern', 'EventsDatabaseModule', 'EventsHealthModule', 'EventsModule', 'EventsService', 'EventTooLargeError',
   'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'groupCommitMetrics', 'HEADER',

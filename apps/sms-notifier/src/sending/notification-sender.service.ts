@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { withSpan } from '@app/events';
+import { ConcurrencyGate, withSpan } from '@app/events';
 import type { EntityManager } from 'typeorm';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
@@ -13,6 +13,14 @@ type Claim<R> = { kind: 'send'; message: R; only?: string } | { kind: 'done' } |
 
 /** A retrying row whose last attempt timed out at `provider`: that provider may have it. */
 export const OUTCOME_UNCERTAIN = 'outcome_uncertain';
+
+/**
+ * Claim transactions running at once: two fewer than the pool's 10 connections. Without a bound,
+ * every handler (CONSUMER_CONCURRENCY, 64) queued its claim for a connection, and a message the
+ * provider had just taken waited behind them for the commit that records it as sent: a kill -9
+ * then left 32–52 claims unrecorded, most of them already sent (email crash test, 2026-12-05).
+ */
+export const CLAIMS_IN_FLIGHT = 8;
 
 const FINAL = new Set(['sent', 'delivered', 'undelivered', 'failed', 'suppressed']);
 
@@ -31,6 +39,8 @@ type AnyChannel = ChannelPort<MessageRow, NotificationRequest>;
 @Injectable()
 export class NotificationSender {
   private readonly logger = new Logger(NotificationSender.name);
+  /** Leaves connections for the outcome records, so a sent message is recorded promptly (CLAIMS_IN_FLIGHT). */
+  private readonly claims = new ConcurrencyGate(CLAIMS_IN_FLIGHT);
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
@@ -42,7 +52,13 @@ export class NotificationSender {
   /** `lastDelivery`: a provider outage now ends the message as failed instead of asking for a retry. */
   async send<R extends MessageRow, Q extends NotificationRequest>(channel: ChannelPort<R, Q>, request: Q, lastDelivery: boolean): Promise<SendOutcome> {
     const ch = channel as unknown as AnyChannel;
-    const claim = await ch.transaction((m) => this.claim(ch, m, request));
+    await this.claims.acquire();
+    let claim: Claim<MessageRow>;
+    try {
+      claim = await ch.transaction((m) => this.claim(ch, m, request));
+    } finally {
+      this.claims.release();
+    }
     if (claim.kind === 'done' || claim.kind === 'retry') return claim;
     if (claim.kind === 'busy') return { kind: 'retry', afterMs: claim.afterMs, error: `another delivery of this event is sending the ${ch.noun}` };
     return this.deliver(ch, claim.message, lastDelivery, claim.only);

@@ -1,4 +1,10 @@
-/** Bounds how many handlers run at once; `acquire` waits for a free slot. */
+/**
+ * Bounds how many handlers (or any other async work) run at once; `acquire` waits for a free slot.
+ * @example
+ * const gate = new ConcurrencyGate(8);
+ * await gate.acquire();
+ * try { await work(); } finally { gate.release(); }
+ */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiters: (() => void)[] = [];
