@@ -18,7 +18,7 @@ const VALUES = [
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
-  'ReplayService', 'RequestLoggerInterceptor', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionStaleError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
+  'ReplayService', 'RequestLoggerMiddleware', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionStaleError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
   'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',
   'subjectForType', 'takeAll', 'takeUpTo', 'TemplateError', 'toBool', 'toInt', 'traceparentOfJson',
   'UnstorableDataError', 'USER_MESSAGE_MAX', 'UuidPipe', 'uuidv7', 'validateEnv', 'validationRule', 'withSpan',
