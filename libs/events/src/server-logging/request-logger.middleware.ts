@@ -34,6 +34,7 @@ interface HttpRequest {
  * exception's class comes from the HTTP exception filter (request-outcome.ts), which runs on errors only.
  * The publish is not awaited and its failure only logged: a full outbox or a down NATS costs the
  * request nothing.
+ * @example consumer.apply(RequestLoggerMiddleware).forRoutes('*'); // what ServerLoggingModule does when on
  */
 @Injectable()
 export class RequestLoggerMiddleware implements NestMiddleware<HttpRequest, HttpResponse> {
