@@ -111,4 +111,5 @@ export { latestSchemas } from './schemas/schema-bucket-list.js';
 export { sampleFromSchema } from './schemas/schema-sample.js';
 export { ServerLoggingModule } from './server-logging/server-logging.module.js';
 export { RequestLoggerMiddleware } from './server-logging/request-logger.middleware.js';
+export { noteAggregatedRefusal } from './server-logging/request-outcome.js';
 export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';

@@ -16,7 +16,7 @@ const VALUES = [
   'InjectEventsService', 'InvalidEventTypeError', 'isEventType', 'isPostgresDataError', 'ItemFailure',
   'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'latestSchemas', 'listenHost', 'maskedCopy', 'maskPhone',
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
-  'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
+  'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'noteAggregatedRefusal', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
   'ReplayService', 'RequestLoggerMiddleware', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionStaleError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
   'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',

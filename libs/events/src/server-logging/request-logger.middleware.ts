@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { InjectEventsService, type IEventsService } from '../publisher/events-service.port.js';
 import type { ServerLoggingOptions } from './server-logging-env.js';
 import { SERVER_LOGGING_OPTIONS } from './server-logging-options.js';
-import { exceptionOf, wasRefused } from './request-outcome.js';
+import { exceptionOf, isAggregatedRefusal } from './request-outcome.js';
 
 /** The request events' types (DESIGN.md "Subjects": resource.action). */
 export const REQUEST_EVENTS = { completed: 'http.request_completed', failed: 'http.request_failed', slow: 'http.request_slow' } as const;
@@ -54,7 +54,7 @@ export class RequestLoggerMiddleware implements NestMiddleware<HttpRequest, Http
 
   private finished(req: HttpRequest, res: HttpResponse, elapsedMs: number): void {
     const route = req.route?.path;
-    if (route === undefined || wasRefused(req)) return;
+    if (route === undefined || isAggregatedRefusal(req)) return;
     const data = { method: req.method, route, status: res.statusCode, durationMs: Math.round(elapsedMs * 100) / 100 };
     if (res.statusCode >= 400) {
       const exception = exceptionOf(res);

@@ -16,11 +16,16 @@ export function exceptionOf(res: object): string | undefined {
   return exceptions.get(res);
 }
 
-/** Called by AuthAttempts: the refusal is reported aggregated (`http.auth_failed`), not once per request. */
-export function noteRefused(req: object): void {
+/**
+ * This request's refusal is reported aggregated elsewhere (AuthAttempts' `http.auth_failed`, a
+ * forged provider callback's aggregator): the request logger publishes none of its own for it, or a
+ * flood of refused requests would be one event each after all.
+ * @example noteAggregatedRefusal(req); throw new ForbiddenException('Invalid X-Twilio-Signature');
+ */
+export function noteAggregatedRefusal(req: object): void {
   refusals.add(req);
 }
 
-export function wasRefused(req: object): boolean {
+export function isAggregatedRefusal(req: object): boolean {
   return refusals.has(req);
 }
