@@ -1,13 +1,13 @@
 import request from 'supertest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CloudEvent } from '@app/events/internal';
-import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase } from '@app/testing';
+import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { dispatcherTestConfig, startDispatcher, type RunningDispatcher } from '../apps/webhook-dispatcher/test/support.js';
 import { startSmsNotifier, testEventsConfig, type RunningSmsNotifier } from '../apps/sms-notifier/test/support.js';
 
-// Refused admin calls on apps that do not import ServerLoggingModule (webhook-dispatcher,
-// sms-notifier): EventsModule gives their API-key guard its reporter, so each refusal is an
-// aggregated http.auth_failed, and their request events stay off as before.
+// Refused admin calls on webhook-dispatcher and sms-notifier: EventsModule gives their API-key
+// guard its reporter, so each refusal is an aggregated http.auth_failed; their request events
+// (ServerLoggingModule) publish the let-through requests, never one per refusal.
 
 const ADMIN = ADMIN_KEYS.authAttemptsApps;
 const WRONG = ADMIN_KEYS.authAttemptsAppsWrong;
@@ -30,7 +30,7 @@ describe('refused API keys on webhook-dispatcher and sms-notifier as aggregated 
   let dispatcher: RunningDispatcher;
   let sms: RunningSmsNotifier;
   const failures = new Collector<CloudEvent<AuthFailed>>();
-  const requests = new Collector<CloudEvent>();
+  const requests = new Collector<CloudEvent<{ route: string; status: number }>>();
   const saved = { enabled: process.env.ENABLE_SERVER_LOGGING, window: process.env.SERVER_LOGGING_AUTH_WINDOW };
 
   beforeAll(async () => {
@@ -38,7 +38,8 @@ describe('refused API keys on webhook-dispatcher and sms-notifier as aggregated 
     [dispatcherDb, smsDb] = await Promise.all([TestDatabase.create('auth_attempts_dispatcher'), TestDatabase.create('auth_attempts_sms')]);
     nc = await connect({ servers: nats.url });
     nc.subscribe('events.http.auth_failed', { callback: (err, msg) => (err ? undefined : failures.push(msg.json())) });
-    nc.subscribe('events.http.request_*', { callback: (err, msg) => (err ? undefined : requests.push(msg.json())) });
+    // `request_*` is no NATS wildcard (a `*` matches whole tokens only): the request events by their type.
+    nc.subscribe('events.http.>', { callback: (err, msg) => (err || !msg.subject.startsWith('events.http.request_') ? undefined : requests.push(msg.json())) });
     await nc.flush();
     // Read when each app's module is built.
     process.env.ENABLE_SERVER_LOGGING = 'true';
@@ -63,8 +64,8 @@ describe('refused API keys on webhook-dispatcher and sms-notifier as aggregated 
 
   const of = (source: string, route: string) => failures.items.filter((e) => e.source === source && e.data.route === route);
 
-  it('publishes the first refusal per address and route at once, then one event per window with the count; never the key; no request events', async () => {
-    // Let through: with ENABLE_SERVER_LOGGING on, an app with ServerLoggingModule would publish a request event for these.
+  it('publishes the first refusal per address and route at once, then one event per window with the count; never the key; no request event per refusal', async () => {
+    // Let through: with ENABLE_SERVER_LOGGING on, each is an http.request_completed.
     await request(dispatcher.url).get('/webhooks/subscriptions').set('X-Api-Key', ADMIN).expect(200);
     await request(sms.url).get('/sms/rules').set('X-Api-Key', ADMIN).expect(200);
 
@@ -89,9 +90,12 @@ describe('refused API keys on webhook-dispatcher and sms-notifier as aggregated 
     expect(of('webhook-dispatcher', '/webhooks/subscriptions/:id').map((e) => e.data)).toMatchObject([{ method: 'DELETE', reason: 'wrong_key', count: 1 }]);
     expect(JSON.stringify(failures.items)).not.toContain(WRONG);
 
-    // These apps' request logging is as before: off, ENABLE_SERVER_LOGGING notwithstanding (they do
-    // not import ServerLoggingModule). Their auth events, published after the let-through requests on
-    // the same connection, have arrived, so request events would have too.
-    expect(requests.items.filter((e) => e.source === 'webhook-dispatcher' || e.source === 'sms-notifier')).toEqual([]);
+    // The let-through requests are request events; the refused ones are not (counted above, aggregated).
+    // Refusals come last and their auth events have arrived, so their request events would have too.
+    for (const [source, route] of [['webhook-dispatcher', '/webhooks/subscriptions'], ['sms-notifier', '/sms/rules']]) {
+      const done = await waitFor(() => requests.items.find((e) => e.source === source && e.type === 'http.request_completed' && e.data.route === route), { timeoutMs: 30_000, message: `no http.request_completed from ${source}` });
+      expect(done!.data).toMatchObject({ status: 200 });
+    }
+    expect(requests.items.filter((e) => e.data.status === 401 || e.data.status === 403)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { StoredEvent } from './store/stored-event.entity.js';
 import { EVENT_STORE_MIGRATIONS } from './store/migrations/index.js';
 import { PartitionsModule } from './partitions/partitions.module.js';
@@ -38,9 +38,10 @@ export class AppModule {
           database: { entities: [StoredEvent], migrations: EVENT_STORE_MIGRATIONS },
         }),
         EventsHealthModule,
-        // No ServerLoggingModule (request events): its global interceptor would also wrap every event
-        // handler (the consumer inherits the app's config), which cut the writer from ~18k to ~14k
-        // events/s. Refused API keys are still reported, by EventsModule.
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on: a middleware, so the
+        // writer's event handlers do not pass through it. An ingest request yields its own events
+        // and one request event, which the writer stores; storing starts no request, so nothing loops.
+        ServerLoggingModule.forRoot(),
         WriterModule,
         // Before QueryModule: Nest matches routes in registration order, and `GET /events/:id` would take `GET /events/replay`.
         ReplayModule,

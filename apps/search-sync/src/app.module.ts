@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { consumerConfig } from './config/consumer-config.js';
 import { SearchSyncConfigModule } from './config/search-sync-config.module.js';
 import type { SearchSyncConfig } from './config/search-sync-env.js';
@@ -34,6 +34,8 @@ export class AppModule {
           database: { migrations: [CreateSearchSync1735000000000, GuardOnDocuments1765100000000] },
         }),
         SearchSyncConfigModule.forRoot(options.search),
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on; HTTP only, the consumer's handlers never pass through it.
+        ServerLoggingModule.forRoot(),
         EventsHealthModule.forRoot({ imports: [SearchProviderModule, SyncModule], contributors: [SearchProviderHealthIndicator] }),
         SearchProviderModule,
         SyncModule,

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
 import type { Clock } from './clock/clock.js';
 import { ClockModule } from './clock/clock.module.js';
@@ -54,6 +54,8 @@ export class AppModule {
           },
         }),
         SmsConfigModule.forRoot(config.sms),
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on; HTTP only, the consumer's handlers never pass through it.
+        ServerLoggingModule.forRoot(),
         ClockModule.forRoot(config.clock),
         EventsHealthModule.forRoot({ imports: [ProvidersModule], contributors: [SmsProviderHealthIndicator] }),
         TemplatesModule,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import twilio from 'twilio';
 import { createEnvelope, ReplayService, type CloudEvent } from '@app/events';
-import { freePort, NatsServerHarness, PHONES, TestDatabase, TWILIO, waitFor } from '@app/testing';
+import { Collector, freePort, NatsServerHarness, PHONES, TestDatabase, TWILIO, waitFor } from '@app/testing';
 import { MeshProbe, RunningSmsNotifier, startSmsNotifier, testEventsConfig } from './support.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
@@ -30,8 +30,12 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
   let sms: RunningSmsNotifier;
   let mesh: MeshProbe;
   const usedNumbers: string[] = [];
+  // Request events on (read when the app module is built): forged callbacks must not yield one each.
+  const savedServerLogging = process.env.ENABLE_SERVER_LOGGING;
+  const requestEvents = new Collector<CloudEvent<{ method: string; route: string; status: number }>>();
 
   beforeAll(async () => {
+    process.env.ENABLE_SERVER_LOGGING = 'true';
     nats = await NatsServerHarness.start();
     db = await TestDatabase.create('sms_notifier');
     twilioApi = await TwilioStandIn.start(ACCOUNT);
@@ -50,10 +54,18 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
       port,
     );
     mesh = await MeshProbe.connect(nats);
+    mesh.nc.subscribe('events.http.>', {
+      callback: (err, msg) => {
+        if (!err) requestEvents.push(msg.json());
+      },
+    });
+    await mesh.nc.flush();
     await waitFor(() => mesh.jsm.consumers.info('EVENTS', 'sms-notifier'), { message: 'durable sms-notifier never appeared' });
   });
 
   afterAll(async () => {
+    if (savedServerLogging === undefined) delete process.env.ENABLE_SERVER_LOGGING;
+    else process.env.ENABLE_SERVER_LOGGING = savedServerLogging;
     await mesh?.close();
     await sms?.close();
     await twilioApi?.close();
@@ -361,8 +373,9 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(undelivered).toMatchObject({ level: 'warn', data: { providerStatus: 'undelivered', errorCode: '30003' } });
   });
 
-  it('refuses forged status callbacks with 403 and records one sms.signature_verification_failure per source per minute, with a count', async () => {
+  it('refuses forged status callbacks with 403 and records one sms.signature_verification_failure per source per minute, with a count (and no request event each)', async () => {
     const before = mesh.outcomes.items.length;
+    const requestsBefore = requestEvents.items.length;
     const forged = { MessageSid: 'SMforged', MessageStatus: 'delivered', AccountSid: ACCOUNT };
     const res = await twilioPost('/sms/status/twilio', forged, twilio.getExpectedTwilioSignature('not-the-token', `${sms.url}/sms/status/twilio`, forged)).expect(403);
     expect(res.body.message).toMatch(/X-Twilio-Signature/);
@@ -378,6 +391,12 @@ describe('sms-notifier (real nats-server and PostgreSQL, Twilio stand-in driven 
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ level: 'warn', data: { provider: 'twilio', route: 'status', has_signature_header: true, count: 1 } });
     expect(mesh.outcomes.items.filter((e) => e.type === 'sms.delivered' && (e.data as { providerMessageId: string }).providerMessageId === 'SMforged')).toEqual([]);
+
+    // The request after the flood is published (route pattern, never the number); the 21 refusals are not.
+    const after = await waitFor(() => requestEvents.items.slice(requestsBefore).find((e) => e.type === 'http.request_completed' && e.data.route === '/sms/inbound/:provider'), { message: 'no http.request_completed for the inbound STOP' });
+    expect(after!.data).toMatchObject({ method: 'POST', status: 200 });
+    expect(JSON.stringify(after)).not.toContain(p.e164.slice(-6));
+    expect(requestEvents.items.slice(requestsBefore).filter((e) => e.data.status === 403)).toEqual([]);
   });
 
   it('previews a long Persian template as UCS-2, 67 characters per concatenated segment', async () => {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventsHealthModule, EventsModule, EventsModuleOptions } from '@app/events';
+import { EventsHealthModule, EventsModule, EventsModuleOptions, ServerLoggingModule } from '@app/events';
 import { WebhookConfigModule } from './config/webhook-config.module.js';
 import type { WebhookConfig } from './config/webhook-env.js';
 import { BatchModule } from './batch/batch.module.js';
@@ -43,6 +43,8 @@ export class AppModule {
         }),
         EventsHealthModule.forRoot({ imports: [DeliveryModule], contributors: [WebhookDeliveryHealthIndicator] }),
         WebhookConfigModule.forRoot(config.webhooks),
+        // Request events (http.request_*) when ENABLE_SERVER_LOGGING is on; HTTP only, the consumer's handlers never pass through it.
+        ServerLoggingModule.forRoot(),
         SubscriptionsModule,
         DeliveryModule,
         BatchModule,

@@ -113,5 +113,6 @@ export { streamSpecs } from './streams/stream-specs.js';
 export { latestSchemas } from './schemas/schema-bucket-list.js';
 export { sampleFromSchema } from './schemas/schema-sample.js';
 export { ServerLoggingModule } from './server-logging/server-logging.module.js';
-export { RequestLoggerInterceptor } from './server-logging/request-logger.interceptor.js';
+export { RequestLoggerMiddleware } from './server-logging/request-logger.middleware.js';
+export { noteAggregatedRefusal } from './server-logging/request-outcome.js';
 export { type ServerLoggingOptions } from './server-logging/server-logging-env.js';

@@ -36,6 +36,9 @@ export const ADMIN_KEYS = {
   /** The admin key of the apps in test/auth-attempts.e2e-spec.ts, and the wrong one it sends them. */
   authAttemptsApps: 'auth-attempts-apps-admin-key',
   authAttemptsAppsWrong: 'auth-attempts-apps-wrong-guess-c81d',
+  /** The event-store's request-events suite, and the wrong key it sends (refused, reported aggregated only). */
+  requestEvents: 'request-events-admin-key',
+  requestEventsWrong: 'request-events-wrong-guess-5e2b',
   smsFallback: 'sms-fallback-admin-key',
   smsRecipients: 'sms-recipients-admin-key',
   smsQuietHours: 'sms-quiet-hours-admin-key',

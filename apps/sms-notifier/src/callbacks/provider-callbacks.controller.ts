@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, ForbiddenException, Header, HttpCode, Inject, Logger, NotFoundException, OnModuleDestroy, Param, Post, Req } from '@nestjs/common';
-import { EventsService, FailureAggregator } from '@app/events';
+import { EventsService, FailureAggregator, noteAggregatedRefusal } from '@app/events';
 import { SMS_CONFIG, type SmsConfig } from '../config/sms-config.js';
 import { OptOutsRepository } from '../opt-outs/opt-outs.repository.js';
 import { maskPhone, toE164 } from '../phone/phone-number.js';
@@ -84,6 +84,8 @@ export class ProviderCallbacksController implements OnModuleDestroy {
       const hasSignature = typeof req.headers['x-twilio-signature'] === 'string';
       const remote = req.ip ?? 'unknown';
       this.signatureFailures.record(`${remote} ${route}`, { provider, route, has_signature_header: hasSignature, url: this.verifier.signedUrl(req), remote });
+      // Reported above, aggregated: no request event per forged callback either.
+      noteAggregatedRefusal(req);
       throw new ForbiddenException('Invalid X-Twilio-Signature: the request was not signed by the Twilio account this app uses (check SMS_PUBLIC_BASE_URL matches the URL Twilio calls)');
     }
     return (req.body ?? {}) as TwilioForm;

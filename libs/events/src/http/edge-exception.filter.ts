@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { describePostgresError, isPostgresDataError, postgresErrorOf } from '../database/pg-errors.js';
 import type { EdgeErrorBody } from './edge-error.js';
+import { noteException } from '../server-logging/request-outcome.js';
 
 interface EdgeResponse {
   headersSent: boolean;
@@ -37,6 +38,8 @@ export class EdgeExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const req = host.switchToHttp().getRequest<EdgeRequest>();
     const res = host.switchToHttp().getResponse<EdgeResponse>();
+    // For the request logger (a middleware, which sees only the status): the class of what failed.
+    noteException(res, exception);
     const body = this.answer(exception, req);
     if (res.headersSent) return res.end();
     res.status(body.statusCode).json(body);

@@ -3,6 +3,7 @@ import { FailureAggregator, type FailureReport } from '../http/failure-aggregato
 import { InjectEventsService, type IEventsService } from '../publisher/events-service.port.js';
 import type { ServerLoggingOptions } from './server-logging-env.js';
 import { SERVER_LOGGING_OPTIONS } from './server-logging-options.js';
+import { noteAggregatedRefusal } from './request-outcome.js';
 
 /** Type of the aggregated refusals of the API-key guard. */
 export const AUTH_FAILED_EVENT = 'http.auth_failed';
@@ -43,6 +44,8 @@ export class AuthAttempts implements OnModuleDestroy {
 
   refused(req: RefusedRequest, reason: AuthRefusal): void {
     if (!this.options.enabled) return;
+    // Counted here: the request logger publishes no http.request_failed of its own for it.
+    noteAggregatedRefusal(req);
     const remote = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const method = req.method ?? 'unknown';
     // Nest's route pattern, never the URL with its ids or query.
