@@ -38,7 +38,7 @@
  * stream's end (deliver `new`), so each side reads only what is published for its run.
  * The app's durable starts at the stream's end (deliver `new`); as every event-store durable it
  * reads `events.>`, so on a shared server it also stores other traffic: counts and checks look at
- * the run's type only (then polled from the database every 20 ms instead of the batcher's counter).
+ * the run's type only (then polled from the database every 20 ms instead of the writer's counter).
  *
  * Environment:
  *   BENCH_DEADLINE_S     overall deadline; past it the bench cleans up and exits 124 (default 1200)
@@ -63,7 +63,7 @@ import { AckPolicy, DeliverPolicy, JetStreamClient, jetstream, jetstreamManager,
 import { CLOUDEVENTS_CONTENT_TYPE, connectEventConsumer, createEnvelope, HEADER, parseEnvelope, replayDurable, STREAM_EVENTS, STREAM_REPLAY, subjectForType } from '@app/events/internal';
 import { sleep, TestDatabase } from '@app/testing';
 import { AppModule } from '../../apps/event-store/src/app.module.js';
-import { EventBatcher } from '../../apps/event-store/src/writer/event-batcher.js';
+import { EventWriter } from '../../apps/event-store/src/writer/event-writer.js';
 import { toEventRow } from '../../apps/event-store/src/writer/event-row.js';
 import { insertEventsSql } from '../../apps/event-store/src/writer/insert-events.sql.js';
 import { WRITER_CONCURRENCY } from '../../apps/event-store/src/writer/writer-config.js';
@@ -266,10 +266,10 @@ class AppPipeline implements Consumer {
   readonly side = 'app' as const;
   readonly table = 'events';
   private app?: INestApplication;
-  private batcher?: EventBatcher;
+  private writer?: EventWriter;
 
   /**
-   * `shared`: the server may carry other traffic, which the app stores too, so its batcher's counter
+   * `shared`: the server may carry other traffic, which the app stores too, so its writer's counter
    * overcounts: rows of the run's type are counted in the database instead.
    */
   constructor(
@@ -279,7 +279,7 @@ class AppPipeline implements Consumer {
   ) {}
 
   describe(): string {
-    const s = this.batcher?.stats;
+    const s = this.writer?.stats;
     return s ? `app: ${s.batches} batches, avg ${(s.items / Math.max(1, s.batches)).toFixed(0)} rows, largest ${s.largestBatch}` : 'app: -';
   }
 
@@ -291,7 +291,7 @@ class AppPipeline implements Consumer {
     await connectEventConsumer(app);
     await app.init();
     this.app = app;
-    this.batcher = app.get(EventBatcher);
+    this.writer = app.get(EventWriter);
   }
 
   async stop(): Promise<void> {
@@ -300,7 +300,7 @@ class AppPipeline implements Consumer {
   }
 
   async committed(): Promise<number> {
-    if (!this.shared) return this.batcher?.stats.committed ?? 0;
+    if (!this.shared) return this.writer?.stats.committed ?? 0;
     const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE type = $1', [TYPE]);
     return rows[0].n;
   }
@@ -597,7 +597,7 @@ async function main(): Promise<number> {
         `N=${fmtInt(N)}, app CONSUMER_CONCURRENCY=${CONCURRENCY}`,
     );
     console.log(`raw = nats.js pull consume → ≤ ${RAW_BATCH}-row INSERT … ON CONFLICT DO NOTHING, ${RAW_IN_FLIGHT} in flight → ack after commit`);
-    console.log('app = the event-store app in this process (JetStream transport → @EventPattern handler → EventBatcher)');
+    console.log('app = the event-store app in this process (JetStream transport → @EventBatchPattern handler → EventWriter)');
     console.log('');
     if (throughput.length) {
       console.log(

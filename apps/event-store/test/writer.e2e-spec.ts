@@ -6,6 +6,7 @@ import {
   createEnvelope,
   EventsService,
   HEADER,
+  JetStreamServer,
   MetricsService,
   replaySubject,
   SchemaRegistry,
@@ -15,7 +16,7 @@ import {
   uuidv7,
 } from '@app/events/internal';
 import { NatsServerHarness, sleep, TestDatabase, waitFor } from '@app/testing';
-import { EventBatcher } from '../src/writer/event-batcher.js';
+import { EventWriter } from '../src/writer/event-writer.js';
 import { RunningEventStore, startEventStore, storeTestConfig } from './support.js';
 
 const CONSUMER = 'event-store';
@@ -173,8 +174,8 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
     const ids = ['oDFKhn1ZQTIohvkNHqP6RY', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 'order-42', uuidv7(), 'tenant/a|b:42'];
     const envelopes = ids.map((id, i) => ({ ...createEnvelope('ids.tested', { i }, 'other-client'), id }));
     for (const e of envelopes) await publishRaw(e);
-    // Stored before the copies are sent: two copies in flight at once reach the batcher in the order
-    // their handlers finish, so "the first is kept" has a meaning only once one is stored.
+    // Stored before the copies are sent: two copies in flight at once may share a batch, or
+    // reach the writer in the order their INSERTs run, so "the first is kept" has a meaning only once one is stored.
     for (const id of ids) await stored(id);
     // Each again as a new stream message (another client's retry): still one row.
     for (const e of envelopes) await publishRaw({ ...e, data: { copy: 'second' } }, { msgID: `again-${e.id}` });
@@ -302,8 +303,9 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
   });
 
   it('stores a foreign event with NUL or a lone surrogate escaped and marked, dead-letters one PostgreSQL refuses (time out of range), and commits the rest of their batch', async () => {
-    const batcher = store.app.get(EventBatcher);
-    const splitsBefore = batcher.stats.splits;
+    const writer = store.app.get(EventWriter);
+    const transport = store.app.get(JetStreamServer);
+    const splitsBefore = writer.stats.splits;
     const good = Array.from({ length: 10 }, (_, i) => createEnvelope('batch.good', { i }, 'test'));
     const nulData = createEnvelope('batch.nul_data', { text: 'before\u0000after' }, 'test');
     const nulText = createEnvelope('batch.nul_text', { ok: true }, 'test', { actor: 'user\u0000x' });
@@ -321,17 +323,17 @@ describe('event-store writer (real nats-server and PostgreSQL)', () => {
       const blockers = [createEnvelope('batch.blocker', { n: 1 }, 'test'), createEnvelope('batch.blocker', { n: 2 }, 'test')];
       for (const b of blockers) {
         await publishRaw(b);
-        await waitFor(() => batcher.running === blockers.indexOf(b) + 1, { message: 'the blocker did not take an INSERT slot' });
+        await waitFor(() => writer.running === blockers.indexOf(b) + 1, { message: 'the blocker did not take an INSERT slot' });
       }
       const all = [good[0], nulData, ...good.slice(1, 5), nulText, lone, ...good.slice(5), badTime];
       for (const e of all) await publishRaw(e);
-      await waitFor(() => batcher.waiting === all.length, { message: `the ${all.length} events did not queue up behind the lock` });
+      await waitFor(() => transport.batchWaiting === all.length, { message: `the ${all.length} events did not queue up behind the lock` });
     } finally {
       await locker.query('COMMIT').catch(() => undefined);
       await locker.end();
     }
     for (const e of good) await stored(e.id);
-    expect(batcher.stats.splits).toBeGreaterThan(splitsBefore);
+    expect(writer.stats.splits).toBeGreaterThan(splitsBefore);
     // (Last in this file: with nats-server 2.9, the transport's `term(reason)` is ignored, so the
     // dead-lettered messages stay ack-pending on the durable; see the report on libs/events.)
 

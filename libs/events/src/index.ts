@@ -51,6 +51,8 @@ export type { SchemaHead } from './schemas/schema-heads.js';
 export { connectEventConsumer } from './transport/connect-event-consumer.js';
 export { JetStreamServer } from './transport/jetstream.server.js';
 export { JetStreamContext } from './transport/jetstream.context.js';
+export { EventBatchPattern, type EventBatchOptions } from './transport/event-batch-pattern.js';
+export { JetStreamBatch } from './transport/jetstream-batch.js';
 export { NonRetryableError, RetryLaterError } from './transport/handler-errors.js';
 export { GroupCommit } from './group-commit/group-commit.js';
 export type { GroupCommitOptions, BatchReport } from './group-commit/group-commit.options.js';

@@ -11,10 +11,10 @@ const VALUES = [
   'AuditTrailModule', 'buildAsyncApiDocument', 'CATEGORY_RULE', 'categoryProblem', 'configureHttpEdge',
   'connectEventConsumer', 'CONSUMER_NAME', 'CONSUMER_NAME_RULE', 'createEnvelope', 'currentMeshContext',
   'DeadLetterNotFoundError', 'DeadLetterStore', 'edgeError', 'EVENT_LEVELS', 'EVENTS_CONFIG', 'EVENTS_SERVICE',
-  'EventsDatabaseModule', 'EventsHealthModule', 'EventsModule', 'EventsService', 'EventTooLargeError',
+  'EventBatchPattern', 'EventsDatabaseModule', 'EventsHealthModule', 'EventsModule', 'EventsService', 'EventTooLargeError',
   'FailureAggregator', 'GroupCommit', 'GroupCommitClosedError', 'groupCommitMetrics', 'HEADER',
   'InjectEventsService', 'InvalidEventTypeError', 'isEventType', 'isPostgresDataError', 'ItemFailure',
-  'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'latestSchemas', 'listenHost', 'maskedCopy', 'maskPhone',
+  'JetStreamBatch', 'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'latestSchemas', 'listenHost', 'maskedCopy', 'maskPhone',
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'parseDuration',
   'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
@@ -25,7 +25,7 @@ const VALUES = [
 ];
 const TYPES = [
   'AsyncApiStream', 'Audience', 'AuditEntry', 'AuditTarget', 'BatchReport', 'CloudEvent', 'CspDirectives',
-  'DeadLetterFilter', 'EventCallback', 'EventLevel', 'EventMessage', 'EventsConfig', 'EventsConsumerOptions',
+  'DeadLetterFilter', 'EventBatchOptions', 'EventCallback', 'EventLevel', 'EventMessage', 'EventsConfig', 'EventsConsumerOptions',
   'EventsHealth', 'EventsHealthContributor', 'EventsHealthModuleOptions', 'EventsModuleAsyncOptions',
   'EventsModuleOptions', 'EventsProducerOptions', 'EventSubscription', 'GroupCommitOptions', 'HttpEdgeOptions',
   'IEventsService', 'ItemResult', 'MeshContext', 'MeshDatabaseOptions', 'MeshStatus', 'PublishOptions',

@@ -1,11 +1,11 @@
 import { WRITER_CONCURRENCY, writerConfig } from './writer-config.js';
-import { DEFAULT_BATCHER_OPTIONS } from './event-batcher.js';
+import { WRITER_BATCH } from './event-writer.js';
 
 describe(writerConfig.name, () => {
   it('raises the transport concurrency so many handlers can wait for one commit', () => {
     expect(writerConfig(undefined, {})).toEqual({ concurrency: WRITER_CONCURRENCY });
     // Enough waiting handlers to fill every INSERT in flight.
-    expect(WRITER_CONCURRENCY).toBeGreaterThanOrEqual(DEFAULT_BATCHER_OPTIONS.maxBatch * DEFAULT_BATCHER_OPTIONS.maxInFlight);
+    expect(WRITER_CONCURRENCY).toBeGreaterThanOrEqual(WRITER_BATCH.maxEvents * WRITER_BATCH.maxInFlight);
   });
   it('lets CONSUMER_CONCURRENCY, when set, decide', () => {
     expect(writerConfig(undefined, { CONSUMER_CONCURRENCY: '300' })).toEqual({});

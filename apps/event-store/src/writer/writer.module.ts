@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { groupCommitMetrics, MetricsService } from '@app/events';
-import { EventBatcher } from './event-batcher.js';
+import { EventWriter } from './event-writer.js';
 import { EventStoreHandler } from './event-store.handler.js';
 import { dataSourceRowWriter } from './insert-events.sql.js';
 import { MessagesModule } from '../messages/messages.module.js';
@@ -12,11 +12,11 @@ import { MessagesModule } from '../messages/messages.module.js';
   controllers: [EventStoreHandler],
   providers: [
     {
-      provide: EventBatcher,
+      provide: EventWriter,
       inject: [DataSource, MetricsService],
-      useFactory: (ds: DataSource, metrics: MetricsService) => new EventBatcher(dataSourceRowWriter(ds), {}, groupCommitMetrics(metrics.registry)),
+      useFactory: (ds: DataSource, metrics: MetricsService) => new EventWriter(dataSourceRowWriter(ds), groupCommitMetrics(metrics.registry)),
     },
   ],
-  exports: [EventBatcher],
+  exports: [EventWriter],
 })
 export class WriterModule {}

@@ -5,6 +5,7 @@ import {
   isEventType,
   matchesPattern,
   normalizePattern,
+  patternsOverlap,
   subjectForPattern,
   subjectForType,
 } from './event-type.js';
@@ -146,5 +147,22 @@ describe(subjectForPattern.name, () => {
 
   it('rejects an invalid pattern', () => {
     expect(() => subjectForPattern('Vendor.*')).toThrow(/Invalid event pattern/);
+  });
+});
+
+describe(patternsOverlap.name, () => {
+  it.each([
+    ['>', 'vendor.created', true],
+    ['*', 'order.>', true],
+    ['order.*', '*.created', true],
+    ['order.>', 'order.a.b', true],
+    ['order.created', 'order.created', true],
+    ['order.*', 'order.a.b', false],
+    ['order.>', 'payment.*', false],
+    ['order.>', 'order', false],
+    ['a.*.c', 'a.b.d', false],
+  ])('%s and %s: %s', (a, b, expected) => {
+    expect(patternsOverlap(a, b)).toBe(expected);
+    expect(patternsOverlap(b, a)).toBe(expected);
   });
 });

@@ -81,3 +81,20 @@ export function typeFromSubject(subject: string): string {
   const type = (tokens[0] === 'replay' ? tokens.slice(2) : tokens.slice(1)).join('.');
   return isEventType(type) ? type : 'invalid.subject';
 }
+
+/**
+ * Whether some event type matches both patterns (`order.*` and `*.created` do; `order.>` and
+ * `payment.*` do not). The transport refuses a batch handler whose pattern overlaps another's.
+ * @example
+ * patternsOverlap('>', 'vendor.created') // true; patternsOverlap('order.*', 'order.a.b') // false
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  const x = (a === '*' ? '>' : a).split('.');
+  const y = (b === '*' ? '>' : b).split('.');
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    // `>` takes one token or more from here, which the other pattern, still going at i, has.
+    if (x[i] === '>' || y[i] === '>') return true;
+    if (x[i] !== '*' && y[i] !== '*' && x[i] !== y[i]) return false;
+  }
+  return x.length === y.length;
+}

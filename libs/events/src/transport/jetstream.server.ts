@@ -9,15 +9,17 @@ import type { EventsConfig } from '../config/events-config.js';
 import { CloudEvent } from '../envelope/cloud-event.js';
 import { parseEnvelope } from '../envelope/envelope-parser.js';
 import { EventTooLargeError } from '../envelope/event-size.js';
-import { matchesPattern, normalizePattern } from '../envelope/event-type.js';
+import { matchesPattern, normalizePattern, patternsOverlap } from '../envelope/event-type.js';
 import { NatsConnectionManager } from '../nats/nats-connection.js';
 import { DlqPublisher } from '../dlq/dlq.publisher.js';
 import { MaxDeliveriesListener } from '../dlq/max-deliveries.listener.js';
 import { MetricsService, type PendingCount } from '../metrics/metrics.service.js';
 import type { HistogramTally } from '../metrics/tally-histogram.js';
 import { AckBatcher } from './ack-batcher.js';
+import { BatchCollector, type GatheredBatch } from './batch-collector.js';
 import { BurstMemoryRelease, type BurstSource } from './burst-memory-release.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
+import { batchOptionsOf } from './event-batch-pattern.js';
 import { ensureDurable } from './consumer-provisioner.js';
 import { decideFailure } from './failure-policy.js';
 import { runHandlers } from './handler-chain.js';
@@ -48,6 +50,8 @@ interface Route {
   duration: HistogramTally;
   /** Publish→handler latency, from the envelope's time. */
   latency: HistogramTally;
+  /** For a type whose only handler is a batch handler: that handler's collector per lane (by `Lane.index`). */
+  batch?: BatchCollector<Route>[];
 }
 
 /** Runs an event's handlers; module-level so that the context wrapper takes it without a closure. */
@@ -62,6 +66,8 @@ async function dispatch(route: Route, event: CloudEvent, context: JetStreamConte
 }
 
 interface Lane {
+  /** Position in `lanes`, which picks a batch handler's collector. */
+  index: number;
   stream: string;
   durable: string;
   filterSubject: string;
@@ -92,6 +98,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly lanes: Lane[];
   /** Handlers and metric tallies per event type, made once: labelling per message showed up in profiles. */
   private readonly routes = new Map<string, Route>();
+  /** Batch handlers' collectors, per handler, one per lane. */
+  private readonly collectors = new Map<MessageHandler, BatchCollector<Route>[]>();
   private readonly leases: LeaseKeeper;
   /** Acks after handlers succeed, one socket write per event-loop turn. */
   private readonly acks = new AckBatcher((msg, err) =>
@@ -130,8 +138,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.lanes = [
       { stream: STREAM_EVENTS, durable: consumer, filterSubject: 'events.>', replay: false },
       { stream: STREAM_REPLAY, durable: replayDurable(consumer), filterSubject: `replay.${consumer}.>`, replay: true },
-    ].map(({ replay, ...lane }) => ({
+    ].map(({ replay, ...lane }, index) => ({
       ...lane,
+      index,
       advisories: new MaxDeliveriesListener(dlq, lane.stream, lane.durable, consumer),
       delivery: { durable: lane.durable, replay, maxDeliver, backoffMs },
     }));
@@ -141,15 +150,42 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     return this.config.consumer!;
   }
 
+  /** Deliveries gathered for batch handlers and waiting for a call (a free slot or the next turn): tests and diagnosis. */
+  get batchWaiting(): number {
+    let n = 0;
+    for (const collectors of this.collectors.values()) for (const c of collectors) n += c.waiting;
+    return n;
+  }
+
   /** Starts consuming once NATS is reachable; the app does not wait for that to come up. */
   listen(callback: (...optionalParams: unknown[]) => void): void {
     for (const pattern of this.messageHandlers.keys()) normalizePattern(pattern);
+    this.checkBatchHandlers();
     // Not awaited: provisioning may wait out an election, and other on-connect hooks should not.
     this.stopOnConnected = this.nats.onConnected((nc) => {
       this.start(nc).catch((err: Error) => this.logger.error(`consumers not started: ${err.message}`, err.stack));
     });
     this.burst.start();
     callback();
+  }
+
+  /**
+   * A batch handler must be the only handler of every type it matches: its events are settled by
+   * its one call, which cannot also wait for a per-event handler (or a second batch handler).
+   */
+  private checkBatchHandlers(): void {
+    const handlers = [...this.messageHandlers.entries()];
+    const isBatch = (h: MessageHandler | undefined): boolean => !!h && (batchOptionsOf(h.extras) !== undefined || isBatch(h.next));
+    for (const [pattern, handler] of handlers) {
+      if (!isBatch(handler)) continue;
+      if (handler.next) {
+        throw new Error(`@EventBatchPattern('${pattern}') must be the only handler of its pattern, but more than one method is bound to '${pattern}'`);
+      }
+      const other = handlers.find(([p, h]) => h !== handler && patternsOverlap(p, pattern));
+      if (other) {
+        throw new Error(`@EventBatchPattern('${pattern}') must be the only handler of the events it matches, but '${other[0]}' also matches some of them: narrow one of the patterns or make both per-event handlers`);
+      }
+    }
   }
 
   /** Runs on every (re)connect. close() may run at any await, so nothing starts once it has. */
@@ -238,20 +274,39 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (!route) {
       const handlers = [...this.messageHandlers.entries()].filter(([p]) => matchesPattern(type, p)).map(([, h]) => h);
       const labels = { consumer: this.consumerName, type };
+      const only = handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined;
       route = {
         handlers,
-        only: handlers.length === 1 && !handlers[0].next ? handlers[0] : undefined,
+        only,
         consumed: this.metrics.consumedCount(labels),
         duration: this.metrics.handlerSeconds.tally(labels),
         latency: this.metrics.eventLatencySeconds.tally(labels),
+        // listen() made sure a batch handler is alone on the types it matches.
+        batch: only && this.collectorsFor(only),
       };
       this.routes.set(type, route);
     }
     return route;
   }
 
-  /** Settles the message (ack, nak or dead letter) and frees its gate slot; never rejects. */
+  /** A batch handler's collectors, one per lane, shared by every type it matches; undefined for a per-event handler. */
+  private collectorsFor(handler: MessageHandler): BatchCollector<Route>[] | undefined {
+    const options = batchOptionsOf(handler.extras);
+    if (!options) return undefined;
+    let collectors = this.collectors.get(handler);
+    if (!collectors) {
+      collectors = this.lanes.map((lane) => new BatchCollector<Route>(options, lane.delivery, (g) => this.runBatch(handler, g, lane)));
+      this.collectors.set(handler, collectors);
+    }
+    return collectors;
+  }
+
+  /**
+   * Settles the message (ack, nak or dead letter) and frees its gate slot; never rejects. A
+   * delivery for a batch handler is handed to its collector, which settles it and frees the slot.
+   */
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
+    let gathered = false;
     try {
       if (msg.data.length > this.config.eventMaxBytes) {
         // A publisher that bypassed EventsService; no handler could take it, so no retries.
@@ -265,6 +320,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
       const route = this.routeFor(event.type);
       if (route.handlers.length === 0) return this.acks.ack(msg);
+      if (route.batch) {
+        route.latency.observe(Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
+        route.batch[lane.index].add(msg, event, route, this.leases.hold(msg));
+        gathered = true;
+        return;
+      }
       const started = performance.now();
       const lease = this.leases.hold(msg);
       try {
@@ -284,7 +345,76 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       // Only settling itself can throw here (the connection closed under a nak): the server redelivers.
       this.logger.error(`#${msg.seq} on ${lane.durable} not settled, the server will redeliver it: ${(err as Error).message}`);
     } finally {
+      if (!gathered) this.gate.release();
+    }
+  }
+
+  /**
+   * Calls a batch handler once for the batch and settles each delivery: resolved → ack, except the
+   * events it marked with `batch.fail(i, err)`, which go through the failure policy one by one as
+   * does every event when it throws. The handler's duration is observed per event (each event's
+   * handling took its batch's call). Never rejects.
+   */
+  private async runBatch(handler: MessageHandler, g: GatheredBatch<Route>, lane: Lane): Promise<void> {
+    const { batch, routes, leases } = g;
+    const started = performance.now();
+    let thrown = false;
+    let error: unknown;
+    try {
+      // The events as the payload and the batch as the context, as for a per-event handler; Nest's
+      // pipes (the edge's ValidationPipe) see a plain array, which they leave alone.
+      const result: unknown = await handler(batch.events, batch);
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    } catch (err) {
+      thrown = true;
+      error = err;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const failing: Promise<void>[] = [];
+    for (let i = 0; i < batch.size; i++) {
+      const route = routes[i];
+      route.duration.observe(seconds);
+      const failure = thrown ? error : batch.failed > 0 ? batch.failureOf(i) : undefined;
+      if (!thrown && failure === undefined) {
+        this.leases.release(leases[i]);
+        this.acks.ack(batch.messages[i]);
+        route.consumed.n++;
+        this.gate.release();
+      } else {
+        failing.push(this.failGathered(batch.messages[i], lane, batch.events[i], failure, leases[i]));
+      }
+    }
+    if (failing.length > 0) await Promise.all(failing);
+  }
+
+  /** One failed delivery of a batch through the failure policy; frees its lease and slot after. Never rejects. */
+  private async failGathered(msg: JsMsg, lane: Lane, event: CloudEvent, err: unknown, lease: number): Promise<void> {
+    try {
+      await this.fail(msg, lane, event, err);
+    } catch (settleErr) {
+      this.logger.error(`#${msg.seq} on ${lane.durable} not settled, the server will redeliver it: ${(settleErr as Error).message}`);
+    } finally {
+      this.leases.release(lease);
       this.gate.release();
+    }
+  }
+
+  /** close(): deliveries gathered for batch handlers and not handed over yet go back to the server. */
+  private handBackGathered(): void {
+    for (const collectors of this.collectors.values()) {
+      for (const collector of collectors) {
+        for (const { batch, leases } of collector.takeWaiting()) {
+          for (let i = 0; i < batch.size; i++) {
+            this.leases.release(leases[i]);
+            try {
+              batch.messages[i].nak();
+            } catch (err) {
+              this.logger.warn(`#${batch.messages[i].seq} not handed back (${(err as Error).message}); the server redelivers it after the ack wait`);
+            }
+            this.gate.release();
+          }
+        }
+      }
     }
   }
 
@@ -332,6 +462,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       lane.advisories.stop();
       lane.messages?.stop();
     }
+    this.handBackGathered();
     const idle = await this.gate.idle(SHUTDOWN_GRACE_MS);
     this.leases.stop();
     this.acks.flush();
