@@ -3,12 +3,13 @@ import type { EventsModuleOptions } from '@app/events';
 type Overrides = NonNullable<EventsModuleOptions['config']>;
 
 /**
- * Handlers the transport runs at once in the event-store. Each writer handler waits for its
- * batch's commit, so this bounds how many rows can wait: enough to fill both INSERTs in flight
- * (2 × 500). More than that cost more than it gave: each waiting handler keeps its message, event,
- * row and promises alive through young-generation GCs, and with 2,000 the app spent ~50–60 µs of
- * CPU per event against ~45 with 1,000, backlog ÷ raw 0.58–0.65 against 0.73–0.81 (bench
- * `BENCH_CONCURRENCY=…`, 2026-12-04, a busy machine), although its batches were fuller.
+ * Events the transport holds at once in the event-store (gathered for the writer's batch handler
+ * or being written): enough to fill both INSERTs in flight (2 × 500). With per-event handlers,
+ * more cost more than it gave (each waiting handler kept its promises alive through young GCs:
+ * 2,000 spent ~50–60 µs of CPU per event against ~45 with 1,000, 2026-12-04). With the batch
+ * handler a waiting event is two array slots; 1,500 filled the batches (~490 rows against ~315)
+ * but did not measurably beat 1,000 (backlog ÷ raw 0.73, 0.72 against 0.60, 0.96, 2026-12-05), so
+ * it stays.
  */
 export const WRITER_CONCURRENCY = 1_000;
 
