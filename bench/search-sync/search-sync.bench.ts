@@ -41,7 +41,7 @@ import type { SearchSyncConfig } from '../../apps/search-sync/src/config/search-
 import type { IndexOperation } from '../../apps/search-sync/src/mapping/index-mapping.js';
 import { DEFAULT_MAPPING } from '../../apps/search-sync/src/mapping/default-mapping.js';
 import { RecordBuilder } from '../../apps/search-sync/src/mapping/record-builder.js';
-import { SyncBatcher } from '../../apps/search-sync/src/sync/sync-batcher.js';
+import { IndexWriter } from '../../apps/search-sync/src/sync/index-writer.js';
 import { AlgoliaStandIn } from '../../apps/search-sync/test/algolia-stand-in.js';
 import { fmtInt, fmtRatio, table } from '../support/format.js';
 import { median, summarize, Summary } from '../support/stats.js';
@@ -216,7 +216,7 @@ class RawPipeline implements Consumer {
 class AppPipeline implements Consumer {
   readonly durable = APP_DURABLE;
   private app?: INestApplication;
-  private batcher?: SyncBatcher;
+  private batcher?: IndexWriter;
   private base = { batches: 0, operations: 0 };
 
   constructor(
@@ -241,7 +241,7 @@ class AppPipeline implements Consumer {
     await connectEventConsumer(app);
     await app.init();
     this.app = app;
-    this.batcher = app.get(SyncBatcher);
+    this.batcher = app.get(IndexWriter);
     this.base = { batches: this.batcher.stats.batches, operations: this.batcher.stats.items };
   }
 
@@ -410,7 +410,7 @@ async function main(): Promise<number> {
     console.log(`node ${process.version}, nats-server ${nc.info?.version ?? '?'} (file store, R1), PostgreSQL ${pgVersion}; Algolia = local stand-in over HTTP via algoliasearch v5`);
     console.log('raw = nats.js pull consume → ≤ 1000 writes per call (no order guard), 2 in flight → ack after the write');
     console.log('stale = vendors left with their create, not their later update (two batches in flight race without a guard)');
-    console.log('app = search-sync in this process (JetStream transport → handler → SyncBatcher → order guard + provider, ack after accepted)');
+    console.log('app = search-sync in this process (JetStream transport → batch handler → IndexWriter → order guard + provider, ack after accepted)');
     console.log('');
     console.log(
       table(

@@ -25,7 +25,6 @@ describe('search-sync into Algolia (algoliasearch v5 against a local stand-in; r
       search: {
         provider: 'algolia',
         algolia: { appId: stand.appId, apiKey: stand.apiKey, hosts: [url], timeoutMs: 500 },
-        flushIntervalMs: 20,
         healthProbeIntervalMs: 0,
       },
     });

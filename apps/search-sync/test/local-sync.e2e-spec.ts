@@ -5,7 +5,7 @@ import { AppModule as VendorServiceModule } from '../../vendor-service/src/app.m
 import { configureApp as configureVendorService } from '../../vendor-service/src/configure-app.js';
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
-import { SyncBatcher } from '../src/sync/sync-batcher.js';
+import { IndexWriter } from '../src/sync/index-writer.js';
 import { localSearch, RawPublisher, RunningSearchSync, startSearchSync, syncEventsConfig, vendor, vendorEvent } from './support.js';
 
 describe('search-sync into the local PostgreSQL full-text index (real nats-server and PostgreSQL)', () => {
@@ -125,7 +125,7 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
       await raw.idle();
       for (const [i, v] of vs.entries()) expect((await stored(v.id))?.name).toBe(`Replica ${i} v99`);
       // Both replicas did part of the work.
-      expect(second.app.get(SyncBatcher).stats.items).toBeGreaterThan(0);
+      expect(second.app.get(IndexWriter).stats.items).toBeGreaterThan(0);
     } finally {
       await second.close();
     }
@@ -149,7 +149,7 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
   });
 
   it('puts many operations in one batch under load', async () => {
-    const batcher = sync.app.get(SyncBatcher);
+    const batcher = sync.app.get(IndexWriter);
     const before = { ...batcher.stats };
     const burst = Array.from({ length: 600 }, () => vendorEvent.created(vendor()));
     await Promise.all(burst.map((e) => raw.publish(e)));
@@ -186,6 +186,27 @@ describe('search-sync into the local PostgreSQL full-text index (real nats-serve
     expect(dead!.header.get('Mesh-Error')).toMatch(/^NonRetryableError: local refused the record: PostgreSQL refused it: .*\[SQLSTATE 22/);
     await waitFor(() => stored(good.id));
     await raw.idle();
+  });
+
+  it('in a burst handled in batches, dead-letters only the unmappable event, acks an unmapped type, and indexes the rest', async () => {
+    const dlqBefore = (await raw.jsm.streams.info(STREAM_DLQ)).state.messages;
+    const writer = sync.app.get(IndexWriter);
+    const before = { ...writer.stats };
+    const good = Array.from({ length: 40 }, (_, i) => vendor({ name: `Batchmate ${i}` }));
+    const broken = vendorEvent.created({ ...vendor(), id: undefined as unknown as string });
+    const unmapped = { ...vendorEvent.created(vendor()), id: `order-${Date.now()}`, type: 'order.created' };
+    const burst = [...good.slice(0, 20).map((v) => vendorEvent.created(v)), broken, unmapped, ...good.slice(20).map((v) => vendorEvent.created(v))];
+    await Promise.all(burst.map((e) => raw.publish(e)));
+    await raw.idle();
+    for (const v of good) expect((await stored(v.id))?.name).toBe(v.name);
+    // Only the unmappable event went to the DLQ; the unmapped type was acked without a trace.
+    expect((await raw.jsm.streams.info(STREAM_DLQ)).state.messages).toBe(dlqBefore + 1);
+    const dead = await raw.jsm.streams.getMessage(STREAM_DLQ, { last_by_subj: 'dlq.search-sync.vendor.created' });
+    expect(dead!.json<{ id: string }>().id).toBe(broken.id);
+    expect(dead!.header.get('Mesh-Error')).toContain('data.id (the objectID of vendors) is missing');
+    // The 40 operations went out in fewer provider calls than events: the handler was called per batch.
+    expect(writer.stats.items - before.items).toBe(40);
+    expect(writer.stats.batches - before.batches).toBeLessThan(40);
   });
 
   it('answers 400 naming a bad search parameter and 404 for an index the mapping does not know', async () => {

@@ -297,7 +297,6 @@ describe('POST /search/reindex into Algolia (stand-in), with a live event during
     s = await startStack('search_reindex_algolia', (eventStoreUrl) => ({
       provider: 'algolia',
       algolia: { appId: stand.appId, apiKey: stand.apiKey, hosts: [url], timeoutMs: 2_000 },
-      flushIntervalMs: 20,
       eventStoreUrl,
       reindexPageSize: 20,
     }));

@@ -37,7 +37,7 @@ export const syncEventsConfig = (nats: NatsServerHarness, db: TestDatabase, extr
 });
 
 /** The search settings of a test: the local index unless the test names Algolia. */
-export const localSearch = (extra: Partial<SearchSyncConfig> = {}): Partial<SearchSyncConfig> => ({ provider: 'local', algolia: undefined, flushIntervalMs: 20, ...extra });
+export const localSearch = (extra: Partial<SearchSyncConfig> = {}): Partial<SearchSyncConfig> => ({ provider: 'local', algolia: undefined, ...extra });
 
 /** search-sync in this process, set up as main.ts does (consumer included). */
 export async function startSearchSync(options: SearchSyncAppOptions): Promise<RunningSearchSync> {

@@ -3,8 +3,8 @@ import type { EventsModuleOptions } from '@app/events';
 type Overrides = NonNullable<EventsModuleOptions['config']>;
 
 /**
- * Handlers the transport runs at once: each waits for its batch to be accepted, so a full batch
- * of 1,000 accumulating while two are sent needs room for 3,000.
+ * Events the transport holds at once: two handler calls of 1,000 being written and the next 1,000
+ * gathering while they run need room for 3,000.
  */
 export const SEARCH_SYNC_CONCURRENCY = 3_000;
 

@@ -40,7 +40,6 @@ export class SearchSyncEnv {
   /** A JSON file with the resource → index mapping; unset: the shipped vendors mapping. */
   @IsOptional() @IsString() SEARCH_MAPPING_FILE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) SEARCH_BATCH_SIZE = 1000;
-  @IsOptional() @IsShortDuration(10_000) SEARCH_FLUSH_INTERVAL = '20ms';
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EVENT_STORE_URL = 'http://127.0.0.1:3001';
 }
 
@@ -59,10 +58,8 @@ export interface SearchSyncConfig {
   provider: SearchProviderName;
   algolia?: AlgoliaSettings;
   mappingFile?: string;
+  /** Most operations per provider call (a handler call's operations are split into calls of this size). */
   batchSize: number;
-  flushIntervalMs: number;
-  /** Batches sent to the index at once. */
-  maxInFlight: number;
   eventStoreUrl: string;
   /** Events per page read from the event store by a reindex (its API's maximum is 1,000). */
   reindexPageSize: number;
@@ -97,8 +94,6 @@ export function searchSyncConfigFromEnv(raw: Record<string, unknown> = process.e
       : undefined,
     mappingFile: env.SEARCH_MAPPING_FILE,
     batchSize: env.SEARCH_BATCH_SIZE,
-    flushIntervalMs: parseDuration(env.SEARCH_FLUSH_INTERVAL)!,
-    maxInFlight: 2,
     eventStoreUrl: env.EVENT_STORE_URL.replace(/\/+$/, ''),
     healthProbeIntervalMs: 10_000,
     reindexPageSize: 1000,

@@ -3,14 +3,14 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { EventsHealthContributor } from '@app/events';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
-import { SyncBatcher } from '../sync/sync-batcher.js';
+import { IndexWriter } from '../sync/index-writer.js';
 
 const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * `searchProvider` in `/health/events`: which provider, whether it answers (one probe per
  * `healthProbeIntervalMs` at most, since Algolia counts API calls), the last batch the
- * index accepted, the operations waiting for it (backlog) and the last batch failure. Down (503)
+ * index accepted, the operations being sent to it (backlog) and the last batch failure. Down (503)
  * when the provider does not answer.
  */
 @Injectable()
@@ -20,7 +20,7 @@ export class SearchProviderHealthIndicator implements EventsHealthContributor {
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(SEARCH_PROVIDER) private readonly provider: SearchProvider,
-    private readonly batcher: SyncBatcher,
+    private readonly writer: IndexWriter,
     @Inject(SEARCH_SYNC_CONFIG) private readonly config: SearchSyncConfig,
   ) {}
 
@@ -40,12 +40,12 @@ export class SearchProviderHealthIndicator implements EventsHealthContributor {
   async isHealthy() {
     const check = this.health.check('searchProvider');
     const problem = await this.reachability();
-    const { stats, health } = this.batcher;
+    const { stats, health } = this.writer;
     const details = {
       provider: this.provider.name,
       reachable: problem === undefined,
       lastSuccessfulBatchAt: health.lastSuccessAt ?? null,
-      backlog: this.batcher.backlog,
+      backlog: this.writer.backlog,
       batches: stats.batches,
       averageBatchSize: stats.batches ? Math.round((stats.items / stats.batches) * 10) / 10 : 0,
       lastError: health.lastError ?? null,

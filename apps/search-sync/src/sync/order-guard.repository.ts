@@ -11,21 +11,25 @@ import { operationKey } from './order-guard.js';
  */
 export async function claimNewer<T extends IndexOperation>(tx: EntityManager, ops: readonly T[]): Promise<T[]> {
   if (ops.length === 0) return [];
-  const rows = ops.map((op) => ({ index_name: op.index, object_id: op.objectID, event_time: op.eventTime, event_id: op.eventId, deleted: op.action === 'delete' }));
-  const won: { index_name: string; object_id: string }[] = await tx.query(
-    `INSERT INTO search_sync_state AS s (index_name, object_id, event_time, event_id, deleted)
-     SELECT index_name, object_id, event_time, event_id, deleted
-       FROM json_to_recordset($1::json) AS r(index_name text, object_id text, event_time timestamptz, event_id text, deleted boolean)
-       ORDER BY index_name, object_id
-     ON CONFLICT (index_name, object_id) DO UPDATE
-       SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted, applied_at = now()
-       WHERE (excluded.event_time, excluded.event_id) > (s.event_time, s.event_id)
-     RETURNING index_name, object_id`,
-    [JSON.stringify(rows)],
+  // One-letter keys: this JSON is built and parsed for every operation (as the local provider's).
+  const rows = ops.map((op) => (op.action === 'delete' ? { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId, d: true } : { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId }));
+  // All rows winning is the usual case: then one row with a count comes back instead of a key per operation.
+  const [{ n, won }]: { n: number; won: [string, string][] | null }[] = await tx.query(
+    `WITH w AS (
+       INSERT INTO search_sync_state AS s (index_name, object_id, event_time, event_id, deleted)
+       SELECT i, o, t, e, d IS TRUE
+         FROM json_to_recordset($1::json) AS r(i text, o text, t timestamptz, e text, d boolean)
+         ORDER BY i, o
+       ON CONFLICT (index_name, object_id) DO UPDATE
+         SET event_time = excluded.event_time, event_id = excluded.event_id, deleted = excluded.deleted, applied_at = now()
+         WHERE (excluded.event_time, excluded.event_id) > (s.event_time, s.event_id)
+       RETURNING index_name, object_id)
+     SELECT count(*)::int AS n, CASE WHEN count(*) < $2 THEN json_agg(json_build_array(index_name, object_id)) END AS won FROM w`,
+    [JSON.stringify(rows), ops.length],
   );
-  // Keys are unique in `ops` and every returned row is one of them: all won, the usual case, needs no lookup.
-  if (won.length === ops.length) return [...ops];
-  const keys = new Set(won.map((r) => operationKey({ index: r.index_name, objectID: r.object_id })));
+  // Keys are unique in `ops` and every returned row is one of them: all won needs no lookup.
+  if (n === ops.length) return [...ops];
+  const keys = new Set((won ?? []).map(([index, objectID]) => operationKey({ index, objectID })));
   return ops.filter((op) => keys.has(operationKey(op)));
 }
 

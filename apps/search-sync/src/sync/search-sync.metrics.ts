@@ -48,7 +48,7 @@ export class SearchSyncMetrics {
     });
     this.backlog = new Gauge({
       name: 'mesh_search_backlog',
-      help: 'Operations waiting for the index or being sent',
+      help: 'Operations being sent to the index (events the transport is still gathering not counted)',
       labelNames: ['provider'],
       registers,
       collect() {

@@ -5,15 +5,15 @@ import type { IndexOperation } from '../mapping/index-mapping.js';
 import { RecordRejectedError } from '../providers/provider-errors.js';
 import { SEARCH_PROVIDER, type SearchProvider } from '../providers/search-provider.js';
 import { newestPerObject } from './order-guard.js';
-import { lockForWrite } from './index-lock.js';
+import { inIndexWrite, type ReindexTarget } from './index-lock.js';
 import { SearchSyncMetrics } from './search-sync.metrics.js';
-import { REINDEX_STALE_AFTER_SECONDS } from '../reindex/reindex-job.js';
 
 /** Per operation: undefined when applied (or overtaken by a newer one), else why it was refused for good. */
 export type ApplyOutcome = NonRetryableError | undefined;
 
 /**
- * Applies a batch of operations to the index through the order guard, in one transaction:
+ * Applies a batch of operations to the index through the order guard, in one transaction holding
+ * the shared index lock (see `inIndexWrite`):
  * 1. keep the newest operation per object (the others are overtaken);
  * 2. copy each to the temporary index of a reindex running for its index (so live changes reach it);
  * 3. the provider applies those newer than the last applied to their object, through its order
@@ -70,10 +70,13 @@ export class SyncApplier {
   /** Returns how many of `ops` (their copies for a reindex not counted) changed the index. */
   private async applyOnce(ops: IndexOperation[]): Promise<number> {
     try {
-      const winners = await this.dataSource.transaction(async (tx) => {
-        await lockForWrite(tx);
-        return this.applyWithin(tx, await this.withReindexCopies(tx, ops));
+      let copied = false;
+      const winners = await inIndexWrite(this.dataSource, (tx, reindexes) => {
+        const all = withReindexCopies(ops, reindexes);
+        copied = all !== ops;
+        return this.applyWithin(tx, all);
       });
+      if (!copied) return winners.length;
       const given = new Set(ops);
       return winners.filter((w) => given.has(w)).length;
     } catch (err) {
@@ -91,19 +94,14 @@ export class SyncApplier {
   async applyWithin(tx: EntityManager, ops: readonly IndexOperation[]): Promise<IndexOperation[]> {
     return this.provider.write(newestPerObject(ops), tx);
   }
+}
 
-  /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
-  private async withReindexCopies(tx: EntityManager, ops: IndexOperation[]): Promise<IndexOperation[]> {
-    const jobs: { index_name: string; temp_index: string }[] = await tx.query(
-      `SELECT index_name, temp_index FROM search_reindex_jobs
-        WHERE status IN ('running', 'swapping') AND heartbeat_at > now() - make_interval(secs => $1)`,
-      [REINDEX_STALE_AFTER_SECONDS],
-    );
-    if (jobs.length === 0) return ops;
-    const temps = new Map(jobs.map((j) => [j.index_name, j.temp_index]));
-    return ops.flatMap((op) => {
-      const temp = temps.get(op.index);
-      return temp ? [op, { ...op, index: temp }] : [op];
-    });
-  }
+/** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
+function withReindexCopies(ops: IndexOperation[], reindexes: readonly ReindexTarget[]): IndexOperation[] {
+  if (reindexes.length === 0) return ops;
+  const temps = new Map(reindexes.map((j) => [j.index_name, j.temp_index]));
+  return ops.flatMap((op) => {
+    const temp = temps.get(op.index);
+    return temp ? [op, { ...op, index: temp }] : [op];
+  });
 }

@@ -1,13 +1,17 @@
-import { Inject, Module, BeforeApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { groupCommitMetrics, MetricsService } from '@app/events';
 import { SEARCH_SYNC_CONFIG, type SearchSyncConfig } from '../config/search-sync-env.js';
 import { SearchProviderModule } from '../providers/search-provider.module.js';
+import { IndexWriter } from './index-writer.js';
 import { SearchSyncHandler } from './search-sync.handler.js';
 import { SearchSyncMetrics } from './search-sync.metrics.js';
 import { SyncApplier } from './sync-applier.js';
-import { SyncBatcher } from './sync-batcher.js';
 
-/** Consumer `search-sync` → batched, order-guarded writes into the index (ack after the index accepted). */
+/**
+ * Consumer `search-sync` → batched, order-guarded writes into the index (ack after the index
+ * accepted). Batches are the transport's (a batch handler): at shutdown it lets the calls in flight
+ * finish and hands back what it gathered, so nothing here needs flushing.
+ */
 @Module({
   imports: [SearchProviderModule],
   controllers: [SearchSyncHandler],
@@ -15,22 +19,15 @@ import { SyncBatcher } from './sync-batcher.js';
     SyncApplier,
     SearchSyncMetrics,
     {
-      provide: SyncBatcher,
+      provide: IndexWriter,
       inject: [SyncApplier, SEARCH_SYNC_CONFIG, SearchSyncMetrics, MetricsService],
       useFactory: (applier: SyncApplier, cfg: SearchSyncConfig, metrics: SearchSyncMetrics, registry: MetricsService) => {
-        const options = { maxBatch: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, maxInFlight: cfg.maxInFlight };
-        const batcher = new SyncBatcher((ops) => applier.apply(ops), options, groupCommitMetrics(registry.registry));
-        metrics.watchBacklog(() => batcher.backlog);
-        return batcher;
+        const writer = new IndexWriter((ops) => applier.apply(ops), cfg.batchSize, groupCommitMetrics(registry.registry));
+        metrics.watchBacklog(() => writer.backlog);
+        return writer;
       },
     },
   ],
-  exports: [SyncBatcher, SyncApplier],
+  exports: [IndexWriter, SyncApplier],
 })
-export class SyncModule implements BeforeApplicationShutdown {
-  constructor(@Inject(SyncBatcher) private readonly batcher: SyncBatcher) {}
-
-  beforeApplicationShutdown(): void {
-    this.batcher.flush();
-  }
-}
+export class SyncModule {}
