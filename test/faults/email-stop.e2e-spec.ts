@@ -98,6 +98,9 @@ describe('fault: sms-notifier email channel SIGTERM under load (real process, na
     const ids = new Map(smtp.received.map((m) => [m.to[0], header(m.raw, 'Message-ID')]));
     for (const r of rows) expect(ids.get(r.recipient)).toBe(`<${r.id}@shop.example>`);
     // (The built-in SMS rule on order.status_changed fails each of these events for want of a phone: not this case's concern.)
+    // The outcome events leave through the outbox after their rows commit: wait for the relay too.
+    const outcomeIds = () => new Set(mesh.outcomes.items.filter((e) => e.type.startsWith('email.')).map((e) => e.id)).size;
+    await waitFor(() => outcomeIds() >= EVENTS, { timeoutMs: 20_000, message: `fewer than ${EVENTS} email.* outcome events published` });
     const emailOutcomes = mesh.outcomes.items.filter((e) => e.type.startsWith('email.'));
     expect(emailOutcomes.filter((e) => e.type !== 'email.sent')).toEqual([]);
     // One email.sent per email (the probe reads the subject, not the stream: an outbox row relayed again on the restart shows twice under its one id, which JetStream dedupes).

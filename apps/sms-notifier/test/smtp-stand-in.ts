@@ -24,6 +24,8 @@ export class SmtpStandIn {
   held = 0;
   /** Each "250 OK" goes this long after the message arrived (a server under load), so sends are in flight. */
   answerDelayMs = 0;
+  /** Client connection errors the server reported (a killed client resets its connection). */
+  readonly connectionErrors: string[] = [];
   private refusals: Array<{ code: number; text: string }> = [];
 
   private constructor(
@@ -65,6 +67,10 @@ export class SmtpStandIn {
       server.listen(port, '127.0.0.1', () => resolve());
     });
     ref.standIn = new SmtpStandIn(server, port);
+    // smtp-server emits a client connection's failure (ECONNRESET when a test kills the notifier -9)
+    // on the server: kept for the test to read, instead of crashing the suite as an unhandled 'error'.
+    const standIn = ref.standIn;
+    server.on('error', (err: Error) => standIn.connectionErrors.push(err.message));
     return ref.standIn;
   }
 
