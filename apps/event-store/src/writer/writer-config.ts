@@ -4,14 +4,14 @@ type Overrides = NonNullable<EventsModuleOptions['config']>;
 
 /**
  * Events the transport holds at once in the event-store (gathered for the writer's batch handler
- * or being written): enough to fill both INSERTs in flight (2 × 500). With per-event handlers,
- * more cost more than it gave (each waiting handler kept its promises alive through young GCs:
- * 2,000 spent ~50–60 µs of CPU per event against ~45 with 1,000, 2026-12-04). With the batch
- * handler a waiting event is two array slots; 1,500 filled the batches (~490 rows against ~315)
- * but did not measurably beat 1,000 (backlog ÷ raw 0.73, 0.72 against 0.60, 0.96, 2026-12-05), so
- * it stays.
+ * or being written): both INSERTs in flight (2 × 500) and a third batch filling meanwhile. With
+ * 1,000 the gate was full while two INSERTs ran, so the next batch started with what one turn
+ * brought (~315 rows on average against raw's ~490). Quiet machine, 2026-12-05, backlog ÷ raw in
+ * alternated single rounds (`BENCH_CONCURRENCY=… BENCH_MODES=backlog`): 1,500 → 0.86, 0.87, 0.84,
+ * 0.79, 0.86 (~490 rows per INSERT); 1,000 → 0.76, 0.75, 0.75; 2,000 → 0.84, 0.82 (no better).
+ * (With per-event handlers more had cost more: each waiting handler kept its promises alive.)
  */
-export const WRITER_CONCURRENCY = 1_000;
+export const WRITER_CONCURRENCY = 1_500;
 
 /**
  * The event-store's defaults on top of the environment: `CONSUMER_CONCURRENCY`, when set, still
