@@ -10,7 +10,7 @@
  * Not in the set: event-store-queries, which fills a table of a million events first and measures
  * latencies with nothing raw beside them (run it on its own: `npm run bench:event-store-queries`).
  * memory's "raw" is the app's idle RSS and "ours" its RSS after the burst's settle time (ratio
- * idle ÷ after); http-edge and guard-cost compare a cost with its raw counterpart (ratio raw ÷ ours).
+ * idle ÷ after); http-edge, guard-cost and server-logging compare a cost with its raw counterpart (ratio raw ÷ ours).
  *
  * Each bench is a child process (its progress streams to stderr as it runs) with a deadline of
  * its own (BENCH_DEADLINE_S, default 1200 s each): past it, its process group gets SIGTERM (the
@@ -27,10 +27,10 @@ import { fmtInt, fmtRatio, table } from './support/format.js';
 import { RESULT_PREFIX, ResultRow } from './support/result-line.js';
 import { runBenchChild } from './support/child-run.js';
 
-const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'guard-cost', 'webhooks', 'memory', 'http-edge'] as const;
+const BENCHES = ['publish', 'consume', 'event-store', 'search-sync', 'guard-cost', 'webhooks', 'memory', 'http-edge', 'server-logging'] as const;
 type Bench = (typeof BENCHES)[number];
 /** Scripts not named `<bench>/<bench>.bench.js`. */
-const SCRIPTS: Partial<Record<Bench, string>> = { 'guard-cost': 'search-sync/guard-cost.bench.js', 'http-edge': 'http-edge/edge.bench.js' };
+const SCRIPTS: Partial<Record<Bench, string>> = { 'guard-cost': 'search-sync/guard-cost.bench.js', 'http-edge': 'http-edge/edge.bench.js', 'server-logging': 'server-logging/request-cost.bench.js' };
 const ONLY = envList<Bench>('BENCH_ONLY', BENCHES);
 const DEADLINE_MS = envInt('BENCH_DEADLINE_S', 1_200, 1) * 1000;
 
