@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { IndexOperation } from '../mapping/index-mapping.js';
-import { operationKey } from './order-guard.js';
+import { type GuardAnswer, winners } from './order-guard.js';
 
 /**
  * Claims guard rows: records each operation as the last applied to its object, but only where it
@@ -14,7 +14,7 @@ export async function claimNewer<T extends IndexOperation>(tx: EntityManager, op
   // One-letter keys: this JSON is built and parsed for every operation (as the local provider's).
   const rows = ops.map((op) => (op.action === 'delete' ? { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId, d: true } : { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId }));
   // All rows winning is the usual case: then one row with a count comes back instead of a key per operation.
-  const [{ n, won }]: { n: number; won: [string, string][] | null }[] = await tx.query(
+  const [answer]: GuardAnswer[] = await tx.query(
     `WITH w AS (
        INSERT INTO search_sync_state AS s (index_name, object_id, event_time, event_id, deleted)
        SELECT i, o, t, e, d IS TRUE
@@ -27,10 +27,7 @@ export async function claimNewer<T extends IndexOperation>(tx: EntityManager, op
      SELECT count(*)::int AS n, CASE WHEN count(*) < $2 THEN json_agg(json_build_array(index_name, object_id)) END AS won FROM w`,
     [JSON.stringify(rows), ops.length],
   );
-  // Keys are unique in `ops` and every returned row is one of them: all won needs no lookup.
-  if (n === ops.length) return [...ops];
-  const keys = new Set((won ?? []).map(([index, objectID]) => operationKey({ index, objectID })));
-  return ops.filter((op) => keys.has(operationKey(op)));
+  return winners(ops, answer);
 }
 
 /**

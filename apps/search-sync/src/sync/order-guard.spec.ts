@@ -1,5 +1,5 @@
 import type { IndexOperation } from '../mapping/index-mapping.js';
-import { compareEvents, eventOrderKey, newestPerObject } from './order-guard.js';
+import { compareEvents, eventOrderKey, newestPerObject, winners } from './order-guard.js';
 
 const op = (objectID: string, eventTime: string, eventId: string, index = 'vendors'): IndexOperation => ({ index, objectID, action: 'upsert', eventTime, eventId });
 
@@ -34,5 +34,18 @@ describe(newestPerObject.name, () => {
       op('a', '2025-01-01T00:00:03Z', '3', 'vendors_tmp'),
     ];
     expect(newestPerObject(ops).map((o) => `${o.index}/${o.objectID}@${o.eventId}`)).toEqual(['vendors/a@5', 'vendors/b@9', 'vendors_tmp/a@3']);
+  });
+});
+
+describe(winners.name, () => {
+  const ops = [op('a', '2025-01-01T00:00:01Z', '1'), op('b', '2025-01-01T00:00:02Z', '2'), op('a', '2025-01-01T00:00:03Z', '3', 'vendors_tmp')];
+
+  it('takes every operation when the count says all won (no keys come back then)', () => {
+    expect(winners(ops, { n: 3, won: null })).toEqual(ops);
+  });
+
+  it('keeps only the operations whose (index, object) came back when some lost', () => {
+    expect(winners(ops, { n: 1, won: [['vendors_tmp', 'a']] })).toEqual([ops[2]]);
+    expect(winners(ops, { n: 0, won: null })).toEqual([]);
   });
 });

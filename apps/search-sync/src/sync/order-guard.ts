@@ -19,6 +19,20 @@ export function compareEvents(a: Pick<IndexOperation, 'eventTime' | 'eventId'>, 
 
 export const operationKey = (op: Pick<IndexOperation, 'index' | 'objectID'>): string => `${op.index}\u0000${op.objectID}`;
 
+/** What a guarded upsert answers: how many rows won, and their keys only when some lost. */
+export interface GuardAnswer {
+  n: number;
+  won: [index: string, objectID: string][] | null;
+}
+
+/** The operations that won, from a guarded upsert's answer (`ops` holds one operation per object). */
+export function winners<T extends IndexOperation>(ops: readonly T[], { n, won }: GuardAnswer): T[] {
+  // Keys are unique in `ops` and every returned row is one of them: all won needs no lookup.
+  if (n === ops.length) return [...ops];
+  const keys = new Set((won ?? []).map(([index, objectID]) => operationKey({ index, objectID })));
+  return ops.filter((op) => keys.has(operationKey(op)));
+}
+
 /**
  * The newest operation per (index, objectID) of a batch: only it can change the index, the others
  * are already overtaken. Winners come back sorted by key, so concurrent batches lock guard rows in

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { IndexOperation, SearchRecord } from '../../mapping/index-mapping.js';
 import type { SearchProvider, SearchQuery, SearchResult } from '../search-provider.js';
 import type { BehindRow } from '../../sync/order-guard.repository.js';
-import { operationKey } from '../../sync/order-guard.js';
+import { type GuardAnswer, winners } from '../../sync/order-guard.js';
 import { queryWords, tsQueries } from './local-search.query.js';
 
 /**
@@ -31,7 +31,7 @@ export class LocalSearchProvider implements SearchProvider {
         : { i: op.index, o: op.objectID, t: op.eventTime, e: op.eventId, d: true },
     );
     // All rows winning is the usual case: then one row with a count comes back instead of 1,000 keys to parse.
-    const [{ n, won }]: { n: number; won: [string, string][] | null }[] = await tx.query(
+    const [answer]: GuardAnswer[] = await tx.query(
       `WITH w AS (
          INSERT INTO search_documents AS s (index_name, object_id, event_time, event_id, deleted, record, primary_text, document)
          SELECT i, o, t, e, d IS TRUE, r, p, CASE WHEN d IS TRUE THEN NULL ELSE setweight(to_tsvector('simple', p), 'A') || setweight(to_tsvector('simple', x), 'B') END
@@ -45,9 +45,7 @@ export class LocalSearchProvider implements SearchProvider {
        SELECT count(*)::int AS n, CASE WHEN count(*) < $2 THEN json_agg(json_build_array(index_name, object_id)) END AS won FROM w`,
       [JSON.stringify(rows), ops.length],
     );
-    if (n === ops.length) return [...ops];
-    const keys = new Set((won ?? []).map(([index, objectID]) => operationKey({ index, objectID })));
-    return ops.filter((op) => keys.has(operationKey(op)));
+    return winners(ops, answer);
   }
 
   /** Rows without a known event (`-infinity`, from before the guard moved here) have nothing to catch up. */
