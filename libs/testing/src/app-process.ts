@@ -6,6 +6,7 @@ import { waitFor } from './wait.js';
 import { runLogFile, writeRunLog } from './run-log.js';
 
 const LOG_CHARS = 20_000;
+const PORT_ATTEMPTS = 5;
 
 export interface AppProcessOptions {
   /** Environment on top of this process's own. `PORT` is set to a free port unless given. */
@@ -44,6 +45,18 @@ export class AppProcess {
   static async start(app: string, opts: AppProcessOptions = {}): Promise<AppProcess> {
     const main = `dist/apps/${app}/main.js`;
     if (!existsSync(main)) execFileSync(process.execPath, ['scripts/build.js'], { stdio: 'inherit' });
+    // A port free a moment ago can be taken before the app binds it; one we chose is chosen again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await AppProcess.spawn(main, app, opts);
+      } catch (err) {
+        const portTaken = (err as Error).message.includes('EADDRINUSE');
+        if (!portTaken || opts.env?.PORT !== undefined || attempt >= PORT_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private static async spawn(main: string, app: string, opts: AppProcessOptions): Promise<AppProcess> {
     const port = Number(opts.env?.PORT ?? (await freePort()));
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, ...opts.env, PORT: String(port) },

@@ -8,6 +8,7 @@ import { sleep } from './wait.js';
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 10_000;
 const LOG_LINES = 40;
+const PORT_ATTEMPTS = 5;
 
 /** A port that was free a moment ago (listen on 0, read it, close). */
 export function freePort(): Promise<number> {
@@ -82,21 +83,28 @@ export class NatsServerHarness {
 
   static async start(opts: NatsServerOptions = {}): Promise<NatsServerHarness> {
     const storeDir = opts.storeDir ?? (await mkdtemp(join(tmpdir(), 'nats-test-')));
-    const harness = new NatsServerHarness(
-      opts.port ?? (await freePort()),
-      await freePort(),
-      storeDir,
-      opts.storeDir === undefined,
-      opts.args ?? [],
-      opts.name,
-    );
-    try {
-      await harness.spawn();
-    } catch (err) {
-      if (harness.ownsStoreDir) await rm(storeDir, { recursive: true, force: true });
-      throw err;
+    // A port free a moment ago can be taken (an outgoing connection's ephemeral port) before the
+    // server binds it; ports we chose ourselves are chosen again rather than failing the suite.
+    for (let attempt = 1; ; attempt++) {
+      const harness = new NatsServerHarness(
+        opts.port ?? (await freePort()),
+        await freePort(),
+        storeDir,
+        opts.storeDir === undefined,
+        opts.args ?? [],
+        opts.name,
+      );
+      try {
+        await harness.spawn();
+        return harness;
+      } catch (err) {
+        const log = harness.logTail();
+        const fixedPortTaken = opts.port !== undefined && log.includes(`${HOST}:${opts.port}`);
+        if (log.includes('address already in use') && !fixedPortTaken && attempt < PORT_ATTEMPTS) continue;
+        if (harness.ownsStoreDir) await rm(storeDir, { recursive: true, force: true });
+        throw err;
+      }
     }
-    return harness;
   }
 
   /** Starts again on the same port and store dir (stopping first if still running). */
