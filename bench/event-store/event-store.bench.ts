@@ -75,6 +75,7 @@ import { armDeadline } from '../support/deadline.js';
 import { printResultRows, ResultRow } from '../support/result-line.js';
 import { natsTarget, NatsTarget } from '../support/nats-target.js';
 import { runId } from '../support/run-id.js';
+import { pgBackendCpu, pgCpuBetween } from '../support/pg-backend-cpu.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -377,12 +378,15 @@ async function backlogRound(env: Env, order: Side[], rep: number): Promise<Parti
   const rates: Partial<Record<Side, number>> = {};
   for (const side of order) {
     const c = env.consumers[side];
+    const pg0 = await pgBackendCpu(env.db);
     const cpu0 = process.cpuUsage();
     await c.start();
     // The app's start (Nest, TypeORM, provisioning) is not per-event work: shown apart (deliveries already begin during it).
     const startCpu = process.cpuUsage(cpu0);
     const t1 = await waitCommitted(c, N, 300_000);
-    const cpu = `${cpuPerEvent(cpu0, N)}, of which start ${((startCpu.user + startCpu.system) / 1000).toFixed(0)} ms`;
+    // The database's share, which wall-clock rates on a shared machine hide (NaN on a remote server).
+    const pgUs = (pgCpuBetween(pg0, await pgBackendCpu(env.db)) * 1000) / N;
+    const cpu = `${cpuPerEvent(cpu0, N)}, of which start ${((startCpu.user + startCpu.system) / 1000).toFixed(0)} ms; PostgreSQL backends ${pgUs.toFixed(1)} µs/event`;
     const t0 = await c.firstDeliveryAt();
     await c.stop();
     await verifyStored(env.db, c.table, N, `run ${rep} backlog ${side}`);
