@@ -24,7 +24,7 @@ export class EventStoreHandler {
     // The EVENTS stream sequence, only for deliveries from that stream: a replay's sequence is
     // the replay stream's, and the row first stored keeps the original one.
     const live = !batch.isReplay();
-    const receivedAt = new Date();
+    const receivedAt = new Date().toISOString();
     const rows: EventRow[] = [];
     /** Batch index of each row (an event whose row could not be made is not in `rows`). */
     const at: number[] = [];

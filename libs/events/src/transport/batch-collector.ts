@@ -40,15 +40,16 @@ export class BatchCollector<R> {
     return n;
   }
 
-  add(msg: JsMsg, event: CloudEvent, route: R, lease: number): void {
+  /** @param bytes the size of `msg.data` (the transport has read it; each read of `msg.data` allocates a view) */
+  add(msg: JsMsg, event: CloudEvent, bytes: number, route: R, lease: number): void {
     let g = this.open;
     // Over the byte budget with what is gathered: that goes as it is, this one starts the next.
-    if (g && g.batch.bytes + msg.data.length > this.options.maxBytes) {
+    if (g && g.batch.bytes + bytes > this.options.maxBytes) {
       this.ready.push(g);
       g = undefined;
     }
     g ??= this.open = { batch: new JetStreamBatch(this.lane), routes: [], leases: [] };
-    g.batch.push(msg, event);
+    g.batch.push(msg, event, bytes);
     g.routes.push(route);
     g.leases.push(lease);
     if (g.batch.size >= this.options.maxEvents) {

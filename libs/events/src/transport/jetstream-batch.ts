@@ -72,10 +72,10 @@ export class JetStreamBatch extends BaseRpcContext<[DeliveryLane]> {
     return runInMeshContext(this.events[i], call, fn, undefined, undefined);
   }
 
-  /** Adds a delivery (the transport's, while gathering). */
-  push(msg: JsMsg, event: CloudEvent): void {
+  /** Adds a delivery of `bytes` (its `msg.data.length`): the transport's, while gathering. */
+  push(msg: JsMsg, event: CloudEvent, bytes: number): void {
     this.messages.push(msg);
     this.events.push(event);
-    this.bytes += msg.data.length;
+    this.bytes += bytes;
   }
 }

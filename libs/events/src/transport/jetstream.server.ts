@@ -308,13 +308,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
     let gathered = false;
     try {
-      if (msg.data.length > this.config.eventMaxBytes) {
+      // Read once: with headers, each `msg.data` makes a new subarray (~0.1 µs and garbage per read).
+      const data = msg.data;
+      if (data.length > this.config.eventMaxBytes) {
         // A publisher that bypassed EventsService; no handler could take it, so no retries.
-        return await this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(msg.data.length, this.config.eventMaxBytes));
+        return await this.deadLetter(msg, lane, 'too_large', new EventTooLargeError(data.length, this.config.eventMaxBytes));
       }
       let event: CloudEvent;
       try {
-        event = parseEnvelope(msg.data);
+        event = parseEnvelope(data);
       } catch (err) {
         return await this.fail(msg, lane, undefined, err);
       }
@@ -322,7 +324,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       if (route.handlers.length === 0) return this.acks.ack(msg);
       if (route.batch) {
         route.latency.observe(Math.max(0, Date.now() - Date.parse(event.time)) / 1000);
-        route.batch[lane.index].add(msg, event, route, this.leases.hold(msg));
+        route.batch[lane.index].add(msg, event, data.length, route, this.leases.hold(msg));
         gathered = true;
         return;
       }
