@@ -14,6 +14,15 @@ describe(MessageCatalog.name, () => {
     expect(new MessageCatalog().render({ ...event, audience: 'superadmin,admin' }).messageEn).toBe('Order #7 was placed');
   });
 
+  it('keeps apart what it picked for each type and audience (the writer renders many events of one type)', () => {
+    const catalog = new MessageCatalog();
+    const event = createEnvelope('order.created', { orderId: 7 }, 'shop', { audience: 'user' });
+    const texts = ['user', 'admin', undefined, 'user'].map((audience) => catalog.render({ ...event, audience }).messageEn);
+    expect(texts).toEqual(['Your order #7 was placed', 'Order #7 was placed', 'Your order #7 was placed', 'Your order #7 was placed']);
+    expect(catalog.render({ ...event, data: { orderId: 8 }, audience: 'admin' }).messageEn).toBe('Order #8 was placed');
+    expect(catalog.render({ ...event, audience: 'admin' }, ['user']).messageEn).toBe('Your order #7 was placed');
+  });
+
   it('uses a saved template in place of the default of the same type and audience, and patterns for the rest of a family', () => {
     const catalog = new MessageCatalog([{ type: 'sms.sent', audience: 'admin', category: 'Notification', fa: 'ارسال شد به {{masked.to}}', en: 'Sent to {{masked.to}}' }]);
     const sent = createEnvelope('sms.sent', { to: '+989121234567' }, 'sms-notifier', { audience: 'admin' });

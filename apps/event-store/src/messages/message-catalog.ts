@@ -5,6 +5,13 @@ import { eventLookup } from './event-view.js';
 import { compileTemplate, type CompiledTemplate } from './compiled-template.js';
 
 const PATTERN_SUFFIX = '.*';
+/** A template made ready to render: its two texts compiled. */
+interface Picked {
+  category: string;
+  fa: CompiledTemplate;
+  en: CompiledTemplate;
+}
+
 const keyOf = (t: Pick<MessageTemplate, 'type' | 'audience'>) => `${t.type}\u0000${t.audience}`;
 
 /**
@@ -15,6 +22,12 @@ export class MessageCatalog {
   private readonly templates: MessageTemplate[];
   private readonly cache = new Map<string, MessageTemplate[]>();
   private readonly compiled = new Map<string, CompiledTemplate>();
+  /**
+   * What `render` picked for an event's type and `audience` attribute as sent: the writer renders
+   * every event it stores, and splitting the audience and searching the type's templates per event
+   * showed in its profile (~0.5 µs of ~1.6 per event).
+   */
+  private readonly picked = new Map<string, Map<string, Picked>>();
 
   constructor(custom: readonly MessageTemplate[] = []) {
     const byKey = new Map(DEFAULT_TEMPLATES.map((t) => [keyOf(t), t]));
@@ -50,21 +63,32 @@ export class MessageCatalog {
    * The event's sentences for its audience (the first one listed that has a template), in both
    * languages. An unknown type gets the generic sentence; the event's own category wins over the template's.
    */
-  render(event: CloudEvent, audiences: readonly Audience[] = audiencesOf(event.audience)): RenderedMessage {
-    const template = this.pick(event.type, audiences) ?? GENERIC_TEMPLATE;
+  render(event: CloudEvent, audiences?: readonly Audience[]): RenderedMessage {
+    const { category, fa, en } = audiences ? this.prepare(event.type, audiences) : this.pickedFor(event.type, event.audience);
     const root = eventLookup(event);
-    let texts: [CompiledTemplate, CompiledTemplate];
+    return { message: fa(root), messageEn: en(root), category: typeof event.category === 'string' ? event.category : category };
+  }
+
+  /** `prepare` for the audience attribute as sent, made once per type and attribute value. */
+  private pickedFor(type: string, audience: string | undefined): Picked {
+    // Anything but a string (a foreign publisher's) goes the uncached way, with the same outcome as before.
+    if (audience !== undefined && typeof audience !== 'string') return this.prepare(type, audiencesOf(audience));
+    const key = audience ?? '';
+    let byAudience = this.picked.get(type);
+    if (!byAudience) this.picked.set(type, (byAudience = new Map()));
+    let p = byAudience.get(key);
+    if (!p) byAudience.set(key, (p = this.prepare(type, audiencesOf(key))));
+    return p;
+  }
+
+  private prepare(type: string, audiences: readonly Audience[]): Picked {
+    const template = this.pick(type, audiences) ?? GENERIC_TEMPLATE;
     try {
-      texts = [this.compile(template.fa), this.compile(template.en)];
+      return { category: template.category, fa: this.compile(template.fa), en: this.compile(template.en) };
     } catch {
       // A text that does not parse (written into event_templates by hand) must not stop the writer.
-      texts = [this.compile(GENERIC_TEMPLATE.fa), this.compile(GENERIC_TEMPLATE.en)];
+      return { category: template.category, fa: this.compile(GENERIC_TEMPLATE.fa), en: this.compile(GENERIC_TEMPLATE.en) };
     }
-    return {
-      message: texts[0](root),
-      messageEn: texts[1](root),
-      category: typeof event.category === 'string' ? event.category : template.category,
-    };
   }
 
   /** Each text parsed once for the catalogue's life (a saved text was checked when it was saved). */
