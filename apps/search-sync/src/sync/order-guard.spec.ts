@@ -40,7 +40,9 @@ describe(compareEvents.name, () => {
   });
 
   it('refuses a time that is not RFC 3339', () => {
-    expect(() => compareEvents(op('a', '2025-01-01T00:00:99Z', 'a'), op('a', '2025-01-01T00:00:00Z', 'b'))).toThrow(/not an RFC 3339 time/);
+    for (const bad of ['2025-01-01T00:00:99Z', '2025-01-01T25:00:00Z', '2025-13-01T00:00:00Z']) {
+      expect(() => compareEvents(op('a', bad, 'a'), op('a', '2025-01-01T00:00:00Z', 'b'))).toThrow(/not an RFC 3339 time/);
+    }
     expect(() => eventOrderKey('yesterday', 'x')).toThrow(/not an RFC 3339 time/);
   });
 });

@@ -25,8 +25,12 @@ export function compareEvents(a: Pick<IndexOperation, 'eventTime' | 'eventId'>, 
 }
 
 const Z = 'Z'.charCodeAt(0);
-/** The layout the text comparison above may be used for (seconds 00–59: a leap second sorts as text, not as an instant). */
-const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}[Tt ][0-2]\d:[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
+/**
+ * The layout the text comparison above may be used for: fields in range (else the parse below
+ * refuses the time, as before), seconds to 59 (a leap second would sort as text, not as an instant).
+ * A day past its month's end (02-30) passes; PostgreSQL refuses that record alone anyway.
+ */
+const RFC3339_UTC = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
 
 export const operationKey = (op: Pick<IndexOperation, 'index' | 'objectID'>): string => `${op.index}\u0000${op.objectID}`;
 
