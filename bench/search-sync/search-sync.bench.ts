@@ -48,6 +48,7 @@ import { median, summarize, Summary } from '../support/stats.js';
 import { runWindow } from '../support/window.js';
 import { envInt } from '../support/env.js';
 import { armDeadline } from '../support/deadline.js';
+import { pgBackendCpu, pgCpuBetween } from '../support/pg-backend-cpu.js';
 
 // ---------------------------------------------------------------- configuration
 
@@ -282,13 +283,16 @@ async function rewind(jsm: JetStreamManager, durable: string): Promise<void> {
 /** The consumer running now (stopped by the deadline's cleanup). */
 let running: Consumer | undefined;
 
-async function run(jsm: JetStreamManager, c: Consumer, rep: number): Promise<{ rate: number; opsPerCall: number; stale: number }> {
+async function run(jsm: JetStreamManager, db: TestDatabase, c: Consumer, rep: number): Promise<{ rate: number; opsPerCall: number; stale: number }> {
   await c.reset();
   await rewind(jsm, c.durable);
   const cpu0 = process.cpuUsage();
   running = c;
   await c.start();
+  // The database shares the machine's cores: its CPU per event is part of what a side costs.
+  const pg0 = await pgBackendCpu(db);
   const { firstAt, doneAt } = await drained(jsm, c.durable, 600_000);
+  const pgMs = pgCpuBetween(pg0, await pgBackendCpu(db));
   const opsPerCall = c.opsPerCall();
   await c.stop();
   running = undefined;
@@ -297,7 +301,7 @@ async function run(jsm: JetStreamManager, c: Consumer, rep: number): Promise<{ r
   // The order guard is what search-sync adds: it must never end stale. The raw pipelines can.
   if (stale > 0 && c instanceof AppPipeline) throw new Error(`${c.side}: ${stale} vendors left in an older state`);
   const rate = (N * 1000) / Math.max(1, doneAt - firstAt);
-  progress(`run ${rep} ${c.side.padEnd(11)}: ${fmtInt(rate)} events/s, ${opsPerCall.toFixed(0)} events per call, ${stale} stale, node CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event`);
+  progress(`run ${rep} ${c.side.padEnd(11)}: ${fmtInt(rate)} events/s, ${opsPerCall.toFixed(0)} events per call, ${stale} stale, node CPU ${((cpu.user + cpu.system) / N).toFixed(1)} µs/event, PostgreSQL CPU ${((pgMs * 1000) / N).toFixed(1)} µs/event`);
   return { rate, opsPerCall, stale };
 }
 
@@ -396,7 +400,7 @@ async function main(): Promise<number> {
 
     const runs: Record<Side, { rate: number; opsPerCall: number; stale: number }[]> = { 'raw-local': [], 'app-local': [], 'raw-algolia': [], 'app-algolia': [] };
     for (let rep = 1; rep <= REPEATS; rep++) {
-      for (const side of rep % 2 === 1 ? SIDES : [...SIDES].reverse()) runs[side].push(await run(jsm, consumers[side], rep));
+      for (const side of rep % 2 === 1 ? SIDES : [...SIDES].reverse()) runs[side].push(await run(jsm, db, consumers[side], rep));
     }
     // ---------------------------------------------------------------- report
     const range = (s: Summary) => `${fmtInt(s.median)} [${fmtInt(s.min)}–${fmtInt(s.max)}]`;

@@ -19,7 +19,30 @@ describe(compareEvents.name, () => {
     expect(compareEvents(op('a', t, 'x'), op('a', '2025-01-01T00:00:00.500000Z', 'x'))).toBe(0);
   });
 
+  it('orders UTC times of one layout as text, and agrees with the parsed order', () => {
+    const pairs: [string, string][] = [
+      ['2025-01-01T00:00:00.099Z', '2025-01-01T00:00:00.100Z'],
+      ['2024-12-31T23:59:59.999999999Z', '2025-01-01T00:00:00.000000000Z'],
+      ['2025-01-01t00:00:09Z', '2025-01-01t00:00:10Z'],
+      ['2025-01-01 09:00:00Z', '2025-01-01 10:00:00Z'],
+    ];
+    for (const [earlier, later] of pairs) {
+      expect(compareEvents(op('a', earlier, 'z'), op('a', later, 'a'))).toBeLessThan(0);
+      expect(compareEvents(op('a', later, 'a'), op('a', earlier, 'z'))).toBeGreaterThan(0);
+      expect(Date.parse(earlier)).toBeLessThanOrEqual(Date.parse(later));
+    }
+  });
+
+  it('parses when the layouts differ (separator, fraction length, offset)', () => {
+    expect(compareEvents(op('a', '2025-01-01T00:00:01Z', 'a'), op('a', '2025-01-01 00:00:00Z', 'z'))).toBeGreaterThan(0);
+    expect(compareEvents(op('a', '2025-01-01T00:00:00.9Z', 'a'), op('a', '2025-01-01T00:00:00.10Z', 'z'))).toBeGreaterThan(0);
+    expect(compareEvents(op('a', '2025-01-01T00:30:00+01:00', 'a'), op('a', '2025-01-01T00:00:00Z', 'z'))).toBeLessThan(0);
+  });
+
   it('refuses a time that is not RFC 3339', () => {
+    for (const bad of ['2025-01-01T00:00:99Z', '2025-01-01T25:00:00Z', '2025-13-01T00:00:00Z']) {
+      expect(() => compareEvents(op('a', bad, 'a'), op('a', '2025-01-01T00:00:00Z', 'b'))).toThrow(/not an RFC 3339 time/);
+    }
     expect(() => eventOrderKey('yesterday', 'x')).toThrow(/not an RFC 3339 time/);
   });
 });
@@ -34,6 +57,17 @@ describe(newestPerObject.name, () => {
       op('a', '2025-01-01T00:00:03Z', '3', 'vendors_tmp'),
     ];
     expect(newestPerObject(ops).map((o) => `${o.index}/${o.objectID}@${o.eventId}`)).toEqual(['vendors/a@5', 'vendors/b@9', 'vendors_tmp/a@3']);
+  });
+
+  it('sorts as the joined key did: a shorter index name before a longer one it begins', () => {
+    const ops = [op('a', '2025-01-01T00:00:01Z', '1', 'vendors_tmp'), op('b', '2025-01-01T00:00:01Z', '2', 'vendors'), op('a', '2025-01-01T00:00:01Z', '3', 'vendors')];
+    expect(newestPerObject(ops).map((o) => o.eventId)).toEqual(['3', '2', '1']);
+  });
+
+  it('keeps the later of two events at the same time by id, whichever comes first', () => {
+    const t = '2025-01-01T00:00:00.000Z';
+    expect(newestPerObject([op('a', t, '0193-b'), op('a', t, '0193-a')]).map((o) => o.eventId)).toEqual(['0193-b']);
+    expect(newestPerObject([op('a', t, '0193-a'), op('a', t, '0193-b')]).map((o) => o.eventId)).toEqual(['0193-b']);
   });
 });
 

@@ -38,7 +38,7 @@ export class SyncApplier {
     const started = performance.now();
     const result = { applied: 0, refused: 0 };
     try {
-      await this.applyPart(ops.map((op, i) => ({ op, i })), outcomes, result);
+      await this.applyPart(ops, 0, outcomes, result);
     } catch (err) {
       this.metrics.batch(ops.length, (performance.now() - started) / 1000, undefined);
       throw err;
@@ -48,27 +48,28 @@ export class SyncApplier {
     return outcomes;
   }
 
-  private async applyPart(part: { op: IndexOperation; i: number }[], outcomes: ApplyOutcome[], result: { applied: number }): Promise<void> {
+  /** `part` is the batch's operations from position `from` on (halves are contiguous, so no per-operation bookkeeping). */
+  private async applyPart(part: readonly IndexOperation[], from: number, outcomes: ApplyOutcome[], result: { applied: number }): Promise<void> {
     try {
-      result.applied += await this.applyOnce(part.map((p) => p.op));
+      result.applied += await this.applyOnce(part);
     } catch (err) {
       if (!(err instanceof RecordRejectedError)) throw err;
       if (part.length === 1) {
-        const { op } = part[0];
+        const op = part[0];
         // The provider's words first: Mesh-Error keeps 200 characters, and the DLQ body names the event.
         const refused = new NonRetryableError(`${this.provider.name} refused the record: ${err.message} [${op.index}/${op.objectID}, event ${op.eventId}]`);
         this.logger.warn(refused.message);
-        outcomes[part[0].i] = refused;
+        outcomes[from] = refused;
         return;
       }
       const half = part.length >> 1;
-      await this.applyPart(part.slice(0, half), outcomes, result);
-      await this.applyPart(part.slice(half), outcomes, result);
+      await this.applyPart(part.slice(0, half), from, outcomes, result);
+      await this.applyPart(part.slice(half), from + half, outcomes, result);
     }
   }
 
   /** Returns how many of `ops` (their copies for a reindex not counted) changed the index. */
-  private async applyOnce(ops: IndexOperation[]): Promise<number> {
+  private async applyOnce(ops: readonly IndexOperation[]): Promise<number> {
     try {
       let copied = false;
       const winners = await inIndexWrite(this.dataSource, (tx, reindexes) => {
@@ -97,7 +98,7 @@ export class SyncApplier {
 }
 
 /** Adds, for each index being rebuilt, a copy of its operations aimed at the temporary index. */
-function withReindexCopies(ops: IndexOperation[], reindexes: readonly ReindexTarget[]): IndexOperation[] {
+function withReindexCopies(ops: readonly IndexOperation[], reindexes: readonly ReindexTarget[]): readonly IndexOperation[] {
   if (reindexes.length === 0) return ops;
   const temps = new Map(reindexes.map((j) => [j.index_name, j.temp_index]));
   return ops.flatMap((op) => {
