@@ -78,8 +78,6 @@ const CLAIM_BATCH = 400;
  * within READY_MAX_MS, after which a row not yet sent is handed back.
  */
 const AHEAD_MS = 1_000;
-/** The current second's requests are extrapolated over at least this long: a few requests in the first ms are no rate. */
-const RATE_MIN_SPAN_MS = 100;
 /** After the grace, cut-off requests only have their leases released: this bounds that last write. */
 const RELEASE_GRACE_MS = 4_000;
 
@@ -329,7 +327,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Fresh rows the lane may still take: its free slots plus what it holds ahead, less what it holds and was promised. */
   private freshRoom(lane: Lane): number {
-    const ahead = Math.max(this.aheadOf(lane), Math.min(FRESH_MAX, Math.ceil((this.rateOf(lane) * FRESH_AHEAD_MS) / 1_000)));
+    const ahead = Math.max(this.aheadOf(lane), Math.min(FRESH_MAX, Math.ceil((lane.startedLastSecond * FRESH_AHEAD_MS) / 1_000)));
     return Math.max(0, this.laneRoom(lane)) + ahead - lane.ready.length - lane.reserved;
   }
 
@@ -350,24 +348,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (lane.ready.length > 0 && this.globalRoom() <= 0) this.starved.add(lane);
   }
 
-  /** Rows to hold claimed ahead: `aheadMs` of the lane's sending rate, within a lane's worth and CLAIM_BATCH. */
+  /** Rows to hold claimed ahead: `aheadMs` of the lane's rate over the last second, within a lane's worth and CLAIM_BATCH. */
   private aheadOf(lane: Lane): number {
     const c = this.config.endpointConcurrency;
-    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((this.rateOf(lane) * this.aheadMs) / 1_000)));
-  }
-
-  /**
-   * Requests per second the lane starts: the last whole second's count, or the current second's
-   * so far when that is higher (extrapolated over at least RATE_MIN_SPAN_MS). The last second
-   * alone left a burst's lane at a lane's worth ahead for its whole first second, where it waited
-   * for claims of ~32 rows (each a round trip on a busy machine) with room in its crash window.
-   */
-  private rateOf(lane: Lane): number {
-    const span = Date.now() - lane.secondStart;
-    // As start() will roll the seconds over: a whole second just ended is the last second, an older one counts nothing.
-    if (span >= 2_000) return 0;
-    if (span >= 1_000) return lane.started;
-    return Math.max(lane.startedLastSecond, Math.ceil((lane.started * 1_000) / Math.max(RATE_MIN_SPAN_MS, span)));
+    return Math.max(c, Math.min(CLAIM_BATCH, Math.ceil((lane.startedLastSecond * this.aheadMs) / 1_000)));
   }
 
   /** Requests the lane may start now: a free request slot, and room under its cap of sent-but-not-durable deliveries. */
