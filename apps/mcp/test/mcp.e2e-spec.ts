@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -9,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType, uuidv7, type AuditData, type CloudEvent } from '@app/events/internal';
-import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, Collector, freePort, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
 import { dispatcherTestConfig, startDispatcher, type RunningDispatcher } from '../../webhook-dispatcher/test/support.js';
 import { Receiver } from '../../webhook-dispatcher/test/receiver.js';
@@ -49,6 +50,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   const audits = new Collector<CloudEvent<AuditData>>();
   const authFailed = new Collector<CloudEvent<{ method: string; route: string; reason: string; remote: string; count: number; window_end: string | null }>>();
   const clients: Client[] = [];
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
@@ -84,6 +86,7 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
 
   afterAll(async () => {
     for (const c of clients) await c.close();
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await new Promise((resolve) => http?.close(resolve));
     await refusals?.close();
     await natsAccess?.close();
@@ -126,6 +129,36 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     expect(counted).toMatchObject({ source: 'mesh-mcp', data: { method: 'POST', route: '/mcp' } });
     expect(authFailed.items.reduce((n, e) => n + e.data.count, 0)).toBe(3);
     expect(JSON.stringify(authFailed.items)).not.toContain(WRONG);
+  });
+
+  it("mesh mcp --http with ENABLE_SERVER_LOGGING=true reports a wrong token as http.auth_failed, and on SIGTERM the open window's count", async () => {
+    const port = await freePort();
+    const from = authFailed.items.length;
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, WEBHOOK_DISPATCHER_URL: dispatcher.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url, ENABLE_SERVER_LOGGING: 'true' };
+    const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'mcp', '--http', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('streamable HTTP on') || undefined, { ...WAIT, message: 'mesh mcp --http did not start' }).catch((err: Error) => {
+      throw new Error(`${err.message}; its stderr: ${stderr}`);
+    });
+
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WRONG}` }, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    const mine = () => authFailed.items.slice(from);
+    const first = await waitFor(() => mine()[0], { ...WAIT, message: 'no http.auth_failed from mesh mcp --http' });
+    expect(first).toMatchObject({ source: 'mesh-mcp', data: { method: 'POST', route: '/mcp', reason: 'wrong_key', count: 1, window_end: null } });
+
+    // The second refusal waits in the (default one-minute) window: SIGTERM publishes it before NATS closes.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const counted = await waitFor(() => mine().find((e) => e.data.window_end !== null), { ...WAIT, message: "the window's count was not published on SIGTERM" });
+    expect(counted!.data).toMatchObject({ reason: 'wrong_key', count: 1 });
+    expect(stderr).toContain('refused 1 POST /mcp request(s)');
+    expect(stderr + JSON.stringify(mine())).not.toContain(WRONG);
   });
 
   it('lists the tools, each input described for a model, and the resources', async () => {
