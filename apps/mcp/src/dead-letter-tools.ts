@@ -5,6 +5,7 @@ import { openSession, type Session } from '../../cli/src/nats/connect.js';
 import type { NatsSettings } from '../../cli/src/nats/nats-settings.js';
 import { DeadLetterStore } from '../../cli/src/mesh-events.js';
 import type { ToolRunner } from './mcp-tools.js';
+import { MCP_SOURCE } from './refused-tokens.js';
 
 const MAX_LETTERS = 100;
 
@@ -72,7 +73,7 @@ export function registerDeadLetterTools(server: McpServer, nats: NatsAccess, run
         await recordCliAudit(
           session,
           { action: 'dead_letters_redriven', target: { type: 'dlq', ...(consumers.length === 1 ? { id: consumers[0] } : {}) }, details: { redriven: report.redriven.map((r) => r.dlqSeq), failed: report.failed } },
-          { actor: actor(), source: 'mesh-mcp' },
+          { actor: actor(), source: MCP_SOURCE },
         );
         return report;
       }),

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RefusedTokens } from './refused-tokens.js';
 
 const MAX_BODY_BYTES = 1_048_576;
+const MCP_PATH = '/mcp';
 
 const sameSecret = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -30,16 +32,19 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /**
  * Streamable HTTP at `/mcp`, one MCP session per client (the session keeps the client's name for
  * the audit actor). Every request needs `Authorization: Bearer <ADMIN_API_KEY>`; without a key
- * configured the server refuses to start, since its tools reach admin routes.
+ * configured the server refuses to start, since its tools reach admin routes. A refusal is reported
+ * to `refusals` (aggregated `http.auth_failed`), when given.
  */
-export function createMcpHttpServer(token: string, newServer: () => McpServer): Server {
+export function createMcpHttpServer(token: string, newServer: () => McpServer, refusals?: RefusedTokens): Server {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   return createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== '/mcp') return answer(res, 404, `no route ${url.pathname}: the MCP endpoint is /mcp`);
+      if (url.pathname !== MCP_PATH) return answer(res, 404, `no route ${url.pathname}: the MCP endpoint is ${MCP_PATH}`);
       const auth = req.headers.authorization ?? '';
       if (!auth.startsWith('Bearer ') || !sameSecret(auth.slice('Bearer '.length), token)) {
+        // The route is the endpoint's (no ids in it); the token sent is never passed on.
+        refusals?.refused({ method: req.method, socket: req.socket, route: { path: MCP_PATH } }, auth.startsWith('Bearer ') ? 'wrong_key' : 'missing_key');
         return answer(res, 401, 'send the admin key as Authorization: Bearer <ADMIN_API_KEY>', { 'www-authenticate': 'Bearer' });
       }
       const body = req.method === 'POST' ? await readJson(req) : undefined;

@@ -4,6 +4,7 @@ import { EventStoreClient } from './event-store-client.js';
 import { createMcpHttpServer } from './mcp-http.js';
 import type { McpEnv } from './mcp-env.js';
 import { createMcpServer } from './mcp-tools.js';
+import { RefusedTokens } from './refused-tokens.js';
 
 /**
  * Starts the mesh's MCP server: over stdin/stdout for one local assistant, or streamable HTTP on
@@ -21,10 +22,16 @@ export async function serveMcp(env: McpEnv, transport: 'stdio' | 'http', version
     return;
   }
   if (!env.adminApiKey) throw new Error('ADMIN_API_KEY is not set: the HTTP transport needs it as the bearer token (use stdio for a local assistant)');
-  const http = createMcpHttpServer(env.adminApiKey, () => createMcpServer({ store, webhooks, nats }, version));
+  const refusals = env.authRefusals.enabled ? new RefusedTokens(nats, env.authRefusals.windowMs) : undefined;
+  const http = createMcpHttpServer(env.adminApiKey, () => createMcpServer({ store, webhooks, nats }, version), refusals);
   await new Promise<void>((resolve, reject) => http.once('error', reject).listen(env.port, resolve));
   process.stderr.write(`mcp: streamable HTTP on http://127.0.0.1:${env.port}/mcp, event store ${env.eventStoreUrl}\n`);
-  const stop = () => http.close(() => void nats.close().finally(() => process.exit(0)));
+  const shutdown = async () => {
+    // The last window's count of refused tokens leaves before NATS closes.
+    await refusals?.close();
+    await nats.close();
+  };
+  const stop = () => http.close(() => void shutdown().finally(() => process.exit(0)));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

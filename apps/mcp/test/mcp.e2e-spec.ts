@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -9,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { createEnvelope, subjectForType, uuidv7, type AuditData, type CloudEvent } from '@app/events/internal';
-import { ADMIN_KEYS, Collector, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
+import { ADMIN_KEYS, Collector, freePort, NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { RunningEventStore, startEventStore, storeTestConfig } from '../../event-store/test/support.js';
 import { dispatcherTestConfig, startDispatcher, type RunningDispatcher } from '../../webhook-dispatcher/test/support.js';
 import { Receiver } from '../../webhook-dispatcher/test/receiver.js';
@@ -18,9 +19,11 @@ import { EventStoreClient } from '../src/event-store-client.js';
 import { createMcpHttpServer } from '../src/mcp-http.js';
 import { createMcpServer } from '../src/mcp-tools.js';
 import { NatsAccess } from '../src/dead-letter-tools.js';
+import { RefusedTokens } from '../src/refused-tokens.js';
 import { natsSettings } from '../../cli/src/nats/nats-settings.js';
 
 const KEY = ADMIN_KEYS.mcp;
+const WRONG = ADMIN_KEYS.mcpWrong;
 const WAIT = { timeoutMs: 60_000 };
 const HISTORY = 1_000;
 
@@ -43,8 +46,11 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
   let http: Server;
   let mcpUrl: URL;
   let natsAccess: NatsAccess;
+  let refusals: RefusedTokens;
   const audits = new Collector<CloudEvent<AuditData>>();
+  const authFailed = new Collector<CloudEvent<{ method: string; route: string; reason: string; remote: string; count: number; window_end: string | null }>>();
   const clients: Client[] = [];
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     nats = await NatsServerHarness.start();
@@ -63,17 +69,26 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
         if (!err) audits.push(msg.json<CloudEvent<AuditData>>());
       },
     });
+    nc.subscribe('events.http.auth_failed', {
+      callback: (err, msg) => {
+        if (!err) authFailed.push(msg.json());
+      },
+    });
     await nc.flush();
     natsAccess = new NatsAccess(natsSettings({}, { NATS_URL: nats.url }));
     const access = { store: new EventStoreClient(store.url, KEY), webhooks: new EventStoreClient(dispatcher.url, KEY, 'the webhook-dispatcher'), nats: natsAccess };
-    http = createMcpHttpServer(KEY, () => createMcpServer(access, 'test'));
+    // As serve.ts wires it with ENABLE_SERVER_LOGGING on; a short window, so that its count arrives within the test.
+    refusals = new RefusedTokens(natsAccess, 2_000);
+    http = createMcpHttpServer(KEY, () => createMcpServer(access, 'test'), refusals);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     mcpUrl = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
   });
 
   afterAll(async () => {
     for (const c of clients) await c.close();
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await new Promise((resolve) => http?.close(resolve));
+    await refusals?.close();
     await natsAccess?.close();
     await nc?.close();
     await receiver?.close();
@@ -93,12 +108,57 @@ describe('mcp: the mesh over the Model Context Protocol, SDK Client over streama
     return client;
   }
 
-  it('refuses a call without the admin key as bearer token, or with a wrong one', async () => {
+  it('refuses a call without the admin key as bearer token, or with a wrong one, and reports them as aggregated http.auth_failed, never the token', async () => {
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
-    const none = await fetch(mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(init) });
+    const post = (headers: Record<string, string> = {}) =>
+      fetch(mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(init) });
+    const none = await post();
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer');
-    await expect(httpClient('intruder', 'not-the-key')).rejects.toThrow(/401|Unauthorized|Bearer/);
+    await expect(httpClient('intruder', WRONG)).rejects.toThrow(/401|Unauthorized|Bearer/);
+    const wrong = await post({ authorization: `Bearer ${WRONG}` });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toContain('Authorization: Bearer <ADMIN_API_KEY>');
+
+    // The first refusal from this address and route at once (count 1, no window end)...
+    const [first] = await authFailed.waitForCount(1, 30_000);
+    expect(first).toMatchObject({ source: 'mesh-mcp', level: 'warn', audience: 'admin', category: 'Security', data: { method: 'POST', route: '/mcp', reason: 'missing_key', count: 1, window_end: null } });
+    expect(first.data.remote).toMatch(/127\.0\.0\.1/);
+    // ...then the window's count at its end, with the latest reason: one report per window, not one per refusal.
+    const counted = await waitFor(() => authFailed.items.find((e) => e.data.window_end !== null && e.data.reason === 'wrong_key'), { timeoutMs: 30_000, intervalMs: 50, message: "no http.auth_failed with the window's count" });
+    expect(counted).toMatchObject({ source: 'mesh-mcp', data: { method: 'POST', route: '/mcp' } });
+    expect(authFailed.items.reduce((n, e) => n + e.data.count, 0)).toBe(3);
+    expect(JSON.stringify(authFailed.items)).not.toContain(WRONG);
+  });
+
+  it("mesh mcp --http with ENABLE_SERVER_LOGGING=true reports a wrong token as http.auth_failed, and on SIGTERM the open window's count", async () => {
+    const port = await freePort();
+    const from = authFailed.items.length;
+    const env = { PATH: process.env.PATH ?? '', EVENT_STORE_URL: store.url, WEBHOOK_DISPATCHER_URL: dispatcher.url, ADMIN_API_KEY: KEY, NATS_URL: nats.url, ENABLE_SERVER_LOGGING: 'true' };
+    const child = spawn(process.execPath, ['dist/apps/cli/main.js', 'mcp', '--http', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('streamable HTTP on') || undefined, { ...WAIT, message: 'mesh mcp --http did not start' }).catch((err: Error) => {
+      throw new Error(`${err.message}; its stderr: ${stderr}`);
+    });
+
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WRONG}` }, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    const mine = () => authFailed.items.slice(from);
+    const first = await waitFor(() => mine()[0], { ...WAIT, message: 'no http.auth_failed from mesh mcp --http' });
+    expect(first).toMatchObject({ source: 'mesh-mcp', data: { method: 'POST', route: '/mcp', reason: 'wrong_key', count: 1, window_end: null } });
+
+    // The second refusal waits in the (default one-minute) window: SIGTERM publishes it before NATS closes.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const counted = await waitFor(() => mine().find((e) => e.data.window_end !== null), { ...WAIT, message: "the window's count was not published on SIGTERM" });
+    expect(counted!.data).toMatchObject({ reason: 'wrong_key', count: 1 });
+    expect(stderr).toContain('refused 1 POST /mcp request(s)');
+    expect(stderr + JSON.stringify(mine())).not.toContain(WRONG);
   });
 
   it('lists the tools, each input described for a model, and the resources', async () => {

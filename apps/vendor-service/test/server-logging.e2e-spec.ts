@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { NatsServerHarness, TestDatabase, waitFor } from '@app/testing';
 import { collect, plainClient, type Received, type RunningVendorService, startVendorService } from './support.js';
@@ -49,6 +50,38 @@ describe('server logger (ServerLoggingModule) in vendor-service: request events 
     expect(failed!.event).toMatchObject({ level: 'warn', data: { method: 'GET', route: '/vendors/:id', status: 400, exception: 'HttpException' } });
     // The route pattern, never the URL with its ids.
     expect(JSON.stringify(failed!.event.data)).not.toContain('not-a-uuid');
+  });
+
+  it("publishes the body parser's refusals (413, malformed JSON, 415) under the route they were sent to, never the body, and answers them as before", async () => {
+    const secret = 'body-secret-4f1c';
+    const failed = (method: string, status: number, what: string) =>
+      find((r) => r.event.type === 'http.request_failed' && (r.event.data as { method: string }).method === method && (r.event.data as { status: number }).status === status, what);
+
+    // Over the 100 KiB limit: refused by its Content-Length, before any route is matched.
+    const big = await request(service.url).post('/vendors').set('Content-Type', 'application/json').send(JSON.stringify({ name: secret, notes: 'x'.repeat(200 * 1024) }));
+    expect(big.status).toBe(413);
+    expect((big.body as { message: string }).message).toMatch(/over the limit of 102400 bytes/);
+    const tooLarge = await failed('POST', 413, 'http.request_failed for the 413');
+    expect(tooLarge!.event).toMatchObject({ level: 'warn', category: 'Http', data: { method: 'POST', route: '/vendors', status: 413, durationMs: expect.any(Number) as number, exception: 'HttpException' } });
+
+    const bad = await request(service.url).post('/vendors').set('Content-Type', 'application/json').send(`{"name": "${secret}",`).expect(400);
+    expect(bad.body).toMatchObject({ field: 'body', message: expect.stringContaining('not valid JSON') as string });
+    const malformed = await failed('POST', 400, 'http.request_failed for the malformed JSON');
+    expect(malformed!.event).toMatchObject({ level: 'warn', data: { method: 'POST', route: '/vendors', status: 400, exception: 'HttpException' } });
+
+    const form = await request(service.url).patch(`/vendors/${randomUUID()}`).set('Content-Type', 'text/plain').send(`name=${secret}`).expect(415);
+    expect((form.body as { message: string }).message).toContain('application/json');
+    const unsupported = await failed('PATCH', 415, 'http.request_failed for the 415');
+    expect(unsupported!.event).toMatchObject({ level: 'warn', data: { method: 'PATCH', route: '/vendors/:id', status: 415, exception: 'HttpException' } });
+
+    // Refused on a path no route serves: nothing, as for any unmatched request. The marker after it
+    // goes through the same app and connection: once its event is here, that one would be too.
+    await request(service.url).put('/vendors').set('Content-Type', 'application/json').send('{"name":').expect(400);
+    await request(service.url).delete(`/vendors/${randomUUID()}`).expect(404);
+    await failed('DELETE', 404, 'http.request_failed for the marker');
+    expect(events.received.items.filter((r) => (r.event.data as { method?: string }).method === 'PUT')).toEqual([]);
+    // Neither the bodies nor anything of them.
+    expect(JSON.stringify(events.received.items)).not.toContain(secret);
   });
 
   it('with NATS down every request still answers at once, and the request events arrive once it is back', async () => {

@@ -1,10 +1,12 @@
 /**
  * The part of the library that needs no Nest, TypeORM or Ajv: names, the envelope, durations, the
- * dead-letter store and the status reader. Plain Node programs (the `mesh` CLI) import this entry:
- * the full index loads the framework, about 1.5 s before the first line runs.
+ * dead-letter store, the status reader and the aggregated auth refusals. Plain Node programs (the
+ * `mesh` CLI, the MCP server) import this entry: the full index loads the framework, about 1.5 s
+ * before the first line runs.
  */
 export * from './events.constants.js';
 export * from './config/duration.js';
+export * from './config/env-transforms.js';
 export * from './envelope/cloud-event.js';
 export * from './envelope/envelope-parser.js';
 export * from './envelope/event-type.js';
@@ -18,3 +20,4 @@ export * from './schemas/schema-validation.error.js';
 export * from './audit/audit-entry.js';
 export * from './asyncapi/asyncapi-document.js';
 export * from './schemas/schema-bucket-list.js';
+export * from './server-logging/auth-refusals.js';

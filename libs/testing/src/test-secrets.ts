@@ -27,6 +27,8 @@ export const ADMIN_KEYS = {
   clientLogger: 'client-logger-admin-key',
   customSchemas: 'custom-schemas-admin-key',
   mcp: 'mcp-suite-admin-key',
+  /** A wrong bearer token the mcp suite sends: refused, reported aggregated, never in an event or a log. */
+  mcpWrong: 'mcp-suite-wrong-guess-9d4e',
   schemaEditor: 'schema-editor-admin-key',
   emailChannel: 'email-channel-admin-key',
   notificationsConsole: 'notifications-console-admin-key',

@@ -16,8 +16,10 @@ async function mcp(options: McpOptions, command: Command): Promise<void> {
   // Loaded here: the other commands start without the MCP SDK.
   const { serveMcp } = await import('../../../mcp/src/serve.js');
   const { mcpEnv } = await import('../../../mcp/src/mcp-env.js');
+  // The options over the environment (which keeps the logging switches: ENABLE_SERVER_LOGGING…);
   // NATS as every command reads it (--server, NATS_URL…), for the dead-letter tools.
-  const env = { ...mcpEnv({ EVENT_STORE_URL: options.url, WEBHOOK_DISPATCHER_URL: options.webhooksUrl, ADMIN_API_KEY: options.apiKey, PORT: String(port) }), nats: settingsOf(command) };
+  const given = { EVENT_STORE_URL: options.url, WEBHOOK_DISPATCHER_URL: options.webhooksUrl, ADMIN_API_KEY: options.apiKey, PORT: String(port) };
+  const env = { ...mcpEnv({ ...process.env, ...given }), nats: settingsOf(command) };
   await serveMcp(env, options.http ? 'http' : 'stdio', (command.parent?.version() as string | undefined) ?? '0.0.0');
 }
 

@@ -4,6 +4,7 @@ import { InjectEventsService, type IEventsService } from '../publisher/events-se
 import type { ServerLoggingOptions } from './server-logging-env.js';
 import { SERVER_LOGGING_OPTIONS } from './server-logging-options.js';
 import { exceptionOf, isAggregatedRefusal } from './request-outcome.js';
+import { routeOfUnrouted, type UnroutedRequest } from './unrouted-route.js';
 
 /** The request events' types (DESIGN.md "Subjects": resource.action). */
 export const REQUEST_EVENTS = { completed: 'http.request_completed', failed: 'http.request_failed', slow: 'http.request_slow' } as const;
@@ -16,8 +17,7 @@ interface HttpResponse {
   once(event: 'finish', listener: () => void): unknown;
 }
 
-interface HttpRequest {
-  method: string;
+interface HttpRequest extends UnroutedRequest {
   route?: { path?: string };
 }
 
@@ -27,14 +27,17 @@ interface HttpRequest {
  * (warn) at or over `slowMs`, else `http.request_completed` for a `sampleRate` share. The route is
  * Nest's pattern (`/vendors/:id`), never the URL with its ids. Not published: requests that matched
  * no route (a scanner's probes would be one event each), successful /health and /metrics polls, and
- * API-key refusals, which AuthAttempts reports aggregated.
+ * API-key refusals, which AuthAttempts reports aggregated. A failure answered before routing (the
+ * edge's body parser: 413, 415, malformed JSON) is published under the route it was sent to.
  *
  * A middleware, not an interceptor: a global interceptor also wraps every event handler of the
- * JetStream transport (it inherits the app's config), while middleware runs on Express only. The
- * exception's class comes from the HTTP exception filter (request-outcome.ts), which runs on errors only.
- * The publish is not awaited and its failure only logged: a full outbox or a down NATS costs the
- * request nothing.
- * @example consumer.apply(RequestLoggerMiddleware).forRoutes('*'); // what ServerLoggingModule does when on
+ * JetStream transport (it inherits the app's config), while middleware runs on Express only.
+ * ServerLoggingModule runs it as the HTTP adapter's request hook, ahead of every app.use
+ * middleware: mounted after the edge's body parser, it never saw that parser's refusals (Express
+ * skips plain middleware once one passes an error on). The exception's class comes from the HTTP
+ * exception filter (request-outcome.ts), which runs on errors only. The publish is not awaited and
+ * its failure only logged: a full outbox or a down NATS costs the request nothing.
+ * @example httpAdapter.setOnRequestHook((req, res, done) => logger.use(req, res, done)); // what ServerLoggingModule does when on
  */
 @Injectable()
 export class RequestLoggerMiddleware implements NestMiddleware<HttpRequest, HttpResponse> {
@@ -53,7 +56,9 @@ export class RequestLoggerMiddleware implements NestMiddleware<HttpRequest, Http
   }
 
   private finished(req: HttpRequest, res: HttpResponse, elapsedMs: number): void {
-    const route = req.route?.path;
+    // No route and a failure: refused before routing, or matched nothing (the lookup finds none).
+    // Not for a 404, which the edge never answers before routing: a scanner's misses cost no lookup.
+    const route = req.route?.path ?? (res.statusCode >= 400 && res.statusCode !== 404 ? routeOfUnrouted(req) : undefined);
     if (route === undefined || isAggregatedRefusal(req)) return;
     const data = { method: req.method, route, status: res.statusCode, durationMs: Math.round(elapsedMs * 100) / 100 };
     if (res.statusCode >= 400) {

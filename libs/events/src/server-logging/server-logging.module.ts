@@ -1,4 +1,5 @@
-import { type DynamicModule, Inject, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type NestModule } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { EventsConfig } from '../config/events-config.js';
 import { EVENTS_CONFIG } from '../events.constants.js';
 import { RequestLoggerMiddleware } from './request-logger.middleware.js';
@@ -8,8 +9,8 @@ import { resolveServerLogging, SERVER_LOGGING_OPTIONS } from './server-logging-o
 /**
  * Publishes the app's HTTP request events (see {@link RequestLoggerMiddleware}) when
  * ENABLE_SERVER_LOGGING is on and ENABLE_EVENT_LOGGING (the master switch) is not off;
- * SERVER_LOGGING_SAMPLE_RATE and SERVER_LOGGING_SLOW_MS tune it. Express middleware on every route,
- * mounted only when on: the event consumer's handlers never pass through it (an interceptor, even
+ * SERVER_LOGGING_SAMPLE_RATE and SERVER_LOGGING_SLOW_MS tune it. The HTTP adapter's request hook,
+ * set only when on: the event consumer's handlers never pass through it (an interceptor, even
  * one that returns at once outside HTTP, would be on every handled event: the event store's writer
  * fell from ~18k to ~14k events/s with one), so consumer apps import it too. The API-key guard's
  * refusals (`http.auth_failed`, AuthAttempts) need no import: EventsModule reports them in every
@@ -19,7 +20,11 @@ import { resolveServerLogging, SERVER_LOGGING_OPTIONS } from './server-logging-o
  */
 @Module({})
 export class ServerLoggingModule implements NestModule {
-  constructor(@Inject(SERVER_LOGGING_OPTIONS) private readonly options: ServerLoggingOptions) {}
+  constructor(
+    @Inject(SERVER_LOGGING_OPTIONS) private readonly options: ServerLoggingOptions,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly requestLogger: RequestLoggerMiddleware,
+  ) {}
 
   static forRoot(overrides: Partial<ServerLoggingOptions> = {}): DynamicModule {
     return {
@@ -27,12 +32,17 @@ export class ServerLoggingModule implements NestModule {
       providers: [
         // Its own, shadowing EventsModule's within this module, so that `overrides` reach the middleware (built in this module's scope).
         { provide: SERVER_LOGGING_OPTIONS, inject: [EVENTS_CONFIG], useFactory: (events: EventsConfig): ServerLoggingOptions => resolveServerLogging(events, overrides) },
+        RequestLoggerMiddleware,
       ],
     };
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    // Off: not even mounted, so a request pays nothing either.
-    if (this.options.enabled) consumer.apply(RequestLoggerMiddleware).forRoutes('*');
+  /** Nest calls it for HTTP apps only, before any request. */
+  configure(): void {
+    // Off: not even set, so a request pays nothing either.
+    if (!this.options.enabled) return;
+    // The adapter's request hook runs in its first layer, ahead of configureHttpEdge's body parser, whose
+    // refusals (413, 415, malformed JSON) skip every later middleware. Nothing else in the mesh sets it.
+    this.adapterHost.httpAdapter.setOnRequestHook(this.requestLogger.use.bind(this.requestLogger));
   }
 }
