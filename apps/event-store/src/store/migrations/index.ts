@@ -11,6 +11,7 @@ import { EventMessages1765000500000 } from './1765000500000-event-messages.js';
 import { CausationIndex1765000700000 } from './1765000700000-causation-index.js';
 import { AuditEvents1765000701000 } from './1765000701000-audit-events.js';
 import { ClientKeys1765000900000 } from './1765000900000-client-keys.js';
+import { SummariesAggregateOnce1765001000000 } from './1765001000000-summaries-aggregate-once.js';
 
 /** Every migration of the event store's schema, oldest first (TypeORM runs the ones not yet applied). */
 export const EVENT_STORE_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const EVENT_STORE_MIGRATIONS = [
   CausationIndex1765000700000,
   AuditEvents1765000701000,
   ClientKeys1765000900000,
+  SummariesAggregateOnce1765001000000,
 ];
