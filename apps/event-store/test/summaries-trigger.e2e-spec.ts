@@ -1,7 +1,12 @@
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { TestDatabase } from '@app/testing';
 import { EVENT_STORE_MIGRATIONS } from '../src/store/migrations/index.js';
+import { SummariesAggregateOnce1765001000000 } from '../src/store/migrations/1765001000000-summaries-aggregate-once.js';
 import { MigratedDatabase } from './migrated-database.js';
+
+/** Up to the migration under test, so `undoLastMigration` undoes it whatever comes later. */
+const MIGRATIONS = EVENT_STORE_MIGRATIONS.slice(0, EVENT_STORE_MIGRATIONS.indexOf(SummariesAggregateOnce1765001000000) + 1);
 
 /** Every table the writer's trigger keeps, each row in key order, as text (bigint and timestamptz compare exactly). */
 const TABLES = {
@@ -31,11 +36,12 @@ describe('the summaries trigger against rebuild_event_summaries() (real PostgreS
   let db: TestDatabase;
   let migrated: MigratedDatabase;
   let pool: pg.Pool;
+  let ds: DataSource;
 
   beforeAll(async () => {
     db = await TestDatabase.create('event_store_summaries_trigger');
     migrated = new MigratedDatabase(db.url);
-    await migrated.migrateTo(EVENT_STORE_MIGRATIONS);
+    ds = await migrated.migrateTo(MIGRATIONS);
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
   });
 
@@ -64,6 +70,18 @@ describe('the summaries trigger against rebuild_event_summaries() (real PostgreS
     const [{ errors }] = (await pool.query(`SELECT sum(errors)::int AS errors FROM event_totals_daily`)).rows;
     expect(errors).toBeGreaterThan(0);
 
+    await pool.query('SELECT rebuild_event_summaries()');
+    expect(await snapshot()).toEqual(byTrigger);
+  });
+
+  it('down() puts back the function that grouped per table, and it still agrees with the rebuild', async () => {
+    const source = async () => (await pool.query(`SELECT prosrc FROM pg_proc WHERE proname = 'event_summaries_add'`)).rows[0].prosrc as string;
+    expect(await source()).toContain('unnest(hours');
+    await ds.undoLastMigration();
+    expect(await source()).not.toContain('unnest(hours');
+    expect(await source()).toContain('DISTINCT ON (type)');
+    await pool.query(batch('f', 500, '2025-03-02T23:30:00Z', '11 seconds'));
+    const byTrigger = await snapshot();
     await pool.query('SELECT rebuild_event_summaries()');
     expect(await snapshot()).toEqual(byTrigger);
   });
