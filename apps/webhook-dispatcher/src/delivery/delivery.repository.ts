@@ -87,8 +87,8 @@ export class DeliveryRepository {
 
   /**
    * Runs one of the hot path's statements as a named prepared statement on TypeORM's own pool:
-   * each connection parses and plans it once, not per claim or outcome batch (hundreds a second
-   * under load, each a multi-CTE statement). TypeORM's `query` has no way to name a statement.
+   * each connection parses and plans it once, not per claim (hundreds a second under load, a
+   * multi-CTE statement whose index walk suits any table size). TypeORM's `query` has no way to name a statement.
    */
   private async prepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
