@@ -87,12 +87,23 @@ export class DeliveryRepository {
 
   /**
    * Runs one of the hot path's statements as a named prepared statement on TypeORM's own pool:
-   * each connection parses and plans it once, not per claim or outcome batch (hundreds a second
-   * under load, each a multi-CTE statement). TypeORM's `query` has no way to name a statement.
+   * each connection parses and plans it once, not per claim (hundreds a second under load, a
+   * multi-CTE statement whose index walk suits any table size). TypeORM's `query` has no way to name a statement.
    */
   private async prepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     return (await pool.query<R>({ name, text, values })).rows;
+  }
+
+  /**
+   * Runs a statement on the same pool unnamed, so PostgreSQL plans it for each call with the
+   * table's size at that moment. A named statement's generic plan is fixed after its fifth run,
+   * which in a burst is while `webhook_deliveries` holds a few hundred rows and has no statistics
+   * (autovacuum analyzes it a minute later at best): a plan chosen then stays for the connection's life.
+   */
+  private async plannedPerCall<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    return (await pool.query<R>({ text, values })).rows;
   }
 
   /**
@@ -194,8 +205,11 @@ export class DeliveryRepository {
       last_status: o.attempt.responseStatus,
       last_error: o.lastError?.slice(0, 1000) ?? null,
     }));
-    return this.prepared<CountedSubscription>(
-      'webhook-outcomes',
+    // Planned per call, and the rows named by `d.id = ANY($4)` besides the join: the function's
+    // 100-row guess against an unanalyzed table made every plan (generic or not) hash-join a seq
+    // scan of the whole table, ~0.3 ms per 1,000 rows per batch, so a burst's cost per delivery
+    // grew with the table (bench/README.md, "outcome batches scanned the whole table").
+    return this.plannedPerCall<CountedSubscription>(
       `WITH delivered AS (
          UPDATE webhook_deliveries d SET status = o.status, attempts = GREATEST(d.attempts, o.attempt), leased_until = NULL,
            next_attempt_at = CASE WHEN o.retry_ms IS NULL THEN d.next_attempt_at ELSE now() + o.retry_ms * interval '1 millisecond' END,
@@ -203,7 +217,7 @@ export class DeliveryRepository {
            delivered_at = CASE WHEN o.status = 'succeeded' THEN now() ELSE d.delivered_at END
          FROM jsonb_to_recordset($1::jsonb) AS o(id uuid, lease timestamptz, status text, attempt int, retry_ms int, last_status int, last_error text),
            ${ASYNC_COMMIT}
-         WHERE d.id = o.id AND d.leased_until = o.lease RETURNING d.id),
+         WHERE d.id = ANY($4::uuid[]) AND d.id = o.id AND d.leased_until = o.lease RETURNING d.id),
        logged AS (
          INSERT INTO webhook_attempts (delivery_id, event_id, subscription_id, attempt, url, request_headers, response_status,
            response_headers, response_body, duration_ms, error, started_at)
@@ -216,7 +230,7 @@ export class DeliveryRepository {
        FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, reset boolean, failures int, gone boolean)
        WHERE s.id = x.id AND (x.gone OR s.consecutive_failures <> CASE WHEN x.reset THEN x.failures ELSE s.consecutive_failures + x.failures END)
        RETURNING s.id, s.active, s.consecutive_failures`,
-      [JSON.stringify(updates), JSON.stringify(outcomes.map((o) => attemptRow(o.attempt))), JSON.stringify(tallies)],
+      [JSON.stringify(updates), JSON.stringify(outcomes.map((o) => attemptRow(o.attempt))), JSON.stringify(tallies), updates.map((u) => u.id)],
     );
   }
 }
