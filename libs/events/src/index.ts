@@ -10,6 +10,7 @@ export { EventsModule, type EventsModuleAsyncOptions } from './events.module.js'
 export type { EventsModuleOptions, EventsProducerOptions, EventsConsumerOptions } from './events-module-options.js';
 export { EventsDatabaseModule } from './database/events-database.module.js';
 export type { MeshDatabaseOptions } from './database/mesh-data-source.js';
+export { pgPoolOf } from './database/mesh-data-source.js';
 export { EventsHealthModule, type EventsHealthModuleOptions } from './health/events-health.module.js';
 export type { EventsHealthContributor } from './health/events-health-contributor.js';
 export { NatsConnectionManager, NatsNotReadyError } from './nats/nats-connection.js';

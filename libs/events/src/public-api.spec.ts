@@ -17,7 +17,7 @@ const VALUES = [
   'JetStreamBatch', 'JetStreamContext', 'JetStreamServer', 'KNOWN_CATEGORIES', 'latestSchemas', 'listenHost', 'maskedCopy', 'maskPhone',
   'matchesPattern', 'MAX_OFFSET', 'MeshLogger', 'meshStatus', 'MetricsService', 'missingPlaceholders',
   'NatsConnectionManager', 'NatsNotReadyError', 'NonRetryableError', 'normalizePattern', 'noteAggregatedRefusal', 'parseDuration',
-  'parseDurationList', 'parseTemplate', 'PgListener', 'redactPhones', 'renderTemplate', 'replayDurable',
+  'parseDurationList', 'parseTemplate', 'PgListener', 'pgPoolOf', 'redactPhones', 'renderTemplate', 'replayDurable',
   'ReplayService', 'RequestLoggerMiddleware', 'RetryLaterError', 'sampleFromSchema', 'SchemaRegistry', 'SchemaValidationError', 'SchemaVersionStaleError', 'SchemaVersionTakenError', 'ServerLoggingModule', 'sharedRateLimiter',
   'startObservability', 'STREAM_DLQ', 'STREAM_EVENTS', 'STREAM_REPLAY', 'streamSpecs', 'StrictInt', 'StrictIntPipe',
   'subjectForType', 'takeAll', 'takeUpTo', 'TemplateError', 'toBool', 'toInt', 'traceparentOfJson',

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { pgPoolOf } from '@app/events';
 import { SENTENCE, type EventRow } from './event-row.js';
 
 /** The columns of a row's JSON, with their types; `resolved*` keep their defaults, `message` comes apart (SENTENCE). */
@@ -58,13 +59,6 @@ export type RowWriter = (rows: EventRow[]) => Promise<void>;
 
 const byId = (a: EventRow, b: EventRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The DataSource's pg pool (TypeORM's postgres driver keeps it as `master`). */
-function poolOf(dataSource: DataSource): pg.Pool {
-  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
-  if (typeof pool?.query !== 'function') throw new Error('the event writer needs an initialised PostgreSQL DataSource');
-  return pool;
-}
-
 /**
  * A {@link RowWriter} on a TypeORM DataSource's pool (raw, parameterised SQL). Rows go in id order,
  * so two concurrent batches that share ids (a redelivery overlapping its first delivery) take the
@@ -88,7 +82,7 @@ export function dataSourceRowWriter(dataSource: DataSource, table = 'events'): R
     const values: string[] = [JSON.stringify(sorted)];
     if (table === 'events') values.push(JSON.stringify(sorted.map((r) => r[SENTENCE] ?? null)));
     // Looked up at the first batch: the factory may run before the DataSource is initialised.
-    pool ??= poolOf(dataSource);
+    pool ??= pgPoolOf(dataSource);
     await pool.query({ name, text: sql, values });
   };
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Pool, QueryResultRow } from 'pg';
+import type { QueryResultRow } from 'pg';
+import { pgPoolOf } from '@app/events';
 import type { OAuth2Credentials } from '../oauth2/oauth2-credentials.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryOutcome } from './delivery.types.js';
 
@@ -91,8 +92,7 @@ export class DeliveryRepository {
    * multi-CTE statement whose index walk suits any table size). TypeORM's `query` has no way to name a statement.
    */
   private async prepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    return (await pool.query<R>({ name, text, values })).rows;
+    return (await pgPoolOf(this.dataSource).query<R>({ name, text, values })).rows;
   }
 
   /**
@@ -102,8 +102,7 @@ export class DeliveryRepository {
    * (autovacuum analyzes it a minute later at best): a plan chosen then stays for the connection's life.
    */
   private async plannedPerCall<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    return (await pool.query<R>({ text, values })).rows;
+    return (await pgPoolOf(this.dataSource).query<R>({ text, values })).rows;
   }
 
   /**

@@ -75,3 +75,14 @@ export async function createMeshDataSource(options: DataSourceOptions): Promise<
   }
   return dataSource;
 }
+
+/**
+ * The DataSource's own pg pool (TypeORM's postgres driver keeps it as `master`), for what TypeORM's
+ * `query` cannot do: name a statement, or choose per call whether it is prepared.
+ * @example await pgPoolOf(dataSource).query({ name: 'claim-deliveries', text: CLAIM_SQL, values: [limit] });
+ */
+export function pgPoolOf(dataSource: DataSource): pg.Pool {
+  const pool = (dataSource.driver as unknown as { master?: pg.Pool }).master;
+  if (typeof pool?.query !== 'function') throw new Error('needs an initialised PostgreSQL DataSource (no pg pool on its driver)');
+  return pool;
+}
